@@ -1,0 +1,1 @@
+"""Domain enums, wire schemas (pydantic) and ORM tables shared by the server and the console."""

@@ -1,0 +1,77 @@
+"""The product's vocabulary as enums: networks, roles, duty, statuses and event types."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Network(StrEnum):
+    MASTODON = "mastodon"
+    BLUESKY = "bluesky"
+    X = "x"
+    FEED = "feed"
+    WEBHOOK = "webhook"
+    DEMO = "demo"
+
+
+class Role(StrEnum):
+    REP = "rep"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+    @property
+    def is_manager(self) -> bool:
+        """Managers and admins may act for anyone (duty, assignment, broadcasts)."""
+        return self in (Role.MANAGER, Role.ADMIN)
+
+
+class Duty(StrEnum):
+    ON_DUTY = "on_duty"
+    AWAY = "away"
+    OFF_DUTY = "off_duty"
+
+
+class MentionStatus(StrEnum):
+    NEW = "new"
+    ASSIGNED = "assigned"
+    HANDOFF = "handoff"
+    REPLIED = "replied"
+    RESOLVED = "resolved"
+    SNOOZED = "snoozed"
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (MentionStatus.RESOLVED,)
+
+
+class ReplyStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class HandoffStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    ESCALATED = "escalated"
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    IMPORTANT = "important"
+    URGENT = "urgent"
+
+
+class EventType(StrEnum):
+    MENTION_CREATED = "mention.created"
+    MENTION_UPDATED = "mention.updated"
+    REPLY_UPDATED = "reply.updated"
+    HANDOFF_UPDATED = "handoff.updated"
+    DUTY_CHANGED = "duty.changed"
+    BROADCAST_SENT = "broadcast.sent"
+    BROADCAST_ACKED = "broadcast.acked"
+    COVERAGE_GAP = "coverage.gap"
+    FOLLOWUP_DUE = "followup.due"
+    ACCOUNT_UPDATED = "account.updated"

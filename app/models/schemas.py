@@ -1,0 +1,310 @@
+"""Wire schemas of the public API (pydantic). One family per resource:
+`XCreate` (request), `XPublic` (response), `XsPublic{data,count}` (lists). Secrets never appear."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+from app.models.enums import (
+    Duty,
+    EventType,
+    HandoffStatus,
+    MentionStatus,
+    Network,
+    ReplyStatus,
+    Role,
+    Severity,
+)
+
+
+class Strict(BaseModel):
+    """Request bodies: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Public(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# --- health and errors -----------------------------------------------------------------------
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    version: str
+    database: str
+    last_event_id: int
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx carries `detail`: a sentence that says what was wrong."""
+
+    detail: str
+    code: str | None = None
+    current_owner: UserRef | None = None
+    current_version: int | None = None
+
+
+# --- users, duty, coverage -------------------------------------------------------------------
+
+
+class UserRef(Public):
+    id: int
+    name: str
+
+
+class UserCreate(Strict):
+    name: str = Field(min_length=1, max_length=120)
+    role: Role = Role.REP
+    teams: list[str] = Field(default_factory=list, max_length=20)
+
+
+class UserPublic(Public):
+    id: int
+    name: str
+    role: Role
+    duty: Duty
+    duty_since: datetime
+    teams: list[str] = Field(default_factory=list)
+
+
+class UserCreated(UserPublic):
+    token: str = Field(description="The user's bearer token. Shown this once; stored hashed.")
+
+
+class UsersPublic(BaseModel):
+    data: list[UserPublic]
+    count: int
+
+
+class DutyUpdate(Strict):
+    duty: Duty
+
+
+class CoverageTeam(BaseModel):
+    team: str | None = Field(description="Team name; null for people in no team.")
+    on_duty: list[UserRef]
+    away: list[UserRef]
+
+
+class CoveragePublic(BaseModel):
+    covered: bool
+    level: Literal["covered", "thin", "nobody"]
+    on_duty: list[UserRef]
+    teams: list[CoverageTeam]
+    managers_on_duty: list[UserRef]
+
+
+# --- mentions --------------------------------------------------------------------------------
+
+
+class Author(BaseModel):
+    handle: str = Field(min_length=1, max_length=200)
+    display_name: str = Field(default="", max_length=200)
+    url: str | None = Field(default=None, max_length=500)
+    followers: int | None = Field(default=None, ge=0)
+
+
+class MentionCreate(Strict):
+    """One mention pushed through the webhook (or produced by a connector)."""
+
+    network: Network
+    external_id: str = Field(min_length=1, max_length=200)
+    author: Author
+    text: str = Field(max_length=20_000)
+    url: HttpUrl | None = None
+    created_at: datetime | None = None
+    language: str | None = Field(default=None, max_length=16)
+    in_reply_to_external_id: str | None = Field(default=None, max_length=200)
+    thread_key: str | None = Field(default=None, max_length=200)
+    visibility: Literal["public", "unlisted", "private", "direct"] | None = None
+    is_demo: bool = False
+
+
+class MentionPublic(Public):
+    id: int
+    network: Network
+    external_id: str
+    account_id: int | None = None
+    author: Author
+    text: str
+    url: str | None
+    created_at: datetime
+    ingested_at: datetime
+    updated_at: datetime
+    status: MentionStatus
+    assignee_id: int | None
+    assignee: UserRef | None = None
+    version: int
+    priority: float
+    sentiment: float
+    risk_words: list[str]
+    language: str | None = None
+    visibility: str | None = None
+    in_reply_to_external_id: str | None = None
+    thread_key: str | None = None
+    snoozed_until: datetime | None = None
+    resolved_at: datetime | None = None
+    follow_up_at: datetime | None = None
+    is_demo: bool = False
+
+
+class MentionsPublic(BaseModel):
+    data: list[MentionPublic]
+    count: int = Field(description="Total matching the filter, before pagination.")
+    next_cursor: str | None = None
+
+
+class IngestResult(BaseModel):
+    created: list[int]
+    duplicates: list[int]
+
+
+class ClaimRequest(Strict):
+    version: int = Field(ge=1)
+
+
+class VersionedRequest(Strict):
+    """Release, snooze and resolve may carry the version the caller saw (optional)."""
+
+    version: int | None = Field(default=None, ge=1)
+
+
+class ResolveRequest(VersionedRequest):
+    follow_up_in_days: int | None = Field(default=None, ge=0, le=365)
+
+
+class SnoozeRequest(VersionedRequest):
+    until: datetime | None = None
+    minutes: int | None = Field(default=None, ge=1, le=60 * 24 * 30)
+
+
+class AssignRequest(Strict):
+    user_id: int | None
+    version: int | None = Field(default=None, ge=1)
+
+
+# --- replies ---------------------------------------------------------------------------------
+
+
+class ReplyCreate(Strict):
+    client_id: UUID
+    body: str = Field(max_length=10_000)
+    base_version: int = Field(ge=1)
+    force: bool = False
+
+
+class ReplyPublic(Public):
+    id: int
+    client_id: str
+    mention_id: int
+    author: UserRef
+    body: str
+    status: ReplyStatus
+    external_id: str | None = None
+    external_url: str | None = None
+    error: str | None = None
+    created_at: datetime
+    sent_at: datetime | None = None
+
+
+# --- handoffs --------------------------------------------------------------------------------
+
+
+class HandoffCreate(Strict):
+    mention_id: int
+    to_user_id: int | None = None
+    to_team: str | None = Field(default=None, max_length=80)
+    note: str = Field(default="", max_length=4000)
+
+
+class HandoffDecline(Strict):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class HandoffPublic(Public):
+    id: int
+    mention_id: int
+    from_user: UserRef
+    to_user: UserRef | None
+    to_team: str | None
+    note: str
+    status: HandoffStatus
+    reason: str | None
+    created_at: datetime
+    decided_at: datetime | None
+    decided_by: UserRef | None = None
+    escalated_at: datetime | None = None
+
+
+class HandoffsPublic(BaseModel):
+    data: list[HandoffPublic]
+    count: int
+
+
+# --- broadcasts ------------------------------------------------------------------------------
+
+
+class BroadcastCreate(Strict):
+    text: str = Field(min_length=1, max_length=4000)
+    severity: Severity = Severity.INFO
+
+
+class BroadcastAckPublic(BaseModel):
+    user: UserRef
+    acked_at: datetime
+
+
+class BroadcastPublic(BaseModel):
+    id: int
+    author: UserRef
+    text: str
+    severity: Severity
+    created_at: datetime
+    acks: list[BroadcastAckPublic]
+    pending: list[UserRef] = Field(description="On-duty users who have not acknowledged yet.")
+
+
+class BroadcastsPublic(BaseModel):
+    data: list[BroadcastPublic]
+    count: int
+
+
+# --- mention detail --------------------------------------------------------------------------
+
+
+class HistoryEntry(BaseModel):
+    event_id: int
+    type: EventType
+    actor: UserRef | None
+    at: datetime
+    summary: str
+
+
+class MentionDetail(MentionPublic):
+    thread: list[MentionPublic] = Field(description="Other mentions of the same conversation.")
+    replies: list[ReplyPublic]
+    handoffs: list[HandoffPublic]
+    history: list[HistoryEntry]
+
+
+# --- events ----------------------------------------------------------------------------------
+
+
+class EventPublic(BaseModel):
+    """What `data:` of one server-sent event carries (its `id:` and `event:` repeat id and type)."""
+
+    id: int
+    type: EventType
+    at: datetime
+    actor_id: int | None = None
+    mention_id: int | None = None
+    payload: dict[str, Any]
+
+
+ErrorBody.model_rebuild()

@@ -1,0 +1,270 @@
+"""ORM tables (SQLAlchemy 2) for the team server. Wire schemas live in `schemas.py`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from app.models.enums import (
+    Duty,
+    HandoffStatus,
+    MentionStatus,
+    Network,
+    ReplyStatus,
+    Role,
+    Severity,
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every database (SQLite stores no zone: keep it naive UTC there)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _enum(enum_cls: type[Any], name: str) -> Enum:
+    # Stored as plain strings (no native PG enum types): new values need no type migration.
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+# BigInteger ids that still autoincrement on SQLite (which only does so for INTEGER PRIMARY KEY).
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+class Team(Base):
+    """A team or function (support, billing, PR, product, legal, stores)."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TeamMember(Base):
+    __tablename__ = "team_members"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    duty: Mapped[Duty] = mapped_column(_enum(Duty, "duty"), default=Duty.OFF_DUTY)
+    duty_since: Mapped[datetime] = mapped_column(default=utcnow)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    teams: Mapped[list[Team]] = relationship(secondary="team_members", lazy="selectin")
+
+
+class ApiToken(Base):
+    """A bearer token, stored only as its SHA-256 hash. `kind` is `user` or `ingest`."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="user")
+    name: Mapped[str] = mapped_column(String(120), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Account(Base):
+    """A brand account the server ingests from and replies as. The secret is never stored here:
+    `secret_ref` names it in the server's secret store (environment, secrets file or keyring)."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    network: Mapped[Network] = mapped_column(_enum(Network, "network"))
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    base_url: Mapped[str] = mapped_column(String(500), default="")
+    secret_ref: Mapped[str] = mapped_column(String(200), default="")
+    cursor: Mapped[str | None] = mapped_column(String(200), default=None)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    state: Mapped[str] = mapped_column(String(32), default="ok")
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    error_at: Mapped[datetime | None] = mapped_column(default=None)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Mention(Base):
+    __tablename__ = "mentions"
+    __table_args__ = (
+        UniqueConstraint("network", "external_id", name="uq_mentions_network_external_id"),
+        Index("ix_mentions_status_priority", "status", "priority"),
+        Index("ix_mentions_created_at", "created_at"),
+        Index("ix_mentions_assignee", "assignee_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    network: Mapped[Network] = mapped_column(_enum(Network, "network"))
+    external_id: Mapped[str] = mapped_column(String(200))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    author_handle: Mapped[str] = mapped_column(String(200))
+    author_display_name: Mapped[str] = mapped_column(String(200), default="")
+    author_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    author_followers: Mapped[int | None] = mapped_column(Integer, default=None)
+    text: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(1000), default=None)
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
+    visibility: Mapped[str | None] = mapped_column(String(16), default=None)
+    in_reply_to_external_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    thread_key: Mapped[str | None] = mapped_column(String(200), default=None, index=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ingested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[MentionStatus] = mapped_column(
+        _enum(MentionStatus, "mention_status"), default=MentionStatus.NEW
+    )
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    priority: Mapped[float] = mapped_column(Float, default=0.0)
+    sentiment: Mapped[float] = mapped_column(Float, default=0.0)
+    risk_words: Mapped[list[str]] = mapped_column(JSON, default=list)
+    snoozed_until: Mapped[datetime | None] = mapped_column(default=None)
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+    follow_up_at: Mapped[datetime | None] = mapped_column(default=None)
+    follow_up_done: Mapped[bool] = mapped_column(Boolean, default=False)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    assignee: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Reply(Base):
+    """A reply a rep sent. `client_id` is the console's idempotency key, passed to the network."""
+
+    __tablename__ = "replies"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    base_version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[ReplyStatus] = mapped_column(
+        _enum(ReplyStatus, "reply_status"), default=ReplyStatus.QUEUED
+    )
+    external_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    external_url: Mapped[str | None] = mapped_column(String(1000), default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Handoff(Base):
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id", ondelete="CASCADE"), index=True)
+    from_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    to_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    to_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[HandoffStatus] = mapped_column(
+        _enum(HandoffStatus, "handoff_status"), default=HandoffStatus.PENDING
+    )
+    reason: Mapped[str | None] = mapped_column(Text, default=None)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    escalated_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Broadcast(Base):
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    severity: Mapped[Severity] = mapped_column(_enum(Severity, "severity"), default=Severity.INFO)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BroadcastAck(Base):
+    __tablename__ = "broadcast_acks"
+
+    broadcast_id: Mapped[int] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    acked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Event(Base):
+    """The event log: one row per change of shared state, written in the change's transaction.
+    Ids are strictly increasing and become visible in order (see app/server/events.py)."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    type: Mapped[str] = mapped_column(String(40))
+    mention_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    actor_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    # Who may see it: None for everyone, else a role floor ("manager") or a user id list.
+    audience: Mapped[str | None] = mapped_column(String(40), default=None)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

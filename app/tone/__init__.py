@@ -1,0 +1,1 @@
+"""Tone check and priority scoring: pure functions, no I/O."""
