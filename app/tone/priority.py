@@ -3,34 +3,31 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+from app.tone.findings import MentionKind
+from app.tone.mention import classify_mention
+from app.tone.risk import RISK_WORDS, risk_categories
+from app.tone.sentiment import sentiment
 
-# Words that put a brand at risk whatever the tone: safety, legal, churn, money, press.
-RISK_WORDS: dict[str, tuple[str, ...]] = {
-    "safety": ("safety", "unsafe", "injury", "injured", "hurt", "fire", "burn", "burned", "smoke",
-               "explode", "exploded", "poison", "poisoned", "allergic", "hospital", "recall"),
-    "legal": ("legal", "lawyer", "lawsuit", "sue", "suing", "court", "attorney", "police",
-              "fraud", "scam", "illegal", "gdpr"),
-    "cancel": ("cancel", "cancelling", "canceling", "cancellation", "unsubscribe", "switching"),
-    "refund": ("refund", "chargeback", "money back", "compensation"),
-    "press": ("press", "journalist", "reporter", "news", "article", "viral"),
-}
-
-_RISK_PATTERN = re.compile(
-    r"\b(" + "|".join(re.escape(w) for words in RISK_WORDS.values() for w in words) + r")\b",
-    re.IGNORECASE,
-)
-_WORD_TO_CATEGORY = {w: cat for cat, words in RISK_WORDS.items() for w in words}
+__all__ = [
+    "RISK_WORDS",
+    "PriorityScore",
+    "risk_categories",
+    "score_mention",
+    "sentiment",
+    "waiting_points",
+]
 
 NEGATIVITY_WEIGHT = 40.0
+# A complaint VADER scores as neutral ("my parcel never arrived", or not English) still outranks
+# praise: its negativity counts at least this much.
+COMPLAINT_FLOOR = 12.0
 RISK_WEIGHT_EACH = 15.0
 RISK_WEIGHT_MAX = 30.0
 REACH_WEIGHT_MAX = 20.0
+REACH_FULL_FOLLOWERS = 1_000_000  # reach points saturate at a million followers
 WAITING_WEIGHT_PER_HOUR = 2.0
 WAITING_WEIGHT_MAX = 10.0
 URGENT_THRESHOLD = 60.0
@@ -47,19 +44,21 @@ class PriorityScore:
         return self.priority >= URGENT_THRESHOLD
 
 
-@lru_cache(maxsize=1)
-def _analyzer() -> SentimentIntensityAnalyzer:
-    return SentimentIntensityAnalyzer()
+def negativity_points(compound: float) -> float:
+    """Only anger and disappointment raise priority; praise does not lower it below zero."""
+    return max(0.0, -compound) * NEGATIVITY_WEIGHT
 
 
-def sentiment(text: str) -> float:
-    """VADER compound score: a lexicon made for social-media text (caps, '!!', emoji)."""
-    return float(_analyzer().polarity_scores(text)["compound"])
+def risk_points(risks: tuple[str, ...]) -> float:
+    return min(len(risks) * RISK_WEIGHT_EACH, RISK_WEIGHT_MAX)
 
 
-def risk_categories(text: str) -> tuple[str, ...]:
-    found = {_WORD_TO_CATEGORY[m.group(1).lower()] for m in _RISK_PATTERN.finditer(text)}
-    return tuple(sorted(found))
+def reach_points(followers: int | None) -> float:
+    """Logarithmic: 100 followers ~7 points, 10k ~13, a million or more the full 20."""
+    if not followers or followers <= 0:
+        return 0.0
+    share = math.log10(followers + 1) / math.log10(REACH_FULL_FOLLOWERS)
+    return min(share, 1.0) * REACH_WEIGHT_MAX
 
 
 def waiting_points(waiting: timedelta) -> float:
@@ -73,9 +72,9 @@ def score_mention(
     """Score a mention from its tone, risk words, the author's reach and how long it has waited."""
     compound = sentiment(text)
     risks = risk_categories(text)
-    score = max(0.0, -compound) * NEGATIVITY_WEIGHT
-    score += min(len(risks) * RISK_WEIGHT_EACH, RISK_WEIGHT_MAX)
-    if followers:
-        score += min(math.log10(followers + 1) / 6.0, 1.0) * REACH_WEIGHT_MAX
-    score += waiting_points(waiting)
+    negativity = negativity_points(compound)
+    if classify_mention(text) is MentionKind.COMPLAINT:
+        negativity = max(negativity, COMPLAINT_FLOOR)
+    score = negativity + risk_points(risks)
+    score += reach_points(followers) + waiting_points(waiting)
     return PriorityScore(round(min(score, 100.0), 1), compound, risks)
