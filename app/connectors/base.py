@@ -1,0 +1,333 @@
+"""The one `Connector` protocol every network module implements, the value types it trades in
+(incoming mentions, reply requests, posted replies, capabilities) and the typed errors the
+server acts on (back off, mark the account's error state, fail the reply with a reason).
+
+How the server drives a connector (invariant 6, "no mention lost"):
+
+    result = await connector.fetch_mentions(account.cursor)
+    for incoming in result.mentions:          # oldest first
+        store(incoming.mention, raw=incoming.reply_ref)
+    account.cursor = result.next_cursor       # same transaction as the stored mentions
+
+or, live:
+
+    async for incoming in connector.stream_mentions(account.cursor):
+        store(incoming.mention, raw=incoming.reply_ref)
+        account.cursor = incoming.cursor      # same transaction
+
+A cursor is checkpointed only after what came before it is stored; replaying from an older
+cursor only produces duplicates, which the server drops on `(network, external_id)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal, Protocol, runtime_checkable
+
+from app.models.enums import Network
+from app.models.schemas import MentionCreate
+
+Visibility = Literal["public", "unlisted", "private", "direct"]
+
+# Narrowest last: a reply may never be wider than the post it answers.
+VISIBILITY_ORDER: tuple[Visibility, ...] = ("public", "unlisted", "private", "direct")
+
+
+def parse_visibility(value: object) -> Visibility | None:
+    """`value` as a visibility, or None when it is not one."""
+    for known in VISIBILITY_ORDER:
+        if value == known:
+            return known
+    return None
+
+
+def narrowest_visibility(*choices: Visibility | None) -> Visibility:
+    """The narrowest of the given visibilities (`public` when none is given)."""
+    known = [c for c in choices if c is not None]
+    if not known:
+        return "public"
+    return max(known, key=VISIBILITY_ORDER.index)
+
+
+class LengthCounting(StrEnum):
+    """How a network counts the length of a post."""
+
+    CHARACTERS = "characters"  # Unicode code points (Mastodon)
+    GRAPHEMES = "graphemes"  # user-perceived characters (Bluesky)
+    WEIGHTED = "weighted"  # twitter-text weighting, URLs count 23 (X)
+    NONE = "none"  # no reply in place (feeds)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a network lets the brand do; the console and the reply sender read these."""
+
+    threaded_reply: bool
+    direct_message: bool
+    stream: bool
+    reply_in_place: bool
+    length_limit: int | None
+    length_counting: LengthCounting
+
+
+@dataclass(frozen=True)
+class IncomingMention:
+    """One mention as a connector produced it.
+
+    `mention` is exactly what the server stores (the webhook's `MentionCreate`). `reply_ref`
+    holds the network's raw references needed to answer it later (author account id, Bluesky
+    strong refs, the original visibility); the server keeps it in `mentions.raw` and passes it
+    back in `ReplyRequest.reply_ref`. `cursor` is the checkpoint to save once this mention
+    (and everything before it) is stored; `None` means "do not move the cursor".
+    """
+
+    mention: MentionCreate
+    reply_ref: Mapping[str, str] = field(default_factory=dict)
+    cursor: str | None = None
+
+    @property
+    def external_id(self) -> str:
+        return self.mention.external_id
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """A page of new mentions, oldest first, and the cursor to save after storing them all."""
+
+    mentions: list[IncomingMention]
+    next_cursor: str | None
+    # True when the network has more right away (call again without waiting).
+    more: bool = False
+
+
+@dataclass(frozen=True)
+class ReplyRequest:
+    """A reply to post as the brand.
+
+    `client_id` is the console's idempotency key: passed to the network where it has one
+    (Mastodon `Idempotency-Key`, a deterministic Bluesky record key); the same `client_id`
+    twice posts once. `in_reply_to_external_id` is the mention's `external_id`.
+    `author_handle` is the customer's handle (kept at the front of the reply where the
+    network threads by mention). `visibility` is the customer's post visibility as stored;
+    connectors re-read it from the network where they can and never post wider.
+
+    `is_retry`: set it when an earlier attempt for this `client_id` may have reached the
+    network (the sender crashed while "sending", or the failure was `ambiguous`). The
+    connector then looks for that earlier reply (the brand's reply to the same post with the
+    same text) and returns it instead of posting again — needed where the network has no
+    idempotency key (X) or forgets it (Mastodon keeps `Idempotency-Key` for about an hour).
+    """
+
+    client_id: str
+    body: str
+    in_reply_to_external_id: str
+    author_handle: str | None = None
+    visibility: Visibility | None = None
+    reply_ref: Mapping[str, str] = field(default_factory=dict)
+    is_retry: bool = False
+
+
+@dataclass(frozen=True)
+class PostedReply:
+    """What the network answered: the reply's id and a link a person can open."""
+
+    external_id: str
+    url: str | None
+    visibility: Visibility | None = None
+
+
+@dataclass(frozen=True)
+class AccountIdentity:
+    """Who the brand account is on the network (checked when an account is added)."""
+
+    account_id: str
+    handle: str
+    display_name: str = ""
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+class ConnectorError(Exception):
+    """Base of every connector failure. `message` is a sentence a person can read."""
+
+    retryable: bool = False
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RateLimited(ConnectorError):
+    """The network asked us to slow down; retry after `retry_after` seconds."""
+
+    retryable = True
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = max(0.0, retry_after)
+
+
+class TransientError(ConnectorError):
+    """5xx, timeouts, dropped connections, truncated or malformed JSON: try again later.
+
+    `ambiguous` is True when a non-idempotent write may have reached the network before the
+    failure (the reply may exist); the sender must not blindly repost then.
+    """
+
+    retryable = True
+
+    def __init__(self, message: str, *, ambiguous: bool = False) -> None:
+        super().__init__(message)
+        self.ambiguous = ambiguous
+
+
+class AuthError(ConnectorError):
+    """The brand account's credentials were refused (expired, revoked, wrong password).
+    The account goes into an error state until an admin fixes its secret."""
+
+
+class NotFound(ConnectorError):
+    """The post is gone (deleted by its author, or never existed)."""
+
+
+class PermanentError(ConnectorError):
+    """The network refused the request for good (text rejected, too long, duplicate, bad
+    configuration, a feed that is not RSS/Atom). Retrying the same thing will not help."""
+
+
+class ReplyNotSupported(PermanentError):
+    """The source cannot be replied to in place (feeds); open the mention's link instead."""
+
+
+# --- the protocol ----------------------------------------------------------------------------
+
+
+StatusListener = Callable[["ConnectorError | None"], None]
+"""Told about trouble a live stream rides out by itself (rate limits, 5xx, a dropped stream:
+the error) and about recovery (`None`), so the server can show the account's state."""
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """One brand account on one network.
+
+    `on_status` may be set by the server (see `StatusListener`); errors that end an operation
+    are raised, never only reported there.
+    """
+
+    on_status: StatusListener | None
+
+    @property
+    def network(self) -> Network: ...
+
+    @property
+    def capabilities(self) -> Capabilities: ...
+
+    async def verify(self) -> AccountIdentity:
+        """Check the credentials and say who the brand account is (raises AuthError)."""
+        ...
+
+    async def fetch_mentions(self, cursor: str | None) -> FetchResult:
+        """New mentions after `cursor` (the first call, with `None`, backfills a little)."""
+        ...
+
+    def stream_mentions(self, cursor: str | None) -> AsyncIterator[IncomingMention]:
+        """Mentions after `cursor`, live, forever: catches up first, then streams, reconnects
+        and catches up again after a drop, falls back to polling where the network cannot
+        stream. Raises AuthError / PermanentError when it cannot go on."""
+        ...
+
+    async def fetch_thread(self, external_id: str) -> list[IncomingMention]:
+        """The conversation around a post, oldest first, the post itself included."""
+        ...
+
+    async def post_reply(self, request: ReplyRequest) -> PostedReply:
+        """Post a reply as the brand (idempotent on `request.client_id` where possible)."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release the HTTP connections."""
+        ...
+
+
+def measure_length(text: str, counting: LengthCounting) -> int:
+    """The length of `text` as the network counts it."""
+    if counting is LengthCounting.GRAPHEMES:
+        import grapheme
+
+        return int(grapheme.length(text))
+    if counting is LengthCounting.WEIGHTED:
+        from twitter_text import parse_tweet
+
+        return int(parse_tweet(text).weightedLength)
+    return len(text)
+
+
+def check_reply_length(text: str, capabilities: Capabilities) -> None:
+    """Raise PermanentError when `text` is over the network's limit."""
+    limit = capabilities.length_limit
+    if limit is None:
+        return
+    length = measure_length(text, capabilities.length_counting)
+    if length > limit:
+        raise PermanentError(
+            f"The reply is {length} {capabilities.length_counting.value} long; "
+            f"the network allows {limit}."
+        )
+
+
+async def poll_mentions(
+    fetch: Callable[[str | None], Awaitable[FetchResult]],
+    cursor: str | None,
+    *,
+    interval: float,
+    sleep: Callable[[float], Awaitable[None]],
+    max_backoff: float = 300.0,
+    on_status: StatusListener | None = None,
+) -> AsyncIterator[IncomingMention]:
+    """`stream_mentions` for networks that cannot stream: poll `fetch` every `interval`
+    seconds. Rate limits wait their asked delay, transient failures back off; auth and
+    permanent errors end the iteration (the account needs a person)."""
+    backoff = interval
+    troubled = False
+    while True:
+        try:
+            result = await fetch(cursor)
+        except RateLimited as exc:
+            troubled = True
+            report(on_status, exc)
+            await sleep(max(exc.retry_after, interval))
+            continue
+        except TransientError as exc:
+            troubled = True
+            report(on_status, exc)
+            backoff = min(backoff * 2, max_backoff)
+            await sleep(backoff)
+            continue
+        if troubled:
+            troubled = False
+            report(on_status, None)
+        backoff = interval
+        for index, incoming in enumerate(result.mentions):
+            last = index == len(result.mentions) - 1
+            # The page's cursor is safe to save only once its last mention is stored.
+            cursor_after = result.next_cursor if last else incoming.cursor
+            yield IncomingMention(incoming.mention, incoming.reply_ref, cursor_after)
+        cursor = result.next_cursor
+        if not result.more:
+            await sleep(interval)
+
+
+def report(listener: StatusListener | None, error: ConnectorError | None) -> None:
+    """Tell the listener (if any); a listener's own failure never breaks ingest."""
+    if listener is None:
+        return
+    try:
+        listener(error)
+    except Exception:  # the listener is the caller's code: log it, keep ingesting
+        import logging
+
+        logging.getLogger(__name__).exception("connector status listener failed")
