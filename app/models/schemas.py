@@ -213,6 +213,34 @@ class ReplyPublic(Public):
     sent_at: datetime | None = None
 
 
+# --- brand accounts --------------------------------------------------------------------------
+
+
+class AccountPublic(Public):
+    """A brand account as the API shows it: never its secret (`secret_ref` only names it).
+    `state`: `ok`, `degraded` (trouble being ridden out, reason in `error`) or `error`
+    (ingest stopped until a person fixes it, message in `error`)."""
+
+    id: int
+    network: Network
+    name: str
+    base_url: str
+    secret_ref: str
+    enabled: bool
+    state: str
+    error: str | None = None
+    error_at: datetime | None = None
+    cursor: str | None = None
+    last_ingest_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class AccountsPublic(BaseModel):
+    data: list[AccountPublic]
+    count: int
+
+
 # --- handoffs --------------------------------------------------------------------------------
 
 
@@ -240,6 +268,11 @@ class HandoffPublic(Public):
     decided_at: datetime | None
     decided_by: UserRef | None = None
     escalated_at: datetime | None = None
+    escalated_to: UserRef | None = None
+    to_team_id: int | None = None
+    waiting_seconds: float | None = Field(
+        default=None, description="How long it waited: until decided, else until now."
+    )
 
 
 class HandoffsPublic(BaseModel):
@@ -272,6 +305,111 @@ class BroadcastPublic(BaseModel):
 
 class BroadcastsPublic(BaseModel):
     data: list[BroadcastPublic]
+    count: int
+
+
+# --- teams, rota, roster, follow-ups ---------------------------------------------------------
+
+_HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+_HHMM_END = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
+
+
+class TeamCreate(Strict):
+    name: str = Field(min_length=1, max_length=80)
+    description: str = Field(default="", max_length=300)
+    time_zone: str = Field(default="UTC", max_length=64, description="IANA zone of the rota.")
+    escalate_after_minutes: int = Field(default=15, ge=1, le=7 * 24 * 60)
+
+
+class TeamUpdate(Strict):
+    """Admins rename and describe; managers set the escalation time and the time zone."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=80)
+    description: str | None = Field(default=None, max_length=300)
+    time_zone: str | None = Field(default=None, max_length=64)
+    escalate_after_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60)
+
+
+class TeamMembersUpdate(Strict):
+    user_ids: list[int] = Field(max_length=1000)
+
+
+class TeamPublic(BaseModel):
+    id: int
+    name: str
+    description: str
+    time_zone: str
+    escalate_after_minutes: int
+    members: list[UserRef]
+    created_at: datetime
+
+
+class TeamsPublic(BaseModel):
+    data: list[TeamPublic]
+    count: int
+
+
+class RotaShiftCreate(Strict):
+    weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday (local).")
+    start: str = Field(pattern=_HHMM, description="Local start time HH:MM.")
+    end: str = Field(
+        pattern=_HHMM_END, description="Local end time HH:MM (24:00 allowed); ≤ start: next day."
+    )
+    user_id: int
+
+
+class RotaUpdate(Strict):
+    """Replaces the team's whole weekly rota (an empty list switches the rota off)."""
+
+    time_zone: str | None = Field(default=None, max_length=64)
+    shifts: list[RotaShiftCreate] = Field(max_length=1000)
+
+
+class RotaShiftPublic(BaseModel):
+    weekday: int
+    start: str
+    end: str
+    user: UserRef
+
+
+class RotaPublic(BaseModel):
+    team_id: int
+    team: str
+    time_zone: str
+    shifts: list[RotaShiftPublic]
+    on_rota_now: list[UserRef] = Field(description="Who the rota puts on duty at this moment.")
+
+
+class RosterMember(BaseModel):
+    user: UserRef
+    role: Role
+    duty: Duty
+    since: datetime
+
+
+class RosterTeam(BaseModel):
+    team_id: int | None = Field(description="Null for the people in no team.")
+    team: str | None
+    on_duty: list[RosterMember]
+    away: list[RosterMember]
+    off_duty: list[RosterMember]
+    has_rota: bool = False
+
+
+class RosterPublic(BaseModel):
+    at: datetime
+    teams: list[RosterTeam]
+
+
+class FollowupPublic(BaseModel):
+    mention: MentionPublic
+    due_at: datetime
+    due: bool
+    owner: UserRef | None
+
+
+class FollowupsPublic(BaseModel):
+    data: list[FollowupPublic]
     count: int
 
 

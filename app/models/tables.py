@@ -88,6 +88,13 @@ class Team(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    description: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # An unanswered handoff to this team (or to one of its people) escalates after this long.
+    escalate_after_minutes: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
+    # The zone the team's weekly rota is written in (IANA name, e.g. "Europe/Berlin").
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # Up to when the rota has been applied: only boundaries after it switch duty again.
+    rota_applied_until: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class TeamMember(Base):
@@ -232,6 +239,8 @@ class Handoff(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
     escalated_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The on-duty manager the handoff escalated to (None: not escalated, or nobody was on).
+    escalated_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
 
 
 class Broadcast(Base):
@@ -254,11 +263,42 @@ class BroadcastAck(Base):
     acked_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class RotaShift(Base):
+    """One weekly shift of a team's rota: on `weekday` (0 = Monday) from `start_minute` to
+    `end_minute` (minutes after local midnight in the team's time zone; an end at or before
+    the start runs past midnight) the user is on duty."""
+
+    __tablename__ = "rota_shifts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    weekday: Mapped[int] = mapped_column(Integer)
+    start_minute: Mapped[int] = mapped_column(Integer)
+    end_minute: Mapped[int] = mapped_column(Integer)
+
+
+class CoverageGap(Base):
+    """Whether a coverage gap is open, per scope (`everyone`: nobody on duty; `managers`: no
+    manager on duty). A gap is announced once when it opens and closes when someone suitable
+    comes on duty; the row is the compare-and-set that makes "once" hold across processes."""
+
+    __tablename__ = "coverage_gaps"
+
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    is_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    opened_at: Mapped[datetime | None] = mapped_column(default=None)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    mention_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+
+
 class Event(Base):
     """The event log: one row per change of shared state, written in the change's transaction.
     Ids are strictly increasing and become visible in order (see app/server/events.py)."""
 
     __tablename__ = "events"
+    __table_args__ = (Index("ix_events_mention_id", "mention_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     type: Mapped[str] = mapped_column(String(40))

@@ -1,0 +1,145 @@
+"""Annotated dependencies: the database, sessions, the clock, the caller and role guards."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated
+
+import anyio
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from app.models.enums import Role
+from app.server.auth import INGEST_TOKEN, Principal, TokenCache, hash_token
+from app.server.clock import Clock
+from app.server.db import Database
+from app.server.errors import Forbidden, Unauthorized
+from app.server.events import EventHub
+from app.server.fastread import FastReads
+from app.server.settings import Settings
+
+
+async def get_database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+async def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+async def get_hub(request: Request) -> EventHub:
+    hub: EventHub = request.app.state.hub
+    return hub
+
+
+async def get_token_cache(request: Request) -> TokenCache:
+    cache: TokenCache = request.app.state.token_cache
+    return cache
+
+
+async def get_fast_reads(request: Request) -> FastReads:
+    fast: FastReads = request.app.state.fast_reads
+    return fast
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+FastReadsDep = Annotated[FastReads, Depends(get_fast_reads)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+HubDep = Annotated[EventHub, Depends(get_hub)]
+
+
+async def now(clock: ClockDep) -> datetime:
+    return clock()
+
+
+NowDep = Annotated[datetime, Depends(now)]
+
+
+def _finish(session: Session, commit: bool) -> None:
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
+
+
+async def write_session(db: DatabaseDep) -> AsyncIterator[Session]:
+    """A write transaction around the endpoint: committed when it returns, rolled back when
+    it raises — so a refused request never leaves a half-applied change. Creating a session
+    does no I/O, so only the commit (or rollback) goes to a worker thread."""
+    session = db.write_sessions()
+    try:
+        yield session
+    except BaseException:
+        await anyio.to_thread.run_sync(_finish, session, False)
+        raise
+    await anyio.to_thread.run_sync(_finish, session, True)
+
+
+async def read_session(db: DatabaseDep) -> AsyncIterator[Session]:
+    session = db.read_sessions()
+    try:
+        yield session
+    finally:
+        await anyio.to_thread.run_sync(_finish, session, False)
+
+
+SessionDep = Annotated[Session, Depends(write_session, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(read_session, scope="function")]
+
+_bearer = HTTPBearer(auto_error=False, description="The token `add-user` or `init` printed.")
+
+
+async def authenticate(
+    fast: FastReadsDep,
+    cache: Annotated[TokenCache, Depends(get_token_cache)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or not credentials.credentials:
+        raise Unauthorized("Missing bearer token: send 'Authorization: Bearer <token>'.")
+    token_hash = hash_token(credentials.credentials)
+    principal = cache.get(token_hash)
+    if principal is None:
+        principal = await fast.principal(token_hash)
+        if principal is None:
+            raise Unauthorized("The bearer token is not valid (unknown, revoked or mistyped).")
+        cache.put(token_hash, principal)
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(authenticate)]
+
+
+async def current_user(principal: PrincipalDep) -> Principal:
+    if not principal.is_user:
+        raise Forbidden("An ingest token can only post mentions.", code="ingest_token")
+    return principal
+
+
+async def manager(user: Annotated[Principal, Depends(current_user)]) -> Principal:
+    if user.role is None or not user.role.is_manager:
+        raise Forbidden("Only a manager or an admin can do this.", code="role")
+    return user
+
+
+async def ingest_or_admin(principal: PrincipalDep) -> Principal:
+    if principal.kind == INGEST_TOKEN or principal.role is Role.ADMIN:
+        return principal
+    raise Forbidden("Only an ingest token or an admin can post mentions.", code="role")
+
+
+CurrentUser = Annotated[Principal, Depends(current_user)]
+ManagerUser = Annotated[Principal, Depends(manager)]
+IngestCaller = Annotated[Principal, Depends(ingest_or_admin)]

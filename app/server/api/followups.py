@@ -1,0 +1,37 @@
+"""Follow-ups: the check-backs due (mine, or everyone's for managers) and marking one done."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.models.schemas import FollowupsPublic, MentionPublic
+from app.server.api.deps import CurrentUser, NowDep, ReadSessionDep, SessionDep
+from app.server.api.users import ERRORS
+from app.server.services import followups as service
+
+router = APIRouter(prefix="/followups", tags=["followups"], responses=ERRORS)
+
+
+@router.get("", response_model=FollowupsPublic)
+def list_followups(
+    user: CurrentUser,
+    session: ReadSessionDep,
+    now: NowDep,
+    scope: Annotated[str, Query(description="me (default) | all (managers)")] = "me",
+    when: Annotated[str, Query(description="due (default) | upcoming | any")] = "due",
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> FollowupsPublic:
+    return service.list_followups(
+        session, scope=scope, when=when, by=user, now=now, limit=limit, offset=offset
+    )
+
+
+@router.post("/{mention_id}/done", response_model=MentionPublic)
+def complete_followup(
+    mention_id: int, user: CurrentUser, session: SessionDep, now: NowDep
+) -> MentionPublic:
+    """The owner (or a manager) checked back: the follow-up leaves the list."""
+    return service.complete(session, mention_id, by=user, now=now)

@@ -1,0 +1,175 @@
+"""Mentions: webhook ingest, list, detail, and claim / release / assign / resolve / snooze."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import anyio
+from fastapi import APIRouter, Body, Query
+
+from app.models.enums import MentionStatus, Network
+from app.models.schemas import (
+    AssignRequest,
+    ClaimRequest,
+    IngestResult,
+    MentionCreate,
+    MentionDetail,
+    MentionPublic,
+    MentionsPublic,
+    ResolveRequest,
+    SnoozeRequest,
+    VersionedRequest,
+)
+from app.server.api.deps import (
+    CurrentUser,
+    DatabaseDep,
+    FastReadsDep,
+    HubDep,
+    IngestCaller,
+    ManagerUser,
+    NowDep,
+    ReadSessionDep,
+    SessionDep,
+)
+from app.server.api.users import ERRORS
+from app.server.auth import Principal
+from app.server.db import Database
+from app.server.services import mentions as service
+
+router = APIRouter(prefix="/mentions", tags=["mentions"], responses=ERRORS)
+
+MAX_INGEST_BATCH = 1000
+
+
+@router.post("", response_model=IngestResult)
+def ingest(
+    body: Annotated[MentionCreate | list[MentionCreate], Body()],
+    caller: IngestCaller,
+    session: SessionDep,
+    now: NowDep,
+) -> IngestResult:
+    """Add one mention or a list; ones already known by (network, external_id) are reported
+    as duplicates and left unchanged."""
+    items = body if isinstance(body, list) else [body]
+    if len(items) > MAX_INGEST_BATCH:
+        from app.server.errors import Invalid
+
+        raise Invalid(f"At most {MAX_INGEST_BATCH} mentions per request.")
+    return service.ingest(session, items, now=now, actor_id=caller.user_id)
+
+
+@router.get("", response_model=MentionsPublic)
+def list_mentions(
+    user: CurrentUser,
+    session: ReadSessionDep,
+    status: Annotated[
+        str | None, Query(description="Comma list of statuses, or 'open' (all but resolved).")
+    ] = None,
+    assignee: Annotated[str | None, Query(description="'me', 'none' or a user id.")] = None,
+    network: Network | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="Text in body or author.")] = None,
+    sort: Annotated[str, Query(pattern="^(newest|priority)$")] = "newest",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> MentionsPublic:
+    flt = service.MentionFilter(
+        statuses=service.parse_statuses(status),
+        assignee=assignee,
+        network=network,
+        q=q,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+    return service.list_mentions(session, flt, principal=user)
+
+
+@router.get("/{mention_id}", response_model=MentionDetail)
+def mention_detail(mention_id: int, _user: CurrentUser, session: ReadSessionDep) -> MentionDetail:
+    return service.mention_detail(session, mention_id)
+
+
+def _claim(
+    db: Database, mention_id: int, version: int, user: Principal, now: datetime
+) -> MentionPublic:
+    with db.write() as session:
+        return service.claim(session, mention_id, version, by=user, now=now)
+
+
+@router.post("/{mention_id}/claim", response_model=MentionPublic)
+async def claim(
+    mention_id: int,
+    body: ClaimRequest,
+    user: CurrentUser,
+    db: DatabaseDep,
+    fast: FastReadsDep,
+    hub: HubDep,
+    now: NowDep,
+) -> MentionPublic:
+    """Take the mention if `version` is still current; 409 names the owner otherwise."""
+    assert user.user_id is not None
+    # Most claims in a race lose: refuse those from what the event log already told this
+    # process (a newer version) or from one light read on the event loop; only a claim that
+    # can still win takes a worker thread and the write transaction, whose compare-and-set
+    # on the version is what decides.
+    known = hub.known_mentions.get(mention_id)
+    state: tuple[int, int | None, MentionStatus, str | None] | None
+    if known is not None and known.version > body.version:
+        state = (known.version, known.assignee_id, known.status, known.assignee_name)
+    else:
+        state = await fast.claim_state(mention_id)
+    service.check_claim_state(mention_id, state, body.version, user.user_id)
+    return await anyio.to_thread.run_sync(_claim, db, mention_id, body.version, user, now)
+
+
+@router.post("/{mention_id}/release", response_model=MentionPublic)
+def release(
+    mention_id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    now: NowDep,
+    body: VersionedRequest | None = None,
+) -> MentionPublic:
+    version = body.version if body is not None else None
+    return service.release(session, mention_id, version, by=user, now=now)
+
+
+@router.post("/{mention_id}/assign", response_model=MentionPublic)
+def assign(
+    mention_id: int, body: AssignRequest, manager: ManagerUser, session: SessionDep, now: NowDep
+) -> MentionPublic:
+    return service.assign(session, mention_id, body.user_id, body.version, by=manager, now=now)
+
+
+@router.post("/{mention_id}/resolve", response_model=MentionPublic)
+def resolve(
+    mention_id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    now: NowDep,
+    body: ResolveRequest | None = None,
+) -> MentionPublic:
+    version = body.version if body is not None else None
+    days = body.follow_up_in_days if body is not None else None
+    return service.resolve(session, mention_id, version, days, by=user, now=now)
+
+
+@router.post("/{mention_id}/snooze", response_model=MentionPublic)
+def snooze(
+    mention_id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    now: NowDep,
+    body: SnoozeRequest | None = None,
+) -> MentionPublic:
+    request = body or SnoozeRequest()
+    return service.snooze(
+        session,
+        mention_id,
+        request.version,
+        until=request.until,
+        minutes=request.minutes,
+        by=user,
+        now=now,
+    )

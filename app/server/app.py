@@ -1,0 +1,148 @@
+"""The FastAPI app factory: `create_app(settings)` wires database, event hub, jobs and routers.
+Nothing is built at import time; the database is opened in the lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
+from fastapi import APIRouter, FastAPI
+
+from app.server.api import (
+    accounts,
+    broadcasts,
+    events,
+    followups,
+    handoffs,
+    health,
+    mentions,
+    replies,
+    roster,
+    teams,
+    users,
+)
+from app.server.auth import USER_TOKEN, Principal, TokenCache, hash_token
+from app.server.clock import Clock, system_clock
+from app.server.db import Database, open_database
+from app.server.demo import play_demo
+from app.server.errors import install_error_handlers
+from app.server.events import EventHub, install_commit_signal
+from app.server.fastread import FastReads
+from app.server.ingest.runtime import IngestRuntime
+from app.server.limits import BodySizeLimit
+from app.server.services import jobs as job_service
+from app.server.services.notify import Notifier, install_notifier
+from app.server.services.users import ensure_local_owner
+from app.server.settings import Settings
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+
+
+def _run_jobs_once(db: Database, clock: Clock) -> None:
+    with db.write() as session:
+        job_service.run_due_jobs(session, clock())
+
+
+async def _jobs_loop(db: Database, clock: Clock, interval: float) -> None:
+    while True:
+        try:
+            await anyio.to_thread.run_sync(_run_jobs_once, db, clock)
+        except Exception:
+            log.exception("background jobs failed; retrying next round")
+        await asyncio.sleep(interval)  # a schedule, not a wait for a condition
+
+
+def _pin_solo_owner(db: Database, settings: Settings, cache: TokenCache, clock: Clock) -> None:
+    """Solo mode: accept RESPONDER_SOLO_TOKEN (hash kept in memory only) as the local owner."""
+    if not settings.solo_token:
+        return
+    with db.write() as session:
+        owner = ensure_local_owner(session, settings.solo_user, now=clock())
+        principal = Principal(kind=USER_TOKEN, name=owner.name, user_id=owner.id, role=owner.role)
+    cache.pin(hash_token(settings.solo_token), principal)
+    log.info("solo mode: local owner %r accepts the desktop's token", settings.solo_user)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    clock: Clock = system_clock,
+) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        db = database or open_database(settings.database_url, pool_size=settings.worker_threads + 6)
+        fast = FastReads(db)
+        await fast.start()
+        hub = EventHub(
+            db,
+            poll_seconds=settings.event_poll_seconds,
+            queue_size=settings.subscriber_queue_size,
+            fetch_after=fast.events_after,
+        )
+        install_commit_signal(db, hub.wake_threadsafe)
+        notifier = Notifier(settings.notify_urls) if settings.notify_urls else None
+        uninstall_notifier = install_notifier(db, notifier) if notifier is not None else None
+        cache = TokenCache(settings.token_cache_seconds)
+        await anyio.to_thread.run_sync(_pin_solo_owner, db, settings, cache, clock)
+        app.state.db = db
+        app.state.hub = hub
+        app.state.fast_reads = fast
+        app.state.token_cache = cache
+        await hub.start()
+        background: list[asyncio.Task[None]] = []
+        if settings.run_jobs:
+            background.append(
+                asyncio.create_task(_jobs_loop(db, clock, settings.job_interval_seconds))
+            )
+        if settings.demo:
+            background.append(asyncio.create_task(play_demo(db, clock), name="demo-source"))
+        ingest_runtime = (
+            await IngestRuntime.start(db, settings, clock=clock, hub=hub)
+            if settings.run_ingest
+            else None
+        )
+        try:
+            yield
+        finally:
+            if ingest_runtime is not None:
+                await ingest_runtime.stop()
+            for task in background:
+                task.cancel()
+            for task in background:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await hub.stop()
+            if notifier is not None and uninstall_notifier is not None:
+                uninstall_notifier()
+                notifier.close()
+            await fast.close()
+            if database is None:
+                db.dispose()
+
+    app = FastAPI(
+        title="Responder team server",
+        version=health.SERVER_VERSION,
+        summary="Mentions, ownership, duty and handoffs for a team answering customers.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.clock = clock
+    install_error_handlers(app)
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (health, users, mentions, replies, accounts, events):
+        api.include_router(module.router)
+    for module in (handoffs, broadcasts, teams, roster, followups):
+        api.include_router(module.router)
+    app.include_router(api)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,203 @@
+"""The server's command line: init, add-user, add-ingest-token, serve, and the brand-account
+commands add-account, list-accounts, remove-account (app/server/ingest/commands.py); see DESIGN.md.
+
+Every command takes --database-url (or RESPONDER_DATABASE_URL). Commands that create a token
+print it alone on the last line of standard output."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from app.models.enums import Role
+from app.models.schemas import UserCreate
+from app.server.clock import system_clock
+from app.server.db import Database, DatabaseUrlError, open_database
+from app.server.migrate import is_at_head, upgrade_to_head
+from app.server.settings import Settings
+
+
+class CliError(Exception):
+    """A problem the operator can fix; printed without a traceback, exit status 1."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, object] = {}
+    if args.database_url:
+        overrides["database_url"] = args.database_url
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def _open(settings: Settings) -> Database:
+    try:
+        return open_database(settings.database_url)
+    except DatabaseUrlError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from app.server.services.users import admin_exists, create_user
+
+    db = _open(_settings(args))
+    try:
+        upgrade_to_head(db)
+        with db.write() as session:
+            if admin_exists(session):
+                raise CliError("the database already has an admin; use add-user for more people")
+            created = create_user(
+                session, UserCreate(name=args.name, role=Role.ADMIN), by=None, now=system_clock()
+            )
+    finally:
+        db.dispose()
+    print(f"Schema is up to date. Created admin {created.name!r} (id {created.id}).")
+    print("Their token (shown once, keep it safe):")
+    print(created.token)
+    return 0
+
+
+def _require_schema(db: Database) -> None:
+    if not is_at_head(db):
+        raise CliError("the database schema is missing or old: run `responder-server init` first")
+
+
+def cmd_add_user(args: argparse.Namespace) -> int:
+    from app.server.errors import DomainError
+    from app.server.services.users import create_user
+
+    db = _open(_settings(args))
+    try:
+        _require_schema(db)
+        request = UserCreate(name=args.name, role=Role(args.role), teams=args.team or [])
+        with db.write() as session:
+            created = create_user(session, request, by=None, now=system_clock())
+    except DomainError as exc:
+        raise CliError(exc.detail) from exc
+    finally:
+        db.dispose()
+    print(f"Created {created.role.value} {created.name!r} (id {created.id}).")
+    print("Their token (shown once):")
+    print(created.token)
+    return 0
+
+
+def cmd_add_ingest_token(args: argparse.Namespace) -> int:
+    from app.server.services.users import create_ingest_token
+
+    db = _open(_settings(args))
+    try:
+        _require_schema(db)
+        with db.write() as session:
+            token = create_ingest_token(session, args.name)
+    finally:
+        db.dispose()
+    print(f"Created ingest token {args.name!r} (POST /api/v1/mentions only). Shown once:")
+    print(token)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    db = _open(_settings(args))
+    try:
+        upgrade_to_head(db)
+    finally:
+        db.dispose()
+    print("Schema is up to date.")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.server.app import create_app
+
+    settings = _settings(args)
+    if args.demo:
+        settings = settings.model_copy(update={"demo": True})
+    db = _open(settings)
+    try:
+        if args.migrate:
+            upgrade_to_head(db)
+        else:
+            _require_schema(db)
+    finally:
+        db.dispose()
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        access_log=args.access_log,
+        http="httptools",
+        loop="uvloop" if sys.platform != "win32" else "asyncio",
+        timeout_graceful_shutdown=3,
+        limit_concurrency=args.limit_concurrency,
+        backlog=4096,
+    )
+    uvicorn.Server(config).run()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database-url",
+        default=None,
+        help="sqlite:///path or postgresql://user@host:port/db "
+        "(default: RESPONDER_DATABASE_URL, else a SQLite file under the user data dir)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="responder-server", description="The Responder team server."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("init", parents=[common], help="create/migrate the schema, first admin")
+    p.add_argument("--name", default="admin", help="the first admin's name (default: admin)")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("add-user", parents=[common], help="create a user and print their token")
+    p.add_argument("name")
+    p.add_argument("--role", choices=[r.value for r in Role], default=Role.REP.value)
+    p.add_argument("--team", action="append", help="team or function (repeatable)")
+    p.set_defaults(func=cmd_add_user)
+
+    p = sub.add_parser("add-ingest-token", parents=[common], help="a token for webhook ingest")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_add_ingest_token)
+
+    p = sub.add_parser("migrate", parents=[common], help="migrate the schema to the newest")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("serve", parents=[common], help="run the HTTP server")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--migrate", action="store_true", help="migrate the schema first")
+    p.add_argument("--demo", action="store_true", help="play the demo source as demo mentions")
+    p.add_argument("--log-level", default=os.environ.get("RESPONDER_LOG_LEVEL", "info"))
+    p.add_argument("--access-log", action="store_true", help="log every request")
+    p.add_argument("--limit-concurrency", type=int, default=None)
+    p.set_defaults(func=cmd_serve)
+
+    from app.server.ingest.commands import add_account_commands
+
+    add_account_commands(sub, common)  # add-account, list-accounts, remove-account
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args))
+    except CliError as exc:
+        print(f"responder-server: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

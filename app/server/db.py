@@ -1,0 +1,127 @@
+"""Database engines and sessions from a plain URL (`sqlite:///path`, `postgresql://…`).
+
+SQLite gets WAL and friends on every connection, and write transactions start with
+`BEGIN IMMEDIATE` so two writers never deadlock upgrading a read lock to a write lock.
+PostgreSQL is reached through psycopg 3."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+WRITE_OPTION = "responder_write"
+
+
+class DatabaseUrlError(ValueError):
+    """The database URL names no database this server can use."""
+
+
+def driver_url(url: str) -> str:
+    """Map a plain URL to the driver this server uses (`postgresql://` → psycopg 3)."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return parsed.set(drivername="sqlite+pysqlite").render_as_string(hide_password=False)
+    if backend in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    raise DatabaseUrlError(f"unsupported database URL {url!r}: use sqlite:/// or postgresql://")
+
+
+def plain_postgres_url(url: str) -> str:
+    """A libpq URL (no SQLAlchemy driver suffix) for psycopg's own connections."""
+    parsed = make_url(url)
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Take transaction control from pysqlite: we emit BEGIN ourselves (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=5000")
+    # WAL is a property of the file: switching needs a lock, so only switch when not yet WAL.
+    if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    write = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def make_engine(url: str, *, pool_size: int = 20, **kwargs: Any) -> Engine:
+    """An engine for a plain URL; SQLite files get their directory created. `pool_size`
+    should cover the server's worker threads, so connections are reused, never churned."""
+    full = driver_url(url)
+    parsed = make_url(full)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            full,
+            pool_size=pool_size,
+            max_overflow=kwargs.pop("max_overflow", 20),
+            connect_args={"check_same_thread": False, "timeout": 30},
+            **kwargs,
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(
+        full,
+        pool_size=pool_size,
+        max_overflow=kwargs.pop("max_overflow", 10),
+        pool_pre_ping=True,
+        **kwargs,
+    )
+
+
+@dataclass(frozen=True)
+class Database:
+    """One engine plus the two kinds of session: read (deferred) and write (immediate)."""
+
+    engine: Engine
+    read_sessions: sessionmaker[Session]
+    write_sessions: sessionmaker[Session]
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.dialect == "postgresql"
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction: commits on success, rolls back on any exception."""
+        with self.write_sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.read_sessions() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, **kwargs: Any) -> Database:
+    engine = make_engine(url, **kwargs)
+    write_engine = engine.execution_options(**{WRITE_OPTION: True})
+    return Database(
+        engine=engine,
+        read_sessions=sessionmaker(bind=engine, expire_on_commit=False),
+        write_sessions=sessionmaker(bind=write_engine, expire_on_commit=False),
+    )

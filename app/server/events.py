@@ -1,0 +1,401 @@
+"""The event log: writing events inside the change's transaction, tailing them, fanning them out.
+
+Ordering: event ids must become visible in id order, or a reader that advanced past id 11 would
+never see a later-committed id 10. On PostgreSQL every event-writing transaction takes one
+transaction-scoped advisory lock just before its first event insert (after its row locks), so
+event writers are serialised from id allocation to commit; the same transaction NOTIFYs the
+other processes. On SQLite, write transactions are already serialised (BEGIN IMMEDIATE).
+
+Fan-out: one `EventHub` per process runs one tailer task. It wakes on an in-process signal
+(a commit in this process), on LISTEN/NOTIFY (PostgreSQL, a dedicated psycopg async
+connection) or on a slow poll (writes from other processes on SQLite, such as the CLI), reads
+the new rows once and puts the encoded frame in every subscriber's queue. Each SSE connection
+subscribes first, replays from the database after its cursor, then follows its queue, skipping
+ids it has already sent — so nothing is missed and nothing is sent twice."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import anyio
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from app.models.enums import EventType, MentionStatus, Role
+from app.models.tables import Event
+from app.server.db import Database, plain_postgres_url
+
+log = logging.getLogger(__name__)
+
+NOTIFY_CHANNEL = "responder_events"
+# One arbitrary 64-bit key for "I am writing events" (ASCII "RESPEVNT").
+EVENT_LOCK_KEY = 0x5245535045564E54
+MANAGERS = "manager"
+_LOCKED = "responder_event_lock"
+_WROTE = "responder_events_written"
+
+
+def record_event(
+    session: Session,
+    type_: EventType,
+    payload: dict[str, Any],
+    *,
+    at: datetime,
+    mention_id: int | None = None,
+    actor_id: int | None = None,
+    audience: str | None = None,
+) -> Event:
+    """Append one event in the caller's transaction. Call it after the state changes are
+    flushed: on PostgreSQL it takes the event-order lock, which must come after row locks."""
+    if not session.info.get(_LOCKED):
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOCK_KEY})
+            session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
+        session.info[_LOCKED] = True
+    row = Event(
+        type=str(type_),
+        payload=payload,
+        created_at=at,
+        mention_id=mention_id,
+        actor_id=actor_id,
+        audience=audience,
+    )
+    session.add(row)
+    session.flush()
+    session.info[_WROTE] = True
+    return row
+
+
+def install_commit_signal(db: Database, on_commit: Callable[[], None]) -> None:
+    """Call `on_commit` after every commit of this process that wrote events."""
+
+    def after_commit(session: Session) -> None:
+        wrote = session.info.pop(_WROTE, False)
+        session.info.pop(_LOCKED, None)
+        if wrote:
+            on_commit()
+
+    def after_rollback(session: Session) -> None:
+        session.info.pop(_WROTE, None)
+        session.info.pop(_LOCKED, None)
+
+    for maker in (db.write_sessions, db.read_sessions):
+        sa_event.listen(maker, "after_commit", after_commit)
+        sa_event.listen(maker, "after_rollback", after_rollback)
+
+
+def last_event_id(session: Session) -> int:
+    return int(session.scalar(select(func.coalesce(func.max(Event.id), 0))) or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class WireEvent:
+    """One event ready to send: the SSE frame is encoded once and shared by all subscribers."""
+
+    id: int
+    type: str
+    audience: str | None
+    frame: bytes
+    payload: Any = None  # as read: a dict, or JSON text on SQLite
+
+    def visible_to(self, role: Role) -> bool:
+        if self.audience is None:
+            return True
+        if self.audience == MANAGERS:
+            return role.is_manager
+        return False
+
+
+def _iso_utc(value: datetime | str) -> str:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def encode_event(row: Any) -> WireEvent:
+    """One row (ORM/Core row, or a raw DB-API tuple in column order) → its SSE frame.
+    A payload read raw from SQLite is already JSON text and is spliced in unparsed."""
+    event_id, type_, audience, created_at, actor_id, mention_id, payload = tuple(row)
+    payload_json = (
+        payload
+        if isinstance(payload, str)
+        else json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    )
+    head = json.dumps(
+        {
+            "id": event_id,
+            "type": type_,
+            "at": _iso_utc(created_at),
+            "actor_id": actor_id,
+            "mention_id": mention_id,
+        },
+        separators=(",", ":"),
+    )
+    body = f'{head[:-1]},"payload":{payload_json}}}'
+    frame = f"id: {event_id}\r\nevent: {type_}\r\ndata: {body}\r\n\r\n".encode()
+    return WireEvent(id=event_id, type=type_, audience=audience, frame=frame, payload=payload)
+
+
+class Overflowed(Exception):
+    """The subscriber fell too far behind; it must replay from the database."""
+
+
+_OVERFLOW = WireEvent(id=-1, type="", audience=None, frame=b"")
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """One SSE connection's inbox. Bounded by hand (the queue itself is unbounded) so that
+    the overflow marker always fits: a subscriber that falls behind replays from the DB."""
+
+    queue: asyncio.Queue[WireEvent]
+    limit: int
+    overflowed: bool = False
+
+    def offer(self, item: WireEvent) -> bool:
+        if self.queue.qsize() >= self.limit:
+            self.overflowed = True
+            self.queue.put_nowait(_OVERFLOW)
+            return False
+        self.queue.put_nowait(item)
+        return True
+
+    async def next(self) -> WireEvent:
+        item = await self.queue.get()
+        if item is _OVERFLOW:
+            raise Overflowed
+        return item
+
+
+BATCH = 1000
+_MENTION_EVENTS = frozenset(
+    {
+        str(EventType.MENTION_CREATED),
+        str(EventType.MENTION_UPDATED),
+        str(EventType.REPLY_UPDATED),
+        str(EventType.FOLLOWUP_DUE),
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownState:
+    version: int
+    assignee_id: int | None
+    assignee_name: str | None
+    status: MentionStatus
+
+
+class KnownMentions:
+    """The newest state of each mention this process has seen in the event log.
+
+    Versions only grow, so a claim made against a version older than one seen here cannot
+    win: it is refused without a database read (the 409 names the owner as of that event,
+    at most one tailer wake old). A claim at the newest known version always goes on to the
+    database, where the compare-and-set decides."""
+
+    MAX = 100_000
+
+    def __init__(self) -> None:
+        self._states: dict[int, KnownState] = {}
+
+    def observe(self, payload: Any) -> None:
+        try:
+            data = json.loads(payload) if isinstance(payload, str) else payload
+            mention = data["mention"]
+            mention_id = int(mention["id"])
+            version = int(mention["version"])
+            status = MentionStatus(mention["status"])
+        except (ValueError, KeyError, TypeError):
+            return
+        known = self._states.get(mention_id)
+        if known is not None and known.version >= version:
+            return
+        if len(self._states) >= self.MAX:
+            self._states.clear()
+        assignee = mention.get("assignee") or {}
+        self._states[mention_id] = KnownState(
+            version=version,
+            assignee_id=mention.get("assignee_id"),
+            assignee_name=assignee.get("name"),
+            status=status,
+        )
+
+    def get(self, mention_id: int) -> KnownState | None:
+        return self._states.get(mention_id)
+
+
+class EventHub:
+    """One per process: tails the event table and fans new events out to SSE subscribers."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        poll_seconds: float,
+        queue_size: int,
+        fetch_after: Callable[[int, int], Awaitable[list[tuple[Any, ...]]]] | None = None,
+    ) -> None:
+        self._db = db
+        self._fetch_after = fetch_after
+        self._poll_seconds = poll_seconds
+        self._queue_size = queue_size
+        self._subscribers: set[Subscriber] = set()
+        self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._last_id = 0
+        self._limiter = anyio.CapacityLimiter(4)
+        self.known_mentions = KnownMentions()
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._last_id = await self._in_thread(self._read_last_id)
+        self._tasks.append(asyncio.create_task(self._tail(), name="event-tailer"))
+        if self._db.is_postgres:
+            self._tasks.append(asyncio.create_task(self._listen(), name="event-listener"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+
+    def wake_threadsafe(self) -> None:
+        """Called after a local commit (from any thread): look for new events now."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        loop.call_soon_threadsafe(self._wake.set)
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)
+
+    # --- database reads ------------------------------------------------------------------------
+
+    async def _in_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter)
+
+    def _read_last_id(self) -> int:
+        with self._db.read() as session:
+            return last_event_id(session)
+
+    def _read_after(self, after: int, limit: int) -> list[WireEvent]:
+        with self._db.read() as session:
+            rows = session.execute(
+                select(
+                    Event.id,
+                    Event.type,
+                    Event.audience,
+                    Event.created_at,
+                    Event.actor_id,
+                    Event.mention_id,
+                    Event.payload,
+                )
+                .where(Event.id > after)
+                .order_by(Event.id)
+                .limit(limit)
+            ).all()
+        return [encode_event(row) for row in rows]
+
+    async def read_after(self, after: int, limit: int = BATCH) -> list[WireEvent]:
+        if self._fetch_after is not None:
+            return [encode_event(row) for row in await self._fetch_after(after, limit)]
+        result: list[WireEvent] = await self._in_thread(self._read_after, after, limit)
+        return result
+
+    # --- tailer --------------------------------------------------------------------------------
+
+    async def _tail(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._poll_seconds):
+                    await self._wake.wait()
+            self._wake.clear()
+            try:
+                while True:
+                    batch = await self.read_after(self._last_id)
+                    for item in batch:
+                        self._fan_out(item)
+                        self._last_id = item.id
+                    if len(batch) < BATCH:
+                        break
+            except Exception:  # the database hiccuped: try again at the next wake or poll
+                log.exception("event tailer could not read new events")
+
+    def _fan_out(self, item: WireEvent) -> None:
+        if item.type in _MENTION_EVENTS:
+            self.known_mentions.observe(item.payload)
+        dropped = [sub for sub in self._subscribers if not sub.offer(item)]
+        for sub in dropped:
+            self._subscribers.discard(sub)
+
+    async def _listen(self) -> None:
+        import psycopg
+
+        url = plain_postgres_url(self._db.engine.url.render_as_string(hide_password=False))
+        delay = 0.5
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+                    await conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    delay = 0.5
+                    self._wake.set()  # catch up on whatever happened while not listening
+                    async for _notify in conn.notifies():
+                        self._wake.set()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("LISTEN connection lost (%s); polling until it is back", exc)
+            await asyncio.sleep(delay)  # reconnect backoff, not a wait for a condition
+            delay = min(delay * 2, 10.0)
+
+    # --- subscribers ---------------------------------------------------------------------------
+
+    def subscribe(self) -> Subscriber:
+        sub = Subscriber(queue=asyncio.Queue(), limit=self._queue_size)
+        self._subscribers.add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        self._subscribers.discard(sub)
+
+    async def stream(self, role: Role, after: int) -> AsyncIterator[bytes]:
+        """SSE frames after `after`: replay from the database, then live, no gap, no repeat."""
+        cursor = after
+        while True:
+            sub = self.subscribe()
+            try:
+                while True:
+                    batch = await self.read_after(cursor)
+                    for item in batch:
+                        if item.visible_to(role):
+                            yield item.frame
+                        cursor = item.id
+                    if len(batch) < BATCH:
+                        break
+                while True:
+                    item = await sub.next()
+                    if item.id <= cursor:
+                        continue
+                    if item.visible_to(role):
+                        yield item.frame
+                    cursor = item.id
+            except Overflowed:
+                log.info("event subscriber fell behind at %s; replaying from the database", cursor)
+            finally:
+                self.unsubscribe(sub)

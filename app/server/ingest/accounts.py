@@ -1,0 +1,242 @@
+"""Brand accounts in the database: create, list, remove, per-account state, and storing what an
+ingest worker received (the mention and the account's cursor in one transaction).
+
+Every change of an account writes an `account.updated` event (audience: managers) in the same
+transaction, with the account as the API shows it — never its secret."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.connectors.base import IncomingMention
+from app.models.enums import EventType, Network
+from app.models.schemas import AccountPublic, AccountsPublic, IngestResult
+from app.models.tables import Account, Mention
+from app.server.errors import Conflict, Invalid, NotFound
+from app.server.events import MANAGERS, record_event
+from app.server.services.mentions import ingest
+
+STATE_OK = "ok"
+STATE_DEGRADED = "degraded"
+STATE_ERROR = "error"
+
+
+@dataclass(frozen=True)
+class AccountConfig:
+    """What a worker needs to run one account, read once (a plain value, no ORM session)."""
+
+    id: int
+    network: Network
+    name: str
+    base_url: str
+    secret_ref: str
+    cursor: str | None
+    options: Mapping[str, Any]
+    state: str
+    updated_at: datetime
+
+    @property
+    def identity(self) -> tuple[object, ...]:
+        """What, when changed, means the worker must be restarted with the new settings."""
+        return (self.network, self.base_url, self.secret_ref, sorted(self.options.items()))
+
+    @classmethod
+    def of(cls, account: Account) -> AccountConfig:
+        return cls(
+            id=account.id,
+            network=account.network,
+            name=account.name,
+            base_url=account.base_url,
+            secret_ref=account.secret_ref,
+            cursor=account.cursor,
+            options=dict(account.settings or {}),
+            state=account.state,
+            updated_at=account.updated_at,
+        )
+
+
+def _last_ingest_at(session: Session, account_ids: Sequence[int]) -> dict[int, datetime]:
+    if not account_ids:
+        return {}
+    rows = session.execute(
+        select(Mention.account_id, func.max(Mention.ingested_at))
+        .where(Mention.account_id.in_(account_ids))
+        .group_by(Mention.account_id)
+    ).all()
+    result: dict[int, datetime] = {}
+    for account_id, at in rows:
+        if account_id is not None and at is not None:
+            # max() keeps the column's type, so the value comes back as an aware UTC datetime.
+            result[int(account_id)] = at
+    return result
+
+
+def account_public(account: Account, last_ingest_at: datetime | None = None) -> AccountPublic:
+    return AccountPublic(
+        id=account.id,
+        network=account.network,
+        name=account.name,
+        base_url=account.base_url,
+        secret_ref=account.secret_ref,
+        enabled=account.enabled,
+        state=account.state,
+        error=account.error,
+        error_at=account.error_at,
+        cursor=account.cursor,
+        last_ingest_at=last_ingest_at,
+        created_at=account.created_at,
+        updated_at=account.updated_at,
+    )
+
+
+def _record(session: Session, account: Account, now: datetime, *, removed: bool = False) -> None:
+    session.flush()
+    last = _last_ingest_at(session, [account.id]).get(account.id)
+    payload: dict[str, Any] = {"account": account_public(account, last).model_dump(mode="json")}
+    if removed:
+        payload["removed"] = True
+    record_event(session, EventType.ACCOUNT_UPDATED, payload, at=now, audience=MANAGERS)
+
+
+def list_accounts(session: Session) -> AccountsPublic:
+    accounts = list(session.scalars(select(Account).order_by(Account.id)))
+    last = _last_ingest_at(session, [a.id for a in accounts])
+    data = [account_public(a, last.get(a.id)) for a in accounts]
+    return AccountsPublic(data=data, count=len(data))
+
+
+def enabled_accounts(session: Session) -> list[AccountConfig]:
+    """The accounts ingest workers should run (every enabled one that has a connector)."""
+    rows = session.scalars(
+        select(Account)
+        .where(Account.enabled.is_(True), Account.network != Network.WEBHOOK)
+        .order_by(Account.id)
+    )
+    return [AccountConfig.of(a) for a in rows]
+
+
+def account_config(session: Session, account_id: int) -> AccountConfig | None:
+    account = session.get(Account, account_id)
+    return AccountConfig.of(account) if account is not None else None
+
+
+def create_account(
+    session: Session,
+    *,
+    network: Network,
+    name: str,
+    base_url: str,
+    secret_ref: str,
+    options: Mapping[str, Any],
+    now: datetime,
+) -> Account:
+    if network is Network.WEBHOOK:
+        raise Invalid("Webhook mentions need no account: create an ingest token instead.")
+    if session.scalar(select(Account.id).where(Account.name == name)) is not None:
+        raise Conflict(f"There is already an account named {name!r}.", code="account_exists")
+    account = Account(
+        network=network,
+        name=name,
+        base_url=base_url,
+        secret_ref=secret_ref,
+        cursor=None,
+        enabled=True,
+        state=STATE_OK,
+        error=None,
+        settings=dict(options),
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(account)
+    except IntegrityError as exc:
+        raise Conflict(
+            f"There is already an account named {name!r}.", code="account_exists"
+        ) from exc
+    _record(session, account, now)
+    return account
+
+
+def find_account(session: Session, name: str) -> Account:
+    account = session.scalar(select(Account).where(Account.name == name))
+    if account is None:
+        raise NotFound(f"No account named {name!r}.")
+    return account
+
+
+def remove_account(session: Session, name: str, *, now: datetime) -> Account:
+    """Delete the account row (its mentions stay, no longer linked to it)."""
+    account = find_account(session, name)
+    account.enabled = False
+    _record(session, account, now, removed=True)
+    session.delete(account)
+    session.flush()
+    return account
+
+
+def account_name_taken(session: Session, name: str) -> bool:
+    return session.scalar(select(Account.id).where(Account.name == name)) is not None
+
+
+def secret_ref_taken(session: Session, ref: str) -> bool:
+    return session.scalar(select(Account.id).where(Account.secret_ref == ref)) is not None
+
+
+def set_account_state(
+    session: Session, account_id: int, state: str, error: str | None, *, now: datetime
+) -> bool:
+    """Record the account's state; returns False when nothing changed (no event then).
+    `degraded` never hides an `error`: only a success (`ok`) clears an error."""
+    account = session.get(Account, account_id)
+    if account is None:
+        return False
+    if state == STATE_DEGRADED and account.state == STATE_ERROR:
+        return False
+    if account.state == state and account.error == error:
+        return False
+    account.state = state
+    account.error = error
+    account.error_at = now if error is not None else account.error_at
+    account.updated_at = now
+    _record(session, account, now)
+    return True
+
+
+def store_incoming(
+    session: Session,
+    account_id: int,
+    incoming: Sequence[IncomingMention],
+    cursor: str | None,
+    *,
+    now: datetime,
+) -> IngestResult | None:
+    """Store mentions an ingest worker received and move the account's cursor, in the caller's
+    transaction (invariant 6: the cursor never runs ahead of what is stored). Returns None when
+    the account is gone (removed while the worker ran): nothing is stored then."""
+    account = session.scalar(select(Account).where(Account.id == account_id).with_for_update())
+    if account is None:
+        return None
+    result = ingest(
+        session,
+        [item.mention for item in incoming],
+        now=now,
+        actor_id=None,
+        account_id=account_id,
+        raw_refs={item.external_id: dict(item.reply_ref) for item in incoming},
+    )
+    if cursor is not None:
+        account.cursor = cursor
+    if account.state != STATE_OK:
+        account.state = STATE_OK
+        account.error = None
+        account.updated_at = now
+        _record(session, account, now)
+    return result

@@ -1,0 +1,235 @@
+"""The brand-account commands of `responder-server`: add-account, list-accounts, remove-account.
+
+The secret is read from standard input (`--secret-stdin`) or an environment variable
+(`--secret-env VAR`), never from an argument, checked with `connector.verify()` (unless
+`--no-verify`) and written to the secret store (app/server/secrets.py); the account row holds
+only its `secret_ref`. A running server picks the change up within seconds (its supervisor
+re-reads the accounts table and wakes on the `account.updated` event written here)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from app.models.enums import Network
+from app.server.clock import system_clock
+from app.server.errors import DomainError
+from app.server.secrets import SecretStore, SecretStoreError, env_var_for, secret_ref_for
+
+if TYPE_CHECKING:
+    from app.connectors import AccountIdentity
+    from app.server.db import Database
+    from app.server.settings import Settings
+
+# The ingest services and connectors are imported inside the commands: registering these
+# commands must not slow down every other command of the server's CLI.
+
+_NO_SECRET = {Network.FEED.value, Network.DEMO.value}
+_NETWORKS = [n.value for n in Network if n is not Network.WEBHOOK]
+
+
+def _fail(message: str) -> Exception:
+    from app.server.cli import CliError
+
+    return CliError(message)
+
+
+def _context(args: argparse.Namespace) -> tuple[Settings, Database, SecretStore]:
+    from app.server.cli import _open, _require_schema, _settings
+    from app.server.secrets import secret_store_for
+
+    settings = _settings(args)
+    db = _open(settings)
+    try:
+        _require_schema(db)
+    except Exception:
+        db.dispose()
+        raise
+    store = secret_store_for(
+        settings.database_url, settings.secrets_file, solo=bool(settings.solo_token)
+    )
+    return settings, db, store
+
+
+def parse_options(pairs: list[str] | None) -> dict[str, Any]:
+    """`key=value` pairs; numbers stay numbers (`poll_interval=5`)."""
+    options: dict[str, Any] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise _fail(f"--option takes key=value, not {pair!r}")
+        try:
+            options[key.strip()] = json.loads(value)
+        except ValueError:
+            options[key.strip()] = value
+    return options
+
+
+def _read_secret(args: argparse.Namespace) -> str:
+    if args.secret_stdin:
+        secret = sys.stdin.readline() if sys.stdin.isatty() else sys.stdin.read()
+        secret = secret.strip()
+        if not secret:
+            raise _fail("--secret-stdin: nothing was read from standard input")
+        return secret
+    if args.secret_env:
+        secret = os.environ.get(args.secret_env, "").strip()
+        if not secret:
+            raise _fail(
+                f"--secret-env: the environment variable {args.secret_env} is empty or unset"
+            )
+        return secret
+    if args.network in _NO_SECRET:
+        return ""
+    raise _fail("give the account's secret with --secret-stdin or --secret-env VAR")
+
+
+async def _verify(
+    network: str, base_url: str, secret: str, options: dict[str, Any]
+) -> AccountIdentity:
+    from app.connectors import connector_for
+
+    connector = connector_for(network, base_url, secret, options=options)
+    try:
+        return await connector.verify()
+    finally:
+        await connector.aclose()
+
+
+def cmd_add_account(args: argparse.Namespace) -> int:
+    from app.connectors import ConnectorError
+    from app.server.ingest.accounts import account_name_taken, create_account, secret_ref_taken
+
+    options = parse_options(args.option)
+    secret = _read_secret(args)
+    identity: AccountIdentity | None = None
+    if not args.no_verify:
+        try:
+            identity = asyncio.run(_verify(args.network, args.base_url, secret, options))
+        except ConnectorError as exc:
+            # The connector's messages never contain the secret.
+            raise _fail(f"the account could not be verified: {exc.message}") from None
+    _settings, db, store = _context(args)
+    try:
+        with db.read() as session:
+            base_ref = secret_ref_for(args.name)
+            ref, n = base_ref, 1
+            while secret_ref_taken(session, ref):
+                n += 1
+                ref = f"{base_ref}_{n}"
+            taken = account_name_taken(session, args.name)
+        if taken:
+            raise _fail(f"there is already an account named {args.name!r}")
+        where = "none"
+        if secret:
+            try:
+                where = store.put(ref, secret)
+            except SecretStoreError as exc:
+                raise _fail(str(exc)) from None
+        try:
+            with db.write() as session:
+                account = create_account(
+                    session,
+                    network=Network(args.network),
+                    name=args.name,
+                    base_url=args.base_url,
+                    secret_ref=ref if secret else "",
+                    options=options,
+                    now=system_clock(),
+                )
+                account_id = account.id
+        except DomainError as exc:
+            if secret:
+                store.delete(ref)
+            raise _fail(exc.detail) from None
+    finally:
+        db.dispose()
+    who = f" as {identity.handle}" if identity is not None else " (not verified)"
+    kept = {"file": f"in {store.path}", "keyring": "in the OS keyring", "none": "not needed"}[where]
+    override = f" ({env_var_for(ref)} overrides it)" if secret else ""
+    print(f"Added {args.network} account {args.name!r}{who}; secret {kept}{override}.")
+    print(account_id)
+    return 0
+
+
+def cmd_list_accounts(args: argparse.Namespace) -> int:
+    from app.server.ingest.accounts import list_accounts
+
+    _settings, db, _store = _context(args)
+    try:
+        with db.read() as session:
+            accounts = list_accounts(session)
+    finally:
+        db.dispose()
+    if args.json:
+        print(accounts.model_dump_json(indent=2))
+        return 0
+    if not accounts.data:
+        print("No brand accounts.")
+        return 0
+    for a in accounts.data:
+        last = a.last_ingest_at.isoformat() if a.last_ingest_at else "-"
+        error = f"  error: {a.error}" if a.error else ""
+        print(
+            f"{a.id}\t{a.network.value}\t{a.name}\t{a.state}\tcursor={a.cursor or '-'}"
+            f"\tlast_ingest={last}\t{a.base_url}{error}"
+        )
+    return 0
+
+
+def cmd_remove_account(args: argparse.Namespace) -> int:
+    from app.server.ingest.accounts import find_account, remove_account
+
+    _settings, db, store = _context(args)
+    try:
+        with db.write() as session:
+            ref = find_account(session, args.name).secret_ref
+            remove_account(session, args.name, now=system_clock())
+    except DomainError as exc:
+        raise _fail(exc.detail) from None
+    finally:
+        db.dispose()
+    if ref:
+        try:
+            store.delete(ref)
+        except SecretStoreError as exc:
+            print(f"warning: {exc}", file=sys.stderr)
+    print(f"Removed account {args.name!r}; its mentions stay.")
+    return 0
+
+
+def add_account_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """Register the account commands on the server's command line."""
+    p = sub.add_parser(
+        "add-account", parents=[common], help="a brand account to ingest from and reply as"
+    )
+    p.add_argument("network", choices=_NETWORKS)
+    p.add_argument("--name", required=True, help="a unique name for the account")
+    p.add_argument("--base-url", default="", help="the server / API / feed URL")
+    secret = p.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--secret-stdin", action="store_true", help="read the secret from standard input"
+    )
+    secret.add_argument("--secret-env", metavar="VAR", help="read the secret from $VAR")
+    p.add_argument(
+        "--option",
+        action="append",
+        metavar="KEY=VALUE",
+        help="a connector setting (poll_interval, identifier, user_id, …), repeatable",
+    )
+    p.add_argument("--no-verify", action="store_true", help="do not check the credentials now")
+    p.set_defaults(func=cmd_add_account)
+
+    p = sub.add_parser("list-accounts", parents=[common], help="brand accounts and their state")
+    p.add_argument("--json", action="store_true", help="as JSON (AccountsPublic)")
+    p.set_defaults(func=cmd_list_accounts)
+
+    p = sub.add_parser("remove-account", parents=[common], help="stop ingesting an account")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_remove_account)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the server's schema (run from code: see app/server/migrate.py)."""

@@ -1,0 +1,114 @@
+"""Coverage gaps: tell managers `coverage.gap` exactly once per gap, and close the gap when
+someone suitable comes on duty.
+
+Two scopes: `everyone` (urgent work arrived, or the last person left, and nobody is on duty)
+and `managers` (a handoff escalated and no manager is on duty). A gap opens with a
+compare-and-set on its `coverage_gaps` row, so two transactions racing to announce the same gap
+announce it once. Call these after the transaction has written its first event: event writers
+are serialised first (app/server/events.py), which keeps the lock order the same everywhere.
+The event goes to managers' consoles whatever their duty (audience `manager`), and a notice is
+queued for the optional outgoing notifier (services/notify.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.models.enums import Duty, EventType, Role
+from app.models.tables import CoverageGap, User
+from app.server.events import MANAGERS, record_event
+from app.server.services.notify import Notice, queue_notice
+
+EVERYONE = "everyone"
+MANAGERS_SCOPE = "managers"
+SCOPES = (EVERYONE, MANAGERS_SCOPE)
+
+
+def is_covered(session: Session, scope: str) -> bool:
+    """Is someone suitable for `scope` on duty now?"""
+    query = select(User.id).where(User.active.is_(True), User.duty == Duty.ON_DUTY)
+    if scope == MANAGERS_SCOPE:
+        query = query.where(User.role.in_((Role.MANAGER, Role.ADMIN)))
+    return bool(session.scalar(select(exists(query))))
+
+
+def _ensure_row(session: Session, scope: str) -> None:
+    if session.get(CoverageGap, scope) is not None:
+        return
+    try:
+        with session.begin_nested():
+            session.add(CoverageGap(scope=scope, is_open=False, reason=""))
+    except IntegrityError:
+        pass  # another transaction created it meanwhile
+
+
+def raise_gap(
+    session: Session,
+    scope: str,
+    *,
+    reason: str,
+    now: datetime,
+    mention_id: int | None = None,
+    actor_id: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> bool:
+    """Announce a gap in `scope` unless someone suitable is on duty or it is already open.
+    Returns True when this call opened the gap (and wrote the one `coverage.gap` event)."""
+    from app.server.services.users import coverage
+
+    if is_covered(session, scope):
+        close_gaps(session, now)
+        return False
+    _ensure_row(session, scope)
+    opened = session.execute(
+        update(CoverageGap)
+        .where(CoverageGap.scope == scope, CoverageGap.is_open.is_(False))
+        .values(is_open=True, opened_at=now, closed_at=None, reason=reason, mention_id=mention_id)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(opened, "rowcount", 0) != 1:
+        return False
+    payload: dict[str, Any] = {
+        "coverage": coverage(session).model_dump(mode="json"),
+        "mention_id": mention_id,
+        "reason": reason,
+        "scope": scope,
+        **(extra or {}),
+    }
+    record_event(
+        session,
+        EventType.COVERAGE_GAP,
+        payload,
+        at=now,
+        mention_id=mention_id,
+        actor_id=actor_id,
+        audience=MANAGERS,
+    )
+    suffix = f" (mention #{mention_id})" if mention_id is not None else ""
+    queue_notice(session, Notice(title="Responder: coverage gap", body=reason + suffix))
+    return True
+
+
+def close_gaps(session: Session, now: datetime) -> list[str]:
+    """Close every open gap that someone on duty now covers; returns the scopes closed."""
+    closed: list[str] = []
+    for scope in SCOPES:
+        if not is_covered(session, scope):
+            continue
+        result = session.execute(
+            update(CoverageGap)
+            .where(CoverageGap.scope == scope, CoverageGap.is_open.is_(True))
+            .values(is_open=False, closed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) == 1:
+            closed.append(scope)
+    return closed
+
+
+def open_gaps(session: Session) -> list[CoverageGap]:
+    return list(session.scalars(select(CoverageGap).where(CoverageGap.is_open.is_(True))))

@@ -1,0 +1,200 @@
+"""Replies: queueing a rep's reply (idempotent on client_id, refused over a colleague's), and
+the seam the reply sender (connectors issue) uses to move a reply through sending → sent|failed.
+
+The sender calls, each in its own write transaction:
+  `next_queued_replies(session, now)`  → replies due for an attempt (status queued);
+  `mark_reply_sending(session, reply_id, now)`  before it talks to the network;
+  `mark_reply_sent(session, reply_id, external_id=…, external_url=…, now=…)` or
+  `mark_reply_failed(session, reply_id, error=…, retry_at=… | None, now=…)` after.
+Every transition records `reply.updated` with the reply and the mention."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.connectors import capabilities_for
+from app.models.enums import EventType, MentionStatus, ReplyStatus
+from app.models.schemas import MentionPublic, ReplyCreate, ReplyPublic
+from app.models.tables import Reply, User
+from app.server.auth import Principal
+from app.server.errors import Conflict, Invalid, NotFound
+from app.server.events import record_event
+from app.server.services.mentions import get_mention
+from app.server.views import mention_public, reply_public, user_ref
+
+
+def _existing(session: Session, client_id: str) -> Reply | None:
+    return session.scalar(select(Reply).where(Reply.client_id == client_id))
+
+
+def _public(session: Session, reply: Reply) -> ReplyPublic:
+    author = session.get(User, reply.author_id)
+    assert author is not None
+    return reply_public(reply, author)
+
+
+def queue_reply(
+    session: Session, mention_id: int, request: ReplyCreate, *, by: Principal, now: datetime
+) -> tuple[ReplyPublic, bool]:
+    """Queue a reply; returns (reply, created). The same client_id again returns the same reply."""
+    assert by.user_id is not None
+    client_id = str(request.client_id)
+    existing = _existing(session, client_id)
+    if existing is not None:
+        if existing.mention_id != mention_id:
+            raise Conflict(
+                "This client_id was already used for a reply to another mention.",
+                code="client_id_reused",
+            )
+        return _public(session, existing), False
+    mention = get_mention(session, mention_id, for_update=True)
+    capabilities = capabilities_for(mention.network)
+    if capabilities is not None and not capabilities.reply_in_place:
+        raise Invalid(
+            f"A {mention.network.value} mention cannot be answered in place: open its link "
+            "and reply there.",
+            code="reply_not_supported",
+        )
+    is_manager = by.role is not None and by.role.is_manager
+    if mention.assignee_id not in (None, by.user_id) and not is_manager:
+        owner = mention.assignee
+        raise Conflict(
+            f"{owner.name if owner else 'Someone else'} has this mention; "
+            "claim it before replying.",
+            code="not_owner",
+            current_owner=user_ref(owner) if owner else None,
+            current_version=mention.version,
+        )
+    if mention.version != request.base_version and not request.force:
+        owner = mention.assignee
+        raise Conflict(
+            f"The mention changed since you started writing (version {request.base_version} → "
+            f"{mention.version}); check the thread, then send again with force to reply anyway.",
+            code="stale_base_version",
+            current_owner=user_ref(owner) if owner else None,
+            current_version=mention.version,
+        )
+    reply = Reply(
+        client_id=client_id,
+        mention_id=mention.id,
+        author_id=by.user_id,
+        account_id=mention.account_id,
+        body=request.body,
+        base_version=request.base_version,
+        status=ReplyStatus.QUEUED,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(reply)
+    except IntegrityError:
+        # The same client_id raced in from a retry: return the stored one.
+        again = _existing(session, client_id)
+        if again is None:
+            raise
+        return _public(session, again), False
+    if mention.assignee_id is None:
+        mention.assignee_id = by.user_id
+    mention.status = MentionStatus.REPLIED
+    mention.snoozed_until = None
+    mention.version += 1
+    mention.updated_at = now
+    session.flush()
+    session.refresh(mention, ["assignee"])
+    public = _public(session, reply)
+    _record(session, public, mention_public(mention), by=by, now=now)
+    return public, True
+
+
+def _record(
+    session: Session,
+    reply: ReplyPublic,
+    mention: MentionPublic,
+    *,
+    by: Principal | None,
+    now: datetime,
+) -> None:
+    record_event(
+        session,
+        EventType.REPLY_UPDATED,
+        {"reply": reply.model_dump(mode="json"), "mention": mention.model_dump(mode="json")},
+        at=now,
+        mention_id=mention.id,
+        actor_id=by.user_id if by is not None else None,
+    )
+
+
+# --- the sender's seam -----------------------------------------------------------------------
+
+
+def next_queued_replies(session: Session, now: datetime, limit: int = 20) -> Sequence[Reply]:
+    """Replies due for a send attempt, oldest first (locked on PostgreSQL, skipped if taken)."""
+    return session.scalars(
+        select(Reply)
+        .where(
+            Reply.status == ReplyStatus.QUEUED,
+            or_(Reply.next_attempt_at.is_(None), Reply.next_attempt_at <= now),
+        )
+        .order_by(Reply.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+
+
+def _transition(
+    session: Session, reply_id: int, status: ReplyStatus, now: datetime, **changes: object
+) -> ReplyPublic:
+    reply = session.scalar(select(Reply).where(Reply.id == reply_id).with_for_update())
+    if reply is None:
+        raise NotFound(f"No reply with id {reply_id}.")
+    reply.status = status
+    reply.updated_at = now
+    for name, value in changes.items():
+        setattr(reply, name, value)
+    session.flush()
+    mention = get_mention(session, reply.mention_id)
+    public = _public(session, reply)
+    _record(session, public, mention_public(mention), by=None, now=now)
+    return public
+
+
+def mark_reply_sending(session: Session, reply_id: int, now: datetime) -> ReplyPublic:
+    reply = session.get(Reply, reply_id)
+    attempts = (reply.attempts if reply is not None else 0) + 1
+    return _transition(session, reply_id, ReplyStatus.SENDING, now, attempts=attempts)
+
+
+def mark_reply_sent(
+    session: Session,
+    reply_id: int,
+    *,
+    external_id: str,
+    external_url: str | None,
+    now: datetime,
+) -> ReplyPublic:
+    return _transition(
+        session,
+        reply_id,
+        ReplyStatus.SENT,
+        now,
+        external_id=external_id,
+        external_url=external_url,
+        sent_at=now,
+        error=None,
+    )
+
+
+def mark_reply_failed(
+    session: Session, reply_id: int, *, error: str, retry_at: datetime | None, now: datetime
+) -> ReplyPublic:
+    """A failed attempt: back to queued with `retry_at`, or failed for good when None."""
+    status = ReplyStatus.QUEUED if retry_at is not None else ReplyStatus.FAILED
+    return _transition(session, reply_id, status, now, error=error, next_attempt_at=retry_at)

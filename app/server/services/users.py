@@ -1,0 +1,178 @@
+"""People: creating users and their tokens, duty changes, and who covers the stream now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.models.enums import Duty, EventType, Role
+from app.models.schemas import (
+    CoveragePublic,
+    CoverageTeam,
+    UserCreate,
+    UserCreated,
+    UserPublic,
+    UsersPublic,
+)
+from app.models.tables import Team, User
+from app.server.auth import INGEST_TOKEN, USER_TOKEN, Principal, issue_token
+from app.server.errors import Conflict, Forbidden, NotFound
+from app.server.events import record_event
+from app.server.views import user_public, user_ref
+
+
+def list_users(session: Session) -> UsersPublic:
+    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)).all()
+    return UsersPublic(data=[user_public(u) for u in users], count=len(users))
+
+
+def _teams(session: Session, names: list[str]) -> list[Team]:
+    teams: list[Team] = []
+    for name in dict.fromkeys(n.strip() for n in names if n.strip()):
+        team = session.scalar(select(Team).where(Team.name == name))
+        if team is None:
+            team = Team(name=name)
+            session.add(team)
+            session.flush()
+        teams.append(team)
+    return teams
+
+
+def create_user(
+    session: Session, request: UserCreate, *, by: Principal | None, now: datetime
+) -> UserCreated:
+    """Create a user and their first token. Only admins create admins."""
+    if by is not None and request.role is Role.ADMIN and by.role is not Role.ADMIN:
+        raise Forbidden("Only an admin can create another admin.")
+    if session.scalar(select(User.id).where(User.name == request.name)) is not None:
+        raise Conflict(f"A user named {request.name!r} already exists.", code="name_taken")
+    user = User(
+        name=request.name,
+        role=request.role,
+        duty=Duty.OFF_DUTY,
+        duty_since=now,
+        created_at=now,
+        teams=_teams(session, request.teams),
+    )
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict(f"A user named {request.name!r} already exists.", code="name_taken") from exc
+    token = issue_token(session, kind=USER_TOKEN, name=user.name, user_id=user.id)
+    return UserCreated(**user_public(user).model_dump(), token=token)
+
+
+def create_ingest_token(session: Session, name: str) -> str:
+    return issue_token(session, kind=INGEST_TOKEN, name=name, user_id=None)
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        raise NotFound(f"No user with id {user_id}.")
+    return user
+
+
+def me(session: Session, principal: Principal) -> UserPublic:
+    assert principal.user_id is not None
+    return user_public(get_user(session, principal.user_id))
+
+
+def coverage(session: Session) -> CoveragePublic:
+    users = session.scalars(
+        select(User).where(User.active.is_(True), User.duty != Duty.OFF_DUTY).order_by(User.name)
+    ).all()
+    on_duty = [u for u in users if u.duty is Duty.ON_DUTY]
+    by_team: dict[str | None, CoverageTeam] = {}
+    for user in users:
+        names: list[str | None] = [t.name for t in user.teams] or [None]
+        for name in names:
+            entry = by_team.setdefault(name, CoverageTeam(team=name, on_duty=[], away=[]))
+            (entry.on_duty if user.duty is Duty.ON_DUTY else entry.away).append(user_ref(user))
+    level = "nobody" if not on_duty else ("thin" if len(on_duty) == 1 else "covered")
+    return CoveragePublic(
+        covered=bool(on_duty),
+        level=level,
+        on_duty=[user_ref(u) for u in on_duty],
+        teams=sorted(by_team.values(), key=lambda t: (t.team is None, t.team or "")),
+        managers_on_duty=[user_ref(u) for u in on_duty if u.role.is_manager],
+    )
+
+
+def record_coverage_gap(
+    session: Session, *, reason: str, now: datetime, mention_id: int | None, actor_id: int | None
+) -> None:
+    """Tell managers that nobody is on duty (after a duty change, or when urgent work arrives),
+    once per gap: services/coverage_alerts.py keeps the gap open until someone comes on duty."""
+    from app.server.services.coverage_alerts import EVERYONE, raise_gap
+
+    raise_gap(
+        session, EVERYONE, reason=reason, now=now, mention_id=mention_id, actor_id=actor_id
+    )
+
+
+def set_duty(
+    session: Session, user_id: int, duty: Duty, *, by: Principal, now: datetime
+) -> UserPublic:
+    """Reps change only their own duty; managers and admins anyone's."""
+    if by.user_id != user_id and not (by.role is not None and by.role.is_manager):
+        raise Forbidden("Only a manager can change someone else's duty.")
+    user = session.scalar(select(User).where(User.id == user_id).with_for_update())
+    if user is None or not user.active:
+        raise NotFound(f"No user with id {user_id}.")
+    if user.duty is duty:
+        return user_public(user)
+    user.duty = duty
+    user.duty_since = now
+    session.flush()
+    public = user_public(user)
+    record_event(
+        session,
+        EventType.DUTY_CHANGED,
+        {"user": public.model_dump(mode="json")},
+        at=now,
+        actor_id=by.user_id,
+    )
+    if duty is not Duty.ON_DUTY:
+        record_coverage_gap(
+            session,
+            reason=f"{user.name} went {duty.value.replace('_', ' ')}; nobody is on duty.",
+            now=now,
+            mention_id=None,
+            actor_id=by.user_id,
+        )
+    else:
+        from app.server.services.coverage_alerts import close_gaps
+
+        close_gaps(session, now)
+    return public
+
+
+def user_count(session: Session) -> int:
+    return int(session.scalar(select(func.count(User.id))) or 0)
+
+
+def admin_exists(session: Session) -> bool:
+    return session.scalar(select(User.id).where(User.role == Role.ADMIN).limit(1)) is not None
+
+
+def ensure_local_owner(session: Session, name: str, *, now: datetime) -> User:
+    """Solo mode: the desktop's own user, an admin on duty (created once, kept afterwards)."""
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None:
+        user = User(name=name, role=Role.ADMIN, duty=Duty.ON_DUTY, duty_since=now, created_at=now)
+        session.add(user)
+        session.flush()
+    else:
+        user.active = True
+        if user.role is not Role.ADMIN:
+            user.role = Role.ADMIN
+        if user.duty is not Duty.ON_DUTY:
+            user.duty = Duty.ON_DUTY
+            user.duty_since = now
+        session.flush()
+    return user

@@ -1,0 +1,48 @@
+"""The server's configuration, read once from the environment (prefix RESPONDER_) or arguments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_database_url() -> str:
+    """A SQLite file under the user's data dir: the default for solo mode and a first try."""
+    return f"sqlite:///{Path(user_data_dir('responder-server')) / 'server.sqlite3'}"
+
+
+class Settings(BaseSettings):
+    """Everything the server can be told; each field is also `RESPONDER_<NAME>` in the env."""
+
+    model_config = SettingsConfigDict(env_prefix="RESPONDER_", extra="ignore")
+
+    database_url: str = Field(default_factory=default_database_url)
+    keepalive_seconds: float = Field(default=15.0, gt=0)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    token_cache_seconds: float = Field(default=5.0, ge=0)
+    # Tailer: how often it looks for rows written by other processes when nothing woke it.
+    event_poll_seconds: float = Field(default=0.5, gt=0)
+    # Background job: re-score, wake snoozed mentions, raise follow-ups.
+    job_interval_seconds: float = Field(default=30.0, gt=0)
+    run_jobs: bool = True
+    # Threads that run blocking database work; the connection pool is sized to match.
+    worker_threads: int = Field(default=16, ge=2, le=200)
+    subscriber_queue_size: int = Field(default=10_000, ge=10)
+    solo_token: str | None = None
+    solo_user: str = "owner"
+    demo: bool = False
+    # Brand accounts (app/server/ingest): ingest workers and the reply sender run in `serve`.
+    run_ingest: bool = True
+    # Where add-account keeps brand-account secrets (JSON, mode 0600); default: beside the
+    # SQLite database, or under the user data dir for PostgreSQL (see app/server/secrets.py).
+    secrets_file: str | None = None
+    # How often the ingest supervisor re-reads the accounts table (new / removed accounts).
+    account_refresh_seconds: float = Field(default=2.0, gt=0)
+    # How often the reply sender looks for due replies when no event woke it.
+    sender_poll_seconds: float = Field(default=1.0, gt=0)
+    # Outgoing coverage-gap notifier: apprise URLs (json://host/path, mailtos://…, slack://…),
+    # as a JSON list in RESPONDER_NOTIFY_URLS. Empty: no outgoing notices.
+    notify_urls: list[str] = Field(default_factory=list)

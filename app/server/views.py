@@ -1,0 +1,118 @@
+"""ORM rows → wire schemas (the only place that knows how a row is shown to clients)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models.schemas import (
+    Author,
+    HandoffPublic,
+    MentionPublic,
+    ReplyPublic,
+    UserPublic,
+    UserRef,
+)
+from app.models.tables import Handoff, Mention, Reply, Team, User
+
+
+def user_ref(user: User) -> UserRef:
+    return UserRef(id=user.id, name=user.name)
+
+
+def user_public(user: User) -> UserPublic:
+    return UserPublic(
+        id=user.id,
+        name=user.name,
+        role=user.role,
+        duty=user.duty,
+        duty_since=user.duty_since,
+        teams=sorted(team.name for team in user.teams),
+    )
+
+
+def mention_public(mention: Mention) -> MentionPublic:
+    return MentionPublic(
+        id=mention.id,
+        network=mention.network,
+        external_id=mention.external_id,
+        account_id=mention.account_id,
+        author=Author(
+            handle=mention.author_handle,
+            display_name=mention.author_display_name,
+            url=mention.author_url,
+            followers=mention.author_followers,
+        ),
+        text=mention.text,
+        url=mention.url,
+        created_at=mention.created_at,
+        ingested_at=mention.ingested_at,
+        updated_at=mention.updated_at,
+        status=mention.status,
+        assignee_id=mention.assignee_id,
+        assignee=user_ref(mention.assignee) if mention.assignee is not None else None,
+        version=mention.version,
+        priority=mention.priority,
+        sentiment=mention.sentiment,
+        risk_words=list(mention.risk_words or []),
+        language=mention.language,
+        visibility=mention.visibility,
+        in_reply_to_external_id=mention.in_reply_to_external_id,
+        thread_key=mention.thread_key,
+        snoozed_until=mention.snoozed_until,
+        resolved_at=mention.resolved_at,
+        follow_up_at=mention.follow_up_at,
+        is_demo=mention.is_demo,
+    )
+
+
+def mention_payload(mention: Mention) -> dict[str, object]:
+    return mention_public(mention).model_dump(mode="json")
+
+
+def users_by_id(session: Session, ids: set[int]) -> dict[int, User]:
+    ids.discard(0)
+    if not ids:
+        return {}
+    return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def reply_public(reply: Reply, author: User) -> ReplyPublic:
+    return ReplyPublic(
+        id=reply.id,
+        client_id=reply.client_id,
+        mention_id=reply.mention_id,
+        author=user_ref(author),
+        body=reply.body,
+        status=reply.status,
+        external_id=reply.external_id,
+        external_url=reply.external_url,
+        error=reply.error,
+        created_at=reply.created_at,
+        sent_at=reply.sent_at,
+    )
+
+
+def handoff_public(
+    handoff: Handoff, users: dict[int, User], teams: dict[int, Team]
+) -> HandoffPublic:
+    def ref(user_id: int | None) -> UserRef | None:
+        user = users.get(user_id) if user_id is not None else None
+        return user_ref(user) if user is not None else None
+
+    from_user = ref(handoff.from_user_id) or UserRef(id=handoff.from_user_id, name="?")
+    team = teams.get(handoff.to_team_id) if handoff.to_team_id is not None else None
+    return HandoffPublic(
+        id=handoff.id,
+        mention_id=handoff.mention_id,
+        from_user=from_user,
+        to_user=ref(handoff.to_user_id),
+        to_team=team.name if team is not None else None,
+        note=handoff.note,
+        status=handoff.status,
+        reason=handoff.reason,
+        created_at=handoff.created_at,
+        decided_at=handoff.decided_at,
+        decided_by=ref(handoff.decided_by_id),
+        escalated_at=handoff.escalated_at,
+    )

@@ -1,0 +1,216 @@
+"""A real team server process for integration tests.
+
+    from tests.support.live_server import start_live_server
+
+    with start_live_server(tmp_path) as server:        # temporary SQLite DB under tmp_path
+        server.base_url                                # "http://127.0.0.1:PORT"
+        server.admin_token                             # bearer token of the first admin
+        rep_id, rep_token = server.create_user("dana", role="rep")
+        ingest_token = server.add_ingest_token("webhook")
+        ids = server.ingest([mention_json("ext-1", "Where is my order?")])
+        server.headers(rep_token)                      # {"Authorization": "Bearer …"}
+
+`start_live_server(tmp_dir, database_url=None, env=None, extra_args=(), timeout=30.0)` runs
+`python -m app.server.cli init` then `… serve --host 127.0.0.1 --port <free port>` (with the
+given database URL, e.g. a PostgreSQL one, instead of a SQLite file), waits (bounded) until
+GET /api/v1/health answers, and stops the process (SIGTERM, then SIGKILL) on exit. The server's
+output goes to `server.log_path`, shown when start-up fails. Pytest fixtures built on it live in
+tests/support/fixtures.py."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def mention_json(
+    external_id: str, text: str = "Hello, my order is late", *, network: str = "mastodon"
+) -> dict[str, object]:
+    """A minimal webhook mention (MentionCreate as JSON)."""
+    return {
+        "network": network,
+        "external_id": external_id,
+        "author": {"handle": f"@customer{external_id}", "display_name": "A Customer"},
+        "text": text,
+    }
+
+
+def run_cli(
+    args: Sequence[str], *, env: Mapping[str, str] | None = None, timeout: float = 60.0
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m app.server.cli ARGS` and return the finished process (check it yourself)."""
+    return subprocess.run(
+        [sys.executable, "-m", "app.server.cli", *args],
+        cwd=REPO_ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def last_line(output: str) -> str:
+    lines = [line for line in output.splitlines() if line.strip()]
+    return lines[-1].strip() if lines else ""
+
+
+@dataclass
+class LiveServer:
+    """A running server: its URL, the admin's token, and helpers to make more principals."""
+
+    base_url: str
+    admin_token: str
+    database_url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    def headers(self, token: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token or self.admin_token}"}
+
+    def create_user(
+        self, name: str, *, role: str = "rep", teams: Sequence[str] = ()
+    ) -> tuple[int, str]:
+        """Create a user through the API (as the admin); returns (user id, token)."""
+        response = httpx.post(
+            f"{self.base_url}/api/v1/users",
+            json={"name": name, "role": role, "teams": list(teams)},
+            headers=self.headers(),
+            timeout=10,
+        )
+        response.raise_for_status()
+        body = response.json()
+        return int(body["id"]), str(body["token"])
+
+    def ingest(self, mentions: Sequence[Mapping[str, object]]) -> list[int]:
+        """POST mentions (as the admin); returns the ids of the ones created."""
+        response = httpx.post(
+            f"{self.base_url}/api/v1/mentions",
+            json=list(mentions),
+            headers=self.headers(),
+            timeout=30,
+        )
+        response.raise_for_status()
+        return [int(i) for i in response.json()["created"]]
+
+    def add_ingest_token(self, name: str) -> str:
+        result = run_cli(
+            ["add-ingest-token", name, "--database-url", self.database_url], env=self.env
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"add-ingest-token failed: {result.stderr}")
+        return last_line(result.stdout)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=timeout)
+
+
+def _wait_until_healthy(server: LiveServer, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    with httpx.Client(timeout=2.0) as client:
+        while time.monotonic() < deadline:
+            if server.process.poll() is not None:
+                raise RuntimeError(f"server exited at start-up:\n{server.log()}")
+            with contextlib.suppress(httpx.TransportError):
+                if client.get(f"{server.base_url}/api/v1/health").status_code == 200:
+                    return
+            time.sleep(0.05)  # the port is not open yet; nothing to await for a subprocess
+    server.stop()
+    raise TimeoutError(f"server did not answer /api/v1/health in {timeout} s:\n{server.log()}")
+
+
+@contextlib.contextmanager
+def start_live_server(
+    tmp_dir: Path,
+    *,
+    database_url: str | None = None,
+    env: Mapping[str, str] | None = None,
+    extra_args: Sequence[str] = (),
+    timeout: float = 30.0,
+    init: bool = True,
+) -> Iterator[LiveServer]:
+    """Start `app.server.cli serve` on a free loopback port; stop it when the block ends.
+
+    With `init=False` no `init` runs first (solo mode: pass `--migrate` in `extra_args` and
+    RESPONDER_SOLO_TOKEN in `env`; that token becomes `admin_token`)."""
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    url = database_url or f"sqlite:///{tmp_dir / 'server.sqlite3'}"
+    full_env = {"RESPONDER_LOG_LEVEL": "warning", **(env or {})}
+    if not init:
+        admin_token = full_env.get("RESPONDER_SOLO_TOKEN", "")
+    elif (init_run := run_cli(["init", "--database-url", url], env=full_env)).returncode == 0:
+        admin_token = last_line(init_run.stdout)
+    else:  # the database already has an admin (a reused URL): add another one
+        name = f"admin-{os.urandom(4).hex()}"
+        added = run_cli(["add-user", name, "--role", "admin", "--database-url", url], env=full_env)
+        if added.returncode != 0:
+            raise RuntimeError(
+                f"could not prepare the database:\n{init_run.stderr}\n{added.stderr}"
+            )
+        admin_token = last_line(added.stdout)
+    port = free_port()
+    log_path = tmp_dir / f"server-{port}.log"
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "app.server.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--database-url",
+                url,
+                "--log-level",
+                "warning",
+                *extra_args,
+            ],
+            cwd=REPO_ROOT,
+            env={**os.environ, **full_env},
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    server = LiveServer(
+        base_url=f"http://127.0.0.1:{port}",
+        admin_token=admin_token,
+        database_url=url,
+        process=process,
+        log_path=log_path,
+        env=dict(full_env),
+    )
+    try:
+        _wait_until_healthy(server, timeout)
+        yield server
+    finally:
+        server.stop()
