@@ -1,0 +1,403 @@
+"""Async HTTP client for the team server's public API: typed requests, typed results, typed errors.
+
+Every call returns a wire schema from `app.models.schemas` or raises one of the `ApiError`
+subclasses below, so callers deal with the user's world (offline, token refused, taken by Dana)
+rather than with status codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from app.models.composer import (
+    CannedsPublic,
+    CoolOffPublic,
+    DraftPublic,
+    DraftUpdate,
+    ReplyAccountsPublic,
+)
+from app.models.enums import Duty, MentionStatus, Network, Severity
+from app.models.schemas import (
+    AssignRequest,
+    BroadcastCreate,
+    BroadcastPublic,
+    BroadcastsPublic,
+    ClaimRequest,
+    CoveragePublic,
+    DutyUpdate,
+    ErrorBody,
+    HandoffCreate,
+    HandoffDecline,
+    HandoffPublic,
+    Health,
+    IngestResult,
+    MentionCreate,
+    MentionDetail,
+    MentionPublic,
+    MentionsPublic,
+    ReplyCreate,
+    ReplyPublic,
+    ResolveRequest,
+    SnoozeRequest,
+    TeamsPublic,
+    UserCreate,
+    UserCreated,
+    UserPublic,
+    UserRef,
+    UsersPublic,
+    VersionedRequest,
+)
+
+API_PREFIX = "/api/v1"
+PAGE_LIMIT_MAX = 500
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+class ApiError(Exception):
+    """The server refused a call or could not be reached. `detail` is a sentence for the user."""
+
+    def __init__(self, detail: str, status: int | None = None, code: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.status = status
+        self.code = code
+
+
+class Offline(ApiError):
+    """The server did not answer (no network, server down, timeout)."""
+
+
+class Unauthorized(ApiError):
+    """The token was missing, wrong or revoked (401)."""
+
+
+class Forbidden(ApiError):
+    """The caller's role may not do this (403)."""
+
+
+class NotFound(ApiError):
+    """No such mention, user, handoff or broadcast (404)."""
+
+
+class BadRequest(ApiError):
+    """The server rejected the request's content (400/413/422); `detail` says why."""
+
+
+class Conflict(ApiError):
+    """The mention changed meanwhile (409): someone else took it, or the version is stale."""
+
+    def __init__(
+        self,
+        detail: str,
+        status: int | None = 409,
+        code: str | None = None,
+        current_owner: UserRef | None = None,
+        current_version: int | None = None,
+    ) -> None:
+        super().__init__(detail, status, code)
+        self.current_owner = current_owner
+        self.current_version = current_version
+
+
+class ServerError(ApiError):
+    """The server failed (5xx): a bug on its side, reported as such."""
+
+
+def _error_from_response(response: httpx.Response) -> ApiError:
+    body: ErrorBody | None
+    try:
+        body = ErrorBody.model_validate_json(response.content)
+    except ValidationError:
+        body = None
+    status = response.status_code
+    detail = body.detail if body else (response.text.strip()[:300] or response.reason_phrase)
+    code = body.code if body else None
+    if status == 401:
+        return Unauthorized(detail, status, code)
+    if status == 403:
+        return Forbidden(detail, status, code)
+    if status == 404:
+        return NotFound(detail, status, code)
+    if status == 409:
+        return Conflict(
+            detail,
+            status,
+            code,
+            current_owner=body.current_owner if body else None,
+            current_version=body.current_version if body else None,
+        )
+    if status >= 500:
+        return ServerError(detail, status, code)
+    return BadRequest(detail, status, code)
+
+
+def _dump(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json", exclude_none=True)
+
+
+class ResponderApi:
+    """One user's connection to one team server (or the private solo server)."""
+
+    def __init__(
+        self,
+        base_url: str | None,
+        token: str | None,
+        *,
+        timeout: float = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        """`base_url=None` makes an unbound client (every call raises `Offline`) until `bind`:
+        the console shows its cache while its solo server is still starting."""
+        self._timeout = timeout
+        self._transport = transport
+        self.base_url = ""
+        self._token = ""
+        self._client: httpx.AsyncClient | None = None
+        if base_url is not None and token is not None:
+            self.bind(base_url, token)
+
+    @classmethod
+    def unbound(cls) -> ResponderApi:
+        return cls(None, None)
+
+    @property
+    def bound(self) -> bool:
+        return self._client is not None
+
+    def bind(self, base_url: str, token: str) -> None:
+        """Point this client at its server (once)."""
+        if self._client is not None:
+            raise RuntimeError("This API client is already bound to a server.")
+        self.base_url = base_url.rstrip("/")
+        self._token = token
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=httpx.Timeout(self._timeout),
+            transport=self._transport,
+        )
+
+    @property
+    def token(self) -> str:
+        return self._token
+
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._token}"}
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str | int] | None = None,
+    ) -> httpx.Response:
+        if self._client is None:
+            raise Offline("Not connected yet: the server is still starting or unknown.")
+        try:
+            response = await self._client.request(
+                method, API_PREFIX + path, json=json, params=params
+            )
+        except (httpx.TransportError, httpx.TimeoutException) as exc:
+            raise Offline(f"The server at {self.base_url} did not answer ({exc!s}).") from exc
+        if response.status_code >= 400:
+            raise _error_from_response(response)
+        return response
+
+    async def _call(
+        self,
+        result: type[_Model],
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str | int] | None = None,
+    ) -> _Model:
+        response = await self._request(method, path, json=json, params=params)
+        try:
+            return result.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise ServerError(
+                f"The server's answer to {method} {path} did not match the contract: {exc}",
+                response.status_code,
+            ) from exc
+
+    # --- health, users, duty, coverage ---------------------------------------------------
+
+    async def health(self) -> Health:
+        return await self._call(Health, "GET", "/health")
+
+    async def me(self) -> UserPublic:
+        return await self._call(UserPublic, "GET", "/me")
+
+    async def users(self) -> UsersPublic:
+        return await self._call(UsersPublic, "GET", "/users")
+
+    async def create_user(self, user: UserCreate) -> UserCreated:
+        return await self._call(UserCreated, "POST", "/users", json=_dump(user))
+
+    async def set_duty(self, user_id: int, duty: Duty) -> UserPublic:
+        body = _dump(DutyUpdate(duty=duty))
+        return await self._call(UserPublic, "PUT", f"/users/{user_id}/duty", json=body)
+
+    async def coverage(self) -> CoveragePublic:
+        return await self._call(CoveragePublic, "GET", "/coverage")
+
+    # --- mentions ------------------------------------------------------------------------
+
+    async def ingest(self, mentions: Sequence[MentionCreate]) -> IngestResult:
+        body = [_dump(m) for m in mentions]
+        return await self._call(IngestResult, "POST", "/mentions", json=body)
+
+    async def list_mentions(
+        self,
+        *,
+        status: Sequence[MentionStatus] | str | None = None,
+        assignee: str | int | None = None,
+        network: Network | None = None,
+        q: str | None = None,
+        sort: str = "newest",
+        limit: int = 50,
+        offset: int = 0,
+    ) -> MentionsPublic:
+        params: dict[str, str | int] = {"sort": sort, "limit": limit, "offset": offset}
+        if status is not None:
+            params["status"] = status if isinstance(status, str) else ",".join(status)
+        if assignee is not None:
+            params["assignee"] = str(assignee)
+        if network is not None:
+            params["network"] = network.value
+        if q:
+            params["q"] = q
+        return await self._call(MentionsPublic, "GET", "/mentions", params=params)
+
+    async def iter_mentions(
+        self, *, status: Sequence[MentionStatus] | str | None = None, page_size: int = 500
+    ) -> AsyncIterator[list[MentionPublic]]:
+        """Every mention matching `status`, a page at a time (newest first)."""
+        offset = 0
+        while True:
+            page = await self.list_mentions(status=status, limit=page_size, offset=offset)
+            if not page.data:
+                return
+            yield page.data
+            offset += len(page.data)
+            if offset >= page.count:
+                return
+
+    async def mention(self, mention_id: int) -> MentionDetail:
+        return await self._call(MentionDetail, "GET", f"/mentions/{mention_id}")
+
+    async def claim(self, mention_id: int, version: int) -> MentionPublic:
+        body = _dump(ClaimRequest(version=version))
+        return await self._call(MentionPublic, "POST", f"/mentions/{mention_id}/claim", json=body)
+
+    async def release(self, mention_id: int, version: int | None = None) -> MentionPublic:
+        body = _dump(VersionedRequest(version=version))
+        return await self._call(MentionPublic, "POST", f"/mentions/{mention_id}/release", json=body)
+
+    async def resolve(
+        self, mention_id: int, follow_up_in_days: int | None = None, version: int | None = None
+    ) -> MentionPublic:
+        body = _dump(ResolveRequest(version=version, follow_up_in_days=follow_up_in_days))
+        return await self._call(MentionPublic, "POST", f"/mentions/{mention_id}/resolve", json=body)
+
+    async def snooze(
+        self,
+        mention_id: int,
+        *,
+        minutes: int | None = None,
+        until: datetime | None = None,
+        version: int | None = None,
+    ) -> MentionPublic:
+        body = _dump(SnoozeRequest(version=version, minutes=minutes, until=until))
+        return await self._call(MentionPublic, "POST", f"/mentions/{mention_id}/snooze", json=body)
+
+    async def assign(
+        self, mention_id: int, user_id: int | None, version: int | None = None
+    ) -> MentionPublic:
+        body = AssignRequest(user_id=user_id, version=version).model_dump(mode="json")
+        return await self._call(MentionPublic, "POST", f"/mentions/{mention_id}/assign", json=body)
+
+    # --- replies, handoffs, broadcasts ---------------------------------------------------
+
+    async def reply(self, mention_id: int, reply: ReplyCreate) -> ReplyPublic:
+        return await self._call(
+            ReplyPublic, "POST", f"/mentions/{mention_id}/replies", json=_dump(reply)
+        )
+
+    async def create_handoff(self, handoff: HandoffCreate) -> HandoffPublic:
+        return await self._call(HandoffPublic, "POST", "/handoffs", json=_dump(handoff))
+
+    async def accept_handoff(self, handoff_id: int) -> HandoffPublic:
+        return await self._call(HandoffPublic, "POST", f"/handoffs/{handoff_id}/accept", json={})
+
+    async def decline_handoff(self, handoff_id: int, reason: str) -> HandoffPublic:
+        body = _dump(HandoffDecline(reason=reason))
+        return await self._call(HandoffPublic, "POST", f"/handoffs/{handoff_id}/decline", json=body)
+
+    async def broadcasts(self) -> BroadcastsPublic:
+        return await self._call(BroadcastsPublic, "GET", "/broadcasts")
+
+    async def send_broadcast(
+        self, text: str, severity: Severity = Severity.INFO
+    ) -> BroadcastPublic:
+        body = _dump(BroadcastCreate(text=text, severity=severity))
+        return await self._call(BroadcastPublic, "POST", "/broadcasts", json=body)
+
+    async def ack_broadcast(self, broadcast_id: int) -> None:
+        await self._request("POST", f"/broadcasts/{broadcast_id}/ack", json={})
+
+    # --- the reply composer: synced drafts, canned replies, cool-off ---------------------
+
+    async def draft(self, mention_id: int) -> DraftPublic | None:
+        """The caller's synced draft of a reply to this mention; None when there is none."""
+        try:
+            return await self._call(DraftPublic, "GET", f"/mentions/{mention_id}/draft")
+        except NotFound as exc:
+            if exc.code == "no_draft":
+                return None
+            raise
+
+    async def save_draft(self, mention_id: int, update: DraftUpdate) -> DraftPublic:
+        body = update.model_dump(mode="json")
+        return await self._call(DraftPublic, "PUT", f"/mentions/{mention_id}/draft", json=body)
+
+    async def delete_draft(self, mention_id: int) -> None:
+        await self._request("DELETE", f"/mentions/{mention_id}/draft")
+
+    async def canned(self) -> CannedsPublic:
+        return await self._call(CannedsPublic, "GET", "/canned")
+
+    async def cool_off(self) -> CoolOffPublic:
+        return await self._call(CoolOffPublic, "GET", "/cool-off")
+
+    async def reply_accounts(self) -> ReplyAccountsPublic:
+        return await self._call(ReplyAccountsPublic, "GET", "/reply-accounts")
+
+    async def teams(self) -> TeamsPublic:
+        return await self._call(TeamsPublic, "GET", "/teams")

@@ -1,0 +1,93 @@
+"""The console's compact, immutable view of one mention: what the stream shows and filters on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from app.models.enums import MentionStatus, Network
+from app.models.schemas import MentionPublic
+
+# The same number as app.tone.priority.URGENT_THRESHOLD (tests/client/test_rows.py keeps them
+# equal). Not imported: `import app.tone` loads the whole tone checker (~0.9 s), which the
+# console does not need before its first paint.
+URGENT_PRIORITY = 60.0
+
+
+@dataclass(slots=True)
+class MentionRow:
+    """One mention as the stream needs it. Built from the server's `MentionPublic` or the cache.
+    Treated as immutable: a change is a new row (`with_pending`, `from_public`)."""
+
+    id: int
+    network: Network
+    author_handle: str
+    author_name: str
+    text: str
+    created_at: datetime
+    status: MentionStatus
+    assignee_id: int | None
+    assignee_name: str | None
+    version: int
+    priority: float
+    is_demo: bool = False
+    url: str | None = None
+    # Filled by the session, not the server: an action waiting in the outbox for this mention.
+    pending_action: str | None = None
+    # Lower-cased author and text, computed once so search over 100k rows stays cheap.
+    haystack: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.haystack:
+            self.haystack = f"{self.author_handle}\n{self.author_name}\n{self.text}".casefold()
+
+    @property
+    def handle(self) -> str:
+        """The author's handle with exactly one leading "@" (networks differ on including it)."""
+        return "@" + self.author_handle.lstrip("@")
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.priority >= URGENT_PRIORITY
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open
+
+    @classmethod
+    def from_public(cls, mention: MentionPublic, pending_action: str | None = None) -> MentionRow:
+        return cls(
+            id=mention.id,
+            network=mention.network,
+            author_handle=mention.author.handle,
+            author_name=mention.author.display_name,
+            text=mention.text,
+            created_at=mention.created_at,
+            status=mention.status,
+            assignee_id=mention.assignee_id,
+            assignee_name=mention.assignee.name if mention.assignee else None,
+            version=mention.version,
+            priority=mention.priority,
+            is_demo=mention.is_demo,
+            url=mention.url,
+            pending_action=pending_action,
+        )
+
+    def with_pending(self, pending_action: str | None) -> MentionRow:
+        return MentionRow(
+            id=self.id,
+            network=self.network,
+            author_handle=self.author_handle,
+            author_name=self.author_name,
+            text=self.text,
+            created_at=self.created_at,
+            status=self.status,
+            assignee_id=self.assignee_id,
+            assignee_name=self.assignee_name,
+            version=self.version,
+            priority=self.priority,
+            is_demo=self.is_demo,
+            url=self.url,
+            pending_action=pending_action,
+            haystack=self.haystack,
+        )

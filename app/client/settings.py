@@ -1,0 +1,60 @@
+"""The console's own settings, declared once with types and defaults, saved as JSON under the
+user config dir; plus the platform paths (data, config) everything else derives from."""
+
+from __future__ import annotations
+
+import hashlib
+from enum import StrEnum
+from pathlib import Path
+
+import platformdirs
+from pydantic import BaseModel, Field, ValidationError
+
+APP_NAME = "responder-console"
+
+
+class ConsoleMode(StrEnum):
+    SOLO = "solo"
+    TEAM = "team"
+    DEMO = "demo"
+
+
+class TokenStorage(StrEnum):
+    KEYRING = "keyring"
+    ENCRYPTED_FILE = "encrypted_file"
+
+
+class ConsoleSettings(BaseModel):
+    mode: ConsoleMode | None = Field(default=None, description="None until the first run chose.")
+    server_url: str | None = None
+    token_storage: TokenStorage = TokenStorage.KEYRING
+    user_name: str | None = None
+    notifications: bool = True
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def cache_path(root: Path, mode: ConsoleMode, server_url: str | None) -> Path:
+    """One local cache per server: solo and demo keep their own, a team server by its URL."""
+    if mode is ConsoleMode.TEAM and server_url:
+        digest = hashlib.sha256(server_url.rstrip("/").encode()).hexdigest()[:16]
+        return root / "cache" / f"team-{digest}.sqlite3"
+    return root / "cache" / f"{mode.value}.sqlite3"
+
+
+def load_settings(path: Path) -> ConsoleSettings:
+    try:
+        return ConsoleSettings.model_validate_json(path.read_text("utf-8"))
+    except (OSError, ValidationError):
+        return ConsoleSettings()
+
+
+def save_settings(path: Path, settings: ConsoleSettings) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(settings.model_dump_json(indent=2), "utf-8")

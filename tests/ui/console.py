@@ -1,0 +1,73 @@
+"""A running console for UI tests: session, Qt bridge and main window on the qasync loop,
+connected to a real server; helpers await signals on that loop (never qtbot.waitSignal)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import SignalInstance
+
+from app.client.api import ResponderApi
+from app.client.events import Backoff, ConnectionState
+from app.client.session import ConsoleSession
+from app.client.store import LocalStore
+from app.client.worker import BlockingWorker
+from app.ui.bridge import SessionBridge
+from app.ui.main_window import MainWindow
+
+
+class Console:
+    """One rep's running console: session, bridge and window on the qasync loop."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, base_url: str, token: str, path: Path):
+        self.loop = loop
+        self.worker = BlockingWorker("ui-test-store")
+        self.store = LocalStore(path)
+        self.session = ConsoleSession(
+            ResponderApi(base_url, token, timeout=5),
+            self.store,
+            self.worker,
+            backoff=Backoff(0.05, 0.3),
+        )
+        self.bridge = SessionBridge(self.session)
+        self.window = MainWindow(self.bridge, subtitle="test")
+        self.window.show()
+        loop.run_until_complete(self.session.open())
+        self.task = loop.create_task(self.session.run())
+        self.wait_until(
+            self.bridge.connectionChanged,
+            lambda: self.session.state is ConnectionState.ONLINE,
+        )
+
+    def run(self, awaitable: object, timeout: float = 15.0) -> object:
+        return self.loop.run_until_complete(asyncio.wait_for(awaitable, timeout))  # type: ignore[arg-type]
+
+    def wait_until(
+        self, signal: SignalInstance, check: Callable[[], bool], timeout: float = 15.0
+    ) -> None:
+        """Await (on the qasync loop) the first emission of signal after which check holds."""
+        if check():
+            return
+        future = self.loop.create_future()
+
+        def probe(*_: object) -> None:
+            if not future.done() and check():
+                future.set_result(True)
+
+        signal.connect(probe)
+        try:
+            self.run(future, timeout)
+        finally:
+            signal.disconnect(probe)
+
+    def close(self) -> None:
+        self.task.cancel()
+        self.loop.run_until_complete(asyncio.gather(self.task, return_exceptions=True))
+        self.loop.run_until_complete(self.window.cancel_actions())
+        self.loop.run_until_complete(self.session.aclose())
+        self.store.close()
+        self.worker.shutdown()
+        self.window.close()
+        self.window.deleteLater()
