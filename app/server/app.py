@@ -15,6 +15,8 @@ from fastapi import APIRouter, FastAPI
 from app.server.api import (
     accounts,
     broadcasts,
+    canned,
+    drafts,
     events,
     followups,
     handoffs,
@@ -142,6 +144,8 @@ def create_app(
     for module in (health, users, mentions, replies, accounts, events):
         api.include_router(module.router)
     for module in (handoffs, broadcasts, teams, roster, followups):
+        api.include_router(module.router)
+    for module in (drafts, canned):  # the reply composer
         api.include_router(module.router)
     app.include_router(api)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

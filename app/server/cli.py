@@ -1,5 +1,6 @@
-"""The server's command line: init, add-user, add-ingest-token, serve, and the brand-account
-commands add-account, list-accounts, remove-account (app/server/ingest/commands.py); see DESIGN.md.
+"""The server's command line: init, add-user, add-team, add-ingest-token, serve, and the
+brand-account commands add-account, list-accounts, remove-account (app/server/ingest/
+commands.py); see DESIGN.md.
 
 Every command takes --database-url (or RESPONDER_DATABASE_URL). Commands that create a token
 print it alone on the last line of standard output."""
@@ -83,6 +84,35 @@ def cmd_add_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add_team(args: argparse.Namespace) -> int:
+    from app.models.schemas import TeamCreate
+    from app.server.errors import DomainError
+    from app.server.services.teams import create_team
+
+    db = _open(_settings(args))
+    try:
+        _require_schema(db)
+        request = TeamCreate(
+            name=args.name,
+            description=args.description,
+            time_zone=args.time_zone,
+            escalate_after_minutes=args.escalate_after,
+        )
+        with db.write() as session:
+            team = create_team(session, request, now=system_clock())
+    except DomainError as exc:
+        raise CliError(exc.detail) from exc
+    except ValueError as exc:  # pydantic: a blank name, an out-of-range time
+        raise CliError(str(exc)) from exc
+    finally:
+        db.dispose()
+    print(
+        f"Created team {team.name!r} (id {team.id}, {team.time_zone}, escalates after "
+        f"{team.escalate_after_minutes} min)."
+    )
+    return 0
+
+
 def cmd_add_ingest_token(args: argparse.Namespace) -> int:
     from app.server.services.users import create_ingest_token
 
@@ -163,6 +193,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=[r.value for r in Role], default=Role.REP.value)
     p.add_argument("--team", action="append", help="team or function (repeatable)")
     p.set_defaults(func=cmd_add_user)
+
+    p = sub.add_parser("add-team", parents=[common], help="create a team or function")
+    p.add_argument("name")
+    p.add_argument("--description", default="")
+    p.add_argument("--time-zone", default="UTC", help="IANA zone of its rota (default: UTC)")
+    p.add_argument(
+        "--escalate-after", type=int, default=15, help="minutes before a handoff escalates"
+    )
+    p.set_defaults(func=cmd_add_team)
 
     p = sub.add_parser("add-ingest-token", parents=[common], help="a token for webhook ingest")
     p.add_argument("name")

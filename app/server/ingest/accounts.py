@@ -182,8 +182,31 @@ def remove_account(session: Session, name: str, *, now: datetime) -> Account:
     return account
 
 
-def account_name_taken(session: Session, name: str) -> bool:
-    return session.scalar(select(Account.id).where(Account.name == name)) is not None
+def find_account_or_none(session: Session, name: str) -> Account | None:
+    return session.scalar(select(Account).where(Account.name == name))
+
+
+def replace_account(
+    session: Session,
+    name: str,
+    *,
+    base_url: str,
+    secret_ref: str,
+    options: Mapping[str, Any],
+    now: datetime,
+) -> Account:
+    """New settings or a new secret for an existing account; its error is cleared (the
+    worker restarts and reports again) and its cursor kept."""
+    account = find_account(session, name)
+    account.base_url = base_url
+    account.secret_ref = secret_ref
+    account.settings = dict(options)
+    account.enabled = True
+    account.state = STATE_OK
+    account.error = None
+    account.updated_at = now
+    _record(session, account, now)
+    return account
 
 
 def secret_ref_taken(session: Session, ref: str) -> bool:

@@ -32,23 +32,33 @@ _NO_SECRET = {Network.FEED.value, Network.DEMO.value}
 _NETWORKS = [n.value for n in Network if n is not Network.WEBHOOK]
 
 
-def _fail(message: str) -> Exception:
-    from app.server.cli import CliError
-
-    return CliError(message)
+def _fail(message: str) -> SystemExit:
+    """A problem the operator can fix: said on stderr without a traceback, exit status 1.
+    (Not the CLI's CliError: under `python -m app.server.cli` that module is `__main__`, so a
+    class imported from `app.server.cli` here would be a different one that main() misses.)"""
+    print(f"responder-server: {message}", file=sys.stderr)
+    return SystemExit(1)
 
 
 def _context(args: argparse.Namespace) -> tuple[Settings, Database, SecretStore]:
-    from app.server.cli import _open, _require_schema, _settings
+    from app.server.db import DatabaseUrlError, open_database
+    from app.server.migrate import is_at_head
     from app.server.secrets import secret_store_for
+    from app.server.settings import Settings
 
-    settings = _settings(args)
-    db = _open(settings)
+    settings = Settings(database_url=args.database_url) if args.database_url else Settings()
     try:
-        _require_schema(db)
-    except Exception:
+        db = open_database(settings.database_url)
+    except DatabaseUrlError as exc:
+        raise _fail(str(exc)) from None
+    try:
+        at_head = is_at_head(db)
+    except Exception as exc:
         db.dispose()
-        raise
+        raise _fail(f"cannot open the database: {exc}") from None
+    if not at_head:
+        db.dispose()
+        raise _fail("the database schema is missing or old: run `responder-server init` first")
     store = secret_store_for(
         settings.database_url, settings.secrets_file, solo=bool(settings.solo_token)
     )
@@ -102,7 +112,12 @@ async def _verify(
 
 def cmd_add_account(args: argparse.Namespace) -> int:
     from app.connectors import ConnectorError
-    from app.server.ingest.accounts import account_name_taken, create_account, secret_ref_taken
+    from app.server.ingest.accounts import (
+        create_account,
+        find_account_or_none,
+        replace_account,
+        secret_ref_taken,
+    )
 
     options = parse_options(args.option)
     secret = _read_secret(args)
@@ -114,16 +129,22 @@ def cmd_add_account(args: argparse.Namespace) -> int:
             # The connector's messages never contain the secret.
             raise _fail(f"the account could not be verified: {exc.message}") from None
     _settings, db, store = _context(args)
+    old_ref: str | None = None
     try:
         with db.read() as session:
             base_ref = secret_ref_for(args.name)
             ref, n = base_ref, 1
-            while secret_ref_taken(session, ref):
+            while secret_ref_taken(session, ref) or (secret and store.resolve(ref)):
                 n += 1
                 ref = f"{base_ref}_{n}"
-            taken = account_name_taken(session, args.name)
-        if taken:
-            raise _fail(f"there is already an account named {args.name!r}")
+            existing = find_account_or_none(session, args.name)
+        if existing is not None and not args.replace:
+            raise _fail(
+                f"there is already an account named {args.name!r} "
+                "(add --replace to give it new settings or a new secret)"
+            )
+        if existing is not None and existing.network.value != args.network:
+            raise _fail(f"the account {args.name!r} is a {existing.network.value} account")
         where = "none"
         if secret:
             try:
@@ -132,15 +153,27 @@ def cmd_add_account(args: argparse.Namespace) -> int:
                 raise _fail(str(exc)) from None
         try:
             with db.write() as session:
-                account = create_account(
-                    session,
-                    network=Network(args.network),
-                    name=args.name,
-                    base_url=args.base_url,
-                    secret_ref=ref if secret else "",
-                    options=options,
-                    now=system_clock(),
-                )
+                if existing is not None:
+                    # A new secret_ref restarts the worker with the new secret at once.
+                    old_ref = existing.secret_ref
+                    account = replace_account(
+                        session,
+                        args.name,
+                        base_url=args.base_url or existing.base_url,
+                        secret_ref=ref if secret else existing.secret_ref,
+                        options=options or dict(existing.settings or {}),
+                        now=system_clock(),
+                    )
+                else:
+                    account = create_account(
+                        session,
+                        network=Network(args.network),
+                        name=args.name,
+                        base_url=args.base_url,
+                        secret_ref=ref if secret else "",
+                        options=options,
+                        now=system_clock(),
+                    )
                 account_id = account.id
         except DomainError as exc:
             if secret:
@@ -148,10 +181,16 @@ def cmd_add_account(args: argparse.Namespace) -> int:
             raise _fail(exc.detail) from None
     finally:
         db.dispose()
+    if old_ref and secret and old_ref != ref:
+        try:
+            store.delete(old_ref)
+        except SecretStoreError as exc:
+            print(f"warning: {exc}", file=sys.stderr)
     who = f" as {identity.handle}" if identity is not None else " (not verified)"
     kept = {"file": f"in {store.path}", "keyring": "in the OS keyring", "none": "not needed"}[where]
     override = f" ({env_var_for(ref)} overrides it)" if secret else ""
-    print(f"Added {args.network} account {args.name!r}{who}; secret {kept}{override}.")
+    done = "Updated" if old_ref is not None else "Added"
+    print(f"{done} {args.network} account {args.name!r}{who}; secret {kept}{override}.")
     print(account_id)
     return 0
 
@@ -224,6 +263,11 @@ def add_account_commands(
         help="a connector setting (poll_interval, identifier, user_id, …), repeatable",
     )
     p.add_argument("--no-verify", action="store_true", help="do not check the credentials now")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="the account exists: give it this secret / URL / options and clear its error",
+    )
     p.set_defaults(func=cmd_add_account)
 
     p = sub.add_parser("list-accounts", parents=[common], help="brand accounts and their state")

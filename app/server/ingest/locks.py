@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Protocol
+from typing import Any, Protocol
+
+import psycopg
 
 from app.server.db import Database, plain_postgres_url
 
@@ -74,14 +76,12 @@ class PostgresLocks:
     def __init__(self, database_url: str) -> None:
         self._url = plain_postgres_url(database_url)
         self._mutex = threading.Lock()
-        self._conn: object | None = None
+        self._conn: psycopg.Connection[Any] | None = None
         self._held: set[tuple[int, int]] = set()
         self.generation = 0
 
-    def _connection(self) -> object:
-        import psycopg
-
-        if self._conn is None or getattr(self._conn, "closed", True):
+    def _connection(self) -> psycopg.Connection[Any]:
+        if self._conn is None or self._conn.closed:
             if self._held:
                 log.warning("advisory-lock connection lost: giving up %d locks", len(self._held))
                 self._held.clear()
@@ -90,11 +90,9 @@ class PostgresLocks:
         return self._conn
 
     def _execute(self, sql: str, namespace: int, key: int) -> bool:
-        import psycopg
-
         conn = self._connection()
         try:
-            row = conn.execute(sql, (namespace, key)).fetchone()  # type: ignore[attr-defined]
+            row = conn.execute(sql, (namespace, key)).fetchone()
         except psycopg.Error:
             self._drop()
             raise
@@ -104,7 +102,7 @@ class PostgresLocks:
         conn, self._conn = self._conn, None
         if conn is not None:
             try:
-                conn.close()  # type: ignore[attr-defined]
+                conn.close()
             except Exception:  # already broken
                 log.debug("closing a broken lock connection failed", exc_info=True)
         if self._held:
@@ -131,13 +129,11 @@ class PostgresLocks:
                 log.info("advisory unlock failed; the lock went with its connection")
 
     def check(self) -> None:
-        import psycopg
-
         with self._mutex:
             if self._conn is None:
                 return
             try:
-                self._conn.execute("SELECT 1")  # type: ignore[attr-defined]
+                self._conn.execute("SELECT 1")
             except psycopg.Error:
                 self._drop()
 
@@ -146,7 +142,7 @@ class PostgresLocks:
             self._held.clear()
             conn, self._conn = self._conn, None
             if conn is not None:
-                conn.close()  # type: ignore[attr-defined]
+                conn.close()
 
 
 def locks_for(db: Database) -> ProcessLocks:

@@ -56,10 +56,16 @@ class IngestRuntime:
         store = secrets or secret_store_for(
             settings.database_url, settings.secrets_file, solo=bool(settings.solo_token)
         )
-        pool = ConnectorPool(store, rate_control or RateControl())
+        control = rate_control or RateControl()
+        pool = ConnectorPool(store, control)
         locks = locks_for(db)
         supervisor = IngestSupervisor(
-            db, pool, locks, clock=clock, refresh_seconds=settings.account_refresh_seconds
+            db,
+            pool,
+            locks,
+            clock=clock,
+            refresh_seconds=settings.account_refresh_seconds,
+            sleep=control.sleep,  # one injectable clock for every wait of ingest
         )
         sender = ReplySender(
             db, pool, locks, clock=clock, poll_seconds=settings.sender_poll_seconds

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import anyio
-from sqlalchemy import select
+from sqlalchemy import or_, select, true
 from sqlalchemy.orm import Session
 
 from app.connectors import (
@@ -111,7 +111,7 @@ class ReplySender:
                         last_recovery = self._monotonic()
                         for claimed in await anyio.to_thread.run_sync(self._recover):
                             await self._spawn(claimed)
-                    while True:
+                    while await anyio.to_thread.run_sync(self._has_due):
                         free = self._batch - len(self._in_flight)
                         if free <= 0:
                             break
@@ -140,6 +140,21 @@ class ReplySender:
 
     # --- claiming ------------------------------------------------------------------------------
 
+    def _has_due(self) -> bool:
+        """A cheap read first: claiming takes the write lock (all of SQLite's)."""
+        now = self._clock()
+        with self._db.read() as session:
+            due = session.scalar(
+                select(Reply.id)
+                .where(
+                    Reply.status == ReplyStatus.QUEUED,
+                    or_(Reply.next_attempt_at.is_(None), Reply.next_attempt_at <= now),
+                    Reply.id.not_in(self._in_flight) if self._in_flight else true(),
+                )
+                .limit(1)
+            )
+        return due is not None
+
     def _claim(self, limit: int) -> list[ClaimedReply]:
         now = self._clock()
         claimed: list[ClaimedReply] = []
@@ -164,6 +179,12 @@ class ReplySender:
         """Replies left `sending` by a process that died (nobody holds their lock)."""
         now = self._clock()
         claimed: list[ClaimedReply] = []
+        with self._db.read() as session:
+            sending = set(
+                session.scalars(select(Reply.id).where(Reply.status == ReplyStatus.SENDING))
+            )
+        if not sending - self._in_flight:
+            return claimed
         try:
             with self._db.write() as session:
                 rows = session.scalars(

@@ -111,6 +111,8 @@ class IngestSupervisor:
         self._generation = locks.generation
         self._side_tasks: set[asyncio.Task[None]] = set()
         self.wake = asyncio.Event()
+        # Told when a worker ends by itself: (account id, "finished" | "error" | "restart").
+        self.on_worker_end: Callable[[int, str], None] | None = None
 
     @property
     def running_accounts(self) -> set[int]:
@@ -190,6 +192,8 @@ class IngestSupervisor:
                 outcome = worker.task.result()
         if outcome in ("finished", "error"):
             self._ended[account_id] = _Ended(worker.config.identity, outcome, self._monotonic())
+        if self.on_worker_end is not None:
+            self.on_worker_end(account_id, outcome)
 
     async def _stop(self, account_id: int) -> None:
         worker = self._workers.pop(account_id, None)
