@@ -100,6 +100,15 @@ def create_app(
         app.state.hub = hub
         app.state.fast_reads = fast
         app.state.token_cache = cache
+        # A write transaction holds the database's write lock (SQLite) or the event-order lock
+        # (PostgreSQL) from its first write until its commit, and between the two it still
+        # needs worker threads (FastAPI validates a sync endpoint's response in one, the commit
+        # runs in another). Writers blocked on that lock sit in worker threads too, so a burst
+        # larger than the pool could take every thread while the holder waits for one. Hence:
+        # at most half the pool writes at once (the rest wait on the event loop), and commits
+        # get threads of their own.
+        app.state.write_gate = anyio.Semaphore(max(1, settings.worker_threads // 2))
+        app.state.commit_limiter = anyio.CapacityLimiter(settings.worker_threads)
         await hub.start()
         background: list[asyncio.Task[None]] = []
         if settings.run_jobs:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
@@ -75,25 +76,43 @@ def _finish(session: Session, commit: bool) -> None:
         session.close()
 
 
-async def write_session(db: DatabaseDep) -> AsyncIterator[Session]:
+@dataclass(frozen=True, slots=True)
+class WriteGate:
+    """How many write transactions may be open at once, and the threads commits run in."""
+
+    slots: anyio.Semaphore
+    commit_threads: anyio.CapacityLimiter
+
+
+async def get_write_gate(request: Request) -> WriteGate:
+    return WriteGate(request.app.state.write_gate, request.app.state.commit_limiter)
+
+
+WriteGateDep = Annotated[WriteGate, Depends(get_write_gate)]
+
+
+async def write_session(db: DatabaseDep, gate: WriteGateDep) -> AsyncIterator[Session]:
     """A write transaction around the endpoint: committed when it returns, rolled back when
-    it raises — so a refused request never leaves a half-applied change. Creating a session
-    does no I/O, so only the commit (or rollback) goes to a worker thread."""
-    session = db.write_sessions()
-    try:
-        yield session
-    except BaseException:
-        await anyio.to_thread.run_sync(_finish, session, False)
-        raise
-    await anyio.to_thread.run_sync(_finish, session, True)
+    it raises — so a refused request never leaves a half-applied change. It waits for a write
+    slot on the event loop, not in a thread (see `write_gate` in app.py: a burst of writers
+    must never take every worker thread while the lock holder still needs one). Creating a
+    session does no I/O, so only the commit (or rollback) goes to a worker thread."""
+    async with gate.slots:
+        session = db.write_sessions()
+        try:
+            yield session
+        except BaseException:
+            await anyio.to_thread.run_sync(_finish, session, False, limiter=gate.commit_threads)
+            raise
+        await anyio.to_thread.run_sync(_finish, session, True, limiter=gate.commit_threads)
 
 
-async def read_session(db: DatabaseDep) -> AsyncIterator[Session]:
+async def read_session(db: DatabaseDep, gate: WriteGateDep) -> AsyncIterator[Session]:
     session = db.read_sessions()
     try:
         yield session
     finally:
-        await anyio.to_thread.run_sync(_finish, session, False)
+        await anyio.to_thread.run_sync(_finish, session, False, limiter=gate.commit_threads)
 
 
 SessionDep = Annotated[Session, Depends(write_session, scope="function")]
