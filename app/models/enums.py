@@ -56,6 +56,8 @@ class HandoffStatus(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     ESCALATED = "escalated"
+    # Closed unanswered: the mention moved on (released, reassigned, resolved) meanwhile.
+    CANCELLED = "cancelled"
 
 
 class Severity(StrEnum):

@@ -100,8 +100,12 @@ class Team(Base):
 class TeamMember(Base):
     __tablename__ = "team_members"
 
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class User(Base):
@@ -204,7 +208,9 @@ class Reply(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     client_id: Mapped[str] = mapped_column(String(64), unique=True)
-    mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id", ondelete="CASCADE"), index=True)
+    mention_id: Mapped[int] = mapped_column(
+        ForeignKey("mentions.id", ondelete="CASCADE"), index=True
+    )
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
@@ -226,7 +232,9 @@ class Handoff(Base):
     __tablename__ = "handoffs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id", ondelete="CASCADE"), index=True)
+    mention_id: Mapped[int] = mapped_column(
+        ForeignKey("mentions.id", ondelete="CASCADE"), index=True
+    )
     from_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     to_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     to_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), default=None)
@@ -259,7 +267,9 @@ class BroadcastAck(Base):
     broadcast_id: Mapped[int] = mapped_column(
         ForeignKey("broadcasts.id", ondelete="CASCADE"), primary_key=True
     )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     acked_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -308,3 +318,68 @@ class Event(Base):
     audience: Mapped[str | None] = mapped_column(String(40), default=None)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- the reply composer: drafts synced between workstations, canned replies, cool-off -------
+
+
+class ReplyDraft(Base):
+    """A rep's draft reply to one mention, synced so they can continue on another workstation.
+    `revision` grows with every save; a save made against an older revision is kept as the
+    `conflict_*` copy (both copies kept, the rep asked) instead of overwriting."""
+
+    __tablename__ = "reply_drafts"
+
+    mention_id: Mapped[int] = mapped_column(
+        ForeignKey("mentions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    body: Mapped[str] = mapped_column(Text, default="")
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    device: Mapped[str] = mapped_column(String(120), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    conflict_body: Mapped[str | None] = mapped_column(Text, default=None)
+    conflict_device: Mapped[str | None] = mapped_column(String(120), default=None)
+    conflict_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class CannedReply(Base):
+    """A canned reply or a playbook entry (a pre-approved action), for a role and/or a team
+    (None: everyone). Managers edit them; the composer inserts them with one key."""
+
+    __tablename__ = "canned_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="canned")
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    role: Mapped[Role | None] = mapped_column(_enum(Role, "role"), default=None)
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), default=None, index=True
+    )
+    shortcut: Mapped[str] = mapped_column(String(16), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TeamCoolOff(Base):
+    """A team's cool-off between Send and the reply leaving: normal and heated (the draft has
+    heat or blame, or the customer is hostile). Managers change it; absent means the defaults."""
+
+    __tablename__ = "team_cool_off"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    seconds: Mapped[int] = mapped_column(Integer, default=20)
+    heated_seconds: Mapped[int] = mapped_column(Integer, default=60)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.models.schemas import FollowupsPublic, MentionPublic
-from app.server.api.deps import CurrentUser, NowDep, ReadSessionDep, SessionDep
+from app.server.api.deps import CurrentUser, DatabaseDep, NowDep, ReadSessionDep
+from app.server.api.transaction import in_write_transaction
 from app.server.api.users import ERRORS
 from app.server.services import followups as service
 
@@ -30,8 +31,10 @@ def list_followups(
 
 
 @router.post("/{mention_id}/done", response_model=MentionPublic)
-def complete_followup(
-    mention_id: int, user: CurrentUser, session: SessionDep, now: NowDep
+async def complete_followup(
+    mention_id: int, user: CurrentUser, db: DatabaseDep, now: NowDep
 ) -> MentionPublic:
     """The owner (or a manager) checked back: the follow-up leaves the list."""
-    return service.complete(session, mention_id, by=user, now=now)
+    return await in_write_transaction(
+        db, lambda s: service.complete(s, mention_id, by=user, now=now)
+    )

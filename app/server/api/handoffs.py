@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from app.models.schemas import HandoffCreate, HandoffDecline, HandoffPublic, HandoffsPublic
-from app.server.api.deps import CurrentUser, DatabaseDep, NowDep, ReadSessionDep, SessionDep
+from app.server.api.deps import CurrentUser, DatabaseDep, NowDep, ReadSessionDep
 from app.server.api.transaction import in_write_transaction
 from app.server.api.users import ERRORS
 from app.server.services import handoffs as service
@@ -16,12 +16,12 @@ router = APIRouter(prefix="/handoffs", tags=["handoffs"], responses=ERRORS)
 
 
 @router.post("", response_model=HandoffPublic, status_code=status.HTTP_201_CREATED)
-def create_handoff(
-    body: HandoffCreate, user: CurrentUser, session: SessionDep, now: NowDep
+async def create_handoff(
+    body: HandoffCreate, user: CurrentUser, db: DatabaseDep, now: NowDep
 ) -> HandoffPublic:
     """Hand a mention (that you own, or nobody owns; managers: any) to `to_user_id` or
     `to_team` with a note. The mention's status becomes `handoff` until it is answered."""
-    return service.create(session, body, by=user, now=now)
+    return await in_write_transaction(db, lambda s: service.create(s, body, by=user, now=now))
 
 
 @router.get("", response_model=HandoffsPublic)

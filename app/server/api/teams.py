@@ -18,12 +18,13 @@ from app.models.schemas import (
 )
 from app.server.api.deps import (
     CurrentUser,
+    DatabaseDep,
     ManagerUser,
     NowDep,
     ReadSessionDep,
-    SessionDep,
     manager,
 )
+from app.server.api.transaction import in_write_transaction
 from app.server.api.users import ERRORS
 from app.server.auth import Principal
 from app.server.errors import Forbidden
@@ -48,10 +49,10 @@ def list_teams(_user: CurrentUser, session: ReadSessionDep) -> TeamsPublic:
 
 
 @router.post("", response_model=TeamPublic, status_code=status.HTTP_201_CREATED)
-def create_team(
-    body: TeamCreate, _admin: AdminUser, session: SessionDep, now: NowDep
+async def create_team(
+    body: TeamCreate, _admin: AdminUser, db: DatabaseDep, now: NowDep
 ) -> TeamPublic:
-    return service.create_team(session, body, now=now)
+    return await in_write_transaction(db, lambda s: service.create_team(s, body, now=now))
 
 
 @router.get("/{team_id}", response_model=TeamPublic)
@@ -60,29 +61,41 @@ def read_team(team_id: int, _user: CurrentUser, session: ReadSessionDep) -> Team
 
 
 @router.patch("/{team_id}", response_model=TeamPublic)
-def update_team(
-    team_id: int, body: TeamUpdate, user: ManagerUser, session: SessionDep
+async def update_team(
+    team_id: int, body: TeamUpdate, user: ManagerUser, db: DatabaseDep, now: NowDep
 ) -> TeamPublic:
     """Managers set `escalate_after_minutes` and `time_zone`; admins also rename/describe."""
-    return service.update_team(session, team_id, body, by=user)
+    return await in_write_transaction(
+        db, lambda s: service.update_team(s, team_id, body, by=user, now=now)
+    )
 
 
 @router.put("/{team_id}/members", response_model=TeamPublic)
-def set_members(
-    team_id: int, body: TeamMembersUpdate, _admin: AdminUser, session: SessionDep
+async def set_members(
+    team_id: int, body: TeamMembersUpdate, admin: AdminUser, db: DatabaseDep, now: NowDep
 ) -> TeamPublic:
     """Replace the whole member list."""
-    return service.set_members(session, team_id, body.user_ids)
+    return await in_write_transaction(
+        db, lambda s: service.set_members(s, team_id, body.user_ids, by=admin, now=now)
+    )
 
 
 @router.post("/{team_id}/members/{user_id}", response_model=TeamPublic)
-def add_member(team_id: int, user_id: int, _admin: AdminUser, session: SessionDep) -> TeamPublic:
-    return service.add_member(session, team_id, user_id)
+async def add_member(
+    team_id: int, user_id: int, admin: AdminUser, db: DatabaseDep, now: NowDep
+) -> TeamPublic:
+    return await in_write_transaction(
+        db, lambda s: service.add_member(s, team_id, user_id, by=admin, now=now)
+    )
 
 
 @router.delete("/{team_id}/members/{user_id}", response_model=TeamPublic)
-def remove_member(team_id: int, user_id: int, _admin: AdminUser, session: SessionDep) -> TeamPublic:
-    return service.remove_member(session, team_id, user_id)
+async def remove_member(
+    team_id: int, user_id: int, admin: AdminUser, db: DatabaseDep, now: NowDep
+) -> TeamPublic:
+    return await in_write_transaction(
+        db, lambda s: service.remove_member(s, team_id, user_id, by=admin, now=now)
+    )
 
 
 @router.get("/{team_id}/rota", response_model=RotaPublic)
@@ -91,8 +104,10 @@ def read_rota(team_id: int, _user: CurrentUser, session: ReadSessionDep, now: No
 
 
 @router.put("/{team_id}/rota", response_model=RotaPublic)
-def set_rota(
-    team_id: int, body: RotaUpdate, _manager: ManagerUser, session: SessionDep, now: NowDep
+async def set_rota(
+    team_id: int, body: RotaUpdate, _manager: ManagerUser, db: DatabaseDep, now: NowDep
 ) -> RotaPublic:
     """Replace the weekly rota (local times in the team's zone) and apply it now."""
-    return rota_service.set_rota(session, team_id, body, now=now)
+    return await in_write_transaction(
+        db, lambda s: rota_service.set_rota(s, team_id, body, now=now)
+    )

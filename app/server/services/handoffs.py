@@ -1,6 +1,7 @@
 """Handoffs: handing a mention to a person or a team with a note, accepting (the acceptor becomes
 the owner), declining with a reason (the mention returns to the sender), the inbox lists, and
-escalating an unanswered handoff to the team's on-duty manager after the team's set time.
+escalating an unanswered handoff to the team's on-duty manager after the team's set time, and
+cancelling one whose mention moved on (released, reassigned, resolved) before an answer.
 
 While a handoff is open the mention's status is `handoff` and the sender holds it (so a claim
 by anyone else loses, naming the sender). Every change writes `mention.updated` (the mention's
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models.enums import Duty, EventType, HandoffStatus, MentionStatus, Role
@@ -181,7 +182,8 @@ def create(
             code="mention_resolved",
             current_version=mention.version,
         )
-    if _open_handoff_for(session, mention.id) is not None:
+    existing = _open_handoff_for(session, mention.id)
+    if existing is not None and _held(mention, existing):
         raise Conflict(
             "This mention already has an open handoff; wait for its answer.",
             code="handoff_open",
@@ -202,6 +204,8 @@ def create(
         status=HandoffStatus.PENDING,
         created_at=now,
     )
+    if existing is not None:  # left open by a mention that moved on: close it first
+        _cancel(session, existing, now)
     session.add(handoff)
     mention.assignee_id = by.user_id
     mention.assignee = get_user(session, by.user_id)
@@ -281,13 +285,17 @@ def _check_eligible(session: Session, handoff: Handoff, by: Principal, what: str
     )
 
 
-def _check_mention_held(mention: Mention, handoff: Handoff) -> None:
-    """The mention must still be waiting on this handoff (nobody released, reassigned or
-    resolved it meanwhile)."""
-    if mention.status is MentionStatus.HANDOFF and mention.assignee_id in (
+def _held(mention: Mention, handoff: Handoff) -> bool:
+    """Is the mention still waiting on this handoff (nobody released, reassigned or resolved
+    it meanwhile)?"""
+    return mention.status is MentionStatus.HANDOFF and mention.assignee_id in (
         None,
         handoff.from_user_id,
-    ):
+    )
+
+
+def _check_mention_held(mention: Mention, handoff: Handoff) -> None:
+    if _held(mention, handoff):
         return
     owner = user_ref(mention.assignee) if mention.assignee is not None else None
     raise Conflict(
@@ -380,9 +388,65 @@ def _manager_on_duty(session: Session, team: Team | None) -> User | None:
     return session.scalar(base.order_by(User.role.desc(), User.id).limit(1))
 
 
+STALE_REASON = "The mention moved on (released, reassigned or resolved) before an answer."
+
+
+def _cancel(session: Session, handoff: Handoff, now: datetime) -> HandoffPublic:
+    handoff.status = HandoffStatus.CANCELLED
+    handoff.reason = STALE_REASON
+    handoff.decided_at = now
+    return _record(session, handoff, by=None, now=now)
+
+
+def cancel_stale(session: Session, now: datetime) -> list[int]:
+    """Close the open handoffs whose mention is no longer waiting on them, so that they
+    neither escalate nor linger in anyone's box; returns their ids."""
+    moved_on = or_(
+        Mention.status != MentionStatus.HANDOFF,
+        and_(Mention.assignee_id.is_not(None), Mention.assignee_id != Handoff.from_user_id),
+    )
+    candidates = session.execute(
+        select(Handoff.id, Handoff.mention_id)
+        .join(Mention, Mention.id == Handoff.mention_id)
+        .where(Handoff.status.in_(OPEN), moved_on)
+        .order_by(Handoff.id)
+    ).all()
+    cancelled: list[int] = []
+    for handoff_id, mention_id in candidates:
+        # Mention first, then handoff (the order accept/decline use); a row someone is
+        # changing right now is skipped and looked at again next round.
+        mention = (
+            session.scalars(
+                select(Mention)
+                .where(Mention.id == mention_id)
+                .with_for_update(of=Mention, skip_locked=True)
+                .execution_options(populate_existing=True)
+            )
+            .unique()
+            .first()
+        )
+        handoff = session.scalar(
+            select(Handoff)
+            .where(Handoff.id == handoff_id, Handoff.status.in_(OPEN))
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+        if mention is None or handoff is None or _held(mention, handoff):
+            continue
+        if mention.status is MentionStatus.HANDOFF:  # reassigned while waiting
+            mention.status = MentionStatus.ASSIGNED
+            session.flush()
+            mark_changed(session, mention, "handoff_cancelled", by=None, now=now)
+        _cancel(session, handoff, now)
+        cancelled.append(handoff.id)
+    return cancelled
+
+
 def escalate_due(session: Session, now: datetime) -> list[int]:
     """Escalate every pending handoff that waited longer than its team allows; returns ids.
-    With no manager on duty, managers get `coverage.gap` (once per gap)."""
+    With no manager on duty, managers get `coverage.gap` (once per gap). Handoffs whose
+    mention moved on are cancelled instead (`cancel_stale`)."""
+    cancel_stale(session, now)
     pending = session.scalars(
         select(Handoff).where(Handoff.status == HandoffStatus.PENDING).order_by(Handoff.id)
     ).all()

@@ -1,5 +1,8 @@
 """Teams (functions such as support, billing, legal): listing, creating and renaming them,
-their settings (escalation time, rota time zone) and who belongs to them."""
+their settings (escalation time, rota time zone) and who belongs to them.
+
+A change of someone's teams is announced as `duty.changed` with their full `UserPublic` (and
+`"reason": "teams"`): consoles already reload coverage and the roster on that event."""
 
 from __future__ import annotations
 
@@ -10,13 +13,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models.enums import Role
+from app.models.enums import EventType, Role
 from app.models.schemas import TeamCreate, TeamPublic, TeamsPublic, TeamUpdate
 from app.models.tables import Team, TeamMember, User
 from app.server.auth import Principal
 from app.server.errors import Conflict, Forbidden, Invalid, NotFound
+from app.server.events import record_event
 from app.server.services.users import get_user
-from app.server.views import user_ref
+from app.server.views import user_public, user_ref
 
 
 def zone(name: str) -> ZoneInfo:
@@ -104,7 +108,7 @@ def create_team(session: Session, request: TeamCreate, *, now: datetime) -> Team
 
 
 def update_team(
-    session: Session, team_id: int, request: TeamUpdate, *, by: Principal
+    session: Session, team_id: int, request: TeamUpdate, *, by: Principal, now: datetime
 ) -> TeamPublic:
     """Admins rename and describe; managers (and admins) set escalation time and time zone."""
     team = get_team(session, team_id, for_update=True)
@@ -115,7 +119,14 @@ def update_team(
         if not name:
             raise Invalid("A team needs a name.")
         _name_free(session, name, but=team.id)
+        renamed = name != team.name
         team.name = name
+        if renamed:
+            session.flush()
+            members = set(
+                session.scalars(select(TeamMember.user_id).where(TeamMember.team_id == team.id))
+            )
+            _announce(session, members, by=by, now=now)
     if request.description is not None:
         team.description = request.description.strip()
     if request.time_zone is not None:
@@ -128,7 +139,9 @@ def update_team(
     return read_team(session, team.id)
 
 
-def set_members(session: Session, team_id: int, user_ids: Sequence[int]) -> TeamPublic:
+def set_members(
+    session: Session, team_id: int, user_ids: Sequence[int], *, by: Principal, now: datetime
+) -> TeamPublic:
     """Replace the team's members with exactly `user_ids` (admins)."""
     team = get_team(session, team_id, for_update=True)
     wanted = list(dict.fromkeys(user_ids))
@@ -143,37 +156,49 @@ def set_members(session: Session, team_id: int, user_ids: Sequence[int]) -> Team
         if user_id not in current:
             session.add(TeamMember(team_id=team.id, user_id=user_id))
     session.flush()
-    _expire_users(session, set(wanted) | current)
+    _announce(session, set(wanted) ^ current, by=by, now=now)
     return read_team(session, team.id)
 
 
-def add_member(session: Session, team_id: int, user_id: int) -> TeamPublic:
+def add_member(
+    session: Session, team_id: int, user_id: int, *, by: Principal, now: datetime
+) -> TeamPublic:
     team = get_team(session, team_id, for_update=True)
     get_user(session, user_id)
     if session.get(TeamMember, (team.id, user_id)) is None:
         session.add(TeamMember(team_id=team.id, user_id=user_id))
         session.flush()
-        _expire_users(session, {user_id})
+        _announce(session, {user_id}, by=by, now=now)
     return read_team(session, team.id)
 
 
-def remove_member(session: Session, team_id: int, user_id: int) -> TeamPublic:
+def remove_member(
+    session: Session, team_id: int, user_id: int, *, by: Principal, now: datetime
+) -> TeamPublic:
     team = get_team(session, team_id, for_update=True)
     member = session.get(TeamMember, (team.id, user_id))
     if member is None:
         raise NotFound(f"User {user_id} is not in team {team.name!r}.")
     session.delete(member)
     session.flush()
-    _expire_users(session, {user_id})
+    _announce(session, {user_id}, by=by, now=now)
     return read_team(session, team.id)
 
 
-def _expire_users(session: Session, user_ids: set[int]) -> None:
-    """Membership rows changed underneath `User.teams`: reload it on next access."""
-    for user_id in user_ids:
+def _announce(session: Session, user_ids: set[int], *, by: Principal, now: datetime) -> None:
+    """Membership rows changed underneath `User.teams`: reload it, then tell the consoles."""
+    for user_id in sorted(user_ids):
         user = session.get(User, user_id)
-        if user is not None:
-            session.expire(user, ["teams"])
+        if user is None:
+            continue
+        session.refresh(user, ["teams"])
+        record_event(
+            session,
+            EventType.DUTY_CHANGED,
+            {"user": user_public(user).model_dump(mode="json"), "reason": "teams"},
+            at=now,
+            actor_id=by.user_id,
+        )
 
 
 def is_member(session: Session, team_id: int, user_id: int) -> bool:

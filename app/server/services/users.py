@@ -110,9 +110,7 @@ def record_coverage_gap(
     once per gap: services/coverage_alerts.py keeps the gap open until someone comes on duty."""
     from app.server.services.coverage_alerts import EVERYONE, raise_gap
 
-    raise_gap(
-        session, EVERYONE, reason=reason, now=now, mention_id=mention_id, actor_id=actor_id
-    )
+    raise_gap(session, EVERYONE, reason=reason, now=now, mention_id=mention_id, actor_id=actor_id)
 
 
 def set_duty(
