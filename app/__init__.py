@@ -1,3 +1,4 @@
-"""Responder Console: a desktop console and team server for answering customers on social networks."""
+"""Responder Console: a desktop console and team server that answer customers on social
+networks."""
 
 __version__ = "0.1.0"
