@@ -192,7 +192,12 @@ def classify_mention(text: str) -> MentionKind:
     if (
         COMPLAINT_MARKERS.search(body)
         or compound <= COMPLAINT_SENTIMENT
-        or set(risk_categories(body)) & {"safety", "legal", "cancel", "refund"}
+        # A risk word makes a complaint unless the post is plainly happy: "this phone is
+        # fire, love it", "got my refund in a day, thanks!".
+        or (
+            set(risk_categories(body)) & {"safety", "legal", "cancel", "refund"}
+            and not (compound >= PRAISE_SENTIMENT and PRAISE_MARKERS.search(body))
+        )
     ):
         return MentionKind.COMPLAINT
     if "?" in body or "？" in body or "¿" in body or QUESTION_OPENERS.search(body):

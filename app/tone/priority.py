@@ -31,6 +31,9 @@ REACH_FULL_FOLLOWERS = 1_000_000  # reach points saturate at a million followers
 WAITING_WEIGHT_PER_HOUR = 2.0
 WAITING_WEIGHT_MAX = 10.0
 URGENT_THRESHOLD = 60.0
+# Risks that make a complaint urgent on their own, whatever the author's reach or the tone's
+# strength: someone may be hurt.
+URGENT_RISKS = frozenset({"safety"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +76,11 @@ def score_mention(
     compound = sentiment(text)
     risks = risk_categories(text)
     negativity = negativity_points(compound)
-    if classify_mention(text) is MentionKind.COMPLAINT:
+    complaint = classify_mention(text) is MentionKind.COMPLAINT
+    if complaint:
         negativity = max(negativity, COMPLAINT_FLOOR)
     score = negativity + risk_points(risks)
     score += reach_points(followers) + waiting_points(waiting)
+    if (complaint or compound < 0) and URGENT_RISKS.intersection(risks):
+        score = max(score, URGENT_THRESHOLD)
     return PriorityScore(round(min(score, 100.0), 1), compound, risks)

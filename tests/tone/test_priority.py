@@ -87,3 +87,25 @@ def test_score_stays_within_bounds() -> None:
 )
 def test_risk_words_in_several_languages(text: str, risks: tuple[str, ...]) -> None:
     assert risk_categories(text) == risks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My charger caught fire last night. Nobody answers.",
+        "The kettle's handle burned my daughter's hand, this is unsafe",
+    ],
+)
+def test_a_safety_complaint_is_urgent_whatever_the_reach(text: str) -> None:
+    assert score_mention(text, followers=None).urgent
+
+
+def test_praise_that_says_fire_is_not_urgent() -> None:
+    assert not score_mention("This new phone is fire, love it! Best upgrade ever").urgent
+
+
+def test_a_happy_refund_story_is_praise_not_a_complaint() -> None:
+    from app.tone.findings import MentionKind
+    from app.tone.mention import classify_mention
+
+    assert classify_mention("Got my refund in a day, thanks so much!") is MentionKind.PRAISE
