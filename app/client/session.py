@@ -249,6 +249,7 @@ class ConsoleSession:
                 await self._worker.call(partial(self._store.set_state, "me", me.model_dump_json()))
                 self._set_viewer(me)
                 await self._refresh_team()
+                await self._sync_handoffs()
                 await self._snapshot_if_needed()
                 return
             except Unauthorized as exc:
@@ -283,16 +284,30 @@ class ConsoleSession:
         if me is None or not me.teams:
             return
         try:
-            coverage = await self.api.coverage()
+            teams = await self.api.teams()
         except ApiError:
             return
+        # Every member of my teams, whatever their duty: an off-duty teammate's mentions are
+        # still my team's.
         members = {
-            ref.id
-            for team in coverage.teams
-            if team.team in me.teams
-            for ref in (*team.on_duty, *team.away)
+            ref.id for team in teams.data if team.name in me.teams for ref in team.members
         }
         self._team_member_ids = frozenset(members)
+        self._set_viewer(me)
+
+    async def _sync_handoffs(self) -> None:
+        """Load the open handoffs to me, my teams and from me at sync time, so "handed to me"
+        is right even for handoffs made before this console's event cursor."""
+        me = self.viewer.user
+        if me is None:
+            return
+        try:
+            page = await self.api.handoffs()
+        except ApiError:
+            return
+        for handoff in page.data:
+            await self._worker.call(partial(self._store.apply_handoff, handoff))
+        self._handoffs = await self._worker.call(self._store.pending_handoffs)
         self._set_viewer(me)
 
     def _set_viewer(self, me: UserPublic) -> None:
