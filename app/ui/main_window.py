@@ -40,7 +40,13 @@ from app.ui.dialogs import ShortcutsDialog
 from app.ui.notifier import UrgentNotifier, badge_icon
 from app.ui.shortcuts import SHORTCUTS, Command
 from app.ui.stream_delegate import ROW_HEIGHT, MentionDelegate
-from app.ui.stream_filter import FILTER_TITLES, FilterMode, MentionFilterProxy, StreamFilter
+from app.ui.stream_filter import (
+    FILTER_TITLES,
+    FilterMode,
+    MentionFilterProxy,
+    StreamFilter,
+    StreamOrder,
+)
 from app.ui.stream_model import Column, MentionStreamModel
 
 APP_TITLE = "Responder Console"
@@ -231,6 +237,10 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.connection_label)
 
         self.notifier = UrgentNotifier(self, self)
+        # Set by the tray remote control (app/ui/tray.py) where a tray exists: closing the
+        # window then hides it (the callable says whether to); Quit really quits.
+        self.close_to_tray: Callable[[], bool] | None = None
+        self._quitting = False
         self.actions_by_command: dict[Command, QAction] = {}
         self._build_menus()
         self._connect_signals()
@@ -277,6 +287,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, m=mode: self.set_filter_mode(m))
             view.addAction(action)
         view.addSeparator()
+        self.sort_priority_action = self._action(Command.SORT_PRIORITY, "Highest &priority first")
+        self.sort_priority_action.setCheckable(True)
+        view.addAction(self.sort_priority_action)
+        view.addSeparator()
         view.addAction(self._action(Command.SEARCH, "&Search"))
         view.addAction(self._action(Command.FOCUS_STREAM, "Go to the s&tream"))
         duty = bar.addMenu("&Duty")
@@ -303,6 +317,7 @@ class MainWindow(QMainWindow):
         self.filter_tabs.currentChanged.connect(lambda i: self.set_filter_mode(self._modes[i]))
         self.search.textChanged.connect(lambda _: self._search_timer.start())
         self._search_timer.timeout.connect(self._apply_filter)
+        self.sort_priority_action.toggled.connect(lambda _checked: self._apply_filter())
         self.actions_by_command[Command.SEARCH].triggered.connect(self._focus_search)
         self.actions_by_command[Command.FOCUS_STREAM].triggered.connect(self.view.setFocus)
         # selection and detail
@@ -331,10 +346,10 @@ class MainWindow(QMainWindow):
         bridge.urgentMention.connect(self._urgent_mention)
         self.notifier.dutyRequested.connect(lambda d: self._set_duty(Duty(d)))
         self.notifier.showRequested.connect(self._bring_to_front)
-        self.notifier.quitRequested.connect(self.close)
+        self.notifier.quitRequested.connect(self.quit)
         # window
         act[Command.SHORTCUTS].triggered.connect(self.show_shortcuts)
-        act[Command.QUIT].triggered.connect(self.close)
+        act[Command.QUIT].triggered.connect(self.quit)
 
     # --- stream --------------------------------------------------------------------------
 
@@ -392,6 +407,11 @@ class MainWindow(QMainWindow):
                 user_id=self._viewer.user_id,
                 team_member_ids=self._viewer.team_member_ids,
                 handed_to_me=self._viewer.handed_to_me,
+                order=(
+                    StreamOrder.PRIORITY
+                    if self.sort_priority_action.isChecked()
+                    else StreamOrder.NEWEST
+                ),
             )
         )
 
@@ -603,7 +623,16 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def quit(self) -> None:
+        """Really quit (menu, shortcut, tray), even where closing the window hides it."""
+        self._quitting = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._quitting and self.close_to_tray is not None and self.close_to_tray():
+            event.ignore()
+            self.hide()
+            return
         self.closed.emit()
         event.accept()
 

@@ -19,6 +19,7 @@ class Command(StrEnum):
     FILTER_TEAM = "filter_team"
     FILTER_HANDED = "filter_handed"
     FILTER_ALL = "filter_all"
+    SORT_PRIORITY = "sort_priority"
     RECONNECT = "reconnect"
     SHORTCUTS = "shortcuts"
     QUIT = "quit"
@@ -43,6 +44,9 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(Command.FILTER_TEAM, "Ctrl+3", "Show my team's mentions"),
     Shortcut(Command.FILTER_HANDED, "Ctrl+4", "Show mentions handed to me"),
     Shortcut(Command.FILTER_ALL, "Ctrl+5", "Show all mentions"),
+    Shortcut(
+        Command.SORT_PRIORITY, "Ctrl+Shift+P", "Highest priority first / newest first (toggle)"
+    ),
     Shortcut(Command.RECONNECT, "F5", "Reconnect to the server now"),
     Shortcut(Command.SHORTCUTS, "F1", "Show this list of shortcuts"),
     Shortcut(Command.QUIT, "Ctrl+Q", "Quit the console"),

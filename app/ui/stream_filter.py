@@ -42,6 +42,11 @@ class FilterMode(StrEnum):
     ALL = "all"
 
 
+class StreamOrder(StrEnum):
+    NEWEST = "newest"
+    PRIORITY = "priority"  # highest priority first; among equals, the longest waiting first
+
+
 FILTER_TITLES = {
     FilterMode.UNASSIGNED: "Unassigned",
     FilterMode.MINE: "Mine",
@@ -58,6 +63,7 @@ class StreamFilter:
     user_id: int | None = None
     team_member_ids: frozenset[int] = field(default_factory=frozenset)
     handed_to_me: frozenset[int] = field(default_factory=frozenset)
+    order: StreamOrder = StreamOrder.NEWEST
 
     def accepts(self, row: MentionRow) -> bool:
         if self.search and self.search.casefold() not in row.haystack:
@@ -119,12 +125,19 @@ class StreamFilter:
 
 
 class MentionFilterProxy(QAbstractProxyModel):
-    """Shows the stream model's rows that the current `StreamFilter` accepts, newest first."""
+    """Shows the stream model's rows that the current `StreamFilter` accepts, newest first or
+    highest priority first.
+
+    Newest first, rows are the accepted source positions read backwards and live changes are
+    fine-grained inserts and removals. By priority, the display order is a sorted copy, and a
+    live change re-sorts it as one layout change that keeps the selection on its mention."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._filter = StreamFilter()
         self._accepted: list[int] = []  # source positions, ascending
+        self._by_priority: list[int] = []  # source positions in display order (PRIORITY only)
+        self._priority_row: dict[int, int] = {}  # source position → proxy row (PRIORITY only)
         self._stream: MentionStreamModel | None = None
 
     # --- wiring --------------------------------------------------------------------------
@@ -159,6 +172,35 @@ class MentionFilterProxy(QAbstractProxyModel):
     def _recompute(self) -> None:
         rows = self._stream.rows_oldest_first() if self._stream else []
         self._accepted = self._filter.predicate_rows(rows)
+        if self._filter.order is StreamOrder.PRIORITY:
+            self._by_priority = sorted(self._accepted, key=lambda p: (-rows[p].priority, p))
+            self._priority_row = {p: row for row, p in enumerate(self._by_priority)}
+        else:
+            self._by_priority = []
+            self._priority_row = {}
+
+    @property
+    def _sorted(self) -> bool:
+        return self._filter.order is StreamOrder.PRIORITY
+
+    def _position_at(self, proxy_row: int) -> int:
+        if self._sorted:
+            return self._by_priority[proxy_row]
+        return self._accepted[len(self._accepted) - 1 - proxy_row]
+
+    def _relayout(self) -> None:
+        """Re-filter and re-sort as one layout change: views keep their selection and current
+        row on the same mentions (a row that left the filter loses them)."""
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        positions = [self._position_at(index.row()) for index in before]
+        self._recompute()
+        after = []
+        for index, position in zip(before, positions, strict=True):
+            row = self._proxy_row_of(position)
+            after.append(QModelIndex() if row is None else self.createIndex(row, index.column()))
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
 
     # --- Qt proxy interface --------------------------------------------------------------
 
@@ -181,8 +223,7 @@ class MentionFilterProxy(QAbstractProxyModel):
     def mapToSource(self, proxy_index: _Index) -> QModelIndex:
         if not proxy_index.isValid() or self._stream is None:
             return QModelIndex()
-        accepted = self._accepted
-        position = accepted[len(accepted) - 1 - proxy_index.row()]
+        position = self._position_at(proxy_index.row())
         source_row = self._stream.rowCount() - 1 - position
         return self._stream.index(source_row, proxy_index.column())
 
@@ -216,7 +257,7 @@ class MentionFilterProxy(QAbstractProxyModel):
 
     def row_at(self, proxy_row: int) -> MentionRow:
         assert self._stream is not None
-        return self._stream.row_at_position(self._accepted[len(self._accepted) - 1 - proxy_row])
+        return self._stream.row_at_position(self._position_at(proxy_row))
 
     def proxy_row_of_mention(self, mention_id: int) -> int | None:
         if self._stream is None:
@@ -225,6 +266,8 @@ class MentionFilterProxy(QAbstractProxyModel):
         return None if position is None else self._proxy_row_of(position)
 
     def _proxy_row_of(self, position: int) -> int | None:
+        if self._sorted:
+            return self._priority_row.get(position)
         i = bisect_left(self._accepted, position)
         if i < len(self._accepted) and self._accepted[i] == position:
             return len(self._accepted) - 1 - i
@@ -239,6 +282,9 @@ class MentionFilterProxy(QAbstractProxyModel):
 
     def _source_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
         assert self._stream is not None
+        if self._sorted:
+            self._relayout()
+            return
         n = self._stream.rowCount()
         new_positions = range(n - 1 - last, n - first)  # the fresh rows sit at the top
         accepts = self._filter.accepts
@@ -255,6 +301,9 @@ class MentionFilterProxy(QAbstractProxyModel):
     def _source_replaced(self, positions: list[int]) -> None:
         """Rows were replaced (claimed, resolved…): they may enter or leave the filter."""
         assert self._stream is not None
+        if self._sorted:
+            self._relayout()
+            return
         accepts = self._filter.accepts
         leaving: list[int] = []
         entering: list[int] = []

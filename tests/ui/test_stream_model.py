@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QLabel, QTableView
 
 from app.models.enums import MentionStatus
-from app.ui.stream_filter import FilterMode, MentionFilterProxy, StreamFilter
+from app.ui.stream_filter import FilterMode, MentionFilterProxy, StreamFilter, StreamOrder
 from app.ui.stream_model import Column, MentionRole, MentionStreamModel
 from tests.ui.rows import make_row, make_rows
 
@@ -97,6 +97,44 @@ def test_filters_agree_with_the_predicate(qloop: asyncio.AbstractEventLoop) -> N
     assert all(proxy.row_at(r).assignee_id == 7 for r in range(proxy.rowCount()))
     proxy.set_filter(StreamFilter(FilterMode.HANDED_TO_ME, user_id=7, handed_to_me=handed))
     assert sorted(_ids(proxy)) == sorted(handed)
+
+
+def test_priority_order_follows_live_changes_and_keeps_the_selection(
+    qloop: asyncio.AbstractEventLoop,
+) -> None:
+    model = MentionStreamModel()
+    proxy = MentionFilterProxy()
+    proxy.setSourceModel(model)
+    view = QTableView()
+    view.setModel(proxy)
+    rows = make_rows(1, 500)
+    model.load(rows)
+    for mode in (FilterMode.ALL, FilterMode.UNASSIGNED):
+        spec = StreamFilter(mode, order=StreamOrder.PRIORITY)
+        proxy.set_filter(spec)
+        expected = [
+            r.id
+            for r in sorted((r for r in rows if spec.accepts(r)), key=lambda r: (-r.priority, r.id))
+        ]
+        assert _ids(proxy) == expected, mode
+
+    proxy.set_filter(StreamFilter(FilterMode.ALL, order=StreamOrder.PRIORITY))
+    selected_id = proxy.row_at(10).id
+    view.selectRow(10)
+    # A new mention outranks everything, and the selected one loses its rank: the view keeps
+    # the selection on the same mention while the order changes under it.
+    model.enqueue([make_row(501, priority=100.0), make_row(selected_id, priority=0.0, version=2)])
+    model.flush()
+    assert proxy.row_at(0).id == 501
+    current = view.selectionModel().selectedRows()
+    assert [proxy.row_at(i.row()).id for i in current] == [selected_id]
+    assert proxy.row_at(current[0].row()).priority == 0.0
+    source = proxy.mapToSource(proxy.index(0, Column.AUTHOR))
+    assert model.data(source).startswith("Customer 501")
+    assert proxy.mapFromSource(model.index_of(501)).row() == 0
+
+    proxy.set_filter(StreamFilter(FilterMode.ALL))  # back to newest first
+    assert _ids(proxy)[:2] == [501, 500]
 
 
 def test_void_calls_do_not_abort_pyside(qapp: object) -> None:
