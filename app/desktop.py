@@ -42,10 +42,11 @@ from app.client.settings import (
 )
 from app.client.solo import SoloServer, SoloServerFailed
 from app.client.store import LocalStore
+from app.client.team_desk import TeamDesk
 from app.client.worker import BlockingWorker
 from app.ui.async_slots import cancel_slot_tasks, run_blocking_dialog
 from app.ui.bridge import SessionBridge
-from app.ui.composer import install_composer
+from app.ui.composer import ComposerPanel, install_composer
 from app.ui.composer_model import ComposerBridge
 from app.ui.dialogs import (
     FirstRunDialog,
@@ -57,6 +58,8 @@ from app.ui.dialogs import (
 )
 from app.ui.main_window import MainWindow
 from app.ui.stream_filter import FilterMode
+from app.ui.team_bridge import TeamBridge
+from app.ui.team_console import TeamConsole, install_team_console
 
 log = logging.getLogger("app.desktop")
 
@@ -211,6 +214,7 @@ async def run_console(app: QApplication, options: Options) -> int:
     session: ConsoleSession | None = None
     store: LocalStore | None = None
     composer: ComposerService | None = None
+    team: TeamConsole | None = None
     tasks: list[asyncio.Task[object]] = []
     try:
         # The cached stream shows first; the server (solo: our own process) connects after.
@@ -227,6 +231,8 @@ async def run_console(app: QApplication, options: Options) -> int:
         composer = ComposerService(session, store, store_worker, device=socket.gethostname())
         install_composer(window, ComposerBridge(composer, window))
         await composer.start()
+        # Handoffs, duty, coverage, broadcasts and the tray remote control (issue 6).
+        team = install_team_console(window, TeamBridge(TeamDesk.follow(session), window))
         window.show()
         await load_cached_stream(session)
 
@@ -276,6 +282,8 @@ async def run_console(app: QApplication, options: Options) -> int:
         if window is not None:
             await window.cancel_actions()
         await cancel_slot_tasks()
+        if team is not None:
+            await team.aclose()
         if composer is not None:
             await composer.aclose()
         if session is not None:
@@ -310,6 +318,8 @@ async def take_screenshot(
         if window.proxy.rowCount() > 0:
             window.view.selectRow(0)
             await window.detail_loaded()
+            if isinstance(window.composer, ComposerPanel):
+                await window.composer.opened()  # its draft loads before the picture
         QApplication.processEvents()
         path.parent.mkdir(parents=True, exist_ok=True)
         if not window.grab().save(str(path)):

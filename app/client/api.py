@@ -32,9 +32,11 @@ from app.models.schemas import (
     CoveragePublic,
     DutyUpdate,
     ErrorBody,
+    FollowupsPublic,
     HandoffCreate,
     HandoffDecline,
     HandoffPublic,
+    HandoffsPublic,
     Health,
     IngestResult,
     MentionCreate,
@@ -44,6 +46,7 @@ from app.models.schemas import (
     ReplyCreate,
     ReplyPublic,
     ResolveRequest,
+    RosterPublic,
     SnoozeRequest,
     TeamsPublic,
     UserCreate,
@@ -360,8 +363,12 @@ class ResponderApi:
         body = _dump(HandoffDecline(reason=reason))
         return await self._call(HandoffPublic, "POST", f"/handoffs/{handoff_id}/decline", json=body)
 
-    async def broadcasts(self) -> BroadcastsPublic:
-        return await self._call(BroadcastsPublic, "GET", "/broadcasts")
+    async def broadcasts(self, *, unacked_by_me: bool = False, limit: int = 50) -> BroadcastsPublic:
+        """Newest first, each with its acknowledgements; `unacked_by_me`: only those I owe."""
+        params: dict[str, str | int] = {"limit": limit}
+        if unacked_by_me:
+            params["unacked"] = "me"
+        return await self._call(BroadcastsPublic, "GET", "/broadcasts", params=params)
 
     async def send_broadcast(
         self, text: str, severity: Severity = Severity.INFO
@@ -369,8 +376,37 @@ class ResponderApi:
         body = _dump(BroadcastCreate(text=text, severity=severity))
         return await self._call(BroadcastPublic, "POST", "/broadcasts", json=body)
 
-    async def ack_broadcast(self, broadcast_id: int) -> None:
-        await self._request("POST", f"/broadcasts/{broadcast_id}/ack", json={})
+    async def ack_broadcast(self, broadcast_id: int) -> BroadcastPublic:
+        return await self._call(BroadcastPublic, "POST", f"/broadcasts/{broadcast_id}/ack", json={})
+
+    async def handoffs(
+        self,
+        *,
+        box: str | None = None,
+        status: str | None = None,
+        mention_id: int | None = None,
+        limit: int = 500,
+    ) -> HandoffsPublic:
+        """Open handoffs to me, to my teams and from me (oldest first) unless `box`/`status`
+        say otherwise (box: to_me | to_my_teams | from_me | all; status: open | all)."""
+        params: dict[str, str | int] = {"limit": limit}
+        if box is not None:
+            params["box"] = box
+        if status is not None:
+            params["status"] = status
+        if mention_id is not None:
+            params["mention_id"] = mention_id
+        return await self._call(HandoffsPublic, "GET", "/handoffs", params=params)
+
+    async def roster(self) -> RosterPublic:
+        return await self._call(RosterPublic, "GET", "/roster")
+
+    async def followups(self, *, scope: str = "me", when: str = "due") -> FollowupsPublic:
+        params: dict[str, str | int] = {"scope": scope, "when": when}
+        return await self._call(FollowupsPublic, "GET", "/followups", params=params)
+
+    async def complete_followup(self, mention_id: int) -> MentionPublic:
+        return await self._call(MentionPublic, "POST", f"/followups/{mention_id}/done", json={})
 
     # --- the reply composer: synced drafts, canned replies, cool-off ---------------------
 

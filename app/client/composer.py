@@ -7,14 +7,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from app.client.api import ApiError
-from app.client.cool_off import Clock, CoolOff, CoolOffPolicy, system_clock
-from app.client.drafts import DraftKeeper
+from app.client.cool_off import Clock, CoolingReply, CoolOff, CoolOffPolicy, system_clock
+from app.client.drafts import DraftKeeper, LocalDraft
 from app.client.events import ConnectionState
 from app.client.hooks import Hook
 from app.client.session import ActionOutcome, ConsoleSession
@@ -73,6 +74,10 @@ class ComposerService:
         save_delay: float | None = None,
     ) -> None:
         self.session = session
+        self._store = store
+        self._worker = worker
+        self._order = asyncio.Lock()  # a reply's "left" is handled before its "posted"
+        self.draft_renewed: Hook[LocalDraft] = Hook()
         extra = {} if save_delay is None else {"save_delay": save_delay}
         self.drafts = DraftKeeper(store, worker, session.api, device=device, **extra)
         self.cool_off = CoolOff(
@@ -93,6 +98,7 @@ class ComposerService:
         self._runner: asyncio.Task[None] | None = None
         session.event_received.connect(self._on_event)
         session.connection_changed.connect(self._on_connection)
+        self.cool_off.left.connect(self._on_left)
 
     async def start(self) -> None:
         """Resume the countdowns the outbox holds and start sending as they fall due."""
@@ -100,6 +106,7 @@ class ComposerService:
         if self._runner is None:
             self._runner = asyncio.ensure_future(self.cool_off.run())
             self._tasks.add(self._runner)
+            self._runner.add_done_callback(_report_crash)
         if self.session.state is ConnectionState.ONLINE:
             self._spawn(self.refresh())
 
@@ -135,9 +142,36 @@ class ComposerService:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def settled(self) -> None:
+        """Wait for the refreshes and draft clean-ups under way (screenshots and tests)."""
+        pending = [t for t in self._tasks if t is not self._runner and not t.done()]
+        await asyncio.gather(*pending, return_exceptions=True)
+
     def _on_connection(self, change: tuple[ConnectionState, str]) -> None:
         if change[0] is ConnectionState.ONLINE:
             self._spawn(self.refresh())
+
+    async def in_flight(self, mention_id: int) -> str | None:
+        """The client_id of this mention's reply that the server has but the network has not
+        confirmed yet (it survives a restart), or None."""
+        value = await self._worker.call(lambda: self._store.get_state(_in_flight_key(mention_id)))
+        return value or None
+
+    def _on_left(self, left: tuple[CoolingReply, ReplyPublic]) -> None:
+        self._spawn(self._mark_in_flight(left[0]))
+
+    async def _mark_in_flight(self, reply: CoolingReply) -> None:
+        """The reply has left: remember it until the network confirms, and give the draft a
+        new client_id so any later send is a new reply, never a silent duplicate."""
+        async with self._order:
+            key = _in_flight_key(reply.mention_id)
+            await self._worker.call(lambda: self._store.set_state(key, reply.client_id))
+            draft = await self.drafts.open(reply.mention_id, reply.base_version)
+            renewed = LocalDraft(
+                reply.mention_id, str(uuid.uuid4()), draft.body, draft.base_version
+            )
+            await self.drafts.save_now(renewed)
+        self.draft_renewed.emit(renewed)
 
     def _on_event(self, event: EventPublic) -> None:
         if event.type is not EventType.REPLY_UPDATED or "reply" not in event.payload:
@@ -145,20 +179,35 @@ class ComposerService:
         reply = ReplyPublic.model_validate(event.payload["reply"])
         if reply.author.id != self.session.viewer.user_id:
             return
-        if reply.status is ReplyStatus.SENT:
-            self._spawn(self._posted(reply))
-        elif reply.status is ReplyStatus.FAILED:
-            self.reply_outcome.emit(
-                ReplyOutcome(reply.mention_id, ReplyFate.REFUSED, refusal_message(reply))
-            )
+        if reply.status in (ReplyStatus.SENT, ReplyStatus.FAILED):
+            self._spawn(self._settle(reply))
 
-    async def _posted(self, reply: ReplyPublic) -> None:
-        draft = await self.drafts.open(reply.mention_id, 1)
-        if draft.client_id == reply.client_id:
-            await self.drafts.forget(reply.mention_id)
+    async def _settle(self, reply: ReplyPublic) -> None:
+        async with self._order:
+            ours = await self.in_flight(reply.mention_id) == reply.client_id
+            if ours:
+                key = _in_flight_key(reply.mention_id)
+                await self._worker.call(lambda: self._store.set_state(key, ""))
+            if reply.status is ReplyStatus.FAILED:
+                # The network refused it: the draft (with its new client_id) is kept.
+                self.reply_outcome.emit(
+                    ReplyOutcome(reply.mention_id, ReplyFate.REFUSED, refusal_message(reply))
+                )
+                return
+            if ours:
+                await self.drafts.forget(reply.mention_id)
         where = f" {reply.external_url}" if reply.external_url else ""
         self.reply_outcome.emit(
             ReplyOutcome(
                 reply.mention_id, ReplyFate.POSTED, f"Reply posted.{where}", reply.external_url
             )
         )
+
+
+def _report_crash(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("the cool-off stopped", exc_info=task.exception())
+
+
+def _in_flight_key(mention_id: int) -> str:
+    return f"reply_in_flight:{mention_id}"

@@ -194,13 +194,18 @@ def _payload(reply: CoolingReply) -> dict[str, Any]:
     }
 
 
+def _network_name(report: ToneReport) -> str:
+    name = report.network.value
+    return "X" if name == "x" else name.capitalize()
+
+
 def check_sendable(body: str, report: ToneReport) -> None:
     """Refuse what can never go out: nothing to say, or more than the network takes."""
     if not body.strip():
         raise SendRefused("The reply is empty: write something before sending.")
     if report.limit is not None and report.length > report.limit:
         raise SendRefused(
-            f"The reply is {report.length} characters; {report.network.value} takes "
+            f"The reply is {report.length} characters; {_network_name(report)} takes "
             f"{report.limit}. Shorten it by {report.length - report.limit} before sending."
         )
 
@@ -415,7 +420,11 @@ class CoolOff:
         """Send replies as they fall due, until cancelled. Waits on the wake event with the
         time left to the next due reply (a schedule, not a poll for a condition)."""
         while True:
-            report = await self.tick()
+            try:
+                report = await self.tick()
+            except Exception:  # a bug: log it, keep the countdowns running
+                log.exception("the cool-off round failed; trying again")
+                report = LeaveReport(offline=True)
             delay = self.next_due_in()
             if report.offline and delay is not None:
                 delay = max(delay, retry_seconds)

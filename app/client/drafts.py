@@ -143,6 +143,16 @@ class DraftKeeper:
             self.saved.emit(draft)
             self._schedule_sync(key)
 
+    async def save_now(self, draft: LocalDraft) -> None:
+        """Write this draft at once (replacing unsaved typing of the same mention)."""
+        timer = self._save_timers.pop(draft.mention_id, None)
+        if timer is not None:
+            timer.cancel()
+        self._pending.pop(draft.mention_id, None)
+        self._first_typed.pop(draft.mention_id, None)
+        await self._save(draft)
+        self.saved.emit(draft)
+
     async def _save(self, draft: LocalDraft) -> None:
         await self._worker.call(
             lambda: self._store.save_draft(

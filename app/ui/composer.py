@@ -8,6 +8,7 @@ resolving with a check-back. `install_composer` puts it where the main window's 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import Coroutine, Sequence
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QFrame,
     QHBoxLayout,
@@ -41,7 +43,7 @@ from app.models.composer import CannedKind, CannedPublic
 from app.models.enums import Network
 from app.models.schemas import ReplyPublic
 from app.ui.composer_model import ComposerBridge
-from app.ui.prompts import PromptDismissals, PromptList
+from app.ui.prompts import PromptDismissals, PromptList, insertable
 
 if TYPE_CHECKING:
     from app.tone import Finding, ToneReport
@@ -66,6 +68,13 @@ NETWORK_NAMES = {
     Network.FEED: "feed",
     Network.WEBHOOK: "webhook",
     Network.DEMO: "demo",
+}
+
+
+# Posts the brand cannot answer in place (a blog, a review site): said before the rep writes.
+NOT_ANSWERABLE_HERE = {
+    Network.FEED: "A feed post cannot be answered from here: open its link and reply there. "
+    "You can still draft your answer here.",
 }
 
 
@@ -164,7 +173,7 @@ class ComposerPanel(QFrame):
         self.editor.setAccessibleName("Reply text")
         self.editor.setPlaceholderText("Select a mention to reply to it.")
         self.editor.setTabChangesFocus(True)
-        self.editor.setMinimumHeight(90)
+        self.editor.setMinimumHeight(64)
         self.editor.setEnabled(False)
 
         self.counter = QLabel("")
@@ -341,6 +350,7 @@ class ComposerPanel(QFrame):
         bridge.replyOutcome.connect(self._reply_outcome)
         bridge.cannedChanged.connect(self.set_canned)
         bridge.draftConflict.connect(self._draft_conflict_found)
+        bridge.draftRenewed.connect(self._draft_renewed)
 
     # --- which mention -------------------------------------------------------------------
 
@@ -371,6 +381,14 @@ class ComposerPanel(QFrame):
         self._keep(self._open_task)
         return self._open_task
 
+    async def opened(self) -> None:
+        """Wait until the shown mention's draft is on screen (screenshots and tests)."""
+        task = self._open_task
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.service.settled()
+
     async def _open(self, row: MentionRow | None) -> None:
         await self.service.drafts.flush()
         self.row = row
@@ -394,10 +412,14 @@ class ComposerPanel(QFrame):
             return
         self.draft = draft
         self._set_text(draft.body)
+        posting = await self.service.in_flight(row.id) is not None
+        self.state = ComposerState.POSTING if posting else ComposerState.WRITING
         await self._show_account(row)
         self._render_heading()
         self._replies_changed(self.service.cool_off.replies)
         self.run_check()
+        if row.network in NOT_ANSWERABLE_HERE:
+            self._say(NOT_ANSWERABLE_HERE[row.network], error=True)
 
     async def _show_account(self, row: MentionRow) -> None:
         network = NETWORK_NAMES.get(row.network, row.network.value)
@@ -509,31 +531,26 @@ class ComposerPanel(QFrame):
         self.run_check()
 
     def use_suggestion(self, finding: Finding) -> None:
-        """Insert the suggestion: in place of the flagged words, or at the end."""
+        """Add the suggested sentence at the end; the marked words stay for the rep to fix
+        (a suggestion is a sentence, not a drop-in for a phrase in the middle)."""
+        sentence = insertable(finding)
+        if not sentence:
+            return
+        self._append(sentence)
+
+    def _append(self, sentence: str) -> None:
         cursor = self.editor.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
         text = self.editor.toPlainText()
-        if finding.start is not None and finding.end is not None and finding.end <= len(text):
-            cursor.setPosition(_utf16(text, finding.start))
-            cursor.setPosition(_utf16(text, finding.end), QTextCursor.MoveMode.KeepAnchor)
-            cursor.insertText(finding.suggestion)
-        else:
-            cursor.movePosition(QTextCursor.MoveOperation.End)
-            sep = "" if not text or text.endswith((" ", "\n")) else " "
-            cursor.insertText(sep + finding.suggestion)
+        cursor.insertText(("" if not text or text.endswith((" ", "\n")) else " ") + sentence)
         self.editor.setTextCursor(cursor)
         self.run_check()
 
     def _add_offline_offer(self) -> None:
         report = self.report
         offer = report.by_code(_tone().FindingCode.NO_OFFLINE_OFFER) if report else ()
-        sentence = (
-            offer[0].suggestion if offer else "Could you send us a DM so we can sort this out?"
-        )
-        cursor = self.editor.textCursor()
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        text = self.editor.toPlainText()
-        cursor.insertText(("" if not text or text.endswith((" ", "\n")) else " ") + sentence)
-        self.run_check()
+        sentence = insertable(offer[0]) if offer else None
+        self._append(sentence or "Could you send us a DM so we can sort this out?")
 
     # --- canned replies and the playbook -------------------------------------------------
 
@@ -575,7 +592,7 @@ class ComposerPanel(QFrame):
 
     # --- send and the cool-off -----------------------------------------------------------
 
-    def send(self) -> asyncio.Task[Any] | None:
+    def send(self) -> asyncio.Task[Any]:
         return self._run(self._send())
 
     async def _send(self) -> None:
@@ -593,7 +610,7 @@ class ComposerPanel(QFrame):
             f"Queued. It leaves in {round(reply.remaining(self.service.cool_off.now()))} s{why}."
         )
 
-    def update_reply(self) -> asyncio.Task[Any] | None:
+    def update_reply(self) -> asyncio.Task[Any]:
         return self._run(self._update_reply())
 
     async def _update_reply(self) -> None:
@@ -604,7 +621,7 @@ class ComposerPanel(QFrame):
         await self.service.cool_off.edit(reply.seq, self.full_text(), report)
         self._say("The waiting reply now has your new text.")
 
-    def cancel_reply(self) -> asyncio.Task[Any] | None:
+    def cancel_reply(self) -> asyncio.Task[Any]:
         return self._run(self._cancel_reply())
 
     async def _cancel_reply(self) -> None:
@@ -614,7 +631,7 @@ class ComposerPanel(QFrame):
         await self.service.cool_off.cancel(reply.seq)
         self._say("Cancelled. Your text is still here.")
 
-    def send_now(self) -> asyncio.Task[Any] | None:
+    def send_now(self) -> asyncio.Task[Any]:
         return self._run(self._send_now())
 
     async def _send_now(self) -> None:
@@ -628,9 +645,7 @@ class ComposerPanel(QFrame):
         )
         await self.service.cool_off.send_now(reply.seq, report)
 
-    def choose(
-        self, choice: ConflictChoice, *, to_team: str | None = None
-    ) -> asyncio.Task[Any] | None:
+    def choose(self, choice: ConflictChoice, *, to_team: str | None = None) -> asyncio.Task[Any]:
         return self._run(self._choose(choice, to_team))
 
     async def _choose(self, choice: ConflictChoice, to_team: str | None) -> None:
@@ -657,7 +672,7 @@ class ComposerPanel(QFrame):
                 lambda _=False, t=team: self.choose(ConflictChoice.HAND_OFF, to_team=t)
             )
 
-    def resolve(self) -> asyncio.Task[Any] | None:
+    def resolve(self) -> asyncio.Task[Any]:
         return self._run(self._resolve())
 
     async def _resolve(self) -> None:
@@ -683,7 +698,7 @@ class ComposerPanel(QFrame):
         )
         self.draft_conflict_box.show()
 
-    def settle_draft(self, which: str) -> asyncio.Task[Any] | None:
+    def settle_draft(self, which: str) -> asyncio.Task[Any]:
         return self._run(self._settle_draft(which))
 
     async def _settle_draft(self, which: str) -> None:
@@ -720,6 +735,8 @@ class ComposerPanel(QFrame):
         elif reply.state is CoolingState.COUNTING:
             self.state = ComposerState.COUNTING
         elif reply.state is CoolingState.CONFLICT:
+            if self.state is not ComposerState.CONFLICT:
+                self._say("")
             self.state = ComposerState.CONFLICT
         else:
             self.state = ComposerState.FAILED
@@ -734,6 +751,10 @@ class ComposerPanel(QFrame):
         self._say(f"Sent to the team server; posting to {network}…")
         self._render_state()
 
+    def _draft_renewed(self, draft: LocalDraft) -> None:
+        if self.row is not None and draft.mention_id == self.row.id and self.draft is not None:
+            self.draft = replace(self.draft, client_id=draft.client_id)
+
     def _reply_outcome(self, outcome: ReplyOutcome) -> None:
         if self.row is None or outcome.mention_id != self.row.id:
             return
@@ -743,10 +764,8 @@ class ComposerPanel(QFrame):
             self.state = ComposerState.WRITING
             self._say(outcome.message)
         else:
-            # The network refused it: the text stays, and a retry is a new reply (new id).
-            if self.draft is not None:
-                self.draft = replace(self.draft, client_id=str(uuid.uuid4()))
-                self.service.drafts.typed(self.draft)
+            # The network refused it: the text stays; a retry is a new reply (the core gave
+            # the draft a new client_id when the reply left).
             self.state = ComposerState.WRITING
             self._say(outcome.message, error=True)
         self._render_state()
@@ -771,7 +790,8 @@ class ComposerPanel(QFrame):
         )
         state = self.state
         self.editor.setReadOnly(state is ComposerState.POSTING)
-        self.send_button.setEnabled(state is ComposerState.WRITING)
+        answerable = self.row is None or self.row.network not in NOT_ANSWERABLE_HERE
+        self.send_button.setEnabled(state is ComposerState.WRITING and answerable)
         self.canned_button.setEnabled(has_mention)
         self.resolve_button.setEnabled(has_mention)
         self.countdown_box.setVisible(state is ComposerState.COUNTING)
@@ -851,6 +871,10 @@ def install_composer(window: MainWindow, bridge: ComposerBridge) -> ComposerPane
     selected mention, the stream's updates and who is signed in."""
     panel = ComposerPanel(bridge)
     window.replace_composer(panel)
+    column = panel.parentWidget()
+    layout = column.layout() if column is not None else None
+    if isinstance(layout, QBoxLayout):
+        layout.setStretchFactor(panel, 1)  # the reply shares the column with the mention
     selection = window.view.selectionModel()
 
     def follow_selection(*_: object) -> None:

@@ -21,6 +21,7 @@ class ComposerBridge(QObject):
     cannedChanged = Signal(list)  # list[CannedPublic]
     draftConflict = Signal(object)  # DraftConflict
     draftSaved = Signal(object)  # LocalDraft
+    draftRenewed = Signal(object)  # LocalDraft: a new client_id after its reply left
 
     def __init__(self, service: ComposerService, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +35,7 @@ class ComposerBridge(QObject):
         service.canned_changed.connect(self._canned)
         service.drafts.conflict.connect(self._draft_conflict)
         service.drafts.saved.connect(self._draft_saved)
+        service.draft_renewed.connect(self._draft_renewed)
 
     def _replies_changed(self, replies: list[CoolingReply]) -> None:
         self.repliesChanged.emit(replies)
@@ -52,3 +54,6 @@ class ComposerBridge(QObject):
 
     def _draft_saved(self, draft: LocalDraft) -> None:
         self.draftSaved.emit(draft)
+
+    def _draft_renewed(self, draft: LocalDraft) -> None:
+        self.draftRenewed.emit(draft)

@@ -3,11 +3,12 @@ dismissible with a reason; dismissals survive edits that move the text around.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +40,20 @@ SEVERITY_COLOURS = {
     "info": ("#EFF6FC", "#1F4E79"),
 }
 SEVERITY_WORDS = {"critical": "Fix", "warning": "Consider", "info": "Tip"}
+
+
+_QUOTED = re.compile(r'"([^"]{8,})"|“([^”]{8,})”')
+
+
+def insertable(finding: Finding) -> str | None:
+    """The sentence "Use suggestion" puts into the reply: the example a suggestion quotes, or
+    a missing part's whole suggestion (an apology, an offer); None for advice only."""
+    quoted = _QUOTED.search(finding.suggestion)
+    if quoted:
+        return quoted.group(1) or quoted.group(2)
+    if finding.start is None and finding.suggestion:
+        return finding.suggestion
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,60 +87,82 @@ class PromptDismissals:
         self.items.clear()
 
 
+PROMPT_STYLE = "".join(
+    f'QFrame#prompt[severity="{name}"] {{ background: {bg}; border-radius: 4px; }} '
+    f'QFrame#prompt[severity="{name}"] QLabel {{ color: {fg}; }} '
+    for name, (bg, fg) in SEVERITY_COLOURS.items()
+)
+
+
 class PromptRow(QFrame):
     """One kind of finding (all the places it points at): severity, message, the words,
-    "Use suggestion" and "Dismiss ▾" with a reason."""
+    "Use suggestion" and "Dismiss…" with a reason. Rows are reused as the findings change
+    (building widgets on every pause in the typing would cost more than the check)."""
 
     useSuggestion = Signal(object)  # Finding (the first place)
-    dismissed = Signal(object, str)  # tuple[Finding, ...], reason
+    dismissRequested = Signal(object)  # PromptRow: show the reasons
 
-    def __init__(self, findings: tuple[Finding, ...], parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.findings = findings
-        self.finding = findings[0]
-        finding = self.finding
-        bg, fg = SEVERITY_COLOURS[finding.severity.value]
+        self.findings: tuple[Finding, ...] = ()
         self.setObjectName("prompt")
-        self.setStyleSheet(
-            f"QFrame#prompt {{ background: {bg}; border-radius: 4px; }} QLabel {{ color: {fg}; }}"
-        )
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.setAccessibleName(f"Tone prompt: {finding.message}")
-        word = QLabel(SEVERITY_WORDS[finding.severity.value])
-        font = word.font()
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.word = QLabel()
+        font = self.word.font()
         font.setBold(True)
-        word.setFont(font)
-        word.setFixedWidth(64)
-        word.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        quoted = [f"“{f.evidence[:40]}”" for f in findings if f.evidence and f.start is not None]
-        text = finding.message + (" " + ", ".join(quoted) if quoted else "")
-        self.message = QLabel(text)
+        self.word.setFont(font)
+        self.word.setFixedWidth(64)
+        self.word.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.message = QLabel()
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
-        if finding.suggestion:
-            self.message.setToolTip(f"Try: {finding.suggestion}")
+        self.advice = QLabel()  # what to do about the marked words
+        self.advice.setTextFormat(Qt.TextFormat.PlainText)
+        self.advice.setWordWrap(True)
+        advice_font = self.advice.font()
+        advice_font.setItalic(True)
+        self.advice.setFont(advice_font)
+        text_column = QVBoxLayout()
+        text_column.setSpacing(1)
+        text_column.addWidget(self.message)
+        text_column.addWidget(self.advice)
         self.use_button = QPushButton("Use suggestion")
-        self.use_button.setToolTip(finding.suggestion)
-        self.use_button.setVisible(bool(finding.suggestion))
         self.use_button.clicked.connect(lambda: self.useSuggestion.emit(self.finding))
-        self.dismiss_button = QToolButton()
-        self.dismiss_button.setText("Dismiss")
-        self.dismiss_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.dismiss_button = QPushButton("Dismiss…")
         self.dismiss_button.setAccessibleName("Dismiss this prompt with a reason")
-        menu = QMenu(self.dismiss_button)
-        for reason in DISMISS_REASONS:
-            action = menu.addAction(reason)
-            action.triggered.connect(
-                lambda _=False, r=reason: self.dismissed.emit(self.findings, r)
-            )
-        self.dismiss_button.setMenu(menu)
-        self._menu = menu  # keep a Python reference: the menu must outlive this call
+        self.dismiss_button.clicked.connect(lambda: self.dismissRequested.emit(self))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
-        layout.addWidget(word)
-        layout.addWidget(self.message, 1)
+        layout.addWidget(self.word)
+        layout.addLayout(text_column, 1)
         layout.addWidget(self.use_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignTop)
+
+    @property
+    def finding(self) -> Finding:
+        return self.findings[0]
+
+    def show_group(self, findings: tuple[Finding, ...]) -> None:
+        self.findings = findings
+        finding = findings[0]
+        severity = finding.severity.value
+        if self.property("severity") != severity:
+            self.setProperty("severity", severity)
+            self.style().unpolish(self)
+            self.style().polish(self)
+            for label in (self.word, self.message, self.advice):
+                label.style().unpolish(label)
+                label.style().polish(label)
+        self.word.setText(SEVERITY_WORDS[severity])
+        quoted = [f"“{f.evidence[:40]}”" for f in findings if f.evidence and f.start is not None]
+        self.message.setText(finding.message + (" " + ", ".join(quoted) if quoted else ""))
+        self.advice.setText(finding.suggestion if finding.start is not None else "")
+        self.advice.setVisible(finding.start is not None and bool(finding.suggestion))
+        sentence = insertable(finding)
+        self.message.setToolTip(finding.suggestion)
+        self.use_button.setToolTip(f"Add: {sentence}" if sentence else "")
+        self.use_button.setVisible(sentence is not None)
+        self.setAccessibleName(f"Tone prompt: {finding.message}")
 
 
 def group_findings(findings: list[Finding]) -> list[tuple[Finding, ...]]:
@@ -149,44 +185,82 @@ class PromptList(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._max_height = max_height
         inner = QWidget()
         self._layout = QVBoxLayout(inner)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(3)
         self._layout.addStretch(1)
+        inner.setStyleSheet(PROMPT_STYLE)
         self.setWidget(inner)
+        self._pool: list[PromptRow] = []
         self.rows: list[PromptRow] = []
         self._shown: tuple[tuple[str, str, str], ...] = ()
+        self._asking: PromptRow | None = None
+        self.reasons = QMenu(self)
+        for reason in DISMISS_REASONS:
+            action = self.reasons.addAction(reason)
+            action.triggered.connect(lambda _=False, r=reason: self._dismiss(r))
 
     def show_findings(self, findings: list[Finding]) -> None:
         key = tuple((f.code.value, f.message, f.evidence) for f in findings)
         if key == self._shown:
             return
         self._shown = key
-        for row in self.rows:
-            self._layout.removeWidget(row)
-            row.deleteLater()
-        self.rows = []
-        for index, group in enumerate(group_findings(findings)):
-            row = PromptRow(group, self.widget())
+        groups = group_findings(findings)
+        while len(self._pool) < len(groups):
+            row = PromptRow(self.widget())
             row.useSuggestion.connect(self.useSuggestion.emit)
-            row.dismissed.connect(self.dismissed.emit)
-            self._layout.insertWidget(index, row)
-            self.rows.append(row)
+            row.dismissRequested.connect(self._ask_reason)
+            self._layout.insertWidget(len(self._pool), row)
+            self._pool.append(row)
+        for row, group in zip(self._pool, groups, strict=False):
+            row.show_group(group)
+            row.show()
+        for row in self._pool[len(groups) :]:
+            row.hide()
+        self.rows = self._pool[: len(groups)]
         self.setVisible(bool(findings))
         self._fit()
 
+    def _ask_reason(self, row: PromptRow) -> None:
+        self._asking = row
+        button = row.dismiss_button
+        self.reasons.popup(button.mapToGlobal(button.rect().bottomLeft()))
+
+    def _dismiss(self, reason: str) -> None:
+        if self._asking is not None:
+            self.dismissed.emit(self._asking.findings, reason)
+            self._asking = None
+
+    def dismiss_row(self, row: PromptRow, reason: str) -> None:
+        """Dismiss a row's finding with a reason (what picking it from the menu does)."""
+        self._asking = row
+        self._dismiss(reason)
+
+    def _content_height(self, width: int | None = None) -> int:
+        width = width or self.viewport().width()
+        heights = [
+            r.heightForWidth(width) if r.hasHeightForWidth() else r.sizeHint().height()
+            for r in self.rows
+        ]
+        return sum(
+            max(h, r.sizeHint().height()) for h, r in zip(heights, self.rows, strict=True)
+        ) + (3 * max(len(self.rows) - 1, 0))
+
     def _fit(self) -> None:
-        content = sum(r.sizeHint().height() for r in self.rows) + 3 * max(len(self.rows) - 1, 0)
-        self.setFixedHeight(min(content + 2, self._max_height))
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), min(self._content_height() + 2, self._max_height))
+
+    def minimumSizeHint(self) -> QSize:
+        first = self.rows[0].sizeHint().height() if self.rows else 0
+        return QSize(super().minimumSizeHint().width(), min(first + 2, self._max_height))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.rows:
-            width = self.viewport().width()
-            content = sum(
-                r.heightForWidth(width) if r.hasHeightForWidth() else r.sizeHint().height()
-                for r in self.rows
-            )
-            self.setFixedHeight(min(content + 3 * (len(self.rows) - 1) + 2, self._max_height))
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()

@@ -1,0 +1,79 @@
+"""The per-team cool-off between Send and a reply leaving, set by managers. A rep in several
+teams gets the longest of their teams' settings (the cautious one); in none, the defaults."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models.composer import (
+    DEFAULT_COOL_OFF_SECONDS,
+    DEFAULT_HEATED_COOL_OFF_SECONDS,
+    CoolOffPublic,
+    CoolOffUpdate,
+)
+from app.models.tables import Team, TeamCoolOff
+from app.server.auth import Principal
+from app.server.errors import Invalid, NotFound
+from app.server.services.canned import user_team_ids
+
+
+def _team(session: Session, team_id: int) -> Team:
+    team = session.get(Team, team_id)
+    if team is None:
+        raise NotFound(f"No team with id {team_id}.")
+    return team
+
+
+def _public(team: Team, row: TeamCoolOff | None) -> CoolOffPublic:
+    if row is None:
+        return CoolOffPublic(team_id=team.id, team=team.name)
+    return CoolOffPublic(
+        team_id=team.id, team=team.name, seconds=row.seconds, heated_seconds=row.heated_seconds
+    )
+
+
+def team_cool_off(session: Session, team_id: int) -> CoolOffPublic:
+    team = _team(session, team_id)
+    return _public(team, session.get(TeamCoolOff, team_id))
+
+
+def set_team_cool_off(
+    session: Session, team_id: int, request: CoolOffUpdate, *, by: Principal, now: datetime
+) -> CoolOffPublic:
+    team = _team(session, team_id)
+    if request.heated_seconds < request.seconds:
+        raise Invalid(
+            "The heated cool-off cannot be shorter than the normal one "
+            f"({request.heated_seconds} s < {request.seconds} s).",
+            code="heated_shorter",
+        )
+    row = session.get(TeamCoolOff, team_id)
+    if row is None:
+        row = TeamCoolOff(team_id=team_id)
+        session.add(row)
+    row.seconds = request.seconds
+    row.heated_seconds = request.heated_seconds
+    row.updated_at = now
+    row.updated_by_id = by.user_id
+    session.flush()
+    return _public(team, row)
+
+
+def my_cool_off(session: Session, *, by: Principal) -> CoolOffPublic:
+    """The caller's cool-off: the longest among their teams' settings, else the defaults."""
+    assert by.user_id is not None
+    teams = user_team_ids(session, by.user_id)
+    if not teams:
+        return CoolOffPublic(team_id=None)
+    rows = session.scalars(select(TeamCoolOff).where(TeamCoolOff.team_id.in_(teams))).all()
+    settings = [(r.seconds, r.heated_seconds) for r in rows]
+    if len(rows) < len(teams):  # a team that set nothing uses the defaults
+        settings.append((DEFAULT_COOL_OFF_SECONDS, DEFAULT_HEATED_COOL_OFF_SECONDS))
+    return CoolOffPublic(
+        team_id=None,
+        seconds=max(s for s, _ in settings),
+        heated_seconds=max(h for _, h in settings),
+    )

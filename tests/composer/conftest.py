@@ -1,0 +1,89 @@
+"""Fixtures of the composer tests: a real server process per module, an injectable clock, and
+one rep with a claimed mention to answer."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from tests.support.fixtures import live_server
+from tests.support.live_server import LiveServer, mention_json
+
+__all__ = ["FakeClock", "Rep", "live_server", "rep"]
+
+_names = itertools.count(1)
+COMPLAINT = "My order is three weeks late and nobody answers. Terrible service."
+
+
+class FakeClock:
+    """The console's clock, moved by the test."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> datetime:
+        self.now += timedelta(seconds=seconds)
+        return self.now
+
+
+@dataclass
+class Rep:
+    server: LiveServer
+    user_id: int
+    token: str
+    name: str
+
+    def new_mention(self, text: str = COMPLAINT, *, claim: bool = True) -> tuple[int, int]:
+        """Ingest a mention (and claim it as this rep); returns (id, version)."""
+        mention_id = self.server.ingest([mention_json(f"composer-{next(_names)}", text)])[0]
+        version = 1
+        if claim:
+            claimed = httpx.post(
+                f"{self.server.base_url}/api/v1/mentions/{mention_id}/claim",
+                json={"version": 1},
+                headers=self.server.headers(self.token),
+                timeout=10,
+            )
+            claimed.raise_for_status()
+            version = int(claimed.json()["version"])
+        return mention_id, version
+
+    def replies(self, mention_id: int) -> list[dict[str, object]]:
+        detail = httpx.get(
+            f"{self.server.base_url}/api/v1/mentions/{mention_id}",
+            headers=self.server.headers(self.token),
+            timeout=10,
+        )
+        detail.raise_for_status()
+        replies: list[dict[str, object]] = detail.json()["replies"]
+        return replies
+
+
+@pytest.fixture
+def rep(live_server: LiveServer) -> Rep:
+    name = f"rep-{next(_names)}-{id(object())}"
+    user_id, token = live_server.create_user(name, role="rep")
+    return Rep(live_server, user_id, token, name)
+
+
+def api_post(server: LiveServer, path: str, token: str, body: object) -> httpx.Response:
+    """POST to the server's API as `token` (blocking: async tests run it in a thread)."""
+    return httpx.post(
+        f"{server.base_url}/api/v1{path}", json=body, headers=server.headers(token), timeout=10
+    )
+
+
+def api_get(server: LiveServer, path: str, token: str) -> dict[str, object]:
+    response = httpx.get(
+        f"{server.base_url}/api/v1{path}", headers=server.headers(token), timeout=10
+    )
+    response.raise_for_status()
+    body: dict[str, object] = response.json()
+    return body

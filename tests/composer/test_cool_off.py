@@ -1,0 +1,205 @@
+"""The cool-off with an injected clock, against a real server process: a reply leaves only
+when its countdown ends; a restart mid-countdown resumes it (no skip, no repeat); cancel at the
+last moment keeps it from leaving; heat lengthens it and refuses "send now"; a crash after the
+reply reached the server never sends it twice."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from app.client.api import ResponderApi
+from app.client.cool_off import CoolOff, CoolOffPolicy, SendRefused
+from app.client.store import LocalStore, OutboxStatus
+from app.client.worker import BlockingWorker
+from app.tone import check_reply
+from tests.composer.conftest import COMPLAINT, FakeClock, Rep, api_post
+
+CALM = (
+    "I'm so sorry your order is late, that's really frustrating. I'm checking with the "
+    "warehouse now; could you DM us your order number so we can fix this?"
+)
+HEATED = "AS I ALREADY SAID, you should have read the delivery terms!!!"
+
+
+@asynccontextmanager
+async def console(
+    rep: Rep, cache: Path, clock: FakeClock, policy: CoolOffPolicy | None = None
+) -> AsyncIterator[CoolOff]:
+    """One run of the console's cool-off: open the store, load the outbox; close on exit
+    (a restart is leaving this block and entering it again with the same cache file)."""
+    store = LocalStore(cache)
+    worker = BlockingWorker("cool-off-test")
+    api = ResponderApi(rep.server.base_url, rep.token, timeout=5)
+    cool_off = CoolOff(store, worker, api, user_id=lambda: rep.user_id, clock=clock, policy=policy)
+    await cool_off.load()
+    try:
+        yield cool_off
+    finally:
+        await api.aclose()
+        worker.shutdown()
+        store.close()
+
+
+async def test_reply_leaves_exactly_when_due_and_restart_resumes(rep: Rep, tmp_path: Path) -> None:
+    clock = FakeClock()
+    cache = tmp_path / "console.sqlite3"
+    mention_id, version = rep.new_mention()
+    client_id = str(uuid.uuid4())
+    async with console(rep, cache, clock) as cool_off:
+        reply = await cool_off.send(
+            mention_id, client_id, CALM, version, check_reply(CALM, mention=COMPLAINT)
+        )
+        assert reply.due_at == clock.now + timedelta(seconds=20)
+        assert not reply.heated
+        clock.advance(12)
+        assert (await cool_off.tick()).left == []
+        assert cool_off.for_mention(mention_id) is not None
+    # the console quits (or crashes) 12 s in; 3 s later it starts again
+    clock.advance(3)
+    async with console(rep, cache, clock) as cool_off:
+        resumed = cool_off.for_mention(mention_id)
+        assert resumed is not None
+        assert resumed.remaining(clock.now) == pytest.approx(5.0)  # resumed, not restarted
+        clock.advance(4.999)
+        assert (await cool_off.tick()).left == []
+        assert rep.replies(mention_id) == []
+        clock.advance(0.001)
+        left = (await cool_off.tick()).left
+        assert [r.client_id for r, _ in left] == [client_id]
+        assert (await cool_off.tick()).left == []  # never repeats
+    async with console(rep, cache, clock) as cool_off:
+        assert cool_off.replies == []
+        clock.advance(60)
+        assert (await cool_off.tick()).left == []
+    replies = rep.replies(mention_id)
+    assert [r["client_id"] for r in replies] == [client_id]
+    assert replies[0]["body"] == CALM
+
+
+async def test_cancel_at_the_last_moment_keeps_it_from_leaving(rep: Rep, tmp_path: Path) -> None:
+    clock = FakeClock()
+    mention_id, version = rep.new_mention()
+    async with console(rep, tmp_path / "c.sqlite3", clock) as cool_off:
+        reply = await cool_off.send(
+            mention_id, str(uuid.uuid4()), CALM, version, check_reply(CALM, mention=COMPLAINT)
+        )
+        clock.advance(19.999)
+        cancelled = await cool_off.cancel(reply.seq)
+        assert cancelled.body == CALM
+        clock.advance(1)
+        assert (await cool_off.tick()).left == []
+        with pytest.raises(SendRefused, match="already left"):
+            await cool_off.cancel(reply.seq)
+    async with console(rep, tmp_path / "c.sqlite3", clock) as cool_off:
+        assert cool_off.replies == []
+        assert (await cool_off.tick()).left == []
+    assert rep.replies(mention_id) == []
+
+
+async def test_edit_during_countdown_and_send_now(rep: Rep, tmp_path: Path) -> None:
+    clock = FakeClock()
+    mention_id, version = rep.new_mention()
+    async with console(rep, tmp_path / "c.sqlite3", clock) as cool_off:
+        reply = await cool_off.send(
+            mention_id, str(uuid.uuid4()), CALM, version, check_reply(CALM, mention=COMPLAINT)
+        )
+        edited_text = CALM + " Thanks for your patience."
+        edited = await cool_off.edit(
+            reply.seq, edited_text, check_reply(edited_text, mention=COMPLAINT)
+        )
+        assert edited.due_at == reply.due_at  # an edit never shortens or restarts it
+        clock.advance(2)
+        await cool_off.send_now(reply.seq, check_reply(edited_text, mention=COMPLAINT))
+        left = (await cool_off.tick()).left
+        assert len(left) == 1
+        with pytest.raises(SendRefused, match="already left"):
+            await cool_off.edit(reply.seq, "x", check_reply("x"))
+    assert [r["body"] for r in rep.replies(mention_id)] == [edited_text]
+
+
+async def test_heat_lengthens_the_cool_off_and_refuses_send_now(rep: Rep, tmp_path: Path) -> None:
+    clock = FakeClock()
+    mention_id, version = rep.new_mention()
+    heated_report = check_reply(HEATED, mention=COMPLAINT)
+    assert heated_report.take_a_breath
+    policy = CoolOffPolicy(seconds=10, heated_seconds=45)
+    async with console(rep, tmp_path / "c.sqlite3", clock, policy) as cool_off:
+        reply = await cool_off.send(mention_id, str(uuid.uuid4()), HEATED, version, heated_report)
+        assert reply.heated
+        assert reply.remaining(clock.now) == pytest.approx(45)
+        with pytest.raises(SendRefused, match="heated or blaming"):
+            await cool_off.send_now(reply.seq, heated_report)
+        # calmed down: the text is fixed, send now is allowed again
+        calm = await cool_off.edit(reply.seq, CALM, check_reply(CALM, mention=COMPLAINT))
+        assert calm.remaining(clock.now) == pytest.approx(45)  # never shortened by an edit
+        await cool_off.send_now(reply.seq, check_reply(CALM, mention=COMPLAINT))
+        assert len((await cool_off.tick()).left) == 1
+        # an edit that adds heat to a calm countdown lengthens it to the heated cool-off
+        other_id, other_version = rep.new_mention()
+        calm_reply = await cool_off.send(
+            other_id, str(uuid.uuid4()), CALM, other_version, check_reply(CALM, mention=COMPLAINT)
+        )
+        assert calm_reply.remaining(clock.now) == pytest.approx(10)
+        hot = await cool_off.edit(calm_reply.seq, HEATED, heated_report)
+        assert hot.remaining(clock.now) == pytest.approx(45)
+
+
+async def test_a_hostile_customer_lengthens_the_cool_off(rep: Rep, tmp_path: Path) -> None:
+    clock = FakeClock()
+    hostile = "You are useless liars. WORST COMPANY EVER. I will sue you idiots!!!"
+    mention_id, version = rep.new_mention(hostile)
+    calm_report = check_reply(CALM, mention=hostile)
+    assert calm_report.mention_hostile
+    async with console(rep, tmp_path / "c.sqlite3", clock) as cool_off:
+        reply = await cool_off.send(mention_id, str(uuid.uuid4()), CALM, version, calm_report)
+        assert reply.remaining(clock.now) == pytest.approx(60)
+
+
+async def test_empty_and_over_limit_replies_are_refused_before_the_outbox(
+    rep: Rep, tmp_path: Path
+) -> None:
+    clock = FakeClock()
+    mention_id, version = rep.new_mention()
+    async with console(rep, tmp_path / "c.sqlite3", clock) as cool_off:
+        with pytest.raises(SendRefused, match="empty"):
+            await cool_off.send(mention_id, str(uuid.uuid4()), "  \n\t ", version, check_reply(""))
+        long_text = "Sorry about that. " * 40
+        with pytest.raises(SendRefused, match="500"):
+            await cool_off.send(
+                mention_id, str(uuid.uuid4()), long_text, version, check_reply(long_text)
+            )
+        assert cool_off.replies == []
+
+
+async def test_crash_after_the_server_took_it_never_sends_twice(rep: Rep, tmp_path: Path) -> None:
+    clock = FakeClock()
+    mention_id, version = rep.new_mention()
+    client_id = str(uuid.uuid4())
+    cache = tmp_path / "c.sqlite3"
+    async with console(rep, cache, clock) as cool_off:
+        await cool_off.send(
+            mention_id, client_id, CALM, version, check_reply(CALM, mention=COMPLAINT)
+        )
+    # the reply reached the server, then the console died before it removed it from the outbox
+    body = {"client_id": client_id, "body": CALM, "base_version": version}
+    posted = await asyncio.to_thread(
+        api_post, rep.server, f"/mentions/{mention_id}/replies", rep.token, body
+    )
+    assert posted.status_code == 202
+    clock.advance(20)
+    async with console(rep, cache, clock) as cool_off:
+        left = (await cool_off.tick()).left
+        assert len(left) == 1
+    assert [r["client_id"] for r in rep.replies(mention_id)] == [client_id]
+    store = LocalStore(cache)
+    try:
+        assert store.outbox([OutboxStatus.PENDING]) == []
+    finally:
+        store.close()
