@@ -146,6 +146,19 @@ class ConsoleSession:
     def row_count(self) -> int:
         return len(self._rows)
 
+    def rows(self) -> list[MentionRow]:
+        """Every cached mention (the manager overview counts them)."""
+        return list(self._rows.values())
+
+    async def first_time(self, note: str) -> bool:
+        """True the first time this console asks about `note` (then never again): one-time
+        notes such as "the console keeps running in the tray"."""
+        key = f"note.{note}"
+        if await self._worker.call(lambda: self._store.get_state(key)) is not None:
+            return False
+        await self._worker.call(partial(self._store.set_state, key, "said"))
+        return True
+
     def unassigned_urgent_count(self) -> int:
         """Open urgent mentions nobody has claimed: the badge on the tray and the window."""
         return len(self._urgent_unassigned)
@@ -289,9 +302,7 @@ class ConsoleSession:
             return
         # Every member of my teams, whatever their duty: an off-duty teammate's mentions are
         # still my team's.
-        members = {
-            ref.id for team in teams.data if team.name in me.teams for ref in team.members
-        }
+        members = {ref.id for team in teams.data if team.name in me.teams for ref in team.members}
         self._team_member_ids = frozenset(members)
         self._set_viewer(me)
 

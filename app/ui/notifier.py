@@ -4,6 +4,8 @@ count of unassigned urgent mentions on the tray icon and the window. Where there
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
@@ -39,6 +41,10 @@ def badge_icon(count: int) -> QIcon:
     return QIcon(pixmap)
 
 
+def _urgent_tooltip(count: int) -> str:
+    return f"Responder Console — {count} urgent unassigned"
+
+
 def _short(count: int) -> str:
     return str(count) if count < 1000 else "999+"
 
@@ -65,6 +71,9 @@ class UrgentNotifier(QObject):
         self._summary_timer.setInterval(quiet_ms)
         self._summary_timer.timeout.connect(self._summarise)
         self.tray: QSystemTrayIcon | None = None
+        # The tray remote control (app/ui/tray.py) replaces these to show coverage and counts.
+        self.icon_for: Callable[[int], QIcon] = badge_icon
+        self.tooltip_for: Callable[[int], str] = _urgent_tooltip
         # Keep the menu referenced: the tray only holds a pointer to it.
         self.menu = QMenu()
         self.menu.addAction("Show the console").triggered.connect(self.showRequested.emit)
@@ -96,10 +105,17 @@ class UrgentNotifier(QObject):
         if count == self.count:
             return
         self.count = count
-        icon = badge_icon(count)
+        self.refresh_tray()
+
+    def refresh_tray(self) -> None:
+        """Redraw the tray icon and tooltip (the count, or what `icon_for` adds to it)."""
         if self.tray is not None:
-            self.tray.setIcon(icon)
-            self.tray.setToolTip(f"Responder Console — {count} urgent unassigned")
+            self.tray.setIcon(self.icon_for(self.count))
+            self.tray.setToolTip(self.tooltip_for(self.count))
+
+    def announce(self, title: str, message: str) -> None:
+        """Tell the user now, whatever their duty (broadcasts, coverage gaps)."""
+        self._show(title, message)
 
     def alert(self, row: MentionRow) -> bool:
         """A new urgent mention arrived: tell the user unless they are off duty. During a
