@@ -26,7 +26,7 @@ from app.ui.composer_model import ComposerBridge
 from app.ui.stream_filter import FilterMode
 from tests.composer.conftest import COMPLAINT, FakeClock
 from tests.support.live_server import LiveServer, mention_json
-from tests.ui.conftest import qloop
+from tests.support.qt_loop import qloop
 from tests.ui.console import Console
 
 __all__ = ["qloop"]

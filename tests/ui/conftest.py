@@ -1,5 +1,5 @@
-"""Fixtures of the UI tests: a qasync event loop on the Qt thread (pytest-asyncio's loop cannot
-drive Qt, and qtbot.waitSignal does not drive coroutines), and a real server process."""
+"""Fixtures of the UI tests: the qasync loop of tests/support/qt_loop.py, a real server
+process, and consoles connected to it."""
 
 from __future__ import annotations
 
@@ -8,34 +8,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import qasync
-from PySide6.QtWidgets import QApplication
 
 from tests.support.fixtures import live_server
+from tests.support.qt_loop import qloop
 from tests.ui.console import Console
 
-__all__ = ["live_server"]
-
-
-@pytest.fixture
-def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    """A qasync loop to run coroutines with `qloop.run_until_complete(...)`; leftover tasks
-    are cancelled and awaited in teardown so nothing is left pending."""
-    # As in the console: closing a dialog or window must not end the event loop under us.
-    qapp.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    try:
-        yield loop
-    finally:
-        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-        for task in pending:
-            task.cancel()
-        if pending:
-            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        loop.run_until_complete(loop.shutdown_asyncgens())
-        asyncio.set_event_loop(None)
-        loop.close()
+__all__ = ["live_server", "qloop"]
 
 
 @pytest.fixture
