@@ -32,7 +32,8 @@ class Settings(BaseSettings):
     worker_threads: int = Field(default=16, ge=2, le=200)
     subscriber_queue_size: int = Field(default=10_000, ge=10)
     solo_token: str | None = None
-    solo_user: str = "owner"
+    # The solo console shows it in its status bar and history: "You: On duty", "You claimed it".
+    solo_user: str = "You"
     demo: bool = False
     # Brand accounts (app/server/ingest): ingest workers and the reply sender run in `serve`.
     run_ingest: bool = True
