@@ -173,7 +173,9 @@ class MentionFilterProxy(QAbstractProxyModel):
         rows = self._stream.rows_oldest_first() if self._stream else []
         self._accepted = self._filter.predicate_rows(rows)
         if self._filter.order is StreamOrder.PRIORITY:
-            self._by_priority = sorted(self._accepted, key=lambda p: (-rows[p].priority, p))
+            # Stable sort of ascending positions: equal priorities stay oldest first.
+            negated = [-row.priority for row in rows]
+            self._by_priority = sorted(self._accepted, key=negated.__getitem__)
             self._priority_row = {p: row for row, p in enumerate(self._by_priority)}
         else:
             self._by_priority = []
