@@ -16,8 +16,12 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from app.models.composer import (
+    CannedCreate,
+    CannedPublic,
     CannedsPublic,
+    CannedUpdate,
     CoolOffPublic,
+    CoolOffUpdate,
     DraftPublic,
     DraftUpdate,
     ReplyAccountsPublic,
@@ -43,10 +47,13 @@ from app.models.schemas import (
     MentionDetail,
     MentionPublic,
     MentionsPublic,
+    OverviewPublic,
     ReplyCreate,
     ReplyPublic,
     ResolveRequest,
     RosterPublic,
+    RotaPublic,
+    RotaUpdate,
     SnoozeRequest,
     TeamsPublic,
     UserCreate,
@@ -401,6 +408,17 @@ class ResponderApi:
     async def roster(self) -> RosterPublic:
         return await self._call(RosterPublic, "GET", "/roster")
 
+    async def rota(self, team_id: int) -> RotaPublic:
+        return await self._call(RotaPublic, "GET", f"/teams/{team_id}/rota")
+
+    async def set_rota(self, team_id: int, update: RotaUpdate) -> RotaPublic:
+        """Replaces the team's whole weekly rota (managers)."""
+        return await self._call(RotaPublic, "PUT", f"/teams/{team_id}/rota", json=_dump(update))
+
+    async def overview(self, days: int = 7) -> OverviewPublic:
+        """First-response times and duty coverage over the past `days` (managers only)."""
+        return await self._call(OverviewPublic, "GET", "/overview", params={"days": days})
+
     async def followups(self, *, scope: str = "me", when: str = "due") -> FollowupsPublic:
         params: dict[str, str | int] = {"scope": scope, "when": when}
         return await self._call(FollowupsPublic, "GET", "/followups", params=params)
@@ -431,6 +449,25 @@ class ResponderApi:
 
     async def cool_off(self) -> CoolOffPublic:
         return await self._call(CoolOffPublic, "GET", "/cool-off")
+
+    async def create_canned(self, entry: CannedCreate) -> CannedPublic:
+        """Add a canned reply or playbook entry (managers)."""
+        return await self._call(CannedPublic, "POST", "/canned", json=entry.model_dump(mode="json"))
+
+    async def update_canned(self, canned_id: int, change: CannedUpdate) -> CannedPublic:
+        body = change.model_dump(mode="json", exclude_none=True)
+        return await self._call(CannedPublic, "PATCH", f"/canned/{canned_id}", json=body)
+
+    async def delete_canned(self, canned_id: int) -> None:
+        await self._request("DELETE", f"/canned/{canned_id}")
+
+    async def team_cool_off(self, team_id: int) -> CoolOffPublic:
+        return await self._call(CoolOffPublic, "GET", f"/teams/{team_id}/cool-off")
+
+    async def set_team_cool_off(self, team_id: int, setting: CoolOffUpdate) -> CoolOffPublic:
+        """Set a team's cool-off (managers); the server refuses heated < normal."""
+        body = setting.model_dump(mode="json")
+        return await self._call(CoolOffPublic, "PUT", f"/teams/{team_id}/cool-off", json=body)
 
     async def reply_accounts(self) -> ReplyAccountsPublic:
         return await self._call(ReplyAccountsPublic, "GET", "/reply-accounts")

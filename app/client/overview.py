@@ -1,6 +1,7 @@
 """The manager overview's numbers, without Qt: mentions per hour by priority band (from the
-cached stream), open handoffs by team (from the server) and who is on duty per team now (from
-the roster). The plots in app/ui/overview.py only draw these."""
+cached stream), open handoffs by team (from the server), who is on duty per team now (from
+the roster), and the server's history: first-response times per day and duty coverage per hour
+over the past week. The plots in app/ui/overview.py only draw these."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from datetime import datetime, timedelta
 
 from app.client.api import ApiError, ResponderApi
 from app.client.rows import URGENT_PRIORITY, MentionRow
-from app.models.schemas import HandoffPublic, RosterPublic
+from app.models.schemas import HandoffPublic, OverviewPublic, RosterPublic
 
 RAISED_PRIORITY = 30.0
+HISTORY_DAYS = 7
 BANDS = ("urgent", "raised", "routine")
 
 
@@ -37,6 +39,55 @@ class Overview:
     handoffs_by_team: list[tuple[str, int]]
     on_duty_by_team: list[tuple[str, int, int]]  # team, on duty, members
     problems: list[str]
+    history: OverviewPublic | None = None  # None: not loaded (see problems)
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseTrend:
+    """First-response minutes per day (None where nothing was answered), oldest day first."""
+
+    days: list[datetime]
+    median_minutes: list[float | None]
+    p90_minutes: list[float | None]
+    answered: int
+    unanswered: int
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageTrend:
+    """People on duty in each hour of the window, oldest first; `gaps` marks hours with nobody."""
+
+    starts: list[datetime]
+    on_duty: list[int]
+    gaps: list[bool]
+
+    @property
+    def gap_hours(self) -> int:
+        return sum(self.gaps)
+
+
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 1)
+
+
+def response_trend(history: OverviewPublic) -> ResponseTrend:
+    buckets = history.response_by_day
+    return ResponseTrend(
+        days=[b.start for b in buckets],
+        median_minutes=[_minutes(b.median_seconds) for b in buckets],
+        p90_minutes=[_minutes(b.p90_seconds) for b in buckets],
+        answered=sum(b.answered for b in buckets),
+        unanswered=sum(b.unanswered for b in buckets),
+    )
+
+
+def coverage_trend(history: OverviewPublic) -> CoverageTrend:
+    hours = history.coverage
+    return CoverageTrend(
+        starts=[h.start for h in hours],
+        on_duty=[h.on_duty for h in hours],
+        gaps=[h.gap for h in hours],
+    )
 
 
 def band(priority: float) -> str:
@@ -87,9 +138,15 @@ async def load_overview(
         handoffs = (await api.handoffs(box="all", status="open")).data
     except ApiError as exc:
         problems.append(f"Open handoffs not loaded: {exc.detail}")
+    history: OverviewPublic | None = None
+    try:
+        history = await api.overview(HISTORY_DAYS)
+    except ApiError as exc:
+        problems.append(f"Response times and coverage history not loaded: {exc.detail}")
     return Overview(
         hourly=hourly_by_priority(rows, now),
         handoffs_by_team=handoffs_by_team(handoffs),
         on_duty_by_team=on_duty_by_team(roster),
         problems=problems,
+        history=history,
     )

@@ -401,6 +401,46 @@ class RosterPublic(BaseModel):
     teams: list[RosterTeam]
 
 
+# --- the manager overview: history of first responses and duty coverage -----------------------
+
+
+class ResponseTimeBucket(BaseModel):
+    """First-response times of the mentions that arrived in [start, end): from a mention's
+    `created_at` to its first sent reply. `p90_seconds` is the nearest-rank 90th percentile."""
+
+    start: datetime
+    end: datetime
+    answered: int
+    unanswered: int = Field(description="Mentions that arrived then and have no sent reply yet.")
+    median_seconds: float | None
+    p90_seconds: float | None
+
+
+class CoverageTeamHour(BaseModel):
+    team: str
+    on_duty: int = Field(description="Members of the team on duty at some moment of the hour.")
+
+
+class CoverageHour(BaseModel):
+    start: datetime
+    on_duty: int = Field(description="People on duty at some moment of the hour.")
+    covered_minutes: float = Field(description="Minutes of the hour with someone on duty.")
+    gap: bool = Field(description="Nobody was on duty at any moment of the hour.")
+    teams: list[CoverageTeamHour]
+
+
+class OverviewPublic(BaseModel):
+    """`GET /api/v1/overview?days=N`: the window is whole UTC days, the last one ending now."""
+
+    at: datetime
+    since: datetime
+    days: int
+    response_by_day: list[ResponseTimeBucket]
+    response_by_hour: list[ResponseTimeBucket] = Field(description="The last 24 hours.")
+    coverage: list[CoverageHour]
+    gap_hours: int
+
+
 class FollowupPublic(BaseModel):
     mention: MentionPublic
     due_at: datetime

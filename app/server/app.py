@@ -22,6 +22,7 @@ from app.server.api import (
     handoffs,
     health,
     mentions,
+    overview,
     replies,
     roster,
     teams,
@@ -152,7 +153,7 @@ def create_app(
     api = APIRouter(prefix=API_PREFIX)
     for module in (health, users, mentions, replies, accounts, events):
         api.include_router(module.router)
-    for module in (handoffs, broadcasts, teams, roster, followups):
+    for module in (handoffs, broadcasts, teams, roster, followups, overview):
         api.include_router(module.router)
     for module in (drafts, canned):  # the reply composer
         api.include_router(module.router)

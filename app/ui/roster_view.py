@@ -19,6 +19,7 @@ _DUTY_LOOK = {
     Duty.OFF_DUTY: ("○ Off duty", "#616161"),
 }
 _USER_ROLE = Qt.ItemDataRole.UserRole
+_TEAM_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def since_text(since: datetime, now: datetime) -> str:
@@ -30,6 +31,7 @@ def since_text(since: datetime, now: datetime) -> str:
 
 class RosterView(QWidget):
     dutyRequested = Signal(int, str)  # user id, Duty value
+    rotaRequested = Signal(int)  # team id: a manager wants to edit its weekly rota
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,7 +58,11 @@ class RosterView(QWidget):
         on = {m.user.id for t in roster.teams for m in t.on_duty}
         self.heading.setText(
             f"{len(on)} on duty now"
-            + (" — right-click a person to change their duty." if self.can_manage else ".")
+            + (
+                " — right-click a person to change their duty, a team to edit its rota."
+                if self.can_manage
+                else "."
+            )
         )
         for team in roster.teams:
             name = team.team or "No team"
@@ -65,6 +71,7 @@ class RosterView(QWidget):
             if team.has_rota:
                 label += " (rota)"
             group = QTreeWidgetItem([label])
+            group.setData(0, _TEAM_ROLE, team.team_id)
             font = group.font(0)
             font.setBold(True)
             group.setFont(0, font)
@@ -87,7 +94,15 @@ class RosterView(QWidget):
 
     def _menu(self, point: QPoint) -> None:
         item = self.tree.itemAt(point)
-        if not self.can_manage or item is None or item.parent() is None:
+        if not self.can_manage or item is None:
+            return
+        if item.parent() is None:
+            team_id = item.data(0, _TEAM_ROLE)
+            if team_id is not None:
+                menu = QMenu(self)
+                edit = menu.addAction("Edit rota…")
+                edit.triggered.connect(lambda _=False: self.rotaRequested.emit(int(team_id)))
+                menu.popup(self.tree.viewport().mapToGlobal(point))
             return
         user_id = int(item.data(0, _USER_ROLE))
         menu = QMenu(self)

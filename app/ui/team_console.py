@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QDockWidget, QMenu, QVBoxLayout, QWidget
 
+from app.client.api import ApiError
 from app.client.overview import load_overview
 from app.client.session import ActionOutcome, ActionResult, Viewer
 from app.client.team import CoverageAlert
@@ -29,6 +30,7 @@ from app.models.schemas import (
     FollowupPublic,
     HandoffPublic,
     RosterPublic,
+    RotaUpdate,
     UserRef,
 )
 from app.ui.async_slots import async_slot, run_blocking_dialog
@@ -40,7 +42,9 @@ from app.ui.handoff_dialog import DeclineDialog, HandoffChoice, HandoffDialog
 from app.ui.handoff_panel import HandoffPanel, target_name
 from app.ui.main_window import Banner, MainWindow
 from app.ui.overview import OverviewDialog
+from app.ui.reply_library_dialog import install_reply_library
 from app.ui.roster_view import RosterView
+from app.ui.rota_dialog import RotaDialog
 from app.ui.stream_filter import FilterMode
 from app.ui.team_bridge import TeamBridge
 from app.ui.tray import NO_TRAY_NOTE, DutyRemote, close_to_tray_policy, tray_available
@@ -109,6 +113,7 @@ class TeamConsole(QObject):
             for dock in (self.roster_dock, self.followups_dock, self.acks_dock):
                 view_menu.addAction(dock.toggleViewAction())
             view_menu.addAction(self.overview_action)
+        self.reply_library = install_reply_library(window)  # Console ▸ Replies & cool-off…
 
         # --- the tray remote control and its twin in the Duty menu ---
         self.duty_menu = _find_menu(window, "Duty")
@@ -146,6 +151,7 @@ class TeamConsole(QObject):
         team.coverageGap.connect(self._coverage_gap)
         self.coverage_banner.button.clicked.connect(self.coverage_banner.hide)
         self.roster_view.dutyRequested.connect(self._duty_requested)
+        self.roster_view.rotaRequested.connect(self._edit_rota)
         # broadcasts
         team.broadcastBanner.connect(self._banner_changed)
         team.broadcastAlert.connect(self._broadcast_alert)
@@ -234,6 +240,42 @@ class TeamConsole(QObject):
         self.window.raise_()
         if self.remote.is_manager:
             self._show_dock(self.acks_dock)
+
+    # --- the rota editor (managers, from the roster's team menu) ----------------------------
+
+    @async_slot
+    async def _edit_rota(self, team_id: int) -> None:
+        dialog = await self.rota_dialog(team_id)
+        if dialog is None:
+            return
+        if await run_blocking_dialog(dialog.exec) == QDialog.DialogCode.Accepted:
+            await self.save_rota(team_id, dialog.rota_update())
+        dialog.deleteLater()
+
+    async def rota_dialog(self, team_id: int) -> RotaDialog | None:
+        """The editor filled with the team's rota and everyone on the roster to choose from."""
+        try:
+            rota = await self.window.session.api.rota(team_id)
+        except ApiError as exc:
+            self.window.show_notice(f"The rota could not be loaded: {exc.detail}")
+            return None
+        people: dict[int, UserRef] = {s.user.id: s.user for s in rota.shifts}
+        roster = self.desk.watch.roster
+        for team in roster.teams if roster is not None else []:
+            for member in (*team.on_duty, *team.away, *team.off_duty):
+                people[member.user.id] = member.user
+        return RotaDialog(rota, list(people.values()), self.window)
+
+    async def save_rota(self, team_id: int, update: RotaUpdate) -> bool:
+        try:
+            rota = await self.window.session.api.set_rota(team_id, update)
+        except ApiError as exc:
+            self.window.show_notice(f"The rota was not saved: {exc.detail}")
+            return False
+        self.window.statusBar().showMessage(
+            f"Rota of {rota.team} saved: {len(rota.shifts)} shifts.", 6000
+        )
+        return True
 
     # --- broadcasts ----------------------------------------------------------------------
 
@@ -422,6 +464,7 @@ class TeamConsole(QObject):
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.gather(*tasks, return_exceptions=True)
+        await self.reply_library.aclose()
         await self.desk.aclose()
 
 

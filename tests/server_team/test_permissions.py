@@ -103,6 +103,7 @@ ROWS = [
     ),
     Row("roster", lambda w, c: ("GET", "/roster", None), (200, 200, 200)),
     Row("coverage", lambda w, c: ("GET", "/coverage", None), (200, 200, 200)),
+    Row("overview", lambda w, c: ("GET", "/overview?days=7", None), (403, 200, 200)),
     Row(
         "own duty",
         lambda w, c: ("PUT", f"/users/{_uid(w, c)}/duty", {"duty": "away"}),
