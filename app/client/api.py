@@ -55,7 +55,10 @@ from app.models.schemas import (
     RotaPublic,
     RotaUpdate,
     SnoozeRequest,
+    TeamCreate,
+    TeamPublic,
     TeamsPublic,
+    TeamUpdate,
     UserCreate,
     UserCreated,
     UserPublic,
@@ -474,3 +477,18 @@ class ResponderApi:
 
     async def teams(self) -> TeamsPublic:
         return await self._call(TeamsPublic, "GET", "/teams")
+
+    async def create_team(self, team: TeamCreate) -> TeamPublic:
+        """Add a team (admins); 409 `name_taken` when the name is in use."""
+        return await self._call(TeamPublic, "POST", "/teams", json=_dump(team))
+
+    async def update_team(self, team_id: int, change: TeamUpdate) -> TeamPublic:
+        """Rename/describe (admins) or set time zone and escalation (managers)."""
+        body = change.model_dump(mode="json", exclude_none=True)
+        return await self._call(TeamPublic, "PATCH", f"/teams/{team_id}", json=body)
+
+    async def add_team_member(self, team_id: int, user_id: int) -> TeamPublic:
+        return await self._call(TeamPublic, "POST", f"/teams/{team_id}/members/{user_id}")
+
+    async def remove_team_member(self, team_id: int, user_id: int) -> TeamPublic:
+        return await self._call(TeamPublic, "DELETE", f"/teams/{team_id}/members/{user_id}")

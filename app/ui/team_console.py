@@ -46,6 +46,7 @@ from app.ui.reply_library_dialog import install_reply_library
 from app.ui.roster_view import RosterView
 from app.ui.rota_dialog import RotaDialog
 from app.ui.stream_filter import FilterMode
+from app.ui.team_admin_dialog import install_team_admin
 from app.ui.team_bridge import TeamBridge
 from app.ui.tray import NO_TRAY_NOTE, DutyRemote, close_to_tray_policy, tray_available
 
@@ -114,6 +115,7 @@ class TeamConsole(QObject):
                 view_menu.addAction(dock.toggleViewAction())
             view_menu.addAction(self.overview_action)
         self.reply_library = install_reply_library(window)  # Console ▸ Replies & cool-off…
+        self.team_admin = install_team_admin(window)  # Console ▸ Teams… (admins)
 
         # --- the tray remote control and its twin in the Duty menu ---
         self.duty_menu = _find_menu(window, "Duty")
@@ -465,6 +467,7 @@ class TeamConsole(QObject):
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.gather(*tasks, return_exceptions=True)
         await self.reply_library.aclose()
+        await self.team_admin.aclose()
         await self.desk.aclose()
 
 
