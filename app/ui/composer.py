@@ -42,6 +42,7 @@ from app.client.session import ActionResult, Viewer
 from app.models.composer import CannedKind, CannedPublic
 from app.models.enums import Network
 from app.models.schemas import ReplyPublic
+from app.ui.async_slots import BackgroundTasks
 from app.ui.composer_model import ComposerBridge
 from app.ui.prompts import PromptDismissals, PromptList, insertable
 
@@ -140,7 +141,7 @@ class ComposerPanel(QFrame):
         self._viewer: Viewer | None = None
         self._canned: list[CannedPublic] = []
         self._loading = False
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = BackgroundTasks()
         self._open_task: asyncio.Task[None] | None = None
         self._draft_conflict: DraftConflict | None = None
 
@@ -852,14 +853,10 @@ class ComposerPanel(QFrame):
             pass
 
     def _keep(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.keep(task)
 
     async def aclose(self) -> None:
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await self._tasks.aclose()
 
 
 def reply_draft(reply: CoolingReply) -> LocalDraft:

@@ -7,7 +7,6 @@ and reloads the console's composer after every saved edit."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Coroutine
 from typing import Any
 
@@ -44,6 +43,7 @@ from app.client.reply_library import (
 from app.client.session import Viewer
 from app.models.composer import MAX_COOL_OFF_SECONDS, CannedKind, CannedPublic
 from app.models.enums import Role
+from app.ui.async_slots import BackgroundTasks
 from app.ui.composer import ComposerPanel
 from app.ui.main_window import MainWindow
 
@@ -72,7 +72,7 @@ class ReplyLibraryDialog(QDialog):
         self.confirming_delete: int | None = None  # Delete was pressed once for this entry
         self._leaving_for: tuple[str, object] | None = None  # asked once about unsaved edits
         self.last_task: asyncio.Task[None] | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = BackgroundTasks()
         self.setWindowTitle("Replies & cool-off")
         self.setAccessibleName("Replies and cool-off")
         self.setMinimumSize(760, 520)
@@ -422,18 +422,12 @@ class ReplyLibraryDialog(QDialog):
         self.message.setText(text)
 
     def _start(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        task: asyncio.Task[None] = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task = self._tasks.start(coro)
         self.last_task = task
         return task
 
     async def aclose(self) -> None:
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.gather(*tasks, return_exceptions=True)
+        await self._tasks.aclose()
 
 
 class ReplyLibraryMenu(QObject):
@@ -446,7 +440,7 @@ class ReplyLibraryMenu(QObject):
         self.dialog: ReplyLibraryDialog | None = None
         self.action = QAction("Replies && c&ool-off…", self)
         self.action.setStatusTip("Edit canned replies, the playbook and each team's cool-off")
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = BackgroundTasks()
         console = _menu(window, "Console")
         if console is not None:
             actions = console.actions()
@@ -487,16 +481,12 @@ class ReplyLibraryMenu(QObject):
         # The console's own composer offers the new list (and cool-off) right away.
         composer = self.window.composer
         if isinstance(composer, ComposerPanel):
-            task = asyncio.ensure_future(composer.service.refresh())
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._tasks.start(composer.service.refresh())
 
     async def aclose(self) -> None:
         if self.dialog is not None:
             await self.dialog.aclose()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tasks.aclose()
 
 
 def _menu(window: MainWindow, title: str) -> QMenu | None:

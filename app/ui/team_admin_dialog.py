@@ -6,7 +6,6 @@ admins (`install_team_admin`)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Coroutine
 from typing import Any
 
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 from app.client.session import Viewer
 from app.client.team_admin import TeamAdmin, TeamChange
 from app.models.enums import Role
+from app.ui.async_slots import BackgroundTasks
 from app.ui.main_window import MainWindow
 
 _ID = Qt.ItemDataRole.UserRole
@@ -41,7 +41,7 @@ class TeamAdminDialog(QDialog):
     def __init__(self, admin: TeamAdmin, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.admin = admin
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = BackgroundTasks()
         self.setWindowTitle("Teams")
         self.setMinimumSize(700, 460)
         heading = QLabel(
@@ -221,21 +221,14 @@ class TeamAdminDialog(QDialog):
         async def run() -> None:
             await coro
 
-        task: asyncio.Task[None] = asyncio.ensure_future(run())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+        return self._tasks.start(run())
 
     @property
-    def running(self) -> tuple[asyncio.Task[None], ...]:
-        return tuple(self._tasks)
+    def running(self) -> tuple[asyncio.Task[Any], ...]:
+        return self._tasks.running
 
     async def aclose(self) -> None:
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.gather(*tasks, return_exceptions=True)
+        await self._tasks.aclose()
 
 
 class TeamAdminMenu(QObject):

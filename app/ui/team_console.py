@@ -9,7 +9,6 @@ tests drive the same code paths the buttons do."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Coroutine
 from datetime import UTC, datetime
 from typing import Any
@@ -33,7 +32,7 @@ from app.models.schemas import (
     RotaUpdate,
     UserRef,
 )
-from app.ui.async_slots import async_slot, run_blocking_dialog
+from app.ui.async_slots import BackgroundTasks, async_slot, run_blocking_dialog
 from app.ui.broadcast_acks import BroadcastAcksView
 from app.ui.broadcast_banner import SEVERITY_LOOK, BroadcastBanner
 from app.ui.broadcast_dialog import BroadcastDialog
@@ -69,7 +68,7 @@ class TeamConsole(QObject):
         self.desk: TeamDesk = bridge.desk
         self.viewer: Viewer = window.session.viewer
         self.notes_said: list[str] = []
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = BackgroundTasks()
         self._due_count = 0
 
         # --- banners at the top of the window ---
@@ -451,21 +450,14 @@ class TeamConsole(QObject):
     # --- tasks ---------------------------------------------------------------------------
 
     def _keep(self, coro: Coroutine[Any, Any, object]) -> asyncio.Task[Any]:
-        task: asyncio.Task[Any] = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+        return self._tasks.start(coro)
 
     @property
     def running(self) -> tuple[asyncio.Task[Any], ...]:
-        return tuple(self._tasks)
+        return self._tasks.running
 
     async def aclose(self) -> None:
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.gather(*tasks, return_exceptions=True)
+        await self._tasks.aclose()
         await self.reply_library.aclose()
         await self.team_admin.aclose()
         await self.desk.aclose()
