@@ -15,6 +15,7 @@ from app.models.schemas import (
 )
 from app.server.api.deps import CurrentUser, ManagerUser, NowDep, ReadSessionDep, SessionDep
 from app.server.services import users as service
+from app.server.services.coverage import coverage as coverage_now
 
 ERRORS: dict[int | str, dict[str, object]] = {
     401: {"model": ErrorBody},
@@ -54,4 +55,4 @@ def set_duty(
 
 @router.get("/coverage", response_model=CoveragePublic)
 def coverage(_user: CurrentUser, session: ReadSessionDep) -> CoveragePublic:
-    return service.coverage(session)
+    return coverage_now(session)

@@ -1,8 +1,8 @@
-"""Coverage gaps: tell managers `coverage.gap` exactly once per gap, and close the gap when
-someone suitable comes on duty.
+"""Coverage: who is on duty now (per team), and the gaps when nobody suitable is.
 
-Two scopes: `everyone` (urgent work arrived, or the last person left, and nobody is on duty)
-and `managers` (a handoff escalated and no manager is on duty). A gap opens with a
+Managers hear `coverage.gap` exactly once per gap; the gap closes when someone suitable comes
+on duty. Two scopes: `everyone` (urgent work arrived, or the last person left, and nobody is on
+duty) and `managers` (a handoff escalated and no manager is on duty). A gap opens with a
 compare-and-set on its `coverage_gaps` row, so two transactions racing to announce the same gap
 announce it once. Call these after the transaction has written its first event: event writers
 are serialised first (app/server/events.py), which keeps the lock order the same everywhere.
@@ -19,13 +19,36 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models.enums import Duty, EventType, Role
+from app.models.schemas import CoveragePublic, CoverageTeam
 from app.models.tables import CoverageGap, User
 from app.server.events import MANAGERS, record_event
 from app.server.services.notify import Notice, queue_notice
+from app.server.views import user_ref
 
 EVERYONE = "everyone"
 MANAGERS_SCOPE = "managers"
 SCOPES = (EVERYONE, MANAGERS_SCOPE)
+
+
+def coverage(session: Session) -> CoveragePublic:
+    users = session.scalars(
+        select(User).where(User.active.is_(True), User.duty != Duty.OFF_DUTY).order_by(User.name)
+    ).all()
+    on_duty = [u for u in users if u.duty is Duty.ON_DUTY]
+    by_team: dict[str | None, CoverageTeam] = {}
+    for user in users:
+        names: list[str | None] = [t.name for t in user.teams] or [None]
+        for name in names:
+            entry = by_team.setdefault(name, CoverageTeam(team=name, on_duty=[], away=[]))
+            (entry.on_duty if user.duty is Duty.ON_DUTY else entry.away).append(user_ref(user))
+    level = "nobody" if not on_duty else ("thin" if len(on_duty) == 1 else "covered")
+    return CoveragePublic(
+        covered=bool(on_duty),
+        level=level,
+        on_duty=[user_ref(u) for u in on_duty],
+        teams=sorted(by_team.values(), key=lambda t: (t.team is None, t.team or "")),
+        managers_on_duty=[user_ref(u) for u in on_duty if u.role.is_manager],
+    )
 
 
 def is_covered(session: Session, scope: str) -> bool:
@@ -58,8 +81,6 @@ def raise_gap(
 ) -> bool:
     """Announce a gap in `scope` unless someone suitable is on duty or it is already open.
     Returns True when this call opened the gap (and wrote the one `coverage.gap` event)."""
-    from app.server.services.users import coverage
-
     if is_covered(session, scope):
         close_gaps(session, now)
         return False
@@ -91,6 +112,14 @@ def raise_gap(
     suffix = f" (mention #{mention_id})" if mention_id is not None else ""
     queue_notice(session, Notice(title="Responder: coverage gap", body=reason + suffix))
     return True
+
+
+def record_coverage_gap(
+    session: Session, *, reason: str, now: datetime, mention_id: int | None, actor_id: int | None
+) -> None:
+    """Tell managers that nobody at all is on duty (after a duty change, or when urgent work
+    arrives), once per gap: the gap stays open until someone comes on duty."""
+    raise_gap(session, EVERYONE, reason=reason, now=now, mention_id=mention_id, actor_id=actor_id)
 
 
 def close_gaps(session: Session, now: datetime) -> list[str]:

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from app.models.enums import EventType, MentionStatus
 from app.models.tables import Mention
 from app.server.events import record_event
+from app.server.services.handoffs import escalate_due
 from app.server.services.mentions import mark_changed
+from app.server.services.rota import apply_rotas
 from app.server.views import mention_payload
 from app.tone.priority import URGENT_THRESHOLD, score_mention
 
@@ -138,9 +140,6 @@ def run_due_jobs(session: Session, now: datetime) -> dict[str, list[int]]:
     """One round of upkeep in the caller's transaction."""
     if not take_jobs_lock(session):
         return {"rota": [], "escalated": [], "woke": [], "followups": [], "rescored": []}
-    from app.server.services.handoffs import escalate_due
-    from app.server.services.rota import apply_rotas
-
     # Rota and escalation first: they lock people and handoffs before this round's first event.
     return {
         "rota": apply_rotas(session, now),

@@ -25,7 +25,8 @@ from app.models.tables import Event, Handoff, Mention, Reply, Team, User
 from app.server.auth import Principal
 from app.server.errors import Conflict, Forbidden, Invalid, NotFound
 from app.server.events import record_event
-from app.server.services.users import get_user, record_coverage_gap
+from app.server.services.coverage import record_coverage_gap
+from app.server.services.users import get_user
 from app.server.views import (
     handoff_public,
     mention_payload,
@@ -34,7 +35,7 @@ from app.server.views import (
     user_ref,
     users_by_id,
 )
-from app.tone.priority import score_mention
+from app.tone.priority import URGENT_THRESHOLD, score_mention
 
 DEFAULT_SNOOZE = timedelta(hours=1)
 
@@ -139,8 +140,6 @@ def ingest(
 
 
 def score_is_urgent(priority: float) -> bool:
-    from app.tone.priority import URGENT_THRESHOLD
-
     return priority >= URGENT_THRESHOLD
 
 

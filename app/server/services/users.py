@@ -1,4 +1,5 @@
-"""People: creating users and their tokens, duty changes, and who covers the stream now."""
+"""People: creating users and their tokens, and duty changes (which open or close coverage
+gaps, services/coverage.py)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models.enums import Duty, EventType, Role
-from app.models.schemas import (
-    CoveragePublic,
-    CoverageTeam,
-    UserCreate,
-    UserCreated,
-    UserPublic,
-    UsersPublic,
-)
+from app.models.schemas import UserCreate, UserCreated, UserPublic, UsersPublic
 from app.models.tables import Team, User
 from app.server.auth import INGEST_TOKEN, USER_TOKEN, Principal, issue_token
 from app.server.errors import Conflict, Forbidden, NotFound
 from app.server.events import record_event
-from app.server.views import user_public, user_ref
+from app.server.services.coverage import close_gaps, record_coverage_gap
+from app.server.views import user_public
 
 
 def list_users(session: Session) -> UsersPublic:
@@ -82,37 +77,6 @@ def me(session: Session, principal: Principal) -> UserPublic:
     return user_public(get_user(session, principal.user_id))
 
 
-def coverage(session: Session) -> CoveragePublic:
-    users = session.scalars(
-        select(User).where(User.active.is_(True), User.duty != Duty.OFF_DUTY).order_by(User.name)
-    ).all()
-    on_duty = [u for u in users if u.duty is Duty.ON_DUTY]
-    by_team: dict[str | None, CoverageTeam] = {}
-    for user in users:
-        names: list[str | None] = [t.name for t in user.teams] or [None]
-        for name in names:
-            entry = by_team.setdefault(name, CoverageTeam(team=name, on_duty=[], away=[]))
-            (entry.on_duty if user.duty is Duty.ON_DUTY else entry.away).append(user_ref(user))
-    level = "nobody" if not on_duty else ("thin" if len(on_duty) == 1 else "covered")
-    return CoveragePublic(
-        covered=bool(on_duty),
-        level=level,
-        on_duty=[user_ref(u) for u in on_duty],
-        teams=sorted(by_team.values(), key=lambda t: (t.team is None, t.team or "")),
-        managers_on_duty=[user_ref(u) for u in on_duty if u.role.is_manager],
-    )
-
-
-def record_coverage_gap(
-    session: Session, *, reason: str, now: datetime, mention_id: int | None, actor_id: int | None
-) -> None:
-    """Tell managers that nobody is on duty (after a duty change, or when urgent work arrives),
-    once per gap: services/coverage_alerts.py keeps the gap open until someone comes on duty."""
-    from app.server.services.coverage_alerts import EVERYONE, raise_gap
-
-    raise_gap(session, EVERYONE, reason=reason, now=now, mention_id=mention_id, actor_id=actor_id)
-
-
 def set_duty(
     session: Session, user_id: int, duty: Duty, *, by: Principal, now: datetime
 ) -> UserPublic:
@@ -144,8 +108,6 @@ def set_duty(
             actor_id=by.user_id,
         )
     else:
-        from app.server.services.coverage_alerts import close_gaps
-
         close_gaps(session, now)
     return public
 
