@@ -18,9 +18,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from app.client.api import ResponderApi
-from app.client.composer import ComposerService
-from app.client.credentials import (
+from app.client.composer.service import ComposerService
+from app.client.connection.api import ResponderApi
+from app.client.connection.credentials import (
     CredentialError,
     EncryptedFileTokenStore,
     KeyringTokenStore,
@@ -29,7 +29,7 @@ from app.client.credentials import (
     WrongPassphrase,
     probe_keyring,
 )
-from app.client.session import ConsoleSession
+from app.client.connection.solo import SoloServer, SoloServerFailed
 from app.client.settings import (
     ConsoleMode,
     ConsoleSettings,
@@ -40,15 +40,16 @@ from app.client.settings import (
     load_settings,
     save_settings,
 )
-from app.client.solo import SoloServer, SoloServerFailed
-from app.client.store import LocalStore
-from app.client.team_desk import TeamDesk
+from app.client.stream.session import ConsoleSession
+from app.client.stream.store import LocalStore
+from app.client.team.desk import TeamDesk
 from app.client.worker import BlockingWorker
-from app.ui.async_slots import cancel_slot_tasks, run_blocking_dialog
-from app.ui.bridge import SessionBridge
-from app.ui.composer import ComposerPanel, install_composer
-from app.ui.composer_model import ComposerBridge
-from app.ui.dialogs import (
+from app.ui.composer.bridge import ComposerBridge
+from app.ui.composer.panel import ComposerPanel, install_composer
+from app.ui.qt.async_slots import cancel_slot_tasks, run_blocking_dialog
+from app.ui.shell.main_window import MainWindow
+from app.ui.shell.session_bridge import SessionBridge
+from app.ui.shell.start_dialogs import (
     FirstRunDialog,
     NoKeyringDialog,
     PassphraseDialog,
@@ -56,10 +57,9 @@ from app.ui.dialogs import (
     TokenDialog,
     TokenStorageChoice,
 )
-from app.ui.main_window import MainWindow
-from app.ui.stream_filter import FilterMode
-from app.ui.team_bridge import TeamBridge
-from app.ui.team_console import TeamConsole, install_team_console
+from app.ui.stream.filter import FilterMode
+from app.ui.team.bridge import TeamBridge
+from app.ui.team.console import TeamConsole, install_team_console
 
 log = logging.getLogger("app.desktop")
 

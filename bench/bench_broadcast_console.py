@@ -28,12 +28,12 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.client.api import ResponderApi
-from app.client.broadcasts import BroadcastInbox
-from app.client.events import Backoff, ConnectionState
-from app.client.session import ConsoleSession
-from app.client.store import LocalStore
-from app.client.team_desk import TeamDesk
+from app.client.broadcasts.inbox import BroadcastInbox
+from app.client.connection.api import ResponderApi
+from app.client.connection.events import Backoff, ConnectionState
+from app.client.stream.session import ConsoleSession
+from app.client.stream.store import LocalStore
+from app.client.team.desk import TeamDesk
 from app.client.worker import BlockingWorker
 from app.models.enums import Duty, Severity
 from app.models.schemas import BroadcastPublic
@@ -95,10 +95,10 @@ class Shown:
 async def run(server: LiveServer, consoles: int, rounds: int, tmp: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from app.ui.bridge import SessionBridge
-    from app.ui.main_window import MainWindow
-    from app.ui.team_bridge import TeamBridge
-    from app.ui.team_console import install_team_console
+    from app.ui.shell.main_window import MainWindow
+    from app.ui.shell.session_bridge import SessionBridge
+    from app.ui.team.bridge import TeamBridge
+    from app.ui.team.console import install_team_console
 
     boss_token, tokens = create_users(server, consoles)
     worker = BlockingWorker("bench-store", max_workers=2)

@@ -35,15 +35,15 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.client.api import ResponderApi
-from app.client.composer import ComposerService
-from app.client.rows import MentionRow
-from app.client.session import ConsoleSession
-from app.client.store import LocalStore
+from app.client.composer.service import ComposerService
+from app.client.connection.api import ResponderApi
+from app.client.stream.rows import MentionRow
+from app.client.stream.session import ConsoleSession
+from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker
 from app.models.enums import MentionStatus, Network
-from app.ui.composer import CHECK_DELAY_MS, ComposerPanel
-from app.ui.composer_model import ComposerBridge
+from app.ui.composer.bridge import ComposerBridge
+from app.ui.composer.panel import CHECK_DELAY_MS, ComposerPanel
 
 FRAME_MS = 16.0
 DRAFT_CHARS = 500

@@ -68,7 +68,7 @@ def mention_dict(i: int, version: int = 1) -> dict[str, object]:
 
 
 def build_cache(path: Path, count: int) -> None:
-    from app.client.store import LocalStore
+    from app.client.stream.store import LocalStore
     from app.models.schemas import MentionPublic
 
     store = LocalStore(path)
@@ -171,16 +171,16 @@ def child(variant: str, cache: Path, burst: int) -> None:
         return late
 
     async def ours() -> None:
-        from app.client.api import ResponderApi
-        from app.client.events import Backoff
-        from app.client.session import ConsoleSession
-        from app.client.store import LocalStore
+        from app.client.connection.api import ResponderApi
+        from app.client.connection.events import Backoff
+        from app.client.stream.session import ConsoleSession
+        from app.client.stream.store import LocalStore
         from app.client.worker import BlockingWorker
         from app.desktop import load_cached_stream
         from app.models.schemas import EventPublic
-        from app.ui.bridge import SessionBridge
-        from app.ui.main_window import MainWindow
-        from app.ui.stream_filter import FilterMode
+        from app.ui.shell.main_window import MainWindow
+        from app.ui.shell.session_bridge import SessionBridge
+        from app.ui.stream.filter import FilterMode
 
         worker = BlockingWorker("bench-store")
         store = LocalStore(cache)
@@ -255,8 +255,8 @@ def child(variant: str, cache: Path, burst: int) -> None:
         from PySide6.QtGui import QStandardItem, QStandardItemModel
         from PySide6.QtWidgets import QTableView
 
-        from app.client.rows import MentionRow
-        from app.client.store import LocalStore
+        from app.client.stream.rows import MentionRow
+        from app.client.stream.store import LocalStore
         from app.models.schemas import EventPublic, MentionPublic
 
         def items(row: MentionRow) -> list[QStandardItem]:

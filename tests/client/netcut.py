@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import Future
 
-from app.client.solo import free_port
+from app.client.connection.solo import free_port
 
 
 class NetworkCut:

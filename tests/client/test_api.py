@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.client.api import (
+from app.client.connection.api import (
     BadRequest,
     Conflict,
     NotFound,
@@ -12,7 +12,7 @@ from app.client.api import (
     ResponderApi,
     Unauthorized,
 )
-from app.client.solo import free_port
+from app.client.connection.solo import free_port
 from app.models.enums import MentionStatus
 from tests.support.live_server import LiveServer, mention_json
 

@@ -12,7 +12,7 @@ import keyring.backends.fail
 import keyring.backends.null
 import pytest
 
-from app.client.credentials import (
+from app.client.connection.credentials import (
     EncryptedFileTokenStore,
     KeyringTokenStore,
     WrongPassphrase,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from app.client.events import Backoff, ConnectionState, EventStream
+from app.client.connection.events import Backoff, ConnectionState, EventStream
 from app.models.enums import EventType
 from app.models.schemas import EventPublic
 from tests.client.netcut import network_between

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from app.client.rows import URGENT_PRIORITY, MentionRow
+from app.client.stream.rows import URGENT_PRIORITY, MentionRow
 from app.models.enums import MentionStatus, Network
 from app.tone.priority import URGENT_THRESHOLD
 

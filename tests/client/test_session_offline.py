@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from app.client.api import ResponderApi
-from app.client.events import Backoff, ConnectionState
-from app.client.session import ActionResult, ConsoleSession
-from app.client.store import LocalStore, OutboxStatus
+from app.client.connection.api import ResponderApi
+from app.client.connection.events import Backoff, ConnectionState
+from app.client.stream.session import ActionResult, ConsoleSession
+from app.client.stream.store import LocalStore, OutboxStatus
 from app.client.worker import BlockingWorker
 from tests.client.netcut import NetworkCut, network_between
 from tests.client.waiting import until_true

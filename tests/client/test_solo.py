@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.client.api import ResponderApi, Unauthorized
-from app.client.solo import SoloServer
+from app.client.connection.api import ResponderApi, Unauthorized
+from app.client.connection.solo import SoloServer
 from app.client.worker import BlockingWorker
 from app.models.enums import Role
 

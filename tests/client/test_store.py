@@ -7,7 +7,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.client.store import ActionKind, LocalStore, OutboxStatus
+from app.client.stream.store import ActionKind, LocalStore, OutboxStatus
 from app.models.enums import MentionStatus, Network
 from app.models.schemas import Author, MentionPublic, UserRef
 

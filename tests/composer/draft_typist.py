@@ -10,9 +10,9 @@ import asyncio
 import sys
 from pathlib import Path
 
-from app.client.api import ResponderApi
-from app.client.drafts import DraftKeeper
-from app.client.store import LocalStore
+from app.client.composer.drafts import DraftKeeper
+from app.client.connection.api import ResponderApi
+from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker
 
 TEXT = (

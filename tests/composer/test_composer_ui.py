@@ -19,11 +19,11 @@ from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.client.composer import ComposerService
-from app.client.cool_off import ConflictChoice, CoolOffPolicy
-from app.ui.composer import ComposerPanel, ComposerState, initials, install_composer
-from app.ui.composer_model import ComposerBridge
-from app.ui.stream_filter import FilterMode
+from app.client.composer.cool_off import ConflictChoice, CoolOffPolicy
+from app.client.composer.service import ComposerService
+from app.ui.composer.bridge import ComposerBridge
+from app.ui.composer.panel import ComposerPanel, ComposerState, initials, install_composer
+from app.ui.stream.filter import FilterMode
 from tests.composer.conftest import COMPLAINT, FakeClock
 from tests.support.live_server import LiveServer, mention_json
 from tests.support.qt_loop import qloop

@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
-from app.client.api import ResponderApi
-from app.client.cool_off import ConflictChoice, CoolingState, CoolOff
-from app.client.store import LocalStore
+from app.client.composer.cool_off import ConflictChoice, CoolingState, CoolOff
+from app.client.connection.api import ResponderApi
+from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker
 from app.tone import check_reply
 from tests.client.netcut import NetworkCut, network_between

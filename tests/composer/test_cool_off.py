@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from app.client.api import ResponderApi
-from app.client.cool_off import CoolOff, CoolOffPolicy, SendRefused
-from app.client.store import LocalStore, OutboxStatus
+from app.client.composer.cool_off import CoolOff, CoolOffPolicy, SendRefused
+from app.client.connection.api import ResponderApi
+from app.client.stream.store import LocalStore, OutboxStatus
 from app.client.worker import BlockingWorker
 from app.tone import check_reply
 from tests.composer.conftest import COMPLAINT, FakeClock, Rep, api_post

@@ -14,9 +14,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from app.client.api import ResponderApi
-from app.client.drafts import DraftConflict, DraftKeeper, LocalDraft
-from app.client.store import LocalStore
+from app.client.composer.drafts import DraftConflict, DraftKeeper, LocalDraft
+from app.client.connection.api import ResponderApi
+from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker
 from tests.client.waiting import until
 from tests.composer.conftest import Rep, api_post

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from app.client.api import ResponderApi
-from app.client.composer import ComposerService, ReplyFate, ReplyOutcome
-from app.client.cool_off import CoolOffPolicy
-from app.client.drafts import LocalDraft
-from app.client.events import Backoff, ConnectionState
-from app.client.session import ConsoleSession
-from app.client.store import LocalStore
+from app.client.composer.cool_off import CoolOffPolicy
+from app.client.composer.drafts import LocalDraft
+from app.client.composer.service import ComposerService, ReplyFate, ReplyOutcome
+from app.client.connection.api import ResponderApi
+from app.client.connection.events import Backoff, ConnectionState
+from app.client.stream.session import ConsoleSession
+from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker
 from app.tone import check_reply
 from tests.client.waiting import until_true

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.client.composer import refusal_message
+from app.client.composer.service import refusal_message
 from app.models.enums import ReplyStatus
 from app.models.schemas import ReplyPublic, UserRef
 

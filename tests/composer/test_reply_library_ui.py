@@ -20,12 +20,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu, QPushButton
 
-from app.client.composer import ComposerService
-from app.client.cool_off import CoolOffPolicy
+from app.client.composer.cool_off import CoolOffPolicy
+from app.client.composer.service import ComposerService
 from app.models.enums import Role
-from app.ui.composer import ComposerPanel, install_composer
-from app.ui.composer_model import ComposerBridge
-from app.ui.reply_library_dialog import (
+from app.ui.composer.bridge import ComposerBridge
+from app.ui.composer.panel import ComposerPanel, install_composer
+from app.ui.manager.reply_library_dialog import (
     ERROR_STYLE,
     ReplyLibraryDialog,
     ReplyLibraryMenu,

@@ -11,16 +11,16 @@ from typing import TypeVar
 
 from PySide6.QtCore import SignalInstance
 
-from app.client.api import ResponderApi
-from app.client.events import Backoff, ConnectionState
-from app.client.session import ConsoleSession
-from app.client.store import LocalStore
-from app.client.team_desk import TeamDesk
+from app.client.connection.api import ResponderApi
+from app.client.connection.events import Backoff, ConnectionState
+from app.client.stream.session import ConsoleSession
+from app.client.stream.store import LocalStore
+from app.client.team.desk import TeamDesk
 from app.client.worker import BlockingWorker
-from app.ui.bridge import SessionBridge
-from app.ui.main_window import MainWindow
-from app.ui.team_bridge import TeamBridge
-from app.ui.team_console import TeamConsole, install_team_console
+from app.ui.shell.main_window import MainWindow
+from app.ui.shell.session_bridge import SessionBridge
+from app.ui.team.bridge import TeamBridge
+from app.ui.team.console import TeamConsole, install_team_console
 
 _T = TypeVar("_T")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.models.enums import Duty, Severity
-from app.ui.broadcast_banner import SEVERITY_LOOK
+from app.ui.broadcasts.banner import SEVERITY_LOOK
 from tests.support.live_server import LiveServer
 from tests.team_ui.harness import TeamTestConsole
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import httpx
 
 from app.models.enums import Duty
-from app.ui.tray import COVERAGE_LOOK
+from app.ui.team.tray import COVERAGE_LOOK
 from tests.support.live_server import LiveServer, mention_json
 from tests.team_ui.harness import TeamTestConsole
 

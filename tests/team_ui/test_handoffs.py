@@ -9,11 +9,11 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
-from app.client.handoffs import Box
-from app.client.session import ActionResult
+from app.client.handoffs.board import Box
+from app.client.stream.session import ActionResult
 from app.models.enums import Duty
-from app.ui.handoff_dialog import DeclineDialog, HandoffChoice, HandoffDialog
-from app.ui.stream_filter import FilterMode
+from app.ui.handoffs.dialogs import DeclineDialog, HandoffChoice, HandoffDialog
+from app.ui.stream.filter import FilterMode
 from tests.support.live_server import LiveServer, mention_json
 from tests.team_ui.harness import TeamTestConsole
 

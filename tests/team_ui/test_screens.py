@@ -13,14 +13,14 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QWidget
 
-from app.client.handoffs import Box
+from app.client.handoffs.board import Box
 from app.models.enums import Duty, Severity
 from app.models.schemas import BroadcastPublic, UserRef
-from app.ui.broadcast_banner import BroadcastBanner
-from app.ui.broadcast_dialog import BroadcastDialog
-from app.ui.handoff_dialog import DeclineDialog, HandoffChoice, HandoffDialog
-from app.ui.stream_filter import FilterMode
-from app.ui.tray import coverage_pixmap
+from app.ui.broadcasts.banner import BroadcastBanner
+from app.ui.broadcasts.dialog import BroadcastDialog
+from app.ui.handoffs.dialogs import DeclineDialog, HandoffChoice, HandoffDialog
+from app.ui.stream.filter import FilterMode
+from app.ui.team.tray import coverage_pixmap
 from tests.support.live_server import LiveServer
 from tests.team_ui.harness import TeamTestConsole
 from tests.ui.test_screens import assert_labels_fit, demo_mentions, save, shots_dir

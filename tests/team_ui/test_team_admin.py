@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 from PySide6.QtWidgets import QMenu
 
-from app.ui.team_admin_dialog import TeamAdminDialog
+from app.ui.manager.team_admin_dialog import TeamAdminDialog
 from tests.support.live_server import LiveServer
 from tests.team_ui.harness import TeamTestConsole
 from tests.ui.test_screens import assert_labels_fit, save, shots_dir

@@ -11,15 +11,15 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from app.client.api import ResponderApi
-from app.client.broadcasts import BroadcastInbox
-from app.client.events import Backoff
-from app.client.handoffs import Box, waiting_text
-from app.client.overview import hourly_by_priority
-from app.client.rows import MentionRow
-from app.client.session import ActionResult, ConsoleSession
-from app.client.store import LocalStore
-from app.client.team_desk import TeamDesk
+from app.client.broadcasts.inbox import BroadcastInbox
+from app.client.connection.api import ResponderApi
+from app.client.connection.events import Backoff
+from app.client.handoffs.board import Box, waiting_text
+from app.client.manager.overview import hourly_by_priority
+from app.client.stream.rows import MentionRow
+from app.client.stream.session import ActionResult, ConsoleSession
+from app.client.stream.store import LocalStore
+from app.client.team.desk import TeamDesk
 from app.client.worker import BlockingWorker
 from app.models.enums import Duty, MentionStatus, Network, Severity
 from tests.client.waiting import until_true

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from PySide6.QtCore import SignalInstance
 
-from app.client.api import ResponderApi
-from app.client.events import Backoff, ConnectionState
-from app.client.session import ConsoleSession
-from app.client.store import LocalStore
+from app.client.connection.api import ResponderApi
+from app.client.connection.events import Backoff, ConnectionState
+from app.client.stream.session import ConsoleSession
+from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker
-from app.ui.bridge import SessionBridge
-from app.ui.main_window import MainWindow
+from app.ui.shell.main_window import MainWindow
+from app.ui.shell.session_bridge import SessionBridge
 
 
 class Console:

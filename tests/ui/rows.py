@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.client.rows import MentionRow
+from app.client.stream.rows import MentionRow
 from app.models.enums import MentionStatus, Network
 
 _NETWORKS = [Network.MASTODON, Network.BLUESKY, Network.X, Network.FEED, Network.WEBHOOK]

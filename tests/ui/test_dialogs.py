@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
 
-from app.ui.dialogs import (
+from app.ui.shell.start_dialogs import (
     FirstRunDialog,
     NoKeyringDialog,
     StartChoice,

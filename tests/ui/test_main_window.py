@@ -8,12 +8,12 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QKeySequence
 
-from app.client.api import ResponderApi
-from app.client.session import ActionOutcome, ActionResult
+from app.client.connection.api import ResponderApi
+from app.client.stream.session import ActionOutcome, ActionResult
 from app.models.enums import Duty
-from app.ui.main_window import MainWindow
-from app.ui.shortcuts import RESERVED, SHORTCUTS, Command
-from app.ui.stream_filter import FilterMode
+from app.ui.shell.main_window import MainWindow
+from app.ui.shell.shortcuts import RESERVED, SHORTCUTS, Command
+from app.ui.stream.filter import FilterMode
 from tests.support.live_server import LiveServer, mention_json
 from tests.ui.console import Console
 

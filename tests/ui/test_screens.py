@@ -13,15 +13,15 @@ from pathlib import Path
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
-from app.client.api import ResponderApi
-from app.ui.dialogs import (
+from app.client.connection.api import ResponderApi
+from app.ui.shell.start_dialogs import (
     FirstRunDialog,
     NoKeyringDialog,
     PassphraseDialog,
     ShortcutsDialog,
     TokenDialog,
 )
-from app.ui.stream_filter import FilterMode
+from app.ui.stream.filter import FilterMode
 from tests.support.live_server import LiveServer
 from tests.ui.console import Console
 

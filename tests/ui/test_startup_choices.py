@@ -13,11 +13,11 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
-from app.client.credentials import EncryptedFileTokenStore
+from app.client.connection.credentials import EncryptedFileTokenStore
 from app.client.settings import ConsoleMode, ConsoleSettings, TokenStorage
 from app.client.worker import BlockingWorker
 from app.desktop import Options, choose_mode, team_token, token_store_for
-from app.ui.dialogs import FirstRunDialog, NoKeyringDialog
+from app.ui.shell.start_dialogs import FirstRunDialog, NoKeyringDialog
 
 
 def answer_dialog(kind: type[QDialog], fill: Callable[[QDialog], None]) -> None:

@@ -9,8 +9,8 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QLabel, QTableView
 
 from app.models.enums import MentionStatus
-from app.ui.stream_filter import FilterMode, MentionFilterProxy, StreamFilter, StreamOrder
-from app.ui.stream_model import Column, MentionRole, MentionStreamModel
+from app.ui.stream.filter import FilterMode, MentionFilterProxy, StreamFilter, StreamOrder
+from app.ui.stream.model import Column, MentionRole, MentionStreamModel
 from tests.ui.rows import make_row, make_rows
 
 

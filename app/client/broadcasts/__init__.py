@@ -1,0 +1,1 @@
+"""Broadcasts without Qt: owed acknowledgements, live acknowledgements, sending."""

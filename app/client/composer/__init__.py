@@ -1,0 +1,1 @@
+"""The composer's Qt-free core: drafts, the cool-off outbox and what happened to a reply."""

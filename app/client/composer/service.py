@@ -1,0 +1,213 @@
+"""The composer's Qt-free core for one console session: drafts (DraftKeeper), the cool-off
+(CoolOff), canned replies and the playbook, the rep's cool-off policy, and what happened to a
+reply after it left (posted, or refused by the network — the draft kept)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from app.client.composer.cool_off import Clock, CoolingReply, CoolOff, CoolOffPolicy, system_clock
+from app.client.composer.drafts import DraftKeeper, LocalDraft
+from app.client.connection.api import ApiError
+from app.client.connection.events import ConnectionState
+from app.client.hooks import Hook
+from app.client.stream.session import ActionOutcome, ConsoleSession
+from app.client.stream.store import LocalStore
+from app.client.worker import BlockingWorker
+from app.models.composer import CannedPublic
+from app.models.enums import EventType, ReplyStatus
+from app.models.schemas import EventPublic, ReplyPublic
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FOLLOW_UP_DAYS = 3
+
+
+class ReplyFate(StrEnum):
+    POSTED = "posted"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyOutcome:
+    mention_id: int
+    fate: ReplyFate
+    message: str
+    url: str | None = None
+
+
+def refusal_message(reply: ReplyPublic) -> str:
+    """A sentence for a reply the network (or the brand account) refused."""
+    error = (reply.error or "no reason given").strip()
+    lowered = error.lower()
+    if any(w in lowered for w in ("token", "unauthori", "401", "credential", "revoked")):
+        why = (
+            "The brand account's access was refused (its token may be revoked); "
+            "ask an admin to reconnect the account."
+        )
+    elif any(w in lowered for w in ("404", "not found", "deleted", "gone")):
+        why = "The customer's post was deleted upstream."
+    else:
+        why = "The network rejected the text."
+    return f"{why} ({error}) Your draft is kept."
+
+
+class ComposerService:
+    """Everything the composer panel needs that is not a widget."""
+
+    def __init__(
+        self,
+        session: ConsoleSession,
+        store: LocalStore,
+        worker: BlockingWorker,
+        *,
+        device: str,
+        clock: Clock = system_clock,
+        policy: CoolOffPolicy | None = None,
+        save_delay: float | None = None,
+    ) -> None:
+        self.session = session
+        self._store = store
+        self._worker = worker
+        self._order = asyncio.Lock()  # a reply's "left" is handled before its "posted"
+        self.draft_renewed: Hook[LocalDraft] = Hook()
+        extra = {} if save_delay is None else {"save_delay": save_delay}
+        self.drafts = DraftKeeper(store, worker, session.api, device=device, **extra)
+        self.cool_off = CoolOff(
+            store,
+            worker,
+            session.api,
+            user_id=lambda: session.viewer.user_id,
+            clock=clock,
+            policy=policy,
+        )
+        self.canned: list[CannedPublic] = []
+        self.canned_changed: Hook[list[CannedPublic]] = Hook()
+        self.teams: list[str] = []  # where a mention can be handed off to
+        self.accounts: dict[int, str] = {}  # brand account id → name, for "replying as"
+        self.directory_changed: Hook[None] = Hook()
+        self.reply_outcome: Hook[ReplyOutcome] = Hook()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._runner: asyncio.Task[None] | None = None
+        session.event_received.connect(self._on_event)
+        session.connection_changed.connect(self._on_connection)
+        self.cool_off.left.connect(self._on_left)
+
+    async def start(self) -> None:
+        """Resume the countdowns the outbox holds and start sending as they fall due."""
+        await self.cool_off.load()
+        if self._runner is None:
+            self._runner = asyncio.ensure_future(self.cool_off.run())
+            self._tasks.add(self._runner)
+            self._runner.add_done_callback(_report_crash)
+        if self.session.state is ConnectionState.ONLINE:
+            self._spawn(self.refresh())
+
+    async def refresh(self) -> None:
+        """Back online: the team's cool-off, the canned replies, and any reply now due."""
+        await self.cool_off.refresh_policy()
+        with contextlib.suppress(ApiError):
+            canned = await self.session.api.canned()
+            self.canned = canned.data
+            self.canned_changed.emit(self.canned)
+        with contextlib.suppress(ApiError):
+            self.teams = [t.name for t in (await self.session.api.teams()).data]
+            accounts = await self.session.api.reply_accounts()
+            self.accounts = {a.id: a.name for a in accounts.data}
+            self.directory_changed.emit(None)
+        self.cool_off.wake()
+
+    async def resolve(self, mention_id: int, follow_up_in_days: int | None) -> ActionOutcome:
+        """Resolve with a check-back reminder in N days (None: no reminder)."""
+        return await self.session.resolve(mention_id, follow_up_in_days)
+
+    async def aclose(self) -> None:
+        await self.drafts.aclose()
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # --- listeners -----------------------------------------------------------------------
+
+    def _spawn(self, coro: Coroutine[Any, Any, object]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def settled(self) -> None:
+        """Wait for the refreshes and draft clean-ups under way (screenshots and tests)."""
+        pending = [t for t in self._tasks if t is not self._runner and not t.done()]
+        await asyncio.gather(*pending, return_exceptions=True)
+
+    def _on_connection(self, change: tuple[ConnectionState, str]) -> None:
+        if change[0] is ConnectionState.ONLINE:
+            self._spawn(self.refresh())
+
+    async def in_flight(self, mention_id: int) -> str | None:
+        """The client_id of this mention's reply that the server has but the network has not
+        confirmed yet (it survives a restart), or None."""
+        value = await self._worker.call(lambda: self._store.get_state(_in_flight_key(mention_id)))
+        return value or None
+
+    def _on_left(self, left: tuple[CoolingReply, ReplyPublic]) -> None:
+        self._spawn(self._mark_in_flight(left[0]))
+
+    async def _mark_in_flight(self, reply: CoolingReply) -> None:
+        """The reply has left: remember it until the network confirms, and give the draft a
+        new client_id so any later send is a new reply, never a silent duplicate."""
+        async with self._order:
+            key = _in_flight_key(reply.mention_id)
+            await self._worker.call(lambda: self._store.set_state(key, reply.client_id))
+            draft = await self.drafts.open(reply.mention_id, reply.base_version)
+            renewed = LocalDraft(
+                reply.mention_id, str(uuid.uuid4()), draft.body, draft.base_version
+            )
+            await self.drafts.save_now(renewed)
+        self.draft_renewed.emit(renewed)
+
+    def _on_event(self, event: EventPublic) -> None:
+        if event.type is not EventType.REPLY_UPDATED or "reply" not in event.payload:
+            return
+        reply = ReplyPublic.model_validate(event.payload["reply"])
+        if reply.author.id != self.session.viewer.user_id:
+            return
+        if reply.status in (ReplyStatus.SENT, ReplyStatus.FAILED):
+            self._spawn(self._settle(reply))
+
+    async def _settle(self, reply: ReplyPublic) -> None:
+        async with self._order:
+            ours = await self.in_flight(reply.mention_id) == reply.client_id
+            if ours:
+                key = _in_flight_key(reply.mention_id)
+                await self._worker.call(lambda: self._store.set_state(key, ""))
+            if reply.status is ReplyStatus.FAILED:
+                # The network refused it: the draft (with its new client_id) is kept.
+                self.reply_outcome.emit(
+                    ReplyOutcome(reply.mention_id, ReplyFate.REFUSED, refusal_message(reply))
+                )
+                return
+            if ours:
+                await self.drafts.forget(reply.mention_id)
+        where = f" {reply.external_url}" if reply.external_url else ""
+        self.reply_outcome.emit(
+            ReplyOutcome(
+                reply.mention_id, ReplyFate.POSTED, f"Reply posted.{where}", reply.external_url
+            )
+        )
+
+
+def _report_crash(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("the cool-off stopped", exc_info=task.exception())
+
+
+def _in_flight_key(mention_id: int) -> str:
+    return f"reply_in_flight:{mention_id}"

@@ -1,0 +1,1 @@
+"""Manager and admin tools without Qt: overview figures, reply library, team administration."""

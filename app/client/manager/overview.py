@@ -1,0 +1,152 @@
+"""The manager overview's numbers, without Qt: mentions per hour by priority band (from the
+cached stream), open handoffs by team (from the server), who is on duty per team now (from
+the roster), and the server's history: first-response times per day and duty coverage per hour
+over the past week. The plots in app/ui/manager/overview.py only draw these."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from app.client.connection.api import ApiError, ResponderApi
+from app.client.stream.rows import URGENT_PRIORITY, MentionRow
+from app.models.schemas import HandoffPublic, OverviewPublic, RosterPublic
+
+RAISED_PRIORITY = 30.0
+HISTORY_DAYS = 7
+BANDS = ("urgent", "raised", "routine")
+
+
+@dataclass(frozen=True, slots=True)
+class HourlyCounts:
+    """Mentions that arrived in each of the last hours, oldest hour first, per priority band."""
+
+    starts: list[datetime]
+    urgent: list[int]
+    raised: list[int]
+    routine: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.urgent) + sum(self.raised) + sum(self.routine)
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    hourly: HourlyCounts
+    handoffs_by_team: list[tuple[str, int]]
+    on_duty_by_team: list[tuple[str, int, int]]  # team, on duty, members
+    problems: list[str]
+    history: OverviewPublic | None = None  # None: not loaded (see problems)
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseTrend:
+    """First-response minutes per day (None where nothing was answered), oldest day first."""
+
+    days: list[datetime]
+    median_minutes: list[float | None]
+    p90_minutes: list[float | None]
+    answered: int
+    unanswered: int
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageTrend:
+    """People on duty in each hour of the window, oldest first; `gaps` marks hours with nobody."""
+
+    starts: list[datetime]
+    on_duty: list[int]
+    gaps: list[bool]
+
+    @property
+    def gap_hours(self) -> int:
+        return sum(self.gaps)
+
+
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 1)
+
+
+def response_trend(history: OverviewPublic) -> ResponseTrend:
+    buckets = history.response_by_day
+    return ResponseTrend(
+        days=[b.start for b in buckets],
+        median_minutes=[_minutes(b.median_seconds) for b in buckets],
+        p90_minutes=[_minutes(b.p90_seconds) for b in buckets],
+        answered=sum(b.answered for b in buckets),
+        unanswered=sum(b.unanswered for b in buckets),
+    )
+
+
+def coverage_trend(history: OverviewPublic) -> CoverageTrend:
+    hours = history.coverage
+    return CoverageTrend(
+        starts=[h.start for h in hours],
+        on_duty=[h.on_duty for h in hours],
+        gaps=[h.gap for h in hours],
+    )
+
+
+def band(priority: float) -> str:
+    if priority >= URGENT_PRIORITY:
+        return "urgent"
+    return "raised" if priority >= RAISED_PRIORITY else "routine"
+
+
+def hourly_by_priority(rows: Iterable[MentionRow], now: datetime, hours: int = 24) -> HourlyCounts:
+    top = now.replace(minute=0, second=0, microsecond=0)
+    first = top - timedelta(hours=hours - 1)
+    counts = {name: [0] * hours for name in BANDS}
+    for row in rows:
+        if row.created_at < first or row.created_at >= top + timedelta(hours=1):
+            continue
+        slot = int((row.created_at - first).total_seconds() // 3600)
+        counts[band(row.priority)][slot] += 1
+    starts = [first + timedelta(hours=i) for i in range(hours)]
+    return HourlyCounts(starts, counts["urgent"], counts["raised"], counts["routine"])
+
+
+def handoffs_by_team(handoffs: Sequence[HandoffPublic]) -> list[tuple[str, int]]:
+    """Open handoffs per receiving team; handoffs to a person count as "to a person"."""
+    counts = Counter(h.to_team or "to a person" for h in handoffs)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def on_duty_by_team(roster: RosterPublic | None) -> list[tuple[str, int, int]]:
+    if roster is None:
+        return []
+    return [
+        (
+            team.team or "no team",
+            len(team.on_duty),
+            len(team.on_duty) + len(team.away) + len(team.off_duty),
+        )
+        for team in roster.teams
+    ]
+
+
+async def load_overview(
+    api: ResponderApi, rows: Iterable[MentionRow], roster: RosterPublic | None, now: datetime
+) -> Overview:
+    """Everything the overview plots; what could not be loaded is said in `problems`."""
+    problems: list[str] = []
+    handoffs: list[HandoffPublic] = []
+    try:
+        handoffs = (await api.handoffs(box="all", status="open")).data
+    except ApiError as exc:
+        problems.append(f"Open handoffs not loaded: {exc.detail}")
+    history: OverviewPublic | None = None
+    try:
+        history = await api.overview(HISTORY_DAYS)
+    except ApiError as exc:
+        problems.append(f"Response times and coverage history not loaded: {exc.detail}")
+    return Overview(
+        hourly=hourly_by_priority(rows, now),
+        handoffs_by_team=handoffs_by_team(handoffs),
+        on_duty_by_team=on_duty_by_team(roster),
+        problems=problems,
+        history=history,
+    )

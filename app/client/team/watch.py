@@ -1,0 +1,254 @@
+"""The team around the user, without Qt: duty (mine and, for managers, anyone's), coverage,
+the roster, follow-ups due and coverage-gap alerts, kept current from the event stream.
+
+`TeamWatch` follows a `ConsoleSession`: it refreshes from the server whenever the session comes
+online, applies `duty.changed`, `coverage.gap` and `followup.due` events, and announces every
+change through hooks (the Qt bridge re-emits them as signals)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from app.client.connection.api import ApiError, Offline
+from app.client.connection.events import ConnectionState
+from app.client.hooks import Hook
+from app.client.stream.session import ActionOutcome, ActionResult, ConsoleSession, Viewer
+from app.models.enums import Duty, EventType
+from app.models.schemas import (
+    CoveragePublic,
+    EventPublic,
+    FollowupPublic,
+    RosterPublic,
+    UserPublic,
+)
+
+log = logging.getLogger(__name__)
+
+DUTY_WORDS = {Duty.ON_DUTY: "on duty", Duty.AWAY: "away", Duty.OFF_DUTY: "off duty"}
+
+
+class TaskKeeper:
+    """Background coroutines kept referenced, with failures logged and one `aclose` for all.
+    A named job runs at most once at a time; asking again while it runs queues one re-run
+    (a burst of `duty.changed` events costs two roster reloads, not fifty)."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._running: dict[str, asyncio.Task[Any]] = {}
+        self._again: set[str] = set()
+
+    def spawn(self, coro: Coroutine[Any, Any, object]) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+        return task
+
+    def once(self, name: str, make: Callable[[], Coroutine[Any, Any, object]]) -> None:
+        """Run `make()` (a coroutine factory) now, or once more after the current run."""
+        running = self._running.get(name)
+        if running is not None and not running.done():
+            self._again.add(name)
+            return
+
+        async def job() -> None:
+            while True:
+                self._again.discard(name)
+                await make()
+                if name not in self._again:
+                    return
+
+        self._running[name] = self.spawn(job())
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("team task failed", exc_info=task.exception())
+
+    async def idle(self) -> None:
+        """Wait until every running job has finished (tests, screenshots)."""
+        while pending := [t for t in self._tasks if not t.done()]:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    async def aclose(self) -> None:
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageAlert:
+    """A `coverage.gap` as the console shows it."""
+
+    event_id: int
+    at: datetime
+    reason: str
+    mention_id: int | None
+    coverage: CoveragePublic
+
+    @property
+    def sentence(self) -> str:
+        level = self.coverage.level
+        who = "Nobody is on duty" if level == "nobody" else "Coverage is thin"
+        text = f"{who}: {self.reason}" if self.reason else who
+        if self.mention_id is not None:
+            text += f" (mention #{self.mention_id})"
+        return text
+
+
+class TeamWatch:
+    """Duty, coverage, roster, follow-ups and coverage gaps for one console."""
+
+    def __init__(self, session: ConsoleSession) -> None:
+        self.session = session
+        self.api = session.api
+        self.tasks = TaskKeeper()
+        self.coverage: CoveragePublic | None = None
+        self.roster: RosterPublic | None = None
+        self.followups: list[FollowupPublic] = []
+        self.team_names: list[str] = []
+        self.alerts: list[CoverageAlert] = []
+        self._duty: Duty | None = None
+
+        self.coverage_changed: Hook[CoveragePublic] = Hook()
+        self.roster_changed: Hook[RosterPublic] = Hook()
+        self.followups_changed: Hook[list[FollowupPublic]] = Hook()
+        self.teams_changed: Hook[list[str]] = Hook()
+        self.coverage_gap: Hook[CoverageAlert] = Hook()
+        # The user's own duty moved (here, elsewhere, or by a manager or the rota).
+        self.my_duty_changed: Hook[Duty] = Hook()
+
+        session.event_received.connect(self._on_event)
+        session.connection_changed.connect(self._on_connection)
+        session.viewer_changed.connect(self._on_viewer)
+
+    # --- reading -------------------------------------------------------------------------
+
+    @property
+    def me(self) -> UserPublic | None:
+        return self.session.viewer.user
+
+    @property
+    def is_manager(self) -> bool:
+        me = self.me
+        return me is not None and me.role.is_manager
+
+    # --- following the session -----------------------------------------------------------
+
+    def _on_connection(self, change: tuple[ConnectionState, str]) -> None:
+        if change[0] is ConnectionState.ONLINE:
+            self.refresh_all()
+
+    def _on_viewer(self, viewer: Viewer) -> None:
+        user = viewer.user
+        if user is None or user.duty is self._duty:
+            return
+        self._duty = user.duty
+        self.my_duty_changed.emit(user.duty)
+
+    def refresh_all(self) -> None:
+        self.tasks.once("coverage", self.refresh_coverage)
+        self.tasks.once("roster", self.refresh_roster)
+        self.tasks.once("followups", self.refresh_followups)
+        self.tasks.once("teams", self.refresh_teams)
+
+    def _on_event(self, event: EventPublic) -> None:
+        if event.type is EventType.DUTY_CHANGED:
+            self.tasks.once("coverage", self.refresh_coverage)
+            self.tasks.once("roster", self.refresh_roster)
+        elif event.type is EventType.COVERAGE_GAP:
+            self._gap(event)
+        elif event.type is EventType.FOLLOWUP_DUE:
+            self.tasks.once("followups", self.refresh_followups)
+        elif event.type is EventType.MENTION_UPDATED and self.followups:
+            mention = event.payload.get("mention") or {}
+            if any(f.mention.id == mention.get("id") for f in self.followups):
+                self.tasks.once("followups", self.refresh_followups)
+
+    def _gap(self, event: EventPublic) -> None:
+        payload = event.payload
+        try:
+            coverage = CoveragePublic.model_validate(payload["coverage"])
+        except (KeyError, ValueError):
+            log.warning("coverage.gap event %s without coverage", event.id)
+            return
+        mention_id = payload.get("mention_id")
+        alert = CoverageAlert(
+            event_id=event.id,
+            at=event.at,
+            reason=str(payload.get("reason") or ""),
+            mention_id=int(mention_id) if isinstance(mention_id, int) else None,
+            coverage=coverage,
+        )
+        self.alerts.append(alert)
+        self._set_coverage(coverage)
+        self.coverage_gap.emit(alert)
+
+    # --- loading -------------------------------------------------------------------------
+
+    async def refresh_coverage(self) -> None:
+        try:
+            self._set_coverage(await self.api.coverage())
+        except ApiError as exc:
+            log.info("coverage not loaded: %s", exc.detail)
+
+    def _set_coverage(self, coverage: CoveragePublic) -> None:
+        self.coverage = coverage
+        self.coverage_changed.emit(coverage)
+
+    async def refresh_roster(self) -> None:
+        try:
+            self.roster = await self.api.roster()
+        except ApiError as exc:
+            log.info("roster not loaded: %s", exc.detail)
+            return
+        self.roster_changed.emit(self.roster)
+
+    async def refresh_followups(self) -> None:
+        """Due and upcoming check-backs (the view puts the due ones first and says so)."""
+        scope = "all" if self.is_manager else "me"
+        try:
+            page = await self.api.followups(scope=scope, when="any")
+        except ApiError as exc:
+            log.info("follow-ups not loaded: %s", exc.detail)
+            return
+        self.followups = page.data
+        self.followups_changed.emit(self.followups)
+
+    async def refresh_teams(self) -> None:
+        try:
+            teams = await self.api.teams()
+        except ApiError as exc:
+            log.info("teams not loaded: %s", exc.detail)
+            return
+        self.team_names = sorted(t.name for t in teams.data)
+        self.teams_changed.emit(self.team_names)
+
+    # --- actions -------------------------------------------------------------------------
+
+    async def set_duty(self, user_id: int, duty: Duty) -> ActionOutcome:
+        """Set anyone's duty (a manager) or one's own: the roster follows from the event."""
+        me = self.me
+        if me is not None and user_id == me.id:
+            return await self.session.set_duty(duty)
+        try:
+            user = await self.api.set_duty(user_id, duty)
+        except Offline as exc:
+            return ActionOutcome(ActionResult.FAILED, f"Offline: duty not changed. {exc.detail}")
+        except ApiError as exc:
+            return ActionOutcome(ActionResult.FAILED, exc.detail)
+        return ActionOutcome(ActionResult.DONE, f"{user.name} is now {DUTY_WORDS[user.duty]}.")
+
+    async def complete_followup(self, mention_id: int) -> ActionOutcome:
+        try:
+            await self.api.complete_followup(mention_id)
+        except ApiError as exc:
+            return ActionOutcome(ActionResult.FAILED, exc.detail)
+        self.followups = [f for f in self.followups if f.mention.id != mention_id]
+        self.followups_changed.emit(self.followups)
+        return ActionOutcome(ActionResult.DONE, f"Follow-up of mention #{mention_id} done.")

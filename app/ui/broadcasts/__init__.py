@@ -1,0 +1,1 @@
+"""Broadcasts: the banner, the acknowledgements view and the manager's broadcast dialog."""

@@ -1,0 +1,1 @@
+"""The reply composer: the panel, its tone prompts and the Qt adapter of the composer core."""

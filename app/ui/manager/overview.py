@@ -1,0 +1,222 @@
+"""The manager overview: five small plots (pyqtgraph) — mentions per hour by priority band
+over the last day, first-response time per day (median and p90) over the week, open handoffs
+by team, who is on duty per team now, and people on duty per hour over the week (hours with
+nobody in red). It draws an `Overview` computed by app/client/manager/overview.py, nothing
+else."""
+
+from __future__ import annotations
+
+import math
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from app.client.manager.overview import (
+    CoverageTrend,
+    Overview,
+    ResponseTrend,
+    coverage_trend,
+    response_trend,
+)
+
+# Band colours (distinct in lightness too, so they read in grey): urgent, raised, routine.
+BAND_COLOURS = {"urgent": "#C62828", "raised": "#F9A825", "routine": "#90A4AE"}
+MEDIAN_COLOUR, P90_COLOUR = "#1565C0", "#EF6C00"
+COVERED_COLOUR, GAP_COLOUR = "#2E7D32", "#D32F2F"
+
+
+def _plot(title: str, left: str) -> pg.PlotWidget:
+    plot = pg.PlotWidget(background="w")
+    plot.setTitle(title, color="#202020", size="10pt")
+    plot.setLabel("left", left, color="#202020")
+    plot.showGrid(x=False, y=True, alpha=0.25)
+    plot.setMouseEnabled(x=False, y=False)
+    plot.hideButtons()
+    plot.setMinimumSize(300, 200)
+    return plot
+
+
+def _ticks(plot: pg.PlotWidget, labels: list[str], every: int = 1) -> None:
+    axis = plot.getAxis("bottom")
+    axis.setTicks([[(i, text) for i, text in enumerate(labels) if i % every == 0]])
+
+
+class OverviewDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Manager overview")
+        self.setMinimumSize(900, 700)
+        self.resize(1100, 820)
+        self.summary = QLabel("Loading…")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.per_hour = _plot("Mentions per hour, last 24 h, by priority", "mentions")
+        self.handoffs = _plot("Open handoffs by receiving team", "handoffs")
+        self.duty = _plot("On duty now (green) / team size (grey)", "")
+        self.duty.setLabel("bottom", "people", color="#202020")
+        self.responses = _plot("First response per day, past week: median / p90", "minutes")
+        self.coverage = _plot(
+            "People on duty per hour, past week (red strip: nobody on duty)", "people"
+        )
+        swatches = "  ".join(
+            f'<span style="color:{colour}">■</span> {name}' for name, colour in BAND_COLOURS.items()
+        )
+        self.legend = QLabel(
+            f"Priority: {swatches}.   First response: "
+            f'<span style="color:{MEDIAN_COLOUR}">●</span> median  '
+            f'<span style="color:{P90_COLOUR}">●</span> p90.   Coverage: '
+            f'<span style="color:{COVERED_COLOUR}">■</span> people on duty  '
+            f'<span style="color:{GAP_COLOUR}">■</span> nobody on duty.'
+        )
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
+        grid = QGridLayout()
+        grid.addWidget(self.per_hour, 0, 0)
+        grid.addWidget(self.responses, 0, 1)
+        grid.addWidget(self.handoffs, 1, 0)
+        grid.addWidget(self.duty, 1, 1)
+        grid.addWidget(self.coverage, 2, 0, 1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(grid, 1)
+        layout.addWidget(self.legend)
+        self.setAccessibleName("Manager overview")
+
+    def show_overview(self, overview: Overview) -> None:
+        hourly = overview.hourly
+        self.per_hour.clear()
+        x = list(range(len(hourly.starts)))
+        base = [0] * len(x)
+        for name, values in (
+            ("urgent", hourly.urgent),
+            ("raised", hourly.raised),
+            ("routine", hourly.routine),
+        ):
+            self.per_hour.addItem(
+                pg.BarGraphItem(
+                    x=x, height=values, y0=list(base), width=0.8, brush=BAND_COLOURS[name]
+                )
+            )
+            base = [b + v for b, v in zip(base, values, strict=True)]
+        labels = [start.astimezone().strftime("%H:00") for start in hourly.starts]
+        _ticks(self.per_hour, labels, every=3)
+
+        self.handoffs.clear()
+        teams = [name for name, _ in overview.handoffs_by_team]
+        counts = [count for _, count in overview.handoffs_by_team]
+        if counts:
+            self.handoffs.addItem(
+                pg.BarGraphItem(
+                    x=list(range(len(counts))), height=counts, width=0.6, brush="#1565C0"
+                )
+            )
+        _ticks(self.handoffs, teams)
+
+        # Horizontal bars: team names are long and many; they read down the left axis.
+        self.duty.clear()
+        names = [name for name, _, _ in overview.on_duty_by_team]
+        members = [total for _, _, total in overview.on_duty_by_team]
+        on = [count for _, count, _ in overview.on_duty_by_team]
+        if names:
+            ys = list(range(len(names)))
+            self.duty.addItem(
+                pg.BarGraphItem(x0=0, y=ys, height=0.7, width=members, brush="#CFD8DC")
+            )
+            self.duty.addItem(pg.BarGraphItem(x0=0, y=ys, height=0.7, width=on, brush="#2E7D32"))
+        self.duty.getAxis("left").setTicks([list(enumerate(names))])
+        self.duty.getPlotItem().invertY(True)
+
+        urgent = sum(hourly.urgent)
+        open_handoffs = sum(counts)
+        uncovered = [name for name, count, _ in overview.on_duty_by_team if count == 0]
+        lines = [
+            f"{hourly.total} mentions in the last 24 h ({urgent} urgent); "
+            f"{open_handoffs} open handoffs.",
+        ]
+        if uncovered:
+            lines.append("Teams with nobody on duty: " + ", ".join(uncovered) + ".")
+        if overview.history is not None:
+            trend = response_trend(overview.history)
+            gaps = coverage_trend(overview.history)
+            self._show_responses(trend)
+            self._show_coverage(gaps)
+            lines.append(_history_line(trend, gaps))
+        lines.extend(overview.problems)
+        self.summary.setText("\n".join(lines))
+
+    def _show_responses(self, trend: ResponseTrend) -> None:
+        self.responses.clear()
+        x = list(range(len(trend.days)))
+        for values, colour in (
+            (trend.median_minutes, MEDIAN_COLOUR),
+            (trend.p90_minutes, P90_COLOUR),
+        ):
+            y = [math.nan if v is None else v for v in values]
+            self.responses.plot(
+                x,
+                y,
+                pen=pg.mkPen(colour, width=2),
+                symbol="o",
+                symbolSize=7,
+                symbolBrush=colour,
+                symbolPen=colour,
+                connect="finite",
+            )
+        _ticks(self.responses, [day.astimezone().strftime("%a %d") for day in trend.days])
+        self.responses.setXRange(-0.5, max(len(x) - 0.5, 0.5), padding=0)
+        self.responses.setYRange(0, max([v for v in trend.p90_minutes if v] or [1.0]) * 1.1)
+        if all(v is None for v in trend.median_minutes):
+            note = pg.TextItem(
+                "No mention answered yet this week", color="#606060", anchor=(0.5, 0.5)
+            )
+            note.setPos((len(x) - 1) / 2, 0.55)
+            self.responses.addItem(note)
+
+    def _show_coverage(self, trend: CoverageTrend) -> None:
+        self.coverage.clear()
+        x = list(range(len(trend.starts)))
+        top = max([*trend.on_duty, 1])
+        on = [count if not gap else 0 for count, gap in zip(trend.on_duty, trend.gaps, strict=True)]
+        if x:
+            self.coverage.addItem(
+                pg.BarGraphItem(x=x, height=on, width=1.0, brush=COVERED_COLOUR, pen=None)
+            )
+            # Hours with nobody: a red strip under the axis, so the green bars still read.
+            gap_x = [i for i, gap in enumerate(trend.gaps) if gap]
+            if gap_x:
+                strip = 0.12 * top
+                self.coverage.addItem(
+                    pg.BarGraphItem(
+                        x=gap_x,
+                        y0=-strip,
+                        height=[strip] * len(gap_x),
+                        width=1.0,
+                        brush=GAP_COLOUR,
+                        pen=None,
+                    )
+                )
+        # One tick a day, at local midnight (or at the window's first hour).
+        local = [start.astimezone() for start in trend.starts]
+        ticks = [(i, t.strftime("%a %d")) for i, t in enumerate(local) if t.hour == 0]
+        if not ticks and local:
+            ticks = [(0, local[0].strftime("%a %d %H:00"))]
+        self.coverage.getAxis("bottom").setTicks([ticks])
+        self.coverage.setXRange(-0.5, max(len(x) - 0.5, 0.5), padding=0)
+        self.coverage.setYRange(-0.14 * top, top * 1.05, padding=0)
+        step = max(1, math.ceil(top / 5))
+        self.coverage.getAxis("left").setTicks([[(n, str(n)) for n in range(0, top + 1, step)]])
+
+
+def _history_line(trend: ResponseTrend, coverage: CoverageTrend) -> str:
+    known = [v for v in trend.median_minutes if v is not None]
+    if known:
+        latest = known[-1]
+        first = f"First response: median {latest:g} min on the last day with answers"
+    else:
+        first = "No mention was answered in the past week"
+    unanswered = (
+        f"; {trend.unanswered} mentions of the week still unanswered" if trend.unanswered else ""
+    )
+    hours = coverage.gap_hours
+    return f"{first}{unanswered}. Past week: {hours} hours with nobody on duty."

@@ -1,0 +1,143 @@
+"""Alerts for new urgent mentions: a tray message (unless the user is off duty) and a badge
+count of unassigned urgent mentions on the tray icon and the window. Where there is no tray
+(offscreen, bare X servers) the window badge still shows the count."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
+
+from app.client.stream.rows import MentionRow
+from app.models.enums import Duty
+
+
+def badge_icon(count: int) -> QIcon:
+    """The app icon with the number of unassigned urgent mentions in a red dot."""
+    pixmap = QPixmap(64, 64)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor("#1E5AA8"))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawRoundedRect(4, 4, 56, 56, 12, 12)
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(34)
+    painter.setFont(font)
+    painter.setPen(QColor("white"))
+    painter.drawText(QRect(4, 4, 56, 56), Qt.AlignmentFlag.AlignCenter, "R")
+    if count:
+        painter.setBrush(QColor("#D32F2F"))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawEllipse(30, 0, 34, 34)
+        font.setPixelSize(20 if count < 100 else 14)
+        painter.setFont(font)
+        painter.setPen(QColor("white"))
+        painter.drawText(QRect(30, 0, 34, 34), Qt.AlignmentFlag.AlignCenter, _short(count))
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _urgent_tooltip(count: int) -> str:
+    return f"Responder Console — {count} urgent unassigned"
+
+
+def _short(count: int) -> str:
+    return str(count) if count < 1000 else "999+"
+
+
+class UrgentNotifier(QObject):
+    """Owns the tray icon (when the platform has one) and decides whether to alert."""
+
+    dutyRequested = Signal(str)  # Duty value
+    showRequested = Signal()
+    quitRequested = Signal()
+
+    def __init__(
+        self, window: QWidget, parent: QObject | None = None, *, quiet_ms: int = 10_000
+    ) -> None:
+        super().__init__(parent)
+        self._window = window
+        self.duty: Duty | None = None
+        self.enabled = True
+        self.count = 0
+        self.alerts_shown: list[str] = []
+        self._held = 0
+        self._summary_timer = QTimer(self)
+        self._summary_timer.setSingleShot(True)
+        self._summary_timer.setInterval(quiet_ms)
+        self._summary_timer.timeout.connect(self._summarise)
+        self.tray: QSystemTrayIcon | None = None
+        # The tray remote control (app/ui/team/tray.py) replaces these to show coverage and counts.
+        self.icon_for: Callable[[int], QIcon] = badge_icon
+        self.tooltip_for: Callable[[int], str] = _urgent_tooltip
+        # Keep the menu referenced: the tray only holds a pointer to it.
+        self.menu = QMenu()
+        self.menu.addAction("Show the console").triggered.connect(self.showRequested.emit)
+        self.menu.addSeparator()
+        self.duty_actions: dict[Duty, QAction] = {}
+        for duty, label in (
+            (Duty.ON_DUTY, "On duty"),
+            (Duty.AWAY, "Away"),
+            (Duty.OFF_DUTY, "Off duty"),
+        ):
+            action = self.menu.addAction(label)
+            action.setCheckable(True)
+            action.triggered.connect(lambda _=False, d=duty: self.dutyRequested.emit(d.value))
+            self.duty_actions[duty] = action
+        self.menu.addSeparator()
+        self.menu.addAction("Quit").triggered.connect(self.quitRequested.emit)
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(badge_icon(0), self)
+            self.tray.setContextMenu(self.menu)
+            self.tray.setToolTip("Responder Console")
+            self.tray.show()
+
+    def set_duty(self, duty: Duty) -> None:
+        self.duty = duty
+        for value, action in self.duty_actions.items():
+            action.setChecked(value is duty)
+
+    def set_count(self, count: int) -> None:
+        if count == self.count:
+            return
+        self.count = count
+        self.refresh_tray()
+
+    def refresh_tray(self) -> None:
+        """Redraw the tray icon and tooltip (the count, or what `icon_for` adds to it)."""
+        if self.tray is not None:
+            self.tray.setIcon(self.icon_for(self.count))
+            self.tray.setToolTip(self.tooltip_for(self.count))
+
+    def announce(self, title: str, message: str) -> None:
+        """Tell the user now, whatever their duty (broadcasts, coverage gaps)."""
+        self._show(title, message)
+
+    def alert(self, row: MentionRow) -> bool:
+        """A new urgent mention arrived: tell the user unless they are off duty. During a
+        burst, one message per `quiet_ms` and then one summary, not a message per mention."""
+        if not self.enabled or self.duty is Duty.OFF_DUTY:
+            return False
+        if self._summary_timer.isActive():
+            self._held += 1
+            return True
+        title = f"Urgent mention from {row.handle}"
+        self._show(title, " ".join(row.text.split())[:180])
+        self._summary_timer.start()
+        return True
+
+    def _show(self, title: str, message: str) -> None:
+        self.alerts_shown.append(title)
+        if self.tray is not None and QSystemTrayIcon.supportsMessages():
+            self.tray.showMessage(title, message, QSystemTrayIcon.MessageIcon.Warning, 8000)
+        QApplication.alert(self._window)
+
+    def _summarise(self) -> None:
+        if self._held and self.duty is not Duty.OFF_DUTY:
+            held, self._held = self._held, 0
+            self._show(f"{held} more urgent mentions", "They are waiting in the stream.")
+            self._summary_timer.start()

@@ -1,0 +1,289 @@
+"""The console's dialogs: first run (solo / team server / demo), the server token, where to keep
+the token when there is no usable keyring, the passphrase of the encrypted token file, and the
+list of keyboard shortcuts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.shell.shortcuts import SHORTCUTS
+
+
+class StartChoice(StrEnum):
+    SOLO = "solo"
+    TEAM = "team"
+    DEMO = "demo"
+
+
+@dataclass(frozen=True, slots=True)
+class FirstRunAnswer:
+    choice: StartChoice
+    server_url: str = ""
+    token: str = ""
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.2)
+    label.setFont(font)
+    return label
+
+
+def _explain(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+class FirstRunDialog(QDialog):
+    """Shown once when nothing is configured and no flag said how to start."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Welcome to Responder Console")
+        self.setAccessibleName("First run")
+        self.setMinimumWidth(520)
+        self.solo = QRadioButton("&Just me, on this computer (solo)")
+        self.solo.setAccessibleDescription("Starts a private server for you on this computer.")
+        self.team = QRadioButton("Join my &team's server")
+        self.demo = QRadioButton("Try it with &demo mentions")
+        self.solo.setChecked(True)
+        group = QButtonGroup(self)
+        for button in (self.solo, self.team, self.demo):
+            group.addButton(button)
+        self.server_url = QLineEdit()
+        self.server_url.setPlaceholderText("https://responder.example.com")
+        self.server_url.setAccessibleName("Team server address")
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText("the token your manager gave you")
+        self.token.setAccessibleName("Your access token")
+        form = QFormLayout()
+        form.addRow("Server &address:", self.server_url)
+        form.addRow("Access &token:", self.token)
+        self._team_form = QWidget()
+        self._team_form.setLayout(form)
+        self.error = QLabel("")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #C62828;")
+        self.error.setAccessibleName("Problem")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        start = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        start.setText("Start")
+        buttons.accepted.connect(self._accept_if_valid)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(_heading("How do you want to work?"))
+        layout.addWidget(
+            _explain(
+                "Solo keeps everything on this computer. A team server shares mentions, "
+                "ownership and handoffs with your colleagues. The demo plays sample mentions, "
+                "clearly marked DEMO, so you can try every feature safely."
+            )
+        )
+        layout.addWidget(self.solo)
+        layout.addWidget(self.team)
+        layout.addWidget(self._team_form)
+        layout.addWidget(self.demo)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+        group.buttonToggled.connect(lambda *_: self._sync())
+        self._sync()
+
+    def _sync(self) -> None:
+        self._team_form.setEnabled(self.team.isChecked())
+        self.error.setText("")
+
+    def _accept_if_valid(self) -> None:
+        if self.team.isChecked():
+            url = self.server_url.text().strip()
+            if not url.startswith(("http://", "https://")):
+                self.error.setText("Enter the server address, starting with https:// or http://.")
+                self.server_url.setFocus()
+                return
+            if not self.token.text().strip():
+                self.error.setText("Enter the access token your manager gave you.")
+                self.token.setFocus()
+                return
+        self.accept()
+
+    def answer(self) -> FirstRunAnswer:
+        if self.team.isChecked():
+            return FirstRunAnswer(
+                StartChoice.TEAM, self.server_url.text().strip(), self.token.text().strip()
+            )
+        return FirstRunAnswer(StartChoice.DEMO if self.demo.isChecked() else StartChoice.SOLO)
+
+
+class TokenDialog(QDialog):
+    """Asks for the token of a team server once; it is then kept by the credential store."""
+
+    def __init__(self, server_url: str, problem: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sign in to the team server")
+        self.setMinimumWidth(560)
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setAccessibleName("Your access token")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(_heading("Sign in"))
+        layout.addWidget(_explain(f"Paste the access token for {server_url}. You are asked once."))
+        if problem:
+            error = _explain(problem)
+            error.setStyleSheet("color: #C62828;")
+            layout.addWidget(error)
+        form = QFormLayout()
+        form.addRow("Access &token:", self.token)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def value(self) -> str:
+        return self.token.text().strip()
+
+
+class TokenStorageChoice(StrEnum):
+    ENCRYPTED_FILE = "encrypted_file"
+    THIS_SESSION = "this_session"
+
+
+class NoKeyringDialog(QDialog):
+    """No usable keyring here: say so plainly and offer an encrypted file (with a passphrase)
+    or keeping the token for this session only. Storing it in clear is not an option."""
+
+    def __init__(self, reason: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Where should your token be kept?")
+        self.setMinimumWidth(540)
+        self.encrypted = QRadioButton("Keep it in a file &encrypted with a passphrase")
+        self.session_only = QRadioButton("Keep it for this &session only (ask again next time)")
+        self.encrypted.setChecked(True)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName("Passphrase")
+        self.confirm = QLineEdit()
+        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        self.confirm.setAccessibleName("Passphrase again")
+        form = QFormLayout()
+        form.addRow("&Passphrase:", self.passphrase)
+        form.addRow("&Again:", self.confirm)
+        self._form = QWidget()
+        self._form.setLayout(form)
+        self.error = QLabel("")
+        self.error.setStyleSheet("color: #C62828;")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._accept_if_valid)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(_heading("No keyring on this computer"))
+        layout.addWidget(
+            _explain(
+                "Your access token is normally kept in the system keyring, but this computer "
+                f"has none that can keep it safely. {reason}\n\n"
+                "The console never stores the token in clear text. Choose one:"
+            )
+        )
+        layout.addWidget(self.encrypted)
+        layout.addWidget(self._form)
+        layout.addWidget(self.session_only)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.encrypted.toggled.connect(self._form.setEnabled)
+
+    def _accept_if_valid(self) -> None:
+        if self.encrypted.isChecked():
+            if len(self.passphrase.text()) < 8:
+                self.error.setText("Use a passphrase of at least 8 characters.")
+                return
+            if self.passphrase.text() != self.confirm.text():
+                self.error.setText("The two passphrases differ.")
+                return
+        self.accept()
+
+    def choice(self) -> TokenStorageChoice:
+        if self.encrypted.isChecked():
+            return TokenStorageChoice.ENCRYPTED_FILE
+        return TokenStorageChoice.THIS_SESSION
+
+
+class PassphraseDialog(QDialog):
+    """Unlocks the encrypted token file."""
+
+    def __init__(self, problem: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Unlock your token")
+        self.setMinimumWidth(420)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName("Passphrase")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(_explain("Enter the passphrase of your encrypted token file."))
+        if problem:
+            error = _explain(problem)
+            error.setStyleSheet("color: #C62828;")
+            layout.addWidget(error)
+        form = QFormLayout()
+        form.addRow("&Passphrase:", self.passphrase)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+
+class ShortcutsDialog(QDialog):
+    """Help ▸ Keyboard shortcuts."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.setMinimumSize(560, 540)
+        table = QTableWidget(len(SHORTCUTS), 2)
+        table.setHorizontalHeaderLabels(["Keys", "Does"])
+        table.setAccessibleName("Keyboard shortcuts")
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 12)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for i, shortcut in enumerate(SHORTCUTS):
+            table.setItem(i, 0, QTableWidgetItem(shortcut.keys))
+            table.setItem(i, 1, QTableWidgetItem(shortcut.label))
+        header = table.horizontalHeader()
+        header.resizeSection(0, table.fontMetrics().horizontalAdvance("Ctrl+Shift+MM") + 24)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        layout.addWidget(buttons)

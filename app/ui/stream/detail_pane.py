@@ -1,0 +1,220 @@
+"""The selected mention: who wrote what, its state, the action buttons, the conversation thread
+and the history of what happened to it. Content from networks is shown as plain text only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.client.stream.rows import MentionRow
+from app.models.schemas import MentionDetail
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone().strftime("%d %b %Y %H:%M")
+
+
+def _short_when(moment: datetime) -> str:
+    return moment.astimezone().strftime("%d %b %H:%M")
+
+
+def isolate(text: str) -> str:
+    """Wrap text written by strangers in a Unicode bidi isolate, so a right-to-left name does
+    not reorder the words around it."""
+    return f"\u2068{text}\u2069"
+
+
+LTR = "\u200e"  # our own sentences read left to right whatever they quote
+
+
+class MentionDetailPane(QWidget):
+    """Shows one mention; the buttons ask the window to act (claim, release, resolve, snooze)."""
+
+    claimRequested = Signal(int)
+    releaseRequested = Signal(int)
+    resolveRequested = Signal(int)
+    snoozeRequested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Selected mention")
+        self._row: MentionRow | None = None
+
+        self.heading = QLabel("No mention selected")
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setWordWrap(True)
+
+        self.meta = QLabel("Select a mention in the stream to see it here.")
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta.setWordWrap(True)
+        self.meta.setAccessibleName("Mention state")
+
+        self.body = QPlainTextEdit()
+        self.body.setReadOnly(True)
+        self.body.setAccessibleName("Mention text")
+        self.body.setFrameShape(QFrame.Shape.StyledPanel)
+        self.body.setMaximumHeight(120)
+        self.body.setTabChangesFocus(True)
+
+        self.claim_button = QPushButton("&Claim")
+        self.release_button = QPushButton("Re&lease")
+        self.resolve_button = QPushButton("Resol&ve")
+        self.snooze_button = QPushButton("S&nooze 1 h")
+        buttons = QHBoxLayout()
+        for button, name in (
+            (self.claim_button, "Claim the selected mention"),
+            (self.release_button, "Release the selected mention"),
+            (self.resolve_button, "Resolve the selected mention"),
+            (self.snooze_button, "Snooze the selected mention for one hour"),
+        ):
+            button.setAccessibleName(name)
+            button.setEnabled(False)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.claim_button.clicked.connect(lambda: self._request(self.claimRequested))
+        self.release_button.clicked.connect(lambda: self._request(self.releaseRequested))
+        self.resolve_button.clicked.connect(lambda: self._request(self.resolveRequested))
+        self.snooze_button.clicked.connect(lambda: self._request(self.snoozeRequested))
+
+        self.thread_label = QLabel("Conversation")
+        self.thread_view = QTreeWidget()
+        self.thread_view.setHeaderLabels(["Author", "Text", "When"])
+        self.thread_view.setRootIsDecorated(False)
+        self.thread_view.setAccessibleName("Conversation thread")
+        thread_header = self.thread_view.header()
+        thread_header.setStretchLastSection(False)
+        thread_header.resizeSection(0, 130)
+        thread_header.resizeSection(2, 100)
+        thread_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.history_label = QLabel("History")
+        self.history_view = QTreeWidget()
+        self.history_view.setHeaderLabels(["When", "Who", "What"])
+        self.history_view.setRootIsDecorated(False)
+        self.history_view.setAccessibleName("Mention history")
+        self.history_view.setColumnWidth(0, 100)
+        self.history_view.setColumnWidth(1, 110)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.meta)
+        layout.addWidget(self.body)
+        layout.addLayout(buttons)
+        layout.addWidget(self.thread_label)
+        layout.addWidget(self.thread_view, 1)
+        layout.addWidget(self.history_label)
+        layout.addWidget(self.history_view, 1)
+
+    @property
+    def mention_id(self) -> int | None:
+        return self._row.id if self._row else None
+
+    def _request(self, signal: SignalInstance) -> None:
+        if self._row is not None:
+            signal.emit(self._row.id)
+
+    def show_row(self, row: MentionRow | None, my_user_id: int | None) -> None:
+        """Show what the stream knows at once; `show_detail` adds thread and history later."""
+        previous = self._row.id if self._row else None
+        self._row = row
+        if row is None:
+            self.heading.setText("No mention selected")
+            self.meta.setText("Select a mention in the stream to see it here.")
+            self.body.setPlainText("")
+            self.thread_view.clear()
+            self.history_view.clear()
+            for button in self._buttons():
+                button.setEnabled(False)
+            return
+        demo = "  [DEMO]" if row.is_demo else ""
+        name = isolate(row.author_name or row.author_handle)
+        self.heading.setText(f"{LTR}{name}  {isolate(row.handle)}{demo}")
+        owner = row.assignee_name or "nobody"
+        pending = f" · {row.pending_action} queued (offline)" if row.pending_action else ""
+        urgent = " · URGENT" if row.is_urgent else ""
+        self.meta.setText(
+            f"{row.network.value.capitalize()} · {_when(row.created_at)} · "
+            f"priority {row.priority:.0f}{urgent} · {row.status.value} · owner: {owner}{pending}"
+        )
+        if self.body.toPlainText() != row.text:
+            self.body.setPlainText(row.text)
+        mine = row.assignee_id is not None and row.assignee_id == my_user_id
+        self.claim_button.setEnabled(row.status.is_open and not mine)
+        self.release_button.setEnabled(row.assignee_id is not None and row.status.is_open)
+        self.resolve_button.setEnabled(row.status.is_open)
+        self.snooze_button.setEnabled(row.status.is_open)
+        if previous != row.id:
+            self.thread_view.clear()
+            self.history_view.clear()
+
+    def _buttons(self) -> tuple[QPushButton, ...]:
+        return (self.claim_button, self.release_button, self.resolve_button, self.snooze_button)
+
+    @staticmethod
+    def _note(view: QTreeWidget, text: str) -> None:
+        """A sentence across the whole list (e.g. why it is empty)."""
+        item = QTreeWidgetItem([text])
+        view.addTopLevelItem(item)
+        item.setFirstColumnSpanned(True)
+        item.setDisabled(True)
+
+    def show_detail(self, detail: MentionDetail | None) -> None:
+        self.thread_view.clear()
+        self.history_view.clear()
+        if detail is None:
+            self._note(self.thread_view, "Offline: the thread shows when the server answers.")
+            return
+        for item in detail.thread:
+            self.thread_view.addTopLevelItem(
+                QTreeWidgetItem(
+                    ["@" + item.author.handle.lstrip("@"), item.text, _short_when(item.created_at)]
+                )
+            )
+        if not detail.thread:
+            self._note(self.thread_view, "No other posts in this thread.")
+        for entry in detail.history:
+            who = entry.actor.name if entry.actor else "system"
+            self.history_view.addTopLevelItem(
+                QTreeWidgetItem([_short_when(entry.at), who, entry.summary])
+            )
+        if not detail.history:
+            self.history_view.addTopLevelItem(
+                QTreeWidgetItem([_short_when(datetime.now(UTC)), "", "No history yet."])
+            )
+
+
+class PlaceholderPanel(QFrame):
+    """A labelled, empty area where a later feature (composer, handoffs) will live."""
+
+    def __init__(self, title: str, explanation: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName(title)
+        heading = QLabel(title)
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        text = QLabel(explanation)
+        text.setWordWrap(True)
+        text.setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(heading)
+        layout.addWidget(text)

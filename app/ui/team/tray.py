@@ -1,0 +1,285 @@
+"""The tray icon as the manager's remote control: my duty, everyone's duty (managers), coverage
+at a glance in the icon and tooltip, unread broadcast and urgent counts, and close-to-tray.
+
+The same actions are in the window's Duty menu, so they work where the platform has no tray
+(the console says so once). The icon shows coverage by colour AND shape (green circle with a
+tick: covered; amber triangle: thin; red square with a cross: nobody), readable without colour."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QColor,
+    QFont,
+    QIcon,
+    QPainter,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from app.models.enums import Duty
+from app.models.schemas import CoveragePublic, RosterPublic, UserRef
+from app.ui.shell.notifier import UrgentNotifier
+
+DUTY_LABELS = {Duty.ON_DUTY: "On duty", Duty.AWAY: "Away", Duty.OFF_DUTY: "Off duty"}
+
+COVERAGE_LOOK = {
+    # level: (fill, text for the tooltip and the menu)
+    "covered": ("#2E7D32", "Covered"),
+    "thin": ("#F9A825", "Thin"),
+    "nobody": ("#C62828", "Nobody on duty"),
+    "unknown": ("#757575", "Coverage unknown"),
+}
+
+NO_TRAY_NOTE = (
+    "This desktop has no system tray: your duty, everyone's duty, coverage and broadcasts "
+    "are in the Duty menu."
+)
+CLOSE_TO_TRAY_NOTE = (
+    "The console keeps running in the tray: alerts and broadcasts still reach you. "
+    "Use Quit (Ctrl+Q) to stop it."
+)
+
+
+def coverage_icon(level: str, urgent: int = 0, unread: int = 0, size: int = 64) -> QIcon:
+    """The tray icon: coverage as colour and shape, the urgent count top right, unread
+    broadcasts as a blue dot bottom left."""
+    return QIcon(coverage_pixmap(level, urgent, unread, size))
+
+
+def coverage_pixmap(level: str, urgent: int = 0, unread: int = 0, size: int = 64) -> QPixmap:
+    fill, _ = COVERAGE_LOOK.get(level, COVERAGE_LOOK["unknown"])
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pixmap)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    s = size / 64
+    outline = QPen(QColor("#FFFFFF"), 3 * s)
+    p.setPen(outline)
+    p.setBrush(QColor(fill))
+    mark = QPen(QColor("#FFFFFF"), 6 * s, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+    if level == "covered":
+        p.drawEllipse(QRectF(6 * s, 6 * s, 52 * s, 52 * s))
+        p.setPen(mark)
+        p.drawPolyline(
+            QPolygonF([QPointF(19 * s, 33 * s), QPointF(28 * s, 42 * s), QPointF(45 * s, 23 * s)])
+        )
+    elif level == "thin":
+        p.drawPolygon(
+            QPolygonF([QPointF(32 * s, 5 * s), QPointF(60 * s, 56 * s), QPointF(4 * s, 56 * s)])
+        )
+        p.setPen(QPen(QColor("#212121"), 6 * s, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        p.drawLine(QPointF(32 * s, 22 * s), QPointF(32 * s, 38 * s))
+        p.drawPoint(QPointF(32 * s, 48 * s))
+    elif level == "nobody":
+        p.drawRoundedRect(QRectF(7 * s, 7 * s, 50 * s, 50 * s), 6 * s, 6 * s)
+        p.setPen(mark)
+        p.drawLine(QPointF(21 * s, 21 * s), QPointF(43 * s, 43 * s))
+        p.drawLine(QPointF(43 * s, 21 * s), QPointF(21 * s, 43 * s))
+    else:
+        p.drawEllipse(QRectF(6 * s, 6 * s, 52 * s, 52 * s))
+        p.setPen(QColor("#FFFFFF"))
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(int(34 * s))
+        p.setFont(font)
+        p.drawText(QRectF(6 * s, 6 * s, 52 * s, 52 * s), Qt.AlignmentFlag.AlignCenter, "?")
+    if urgent:
+        _badge(p, QRect(int(34 * s), 0, int(30 * s), int(30 * s)), "#1A1A1A", _short(urgent), s)
+    if unread:
+        _badge(p, QRect(0, int(38 * s), int(26 * s), int(26 * s)), "#1565C0", _short(unread), s)
+    p.end()
+    return pixmap
+
+
+def _badge(p: QPainter, rect: QRect, colour: str, text: str, s: float) -> None:
+    p.setPen(QPen(QColor("#FFFFFF"), 2 * s))
+    p.setBrush(QColor(colour))
+    p.drawEllipse(rect)
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(max(8, int(rect.height() * (0.6 if len(text) < 3 else 0.42))))
+    p.setFont(font)
+    p.setPen(QColor("#FFFFFF"))
+    p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+
+def _short(count: int) -> str:
+    return str(count) if count < 100 else "99+"
+
+
+def coverage_sentence(coverage: CoveragePublic | None) -> str:
+    """ "Covered: 3 on duty (Ana, Ben, Chloé)" — the tooltip's and the menu's first line."""
+    if coverage is None:
+        return COVERAGE_LOOK["unknown"][1]
+    label = COVERAGE_LOOK.get(coverage.level, COVERAGE_LOOK["unknown"])[1]
+    names = [u.name for u in coverage.on_duty]
+    if not names:
+        return f"{label}: nobody is on duty"
+    shown = ", ".join(names[:4]) + (f" +{len(names) - 4}" if len(names) > 4 else "")
+    return f"{label}: {len(names)} on duty ({shown})"
+
+
+class DutyRemote(QObject):
+    """Builds the remote-control actions once and puts them in the tray menu and the window's
+    Duty menu. Widgets and tests trigger the actions; the owner connects the request signals."""
+
+    dutyRequested = Signal(int, str)  # user id, Duty value (someone else's duty: managers)
+    broadcastRequested = Signal()  # open the "send a broadcast" dialog
+    rosterRequested = Signal()
+    broadcastsRequested = Signal()  # show the owed broadcasts / the acknowledgements
+
+    def __init__(self, notifier: UrgentNotifier, duty_menu: QMenu | None) -> None:
+        super().__init__(notifier)
+        self.notifier = notifier
+        self.duty_menu = duty_menu
+        self.coverage: CoveragePublic | None = None
+        self.unread = 0
+        self.is_manager = False
+        self.my_id: int | None = None
+        self._people: list[tuple[UserRef, Duty]] = []
+
+        self.coverage_action = QAction("Coverage unknown", self)
+        self.coverage_action.setEnabled(False)
+        self.counts_action = QAction("", self)
+        self.counts_action.setEnabled(False)
+        self.broadcasts_action = QAction("Broadcasts…", self)
+        self.broadcasts_action.triggered.connect(self.broadcastsRequested.emit)
+        self.send_action = QAction("Send a &broadcast…", self)
+        self.send_action.triggered.connect(self.broadcastRequested.emit)
+        self.roster_action = QAction("&Roster…", self)
+        self.roster_action.triggered.connect(self.rosterRequested.emit)
+        # Keep the submenu referenced from Python: the menus only hold pointers to it.
+        self.everyone_menu = QMenu("&Everyone's duty")
+        self.everyone_menu.setAccessibleName("Everyone's duty")
+        self.person_actions: dict[tuple[int, Duty], QAction] = {}
+        self._groups: list[QActionGroup] = []
+
+        self._install(notifier.menu, before=notifier.menu.actions()[-1])
+        if duty_menu is not None:
+            duty_menu.addSeparator()
+            self._install(duty_menu, before=None)
+        self.refresh()
+
+    def _install(self, menu: QMenu, before: QAction | None) -> None:
+        items: list[QAction | QMenu | None] = [
+            self.coverage_action,
+            self.counts_action,
+            self.broadcasts_action,
+            None,
+            self.everyone_menu,
+            self.send_action,
+            self.roster_action,
+            None,
+        ]
+        for item in items:
+            if item is None:
+                if before is None:
+                    menu.addSeparator()
+                else:
+                    menu.insertSeparator(before)
+            elif isinstance(item, QMenu):
+                if before is None:
+                    menu.addMenu(item)
+                else:
+                    menu.insertMenu(before, item)
+            elif before is None:
+                menu.addAction(item)
+            else:
+                menu.insertAction(before, item)
+
+    # --- state ---------------------------------------------------------------------------
+
+    def set_me(self, user_id: int | None, is_manager: bool) -> None:
+        self.my_id = user_id
+        self.is_manager = is_manager
+        self.refresh()
+
+    def set_coverage(self, coverage: CoveragePublic) -> None:
+        self.coverage = coverage
+        self.refresh()
+
+    def set_unread(self, unread: int) -> None:
+        self.unread = unread
+        self.refresh()
+
+    def set_roster(self, roster: RosterPublic) -> None:
+        people: dict[int, tuple[UserRef, Duty]] = {}
+        for team in roster.teams:
+            for member in (*team.on_duty, *team.away, *team.off_duty):
+                people[member.user.id] = (member.user, member.duty)
+        self._people = sorted(people.values(), key=lambda p: p[0].name.lower())
+        self._rebuild_everyone()
+
+    @property
+    def level(self) -> str:
+        return self.coverage.level if self.coverage is not None else "unknown"
+
+    def tooltip(self, urgent: int) -> str:
+        lines = ["Responder Console", coverage_sentence(self.coverage)]
+        lines.append(f"{urgent} urgent unassigned · {self.unread} broadcast(s) unread")
+        return "\n".join(lines)
+
+    def refresh(self) -> None:
+        self.coverage_action.setText(coverage_sentence(self.coverage))
+        urgent = self.notifier.count
+        self.counts_action.setText(f"{urgent} urgent unassigned · {self.unread} unread broadcasts")
+        self.broadcasts_action.setText(
+            f"Broadcasts ({self.unread} unread)…" if self.unread else "Broadcasts…"
+        )
+        self.everyone_menu.menuAction().setVisible(self.is_manager)
+        self.send_action.setVisible(self.is_manager)
+        self.notifier.icon_for = lambda count: coverage_icon(self.level, count, self.unread)
+        self.notifier.tooltip_for = self.tooltip
+        self.notifier.refresh_tray()
+
+    def _rebuild_everyone(self) -> None:
+        self.everyone_menu.clear()
+        self.person_actions.clear()
+        self._groups.clear()
+        for user, duty in self._people:
+            label = f"{user.name} — {DUTY_LABELS[duty]}"
+            sub = self.everyone_menu.addMenu(label)
+            sub.setAccessibleName(f"Duty of {user.name}")
+            group = QActionGroup(sub)
+            for value, text in DUTY_LABELS.items():
+                action = sub.addAction(text)
+                action.setCheckable(True)
+                action.setChecked(value is duty)
+                group.addAction(action)
+                action.triggered.connect(
+                    lambda _=False, uid=user.id, d=value: self.dutyRequested.emit(uid, d.value)
+                )
+                self.person_actions[(user.id, value)] = action
+            self._groups.append(group)
+
+    def person_action(self, user_id: int, duty: Duty) -> QAction:
+        return self.person_actions[(user_id, duty)]
+
+
+def tray_available() -> bool:
+    return QSystemTrayIcon.isSystemTrayAvailable()
+
+
+def close_to_tray_policy(
+    notifier: UrgentNotifier, say: Callable[[str], None]
+) -> Callable[[], bool]:
+    """Closing hides the window while a tray exists; the first time, say where it went."""
+    told = False
+
+    def decide() -> bool:
+        nonlocal told
+        if notifier.tray is None or not notifier.tray.isVisible():
+            return False
+        if not told:
+            told = True
+            say(CLOSE_TO_TRAY_NOTE)
+        return True
+
+    return decide
