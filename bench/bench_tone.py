@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.models.counting import _x_word
 from app.models.enums import Network
 from app.tone import check_reply
-from app.tone.length import _x_word
 from app.tone.mention import classify_mention, is_hostile_mention
 from app.tone.private_data import _numbers_in
 from app.tone.sentiment import analyzer, cached_sentiment

@@ -5,17 +5,16 @@ composer; `score_mention(text, followers=..., waiting=...)` returns the `Priorit
 stores at ingest. `python -m app.tone` runs the check from a shell.
 """
 
+from app.models.networks import ReplyLength, reply_length
 from app.tone.authority import NO_AUTHORITY, Authority
 from app.tone.brand import DEFAULT_BRAND, BrandProfile
 from app.tone.check import check_reply
 from app.tone.findings import Finding, FindingCode, FindingSeverity, MentionKind, ToneReport
-from app.tone.length import LIMITS, ReplyLength, reply_length
 from app.tone.mention import classify_mention, is_hostile_mention
 from app.tone.priority import PriorityScore, score_mention
 
 __all__ = [
     "DEFAULT_BRAND",
-    "LIMITS",
     "NO_AUTHORITY",
     "Authority",
     "BrandProfile",

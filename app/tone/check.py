@@ -9,6 +9,7 @@ import re
 from collections.abc import Set
 
 from app.models.enums import Network
+from app.models.networks import reply_length, rules_for
 from app.tone.authority import NO_AUTHORITY, Authority, find_promises
 from app.tone.brand import DEFAULT_BRAND, BrandProfile
 from app.tone.courtesy import read_courtesy
@@ -21,7 +22,6 @@ from app.tone.findings import (
     ToneReport,
 )
 from app.tone.heat import HeatKind, find_heat, scan_wording
-from app.tone.length import reply_length
 from app.tone.mention import classify_mention, is_hostile_mention
 from app.tone.private_data import find_private_data, offers_brand_contact
 from app.tone.sentiment import sentiment
@@ -88,11 +88,15 @@ def check_reply(
     *,
     mention: str | None = None,
     network: Network = Network.MASTODON,
+    handle: str | None = None,
     authority: Set[Authority] = NO_AUTHORITY,
     brand: BrandProfile = DEFAULT_BRAND,
 ) -> ToneReport:
     """Check a draft reply to `mention` for `network`.
 
+    `handle` is the customer's handle: given, the length is that of the reply as the network
+    receives it (with the handle in front where the sender puts it, see `addressed_reply`);
+    without it, the draft's own length.
     `authority` lists what the writer may promise (a rep: nothing; billing: refunds);
     `brand` names the brand's own support domains and numbers, which are channels, not private.
     Findings come heat and blame first, then by severity, then by position.
@@ -147,11 +151,12 @@ def check_reply(
             _at(draft, FindingCode.OVER_AUTHORITY, message, language, promise.start, promise.end)
         )
 
-    counted = reply_length(draft, network)
+    counted = reply_length(draft, network, handle=handle)
     if counted.limit is not None and counted.overflow_start is not None:
+        rules = rules_for(network)
         message = (
-            f"{counted.length} of {counted.limit} characters as {network.value} counts them: "
-            f"{counted.over} too many."
+            f"{counted.length} of {counted.limit} {rules.length_unit} as {rules.display_name} "
+            f"counts them: {counted.over} too many."
         )
         findings.append(
             _at(draft, FindingCode.TOO_LONG, message, language, counted.overflow_start, len(draft))
