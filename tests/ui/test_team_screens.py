@@ -22,7 +22,7 @@ from app.ui.handoffs.dialogs import DeclineDialog, HandoffChoice, HandoffDialog
 from app.ui.stream.filter import FilterMode
 from app.ui.team.tray import coverage_pixmap
 from tests.support.live_server import LiveServer
-from tests.team_ui.harness import TeamTestConsole
+from tests.ui.team_harness import TeamTestConsole
 from tests.ui.test_screens import assert_labels_fit, demo_mentions, save, shots_dir
 
 Factory = Callable[[str, str], TeamTestConsole]

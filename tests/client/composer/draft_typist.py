@@ -1,7 +1,7 @@
 """A child process for the kill -9 test: types a reply into a DraftKeeper one character at a
 time (as a rep would, saves debounced) and prints `saved <n>` each time a save has committed.
 
-    python -m tests.composer.draft_typist CACHE_FILE MENTION_ID
+    python -m tests.client.composer.draft_typist CACHE_FILE MENTION_ID
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker
 from app.tone import check_reply
 from tests.client.netcut import NetworkCut, network_between
-from tests.composer.conftest import COMPLAINT, FakeClock, Rep, api_get, api_post
+from tests.support.composer import COMPLAINT, FakeClock, Rep, api_get, api_post
 from tests.support.live_server import LiveServer
 
 CALM = (

@@ -19,7 +19,7 @@ from app.client.connection.api import ResponderApi
 from app.client.stream.store import LocalStore, OutboxStatus
 from app.client.worker import BlockingWorker
 from app.tone import check_reply
-from tests.composer.conftest import COMPLAINT, FakeClock, Rep, api_post
+from tests.support.composer import COMPLAINT, FakeClock, Rep, api_post
 
 CALM = (
     "I'm so sorry your order is late, that's really frustrating. I'm checking with the "

@@ -18,16 +18,16 @@ from app.client.composer.drafts import DraftConflict, DraftKeeper, LocalDraft
 from app.client.connection.api import ResponderApi
 from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker
+from tests.client.composer.draft_typist import TEXT
 from tests.client.waiting import until
-from tests.composer.conftest import Rep, api_post
-from tests.composer.draft_typist import TEXT
+from tests.support.composer import Rep, api_post
 from tests.support.live_server import REPO_ROOT
 
 
 def test_kill_9_while_typing_then_restart_keeps_the_draft(tmp_path: Path) -> None:
     cache = tmp_path / "console.sqlite3"
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.composer.draft_typist", str(cache), "42"],
+        [sys.executable, "-m", "tests.client.composer.draft_typist", str(cache), "42"],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         text=True,

@@ -23,9 +23,9 @@ from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker
 from app.tone import check_reply
 from tests.client.waiting import until_true
-from tests.composer.conftest import FakeClock
 from tests.connectors.helpers import BRAND_TOKEN, MastodonMock
 from tests.ingest.helpers import add_mastodon_account, events_from_now, is_account, is_mention
+from tests.support.composer import FakeClock
 from tests.support.live_server import LiveServer, start_live_server
 
 REPLY = (

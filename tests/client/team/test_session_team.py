@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.client.test_session_offline import online, running_session
+from tests.client.stream.test_session_offline import online, running_session
 from tests.client.waiting import until_true
 from tests.support.live_server import LiveServer
 

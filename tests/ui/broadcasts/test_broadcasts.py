@@ -9,7 +9,7 @@ from collections.abc import Callable
 from app.models.enums import Duty, Severity
 from app.ui.broadcasts.banner import SEVERITY_LOOK
 from tests.support.live_server import LiveServer
-from tests.team_ui.harness import TeamTestConsole
+from tests.ui.team_harness import TeamTestConsole
 
 Factory = Callable[[str, str], TeamTestConsole]
 

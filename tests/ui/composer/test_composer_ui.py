@@ -24,7 +24,7 @@ from app.client.composer.service import ComposerService
 from app.ui.composer.bridge import ComposerBridge
 from app.ui.composer.panel import ComposerPanel, ComposerState, initials, install_composer
 from app.ui.stream.filter import FilterMode
-from tests.composer.conftest import COMPLAINT, FakeClock
+from tests.support.composer import COMPLAINT, FakeClock
 from tests.support.live_server import LiveServer, mention_json
 from tests.support.qt_loop import qloop
 from tests.ui.console import Console

@@ -15,7 +15,7 @@ from app.models.enums import Duty
 from app.ui.handoffs.dialogs import DeclineDialog, HandoffChoice, HandoffDialog
 from app.ui.stream.filter import FilterMode
 from tests.support.live_server import LiveServer, mention_json
-from tests.team_ui.harness import TeamTestConsole
+from tests.ui.team_harness import TeamTestConsole
 
 Factory = Callable[[str, str], TeamTestConsole]
 

@@ -16,7 +16,7 @@ from app.models.schemas import UserPublic
 from app.models.tables import Event, Reply
 from app.server.db import open_database
 from tests.support.live_server import LiveServer, mention_json
-from tests.team_ui.harness import TeamTestConsole
+from tests.ui.team_harness import TeamTestConsole
 from tests.ui.test_screens import assert_labels_fit, save, shots_dir
 
 Factory = Callable[[str, str], TeamTestConsole]

@@ -31,7 +31,7 @@ from app.ui.manager.reply_library_dialog import (
     ReplyLibraryMenu,
     install_reply_library,
 )
-from tests.composer.conftest import FakeClock, api_get
+from tests.support.composer import FakeClock, api_get
 from tests.support.live_server import LiveServer
 from tests.support.qt_loop import qloop
 from tests.ui.console import Console

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit
 from app.models.schemas import RotaShiftCreate, RotaUpdate
 from app.ui.manager.rota_dialog import RotaDialog
 from tests.support.live_server import LiveServer
-from tests.team_ui.harness import TeamTestConsole
+from tests.ui.team_harness import TeamTestConsole
 from tests.ui.test_screens import assert_labels_fit, save, shots_dir
 
 Factory = Callable[[str, str], TeamTestConsole]

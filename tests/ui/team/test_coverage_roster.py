@@ -10,7 +10,7 @@ import httpx
 from app.models.enums import Duty
 from app.ui.team.tray import COVERAGE_LOOK
 from tests.support.live_server import LiveServer, mention_json
-from tests.team_ui.harness import TeamTestConsole
+from tests.ui.team_harness import TeamTestConsole
 
 Factory = Callable[[str, str], TeamTestConsole]
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from app.models.enums import Duty
 from app.ui.team.tray import NO_TRAY_NOTE, coverage_pixmap
 from tests.support.live_server import LiveServer
-from tests.team_ui.harness import TeamTestConsole
+from tests.ui.team_harness import TeamTestConsole
 
 Factory = Callable[[str, str], TeamTestConsole]
 
