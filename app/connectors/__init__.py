@@ -16,7 +16,6 @@ from app.connectors.base import (
     ConnectorError,
     FetchResult,
     IncomingMention,
-    LengthCounting,
     NotFound,
     PermanentError,
     PostedReply,
@@ -25,10 +24,10 @@ from app.connectors.base import (
     ReplyRequest,
     TransientError,
     check_reply_length,
-    measure_length,
 )
 from app.connectors.http import HttpSession, RateControl, RetryPolicy
 from app.models.enums import Network
+from app.models.networks import LengthCounting, measure_length, rules_for
 
 __all__ = [
     "AccountIdentity",
@@ -176,20 +175,8 @@ def connector_for(
 
 def capabilities_for(network: Network | str) -> Capabilities | None:
     """What replying looks like on `network` (None for the webhook, which has no connector)."""
-    from app.connectors.bluesky import BLUESKY_CAPABILITIES
-    from app.connectors.demo import DEMO_CAPABILITIES
-    from app.connectors.feeds import FEED_CAPABILITIES
-    from app.connectors.mastodon import MASTODON_CAPABILITIES
-    from app.connectors.x import X_CAPABILITIES
-
-    table = {
-        Network.MASTODON: MASTODON_CAPABILITIES,
-        Network.BLUESKY: BLUESKY_CAPABILITIES,
-        Network.X: X_CAPABILITIES,
-        Network.FEED: FEED_CAPABILITIES,
-        Network.DEMO: DEMO_CAPABILITIES,
-    }
     try:
-        return table.get(Network(network))
+        net = Network(network)
     except ValueError:
         return None
+    return None if net is Network.WEBHOOK else rules_for(net)

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Literal, Protocol, runtime_checkable
+from typing import Literal, Protocol, TypeAlias, runtime_checkable
 
 from app.models.enums import Network
+from app.models.networks import NetworkRules, reply_length, rules_for
 from app.models.schemas import MentionCreate
 
 Visibility = Literal["public", "unlisted", "private", "direct"]
@@ -51,25 +51,9 @@ def narrowest_visibility(*choices: Visibility | None) -> Visibility:
     return max(known, key=VISIBILITY_ORDER.index)
 
 
-class LengthCounting(StrEnum):
-    """How a network counts the length of a post."""
-
-    CHARACTERS = "characters"  # Unicode code points (Mastodon)
-    GRAPHEMES = "graphemes"  # user-perceived characters (Bluesky)
-    WEIGHTED = "weighted"  # twitter-text weighting, URLs count 23 (X)
-    NONE = "none"  # no reply in place (feeds)
-
-
-@dataclass(frozen=True)
-class Capabilities:
-    """What a network lets the brand do; the console and the reply sender read these."""
-
-    threaded_reply: bool
-    direct_message: bool
-    stream: bool
-    reply_in_place: bool
-    length_limit: int | None
-    length_counting: LengthCounting
+Capabilities: TypeAlias = NetworkRules
+"""What a connector's network lets the brand do: its row of the network table
+(`app.models.networks`); the console and the reply sender read these."""
 
 
 @dataclass(frozen=True)
@@ -253,30 +237,17 @@ class Connector(Protocol):
         ...
 
 
-def measure_length(text: str, counting: LengthCounting) -> int:
-    """The length of `text` as the network counts it."""
-    if counting is LengthCounting.GRAPHEMES:
-        import grapheme
-
-        return int(grapheme.length(text))
-    if counting is LengthCounting.WEIGHTED:
-        from twitter_text import parse_tweet
-
-        return int(parse_tweet(text).weightedLength)
-    return len(text)
-
-
-def check_reply_length(text: str, capabilities: Capabilities) -> None:
-    """Raise PermanentError when `text` is over the network's limit."""
-    limit = capabilities.length_limit
-    if limit is None:
+def check_reply_length(text: str, network: Network) -> None:
+    """Raise PermanentError when `text`, exactly as the network receives it (see
+    `app.models.networks.addressed_reply`), is over the network's limit."""
+    counted = reply_length(text, network)
+    if counted.limit is None or counted.length <= counted.limit:
         return
-    length = measure_length(text, capabilities.length_counting)
-    if length > limit:
-        raise PermanentError(
-            f"The reply is {length} {capabilities.length_counting.value} long; "
-            f"the network allows {limit}."
-        )
+    rules = rules_for(network)
+    raise PermanentError(
+        f"The reply is {counted.length} {rules.length_unit} long as {rules.display_name} "
+        f"counts them; {rules.display_name} allows {counted.limit}."
+    )
 
 
 async def poll_mentions(

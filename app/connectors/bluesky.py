@@ -23,11 +23,9 @@ import httpx
 from app.connectors.base import (
     AccountIdentity,
     AuthError,
-    Capabilities,
     ConnectorError,
     FetchResult,
     IncomingMention,
-    LengthCounting,
     NotFound,
     PermanentError,
     PostedReply,
@@ -41,16 +39,8 @@ from app.connectors.base import (
 from app.connectors.http import HttpSession, error_message, retry_after_seconds
 from app.connectors.text import clip, plain_text
 from app.models.enums import Network
+from app.models.networks import addressed_reply, rules_for
 from app.models.schemas import Author, MentionCreate
-
-BLUESKY_CAPABILITIES = Capabilities(
-    threaded_reply=True,
-    direct_message=False,
-    stream=False,
-    reply_in_place=True,
-    length_limit=300,
-    length_counting=LengthCounting.GRAPHEMES,
-)
 
 POST_COLLECTION = "app.bsky.feed.post"
 MENTION_REASONS = ("mention", "reply", "quote")
@@ -138,7 +128,7 @@ class BlueskyConnector:
     """One brand account on Bluesky (or any AT Protocol PDS with the app.bsky lexicons)."""
 
     network = Network.BLUESKY
-    capabilities = BLUESKY_CAPABILITIES
+    capabilities = rules_for(Network.BLUESKY)
 
     def __init__(
         self,
@@ -451,10 +441,8 @@ class BlueskyConnector:
             )
             ref = dict(incoming.reply_ref)
         handle = ref.get("author_handle") or (request.author_handle or "").lstrip("@")
-        body = request.body.strip()
-        if handle and not body.lower().startswith(f"@{handle}".lower()):
-            body = f"@{handle} {body}"
-        check_reply_length(body, self.capabilities)
+        body = addressed_reply(self.network, request.body, handle)
+        check_reply_length(body, self.network)
 
         rkey = record_key_for(request.client_id)
         earlier = await self._existing_reply(rkey)

@@ -21,10 +21,8 @@ from typing import Any
 
 from app.connectors.base import (
     AccountIdentity,
-    Capabilities,
     FetchResult,
     IncomingMention,
-    LengthCounting,
     NotFound,
     PermanentError,
     PostedReply,
@@ -35,20 +33,12 @@ from app.connectors.base import (
     parse_visibility,
 )
 from app.models.enums import Network
+from app.models.networks import rules_for
 from app.models.schemas import Author, MentionCreate
 
 DEMO_MARKER = "[demo]"
 DEMO_HOST = "demo.invalid"
 DEFAULT_DEMO_FILE = Path(__file__).resolve().parents[2] / "resources" / "demo" / "mentions.jsonl"
-
-DEMO_CAPABILITIES = Capabilities(
-    threaded_reply=True,
-    direct_message=True,
-    stream=True,
-    reply_in_place=True,
-    length_limit=500,
-    length_counting=LengthCounting.CHARACTERS,
-)
 
 
 @dataclass(frozen=True)
@@ -103,7 +93,7 @@ class DemoConnector:
     """Plays the demo file as if it were a network."""
 
     network = Network.DEMO
-    capabilities = DEMO_CAPABILITIES
+    capabilities = rules_for(Network.DEMO)
 
     def __init__(
         self,

@@ -20,10 +20,8 @@ import feedparser
 
 from app.connectors.base import (
     AccountIdentity,
-    Capabilities,
     FetchResult,
     IncomingMention,
-    LengthCounting,
     NotFound,
     PermanentError,
     PostedReply,
@@ -35,16 +33,8 @@ from app.connectors.base import (
 from app.connectors.http import HttpSession
 from app.connectors.text import clip, html_to_text, plain_text
 from app.models.enums import Network
+from app.models.networks import rules_for
 from app.models.schemas import Author, MentionCreate
-
-FEED_CAPABILITIES = Capabilities(
-    threaded_reply=False,
-    direct_message=False,
-    stream=False,
-    reply_in_place=False,
-    length_limit=None,
-    length_counting=LengthCounting.NONE,
-)
 
 
 def entry_key(entry: Mapping[str, Any]) -> str | None:
@@ -75,7 +65,7 @@ class FeedConnector:
     """One RSS or Atom feed."""
 
     network = Network.FEED
-    capabilities = FEED_CAPABILITIES
+    capabilities = rules_for(Network.FEED)
 
     def __init__(
         self,

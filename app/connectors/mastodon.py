@@ -24,11 +24,9 @@ from httpx_sse import SSEError, aconnect_sse
 from app.connectors.base import (
     AccountIdentity,
     AuthError,
-    Capabilities,
     ConnectorError,
     FetchResult,
     IncomingMention,
-    LengthCounting,
     PostedReply,
     RateLimited,
     ReplyRequest,
@@ -42,16 +40,8 @@ from app.connectors.base import (
 from app.connectors.http import HttpSession, default_error
 from app.connectors.text import clip, html_to_text
 from app.models.enums import Network
+from app.models.networks import addressed_reply, rules_for
 from app.models.schemas import Author, MentionCreate
-
-MASTODON_CAPABILITIES = Capabilities(
-    threaded_reply=True,
-    direct_message=True,
-    stream=True,
-    reply_in_place=True,
-    length_limit=500,
-    length_counting=LengthCounting.CHARACTERS,
-)
 
 
 def id_key(value: str) -> tuple[int, str]:
@@ -93,7 +83,7 @@ class MastodonConnector:
     """One brand account on a Mastodon-API server."""
 
     network = Network.MASTODON
-    capabilities = MASTODON_CAPABILITIES
+    capabilities = rules_for(Network.MASTODON)
 
     def __init__(
         self,
@@ -406,11 +396,8 @@ class MastodonConnector:
         visibility = narrowest_visibility(
             parse_visibility(parent.get("visibility")), request.visibility
         )
-        body = request.body.strip()
-        handle = f"@{acct}" if acct else ""
-        if handle and not body.lower().startswith(handle.lower()):
-            body = f"{handle} {body}"
-        check_reply_length(body, self.capabilities)
+        body = addressed_reply(self.network, request.body, acct)
+        check_reply_length(body, self.network)
         if request.is_retry:
             earlier = await self._earlier_reply(request.in_reply_to_external_id, body)
             if earlier is not None:

@@ -21,11 +21,9 @@ import httpx
 
 from app.connectors.base import (
     AccountIdentity,
-    Capabilities,
     ConnectorError,
     FetchResult,
     IncomingMention,
-    LengthCounting,
     NotFound,
     PermanentError,
     PostedReply,
@@ -38,16 +36,8 @@ from app.connectors.base import (
 from app.connectors.http import HttpSession, error_message
 from app.connectors.text import clip, plain_text
 from app.models.enums import Network
+from app.models.networks import addressed_reply, rules_for
 from app.models.schemas import Author, MentionCreate
-
-X_CAPABILITIES = Capabilities(
-    threaded_reply=True,
-    direct_message=True,
-    stream=False,
-    reply_in_place=True,
-    length_limit=280,
-    length_counting=LengthCounting.WEIGHTED,
-)
 
 TWEET_FIELDS = (
     "created_at,author_id,conversation_id,in_reply_to_user_id,lang,referenced_tweets,entities"
@@ -94,7 +84,7 @@ class XConnector:
     """One brand account on X."""
 
     network = Network.X
-    capabilities = X_CAPABILITIES
+    capabilities = rules_for(Network.X)
 
     def __init__(
         self,
@@ -306,8 +296,8 @@ class XConnector:
         return None
 
     async def post_reply(self, request: ReplyRequest) -> PostedReply:
-        body = request.body.strip()
-        check_reply_length(body, self.capabilities)
+        body = addressed_reply(self.network, request.body, request.author_handle)
+        check_reply_length(body, self.network)
         if request.is_retry:
             earlier = await self._earlier_reply(request.in_reply_to_external_id, body)
             if earlier is not None:
