@@ -39,9 +39,18 @@ class TaskKeeper:
         task = asyncio.ensure_future(coro)
         if name is not None:
             task.set_name(name)
+        self.keep(task)
+        return task
+
+    def keep(self, task: asyncio.Task[Any]) -> None:
+        """Keep a task started elsewhere (a Qt slot's coroutine, say) until it ends."""
         self._tasks.add(task)
         task.add_done_callback(self._done)
-        return task
+
+    @property
+    def tasks(self) -> tuple[asyncio.Task[Any], ...]:
+        """The tasks still running (tests wait on them)."""
+        return tuple(task for task in self._tasks if not task.done())
 
     def once(self, name: str, make: Callable[[], Coroutine[Any, Any, object]]) -> None:
         """Run `make()` (a coroutine factory) now, or once more after the current run."""

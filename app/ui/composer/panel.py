@@ -39,12 +39,12 @@ from app.client.composer.drafts import DraftConflict, LocalDraft
 from app.client.composer.service import DEFAULT_FOLLOW_UP_DAYS, ReplyFate, ReplyOutcome
 from app.client.stream.rows import MentionRow
 from app.client.stream.session import ActionResult, Viewer
+from app.common.tasks import TaskKeeper
 from app.models.composer import CannedKind, CannedPublic
 from app.models.enums import Network
 from app.models.schemas import ReplyPublic
 from app.ui.composer.bridge import ComposerBridge
 from app.ui.composer.prompts import PromptDismissals, PromptList, insertable
-from app.ui.qt.async_slots import BackgroundTasks
 
 if TYPE_CHECKING:
     from app.tone import Finding, ToneReport
@@ -141,7 +141,7 @@ class ComposerPanel(QFrame):
         self._viewer: Viewer | None = None
         self._canned: list[CannedPublic] = []
         self._loading = False
-        self._tasks = BackgroundTasks()
+        self._tasks = TaskKeeper("ui")
         self._open_task: asyncio.Task[None] | None = None
         self._draft_conflict: DraftConflict | None = None
 

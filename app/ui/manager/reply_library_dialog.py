@@ -41,10 +41,10 @@ from app.client.manager.reply_library import (
     scope_words,
 )
 from app.client.stream.session import Viewer
+from app.common.tasks import TaskKeeper
 from app.models.composer import MAX_COOL_OFF_SECONDS, CannedKind, CannedPublic
 from app.models.enums import Role
 from app.ui.composer.panel import ComposerPanel
-from app.ui.qt.async_slots import BackgroundTasks
 from app.ui.shell.main_window import MainWindow
 
 ERROR_STYLE = "color: #A4262C;"
@@ -72,7 +72,7 @@ class ReplyLibraryDialog(QDialog):
         self.confirming_delete: int | None = None  # Delete was pressed once for this entry
         self._leaving_for: tuple[str, object] | None = None  # asked once about unsaved edits
         self.last_task: asyncio.Task[None] | None = None
-        self._tasks = BackgroundTasks()
+        self._tasks = TaskKeeper("ui")
         self.setWindowTitle("Replies & cool-off")
         self.setAccessibleName("Replies and cool-off")
         self.setMinimumSize(760, 520)
@@ -422,7 +422,7 @@ class ReplyLibraryDialog(QDialog):
         self.message.setText(text)
 
     def _start(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        task = self._tasks.start(coro)
+        task = self._tasks.spawn(coro)
         self.last_task = task
         return task
 
@@ -440,7 +440,7 @@ class ReplyLibraryMenu(QObject):
         self.dialog: ReplyLibraryDialog | None = None
         self.action = QAction("Replies && c&ool-off…", self)
         self.action.setStatusTip("Edit canned replies, the playbook and each team's cool-off")
-        self._tasks = BackgroundTasks()
+        self._tasks = TaskKeeper("ui")
         console = _menu(window, "Console")
         if console is not None:
             actions = console.actions()
@@ -481,7 +481,7 @@ class ReplyLibraryMenu(QObject):
         # The console's own composer offers the new list (and cool-off) right away.
         composer = self.window.composer
         if isinstance(composer, ComposerPanel):
-            self._tasks.start(composer.service.refresh())
+            self._tasks.spawn(composer.service.refresh())
 
     async def aclose(self) -> None:
         if self.dialog is not None:

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from app.client.manager.team_admin import TeamAdmin, TeamChange
 from app.client.stream.session import Viewer
+from app.common.tasks import TaskKeeper
 from app.models.enums import Role
-from app.ui.qt.async_slots import BackgroundTasks
 from app.ui.shell.main_window import MainWindow
 
 _ID = Qt.ItemDataRole.UserRole
@@ -41,7 +41,7 @@ class TeamAdminDialog(QDialog):
     def __init__(self, admin: TeamAdmin, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.admin = admin
-        self._tasks = BackgroundTasks()
+        self._tasks = TaskKeeper("ui")
         self.setWindowTitle("Teams")
         self.setMinimumSize(700, 460)
         heading = QLabel(
@@ -221,11 +221,11 @@ class TeamAdminDialog(QDialog):
         async def run() -> None:
             await coro
 
-        return self._tasks.start(run())
+        return self._tasks.spawn(run())
 
     @property
     def running(self) -> tuple[asyncio.Task[Any], ...]:
-        return self._tasks.running
+        return self._tasks.tasks
 
     async def aclose(self) -> None:
         await self._tasks.aclose()

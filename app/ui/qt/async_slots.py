@@ -65,34 +65,6 @@ async def cancel_slot_tasks() -> None:
     _running.clear()
 
 
-class BackgroundTasks:
-    """The coroutines a widget starts and must stop when it closes: each task stays referenced
-    until it finishes (the event loop keeps only weak references), and `aclose` cancels and
-    awaits the rest."""
-
-    def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[Any]] = set()
-
-    def start(self, coro: Coroutine[Any, Any, _T]) -> asyncio.Task[_T]:
-        task = asyncio.ensure_future(coro)
-        self.keep(task)
-        return task
-
-    def keep(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    @property
-    def running(self) -> tuple[asyncio.Task[Any], ...]:
-        return tuple(self._tasks)
-
-    async def aclose(self) -> None:
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-
 def run_blocking_dialog(exec_fn: Callable[[], int]) -> Coroutine[Any, Any, int]:
     """Run a modal `exec()` from a coroutine while other tasks keep running: a bare `exec()`
     there raises "Cannot enter into task"; qasync's `asyncWrap` runs it safely."""

@@ -22,6 +22,7 @@ from app.client.manager.overview import load_overview
 from app.client.stream.session import ActionOutcome, ActionResult, Viewer
 from app.client.team.desk import TeamDesk
 from app.client.team.watch import CoverageAlert
+from app.common.tasks import TaskKeeper
 from app.models.enums import Duty, Severity
 from app.models.schemas import (
     BroadcastPublic,
@@ -41,7 +42,7 @@ from app.ui.manager.overview import OverviewDialog
 from app.ui.manager.reply_library_dialog import install_reply_library
 from app.ui.manager.rota_dialog import RotaDialog
 from app.ui.manager.team_admin_dialog import install_team_admin
-from app.ui.qt.async_slots import BackgroundTasks, async_slot, run_blocking_dialog
+from app.ui.qt.async_slots import async_slot, run_blocking_dialog
 from app.ui.shell.main_window import Banner, MainWindow
 from app.ui.stream.filter import FilterMode
 from app.ui.team.bridge import TeamBridge
@@ -68,7 +69,7 @@ class TeamConsole(QObject):
         self.desk: TeamDesk = bridge.desk
         self.viewer: Viewer = window.session.viewer
         self.notes_said: list[str] = []
-        self._tasks = BackgroundTasks()
+        self._tasks = TaskKeeper("ui")
         self._due_count = 0
 
         # --- banners at the top of the window ---
@@ -450,11 +451,11 @@ class TeamConsole(QObject):
     # --- tasks ---------------------------------------------------------------------------
 
     def _keep(self, coro: Coroutine[Any, Any, object]) -> asyncio.Task[Any]:
-        return self._tasks.start(coro)
+        return self._tasks.spawn(coro)
 
     @property
     def running(self) -> tuple[asyncio.Task[Any], ...]:
-        return self._tasks.running
+        return self._tasks.tasks
 
     async def aclose(self) -> None:
         await self._tasks.aclose()

@@ -73,7 +73,7 @@ class Desk:
         self.inside(lambda: QTest.mouseClick(button, Qt.MouseButton.LeftButton))
         assert dialog.last_task is not None
         self.run(dialog.last_task)
-        self.run(asyncio.gather(*self.menu._tasks.running))  # the composer's reload after a save
+        self.run(asyncio.gather(*self.menu._tasks.tasks))  # the composer's reload after a save
 
     def canned_titles(self) -> list[str]:
         actions = self.panel.canned_menu.actions()
