@@ -76,12 +76,13 @@ def _bluesky_credentials(secret: str, options: Mapping[str, Any]) -> tuple[str, 
     identifier = options.get("identifier")
     if identifier:
         return str(identifier), secret
+    name = rules_for(Network.BLUESKY).display_name
     stripped = secret.strip()
     if stripped.startswith("{"):
         try:
             data = json.loads(stripped)
         except ValueError as exc:
-            raise PermanentError("The Bluesky secret is not valid JSON.") from exc
+            raise PermanentError(f"The {name} secret is not valid JSON.") from exc
         if isinstance(data, dict) and data.get("identifier") and data.get("password"):
             return str(data["identifier"]), str(data["password"])
     if ":" in stripped:
@@ -89,7 +90,7 @@ def _bluesky_credentials(secret: str, options: Mapping[str, Any]) -> tuple[str, 
         if identifier and password:
             return identifier, password
     raise PermanentError(
-        "A Bluesky account needs its handle and an app password: give the secret as "
+        f"A {name} account needs its handle and an app password: give the secret as "
         "'handle:app-password' (or set the account's identifier)."
     )
 
@@ -126,7 +127,8 @@ def connector_for(
         from app.connectors.mastodon import MastodonConnector
 
         if not base_url:
-            raise PermanentError("A Mastodon account needs the server's URL (--base-url).")
+            name = rules_for(net).display_name
+            raise PermanentError(f"A {name} account needs the server's URL (--base-url).")
         return MastodonConnector(
             base_url,
             secret,
@@ -169,7 +171,8 @@ def connector_for(
             Path(base_url) if base_url else None, interval=float(opts.get("interval") or 4.0)
         )
     raise PermanentError(
-        f"The {net.value} network has no connector: it receives mentions through the webhook."
+        f"The {rules_for(net).display_name} network has no connector: it receives mentions "
+        "through the webhook."
     )
 
 

@@ -44,6 +44,7 @@ from app.models.schemas import Author, MentionCreate
 
 POST_COLLECTION = "app.bsky.feed.post"
 MENTION_REASONS = ("mention", "reply", "quote")
+NAME = rules_for(Network.BLUESKY).display_name  # in messages
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 _URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]]")
 
@@ -169,21 +170,21 @@ class BlueskyConnector:
         error = body.get("error") if isinstance(body, dict) else None
         reason = error_message(response)
         if error in ("ExpiredToken", "InvalidToken"):
-            return _SessionExpired(f"{what}: the Bluesky session expired ({reason}).")
+            return _SessionExpired(f"{what}: the {NAME} session expired ({reason}).")
         if error in ("AuthenticationRequired", "AccountTakedown", "AuthFactorTokenRequired"):
-            return AuthError(f"{what}: Bluesky refused the account's app password ({reason}).")
+            return AuthError(f"{what}: {NAME} refused the account's app password ({reason}).")
         if error in ("NotFound", "RecordNotFound"):
             return NotFound(f"{what}: the post is gone ({reason}).")
         if error == "RateLimitExceeded" or response.status_code == 429:
             delay = retry_after_seconds(response, self.http.clock())
-            return RateLimited(f"{what}: Bluesky rate limit ({reason}).", delay)
+            return RateLimited(f"{what}: {NAME} rate limit ({reason}).", delay)
         return None
 
     async def _create_session(self) -> None:
         data = await self.http.request_json(
             "POST",
             self._url("com.atproto.server.createSession"),
-            what="Logging in to Bluesky",
+            what=f"Logging in to {NAME}",
             json={"identifier": self.identifier, "password": self._password},
             error_mapper=self._map_error,
         )
@@ -191,7 +192,7 @@ class BlueskyConnector:
 
     def _store_session(self, data: Any) -> None:
         if not isinstance(data, dict) or "accessJwt" not in data:
-            raise TransientError("Bluesky answered the login with something unexpected.")
+            raise TransientError(f"{NAME} answered the login with something unexpected.")
         self._access = str(data["accessJwt"])
         self._refresh = str(data.get("refreshJwt") or "") or None
         self.did = str(data.get("did") or self.did or "")
@@ -205,7 +206,7 @@ class BlueskyConnector:
             data = await self.http.request_json(
                 "POST",
                 self._url("com.atproto.server.refreshSession"),
-                what="Refreshing the Bluesky session",
+                what=f"Refreshing the {NAME} session",
                 headers={"Authorization": f"Bearer {self._refresh}"},
                 error_mapper=self._map_error,
             )
@@ -233,7 +234,7 @@ class BlueskyConnector:
                 )
             except _SessionExpired:
                 if attempt:
-                    raise AuthError(f"{what}: Bluesky keeps refusing the session.") from None
+                    raise AuthError(f"{what}: {NAME} keeps refusing the session.") from None
                 await self._refresh_session()
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -315,7 +316,7 @@ class BlueskyConnector:
             "GET", "app.bsky.notification.listNotifications", "Fetching mentions", params=params
         )
         if not isinstance(data, dict) or not isinstance(data.get("notifications"), list):
-            raise TransientError("Fetching mentions: Bluesky sent an unexpected answer.")
+            raise TransientError(f"Fetching mentions: {NAME} sent an unexpected answer.")
         items = [n for n in data["notifications"] if isinstance(n, dict) and "uri" in n]
         next_page = data.get("cursor")
         return items, str(next_page) if next_page else None
@@ -369,7 +370,7 @@ class BlueskyConnector:
         )
         posts = data.get("posts") if isinstance(data, dict) else None
         if not isinstance(posts, list):
-            raise TransientError("Reading the post: Bluesky sent an unexpected answer.")
+            raise TransientError(f"Reading the post: {NAME} sent an unexpected answer.")
         if not posts:
             raise NotFound("Reading the post: the customer's post is gone (deleted).")
         post: dict[str, Any] = posts[0]
@@ -478,7 +479,7 @@ class BlueskyConnector:
                 raise
             data = earlier
         if not isinstance(data, dict) or "uri" not in data:
-            raise TransientError("Posting the reply: Bluesky sent an unexpected answer.")
+            raise TransientError(f"Posting the reply: {NAME} sent an unexpected answer.")
         return PostedReply(
             str(data["uri"]), post_url(self.handle or self.did or "", data["uri"]), "public"
         )

@@ -44,6 +44,7 @@ TWEET_FIELDS = (
 )
 USER_FIELDS = "username,name,public_metrics,url"
 EXPANSIONS = "author_id"
+NAME = rules_for(Network.X).display_name  # in messages
 
 
 def _parse_time(value: object) -> datetime | None:
@@ -117,7 +118,7 @@ class XConnector:
             lowered = reason.lower()
             if "deleted" in lowered or "not visible" in lowered:
                 return NotFound(f"{what}: the customer's post is gone ({reason}).")
-            return PermanentError(f"{what}: X refused it ({reason}).")
+            return PermanentError(f"{what}: {NAME} refused it ({reason}).")
         return None
 
     async def _get(self, path: str, what: str, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -130,14 +131,14 @@ class XConnector:
             error_mapper=self._map_error,
         )
         if not isinstance(data, dict):
-            raise TransientError(f"{what}: X sent an unexpected answer.")
+            raise TransientError(f"{what}: {NAME} sent an unexpected answer.")
         return data
 
     async def verify(self) -> AccountIdentity:
         data = await self._get("/2/users/me", "Checking the account", {"user.fields": "username"})
         user = data.get("data")
         if not isinstance(user, dict) or "id" not in user:
-            raise TransientError("Checking the account: X sent an unexpected answer.")
+            raise TransientError(f"Checking the account: {NAME} sent an unexpected answer.")
         self.user_id = str(user["id"])
         self.username = str(user.get("username") or "")
         return AccountIdentity(self.user_id, f"@{self.username}", str(user.get("name") or ""))
@@ -314,7 +315,7 @@ class XConnector:
         posted = data.get("data") if isinstance(data, dict) else None
         if not isinstance(posted, dict) or "id" not in posted:
             raise TransientError(
-                "Posting the reply: X sent an unexpected answer; the reply may exist.",
+                f"Posting the reply: {NAME} sent an unexpected answer; the reply may exist.",
                 ambiguous=True,
             )
         reply_id = str(posted["id"])
