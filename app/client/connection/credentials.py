@@ -112,19 +112,33 @@ class EncryptedFileTokenStore:
         self.path = path
         self._passphrase = passphrase
         self._worker = worker
-        self._fernet: Fernet | None = None
+        # The salt of a file not yet written is chosen once: a read before the first write
+        # and the write itself must derive the same key, or the next launch cannot open it.
+        self._new_salt = secrets.token_bytes(16)
+        self._keyed: tuple[bytes, Fernet] | None = None
 
-    def _load(self) -> tuple[Fernet, dict[str, str], str]:
-        if self.path.exists():
+    def _fernet_for(self, salt: bytes) -> Fernet:
+        if self._keyed is None or self._keyed[0] != salt:
+            self._keyed = (salt, Fernet(_derive_key(self._passphrase, salt)))
+        return self._keyed[1]
+
+    def _read(self) -> tuple[bytes, dict[str, str], str]:
+        if not self.path.exists():
+            return self._new_salt, {}, ""
+        try:
             data = json.loads(self.path.read_text("utf-8"))
-            salt = base64.b64decode(data["salt"])
-            tokens: dict[str, str] = dict(data.get("tokens", {}))
+            salt = base64.b64decode(data["salt"], validate=True)
+            tokens = {str(k): str(v) for k, v in dict(data.get("tokens", {})).items()}
             check = str(data["check"])
-        else:
-            salt = secrets.token_bytes(16)
-            tokens = {}
-            check = ""
-        fernet = self._fernet or Fernet(_derive_key(self._passphrase, salt))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise CredentialError(
+                f"The token file {self.path} is damaged; move it away to sign in again."
+            ) from exc
+        return salt, tokens, check
+
+    def _load(self) -> tuple[Fernet, bytes, dict[str, str], str]:
+        salt, tokens, check = self._read()
+        fernet = self._fernet_for(salt)
         if check:
             try:
                 fernet.decrypt(check.encode("ascii"))
@@ -132,22 +146,20 @@ class EncryptedFileTokenStore:
                 raise WrongPassphrase("That passphrase does not open the token file.") from exc
         else:
             check = fernet.encrypt(b"responder").decode("ascii")
-        self._fernet = fernet
-        data_salt = base64.b64encode(salt).decode("ascii")
-        self._salt = data_salt
-        return fernet, tokens, check
+        return fernet, salt, tokens, check
 
-    def _save(self, tokens: dict[str, str], check: str) -> None:
+    def _save(self, salt: bytes, tokens: dict[str, str], check: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        body = json.dumps({"salt": self._salt, "check": check, "tokens": tokens})
+        salt_text = base64.b64encode(salt).decode("ascii")
+        body = json.dumps({"salt": salt_text, "check": check, "tokens": tokens})
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(body)
         tmp.replace(self.path)
 
     def _get(self, server: str) -> str | None:
-        fernet, tokens, _check = self._load()
+        fernet, _salt, tokens, _check = self._load()
         sealed = tokens.get(server)
         if sealed is None:
             return None
@@ -157,14 +169,14 @@ class EncryptedFileTokenStore:
             raise WrongPassphrase("That passphrase does not open the token file.") from exc
 
     def _set(self, server: str, token: str) -> None:
-        fernet, tokens, check = self._load()
+        fernet, salt, tokens, check = self._load()
         tokens[server] = fernet.encrypt(token.encode("utf-8")).decode("ascii")
-        self._save(tokens, check)
+        self._save(salt, tokens, check)
 
     def _delete(self, server: str) -> None:
-        _fernet, tokens, check = self._load()
+        _fernet, salt, tokens, check = self._load()
         if tokens.pop(server, None) is not None:
-            self._save(tokens, check)
+            self._save(salt, tokens, check)
 
     async def unlock(self) -> None:
         """Check the passphrase (raises `WrongPassphrase`)."""

@@ -13,6 +13,7 @@ import keyring.backends.null
 import pytest
 
 from app.client.connection.credentials import (
+    CredentialError,
     EncryptedFileTokenStore,
     KeyringTokenStore,
     WrongPassphrase,
@@ -98,3 +99,34 @@ async def test_encrypted_file_round_trip_and_wrong_passphrase(
     wrong = EncryptedFileTokenStore(path, "wrong passphrase", worker)
     with pytest.raises(WrongPassphrase):
         await wrong.unlock()
+
+
+async def test_encrypted_file_read_before_it_was_written_opens_on_the_next_launch(
+    tmp_path: Path, worker: BlockingWorker
+) -> None:
+    """The first launch asks the new store for a token (none yet), then keeps the one typed;
+    the next launch, with the same passphrase, opens the file and finds it."""
+    path = tmp_path / "tokens.enc.json"
+    first = EncryptedFileTokenStore(path, "correct horse battery", worker)
+    assert await first.get("https://team.example") is None
+    await first.set("https://team.example", "tok-first-launch")
+
+    next_launch = EncryptedFileTokenStore(path, "correct horse battery", worker)
+    await next_launch.unlock()
+    assert await next_launch.get("https://team.example") == "tok-first-launch"
+    await next_launch.set("https://other.example", "tok-second")
+
+    third = EncryptedFileTokenStore(path, "correct horse battery", worker)
+    assert await third.get("https://team.example") == "tok-first-launch"
+    assert await third.get("https://other.example") == "tok-second"
+
+
+async def test_a_damaged_token_file_is_said_not_taken_for_a_wrong_passphrase(
+    tmp_path: Path, worker: BlockingWorker
+) -> None:
+    path = tmp_path / "tokens.enc.json"
+    path.write_text("{not json")
+    store = EncryptedFileTokenStore(path, "correct horse battery", worker)
+    with pytest.raises(CredentialError, match="damaged") as raised:
+        await store.unlock()
+    assert not isinstance(raised.value, WrongPassphrase)
