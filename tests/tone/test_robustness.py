@@ -11,7 +11,7 @@ from app.models.enums import Network
 from app.tone import FindingCode, check_reply
 from app.tone.authority import _PROMISE_PHRASES
 from app.tone.courtesy import ACKNOWLEDGE, ACTION
-from app.tone.heat import (
+from app.tone.heat_words import (
     BLAME_PHRASES,
     DEFENSIVE_PHRASES,
     INSULT_PHRASES,
