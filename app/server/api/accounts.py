@@ -7,8 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.models.schemas import AccountsPublic
-from app.server.api.deps import ManagerUser, ReadSessionDep
-from app.server.api.users import ERRORS
+from app.server.api.deps import ERRORS, ManagerUser, ReadSessionDep
 from app.server.ingest.accounts import list_accounts
 
 router = APIRouter(tags=["accounts"], responses=ERRORS)

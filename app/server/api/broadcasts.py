@@ -7,9 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from app.models.schemas import BroadcastCreate, BroadcastPublic, BroadcastsPublic
-from app.server.api.deps import CurrentUser, DatabaseDep, ManagerUser, NowDep, ReadSessionDep
+from app.server.api.deps import (
+    ERRORS,
+    CurrentUser,
+    DatabaseDep,
+    ManagerUser,
+    NowDep,
+    ReadSessionDep,
+)
 from app.server.api.transaction import in_write_transaction
-from app.server.api.users import ERRORS
 from app.server.errors import Invalid
 from app.server.services import broadcasts as service
 

@@ -18,8 +18,7 @@ from app.models.composer import (
     ReplyAccountsPublic,
 )
 from app.models.tables import Account
-from app.server.api.deps import CurrentUser, ManagerUser, NowDep, ReadSessionDep, SessionDep
-from app.server.api.users import ERRORS
+from app.server.api.deps import ERRORS, CurrentUser, ManagerUser, NowDep, ReadSessionDep, SessionDep
 from app.server.services import canned as service
 from app.server.services import cool_off as cool_off_service
 

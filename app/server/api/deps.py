@@ -1,4 +1,5 @@
-"""Annotated dependencies: the database, sessions, the clock, the caller and role guards."""
+"""Annotated dependencies: the database, sessions, the clock, the caller and role guards; and
+the error responses every router documents."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from app.models.enums import Role
+from app.models.schemas import ErrorBody
 from app.server.auth import INGEST_TOKEN, Principal, TokenCache, hash_token
 from app.server.clock import Clock
 from app.server.db import Database
@@ -20,6 +22,15 @@ from app.server.errors import Forbidden, Unauthorized
 from app.server.events import EventHub
 from app.server.fastread import FastReads
 from app.server.settings import Settings
+
+# The refusals every router can answer with, in the one error body shape (app/server/errors.py).
+ERRORS: dict[int | str, dict[str, object]] = {
+    401: {"model": ErrorBody},
+    403: {"model": ErrorBody},
+    404: {"model": ErrorBody},
+    409: {"model": ErrorBody},
+    422: {"model": ErrorBody},
+}
 
 
 async def get_database(request: Request) -> Database:

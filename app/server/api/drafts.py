@@ -8,8 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from app.models.composer import DraftPublic, DraftUpdate
-from app.server.api.deps import CurrentUser, NowDep, ReadSessionDep, SessionDep
-from app.server.api.users import ERRORS
+from app.server.api.deps import ERRORS, CurrentUser, NowDep, ReadSessionDep, SessionDep
 from app.server.services import drafts as service
 
 router = APIRouter(tags=["drafts"], responses=ERRORS)

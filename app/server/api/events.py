@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from app.server.api.deps import CurrentUser, HubDep, SettingsDep
-from app.server.api.users import ERRORS
+from app.server.api.deps import ERRORS, CurrentUser, HubDep, SettingsDep
 from app.server.errors import Invalid
 
 router = APIRouter(tags=["events"], responses=ERRORS)

@@ -7,9 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.models.schemas import FollowupsPublic, MentionPublic
-from app.server.api.deps import CurrentUser, DatabaseDep, NowDep, ReadSessionDep
+from app.server.api.deps import ERRORS, CurrentUser, DatabaseDep, NowDep, ReadSessionDep
 from app.server.api.transaction import in_write_transaction
-from app.server.api.users import ERRORS
 from app.server.services import followups as service
 
 router = APIRouter(prefix="/followups", tags=["followups"], responses=ERRORS)

@@ -7,9 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from app.models.schemas import HandoffCreate, HandoffDecline, HandoffPublic, HandoffsPublic
-from app.server.api.deps import CurrentUser, DatabaseDep, NowDep, ReadSessionDep
+from app.server.api.deps import ERRORS, CurrentUser, DatabaseDep, NowDep, ReadSessionDep
 from app.server.api.transaction import in_write_transaction
-from app.server.api.users import ERRORS
 from app.server.services import handoffs as service
 
 router = APIRouter(prefix="/handoffs", tags=["handoffs"], responses=ERRORS)

@@ -22,6 +22,7 @@ from app.models.schemas import (
     VersionedRequest,
 )
 from app.server.api.deps import (
+    ERRORS,
     CurrentUser,
     DatabaseDep,
     FastReadsDep,
@@ -32,7 +33,6 @@ from app.server.api.deps import (
     ReadSessionDep,
     SessionDep,
 )
-from app.server.api.users import ERRORS
 from app.server.auth import Principal
 from app.server.db import Database
 from app.server.services import mentions as service

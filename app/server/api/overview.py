@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.models.schemas import OverviewPublic
-from app.server.api.deps import ManagerUser, NowDep, ReadSessionDep
-from app.server.api.users import ERRORS
+from app.server.api.deps import ERRORS, ManagerUser, NowDep, ReadSessionDep
 from app.server.services import overview as service
 
 router = APIRouter(tags=["overview"], responses=ERRORS)

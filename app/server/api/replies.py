@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from app.models.schemas import ReplyCreate, ReplyPublic
-from app.server.api.deps import CurrentUser, NowDep, SessionDep
-from app.server.api.users import ERRORS
+from app.server.api.deps import ERRORS, CurrentUser, NowDep, SessionDep
 from app.server.services import replies as service
 
 router = APIRouter(tags=["replies"], responses=ERRORS)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.models.schemas import RosterPublic
-from app.server.api.deps import CurrentUser, NowDep, ReadSessionDep
-from app.server.api.users import ERRORS
+from app.server.api.deps import ERRORS, CurrentUser, NowDep, ReadSessionDep
 from app.server.services import roster as service
 
 router = APIRouter(tags=["roster"], responses=ERRORS)

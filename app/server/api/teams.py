@@ -17,6 +17,7 @@ from app.models.schemas import (
     TeamUpdate,
 )
 from app.server.api.deps import (
+    ERRORS,
     CurrentUser,
     DatabaseDep,
     ManagerUser,
@@ -25,7 +26,6 @@ from app.server.api.deps import (
     manager,
 )
 from app.server.api.transaction import in_write_transaction
-from app.server.api.users import ERRORS
 from app.server.auth import Principal
 from app.server.errors import Forbidden
 from app.server.services import rota as rota_service

@@ -7,23 +7,21 @@ from fastapi import APIRouter, status
 from app.models.schemas import (
     CoveragePublic,
     DutyUpdate,
-    ErrorBody,
     UserCreate,
     UserCreated,
     UserPublic,
     UsersPublic,
 )
-from app.server.api.deps import CurrentUser, ManagerUser, NowDep, ReadSessionDep, SessionDep
+from app.server.api.deps import (
+    ERRORS,
+    CurrentUser,
+    ManagerUser,
+    NowDep,
+    ReadSessionDep,
+    SessionDep,
+)
 from app.server.services import users as service
 from app.server.services.coverage import coverage as coverage_now
-
-ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": ErrorBody},
-    403: {"model": ErrorBody},
-    404: {"model": ErrorBody},
-    409: {"model": ErrorBody},
-    422: {"model": ErrorBody},
-}
 
 router = APIRouter(tags=["users"], responses=ERRORS)
 
