@@ -13,14 +13,14 @@ import asyncio
 import json
 import logging
 import uuid
-from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import Any
+from enum import StrEnum
 
 from app.client.connection.api import ApiError, ResponderApi
 from app.client.hooks import Hook
 from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker
+from app.common.tasks import TaskKeeper
 from app.models.composer import DraftPublic, DraftUpdate
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,14 @@ class LocalDraft:
     base_version: int  # the mention's version the rep is writing against
 
 
+class DraftChoice(StrEnum):
+    """Which copy of a draft in conflict the rep keeps."""
+
+    MINE = "mine"  # the text on this workstation's screen
+    THEIRS = "theirs"  # the other workstation's copy
+    BOTH = "both"  # this one, then the other
+
+
 @dataclass(frozen=True, slots=True)
 class DraftConflict:
     """Two copies of one draft changed apart (two workstations): both kept, the rep asked."""
@@ -47,6 +55,14 @@ class DraftConflict:
     theirs: str
     theirs_device: str
     revision: int
+
+    def kept(self, choice: DraftChoice, mine: str) -> str:
+        """The text the rep keeps, `mine` being the text on screen now."""
+        if choice is DraftChoice.MINE:
+            return mine
+        if choice is DraftChoice.THEIRS:
+            return self.theirs
+        return f"{mine}\n\n{self.theirs}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +101,7 @@ class DraftKeeper:
         self._first_typed: dict[int, float] = {}
         self._save_timers: dict[int, asyncio.TimerHandle] = {}
         self._sync_timers: dict[int, asyncio.TimerHandle] = {}
-        self._tasks: set[asyncio.Task[object]] = set()
+        self._tasks = TaskKeeper("drafts")
         self.saved: Hook[LocalDraft] = Hook()
         self.conflict: Hook[DraftConflict] = Hook()
 
@@ -116,17 +132,7 @@ class DraftKeeper:
         self._save_timers[mention_id] = loop.call_later(delay, self._spawn_flush, mention_id)
 
     def _spawn_flush(self, mention_id: int) -> None:
-        self._spawn(self.flush(mention_id))
-
-    def _spawn(self, coro: Coroutine[Any, Any, object]) -> None:
-        task: asyncio.Task[object] = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[object]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("draft save failed", exc_info=task.exception())
+        self._tasks.spawn(self.flush(mention_id), name=f"draft-save-{mention_id}")
 
     async def flush(self, mention_id: int | None = None) -> None:
         """Write unsaved typing now (switching mentions, sending, closing)."""
@@ -181,10 +187,7 @@ class DraftKeeper:
         await self.flush()
         for timer in (*self._save_timers.values(), *self._sync_timers.values()):
             timer.cancel()
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await self._tasks.aclose()
 
     # --- sync with the server ------------------------------------------------------------
 
@@ -197,7 +200,10 @@ class DraftKeeper:
         if timer is not None:
             timer.cancel()
         self._sync_timers[mention_id] = loop.call_later(
-            self._sync_delay, lambda: self._spawn(self._sync_quietly(mention_id))
+            self._sync_delay,
+            lambda: self._tasks.spawn(
+                self._sync_quietly(mention_id), name=f"draft-sync-{mention_id}"
+            ),
         )
 
     async def _sync_quietly(self, mention_id: int) -> None:

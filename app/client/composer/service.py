@@ -6,26 +6,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import uuid
-from collections.abc import Coroutine
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
-from app.client.composer.cool_off import Clock, CoolingReply, CoolOff, CoolOffPolicy, system_clock
+from app.client.composer.cool_off import CoolOff
+from app.client.composer.cooling import CoolingReply
 from app.client.composer.drafts import DraftKeeper, LocalDraft
+from app.client.composer.policy import Clock, CoolOffPolicy, system_clock
 from app.client.connection.api import ApiError
 from app.client.connection.events import ConnectionState
 from app.client.hooks import Hook
 from app.client.stream.session import ActionOutcome, ConsoleSession
 from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker
+from app.common.tasks import TaskKeeper
 from app.models.composer import CannedPublic
 from app.models.enums import EventType, ReplyStatus
 from app.models.schemas import EventPublic, ReplyPublic
-
-log = logging.getLogger(__name__)
 
 DEFAULT_FOLLOW_UP_DAYS = 3
 
@@ -94,7 +92,7 @@ class ComposerService:
         self.accounts: dict[int, str] = {}  # brand account id → name, for "replying as"
         self.directory_changed: Hook[None] = Hook()
         self.reply_outcome: Hook[ReplyOutcome] = Hook()
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskKeeper("composer")
         self._runner: asyncio.Task[None] | None = None
         session.event_received.connect(self._on_event)
         session.connection_changed.connect(self._on_connection)
@@ -103,12 +101,10 @@ class ComposerService:
     async def start(self) -> None:
         """Resume the countdowns the outbox holds and start sending as they fall due."""
         await self.cool_off.load()
-        if self._runner is None:
-            self._runner = asyncio.ensure_future(self.cool_off.run())
-            self._tasks.add(self._runner)
-            self._runner.add_done_callback(_report_crash)
+        if self._runner is None:  # a crash is logged by the keeper
+            self._runner = self._tasks.spawn(self.cool_off.run(), name="cool-off")
         if self.session.state is ConnectionState.ONLINE:
-            self._spawn(self.refresh())
+            self._tasks.spawn(self.refresh(), name="composer-refresh")
 
     async def refresh(self) -> None:
         """Back online: the team's cool-off, the canned replies, and any reply now due."""
@@ -130,26 +126,18 @@ class ComposerService:
 
     async def aclose(self) -> None:
         await self.drafts.aclose()
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-    # --- listeners -----------------------------------------------------------------------
-
-    def _spawn(self, coro: Coroutine[Any, Any, object]) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        await self._tasks.aclose()
 
     async def settled(self) -> None:
         """Wait for the refreshes and draft clean-ups under way (screenshots and tests)."""
-        pending = [t for t in self._tasks if t is not self._runner and not t.done()]
+        pending = [t for t in self._tasks.tasks if t is not self._runner]
         await asyncio.gather(*pending, return_exceptions=True)
+
+    # --- listeners -----------------------------------------------------------------------
 
     def _on_connection(self, change: tuple[ConnectionState, str]) -> None:
         if change[0] is ConnectionState.ONLINE:
-            self._spawn(self.refresh())
+            self._tasks.spawn(self.refresh(), name="composer-refresh")
 
     async def in_flight(self, mention_id: int) -> str | None:
         """The client_id of this mention's reply that the server has but the network has not
@@ -158,7 +146,7 @@ class ComposerService:
         return value or None
 
     def _on_left(self, left: tuple[CoolingReply, ReplyPublic]) -> None:
-        self._spawn(self._mark_in_flight(left[0]))
+        self._tasks.spawn(self._mark_in_flight(left[0]), name="reply-in-flight")
 
     async def _mark_in_flight(self, reply: CoolingReply) -> None:
         """The reply has left: remember it until the network confirms, and give the draft a
@@ -180,7 +168,7 @@ class ComposerService:
         if reply.author.id != self.session.viewer.user_id:
             return
         if reply.status in (ReplyStatus.SENT, ReplyStatus.FAILED):
-            self._spawn(self._settle(reply))
+            self._tasks.spawn(self._settle(reply), name="reply-settle")
 
     async def _settle(self, reply: ReplyPublic) -> None:
         async with self._order:
@@ -202,11 +190,6 @@ class ComposerService:
                 reply.mention_id, ReplyFate.POSTED, f"Reply posted.{where}", reply.external_url
             )
         )
-
-
-def _report_crash(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("the cool-off stopped", exc_info=task.exception())
 
 
 def _in_flight_key(mention_id: int) -> str:

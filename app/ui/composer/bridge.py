@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from app.client.composer.cool_off import CoolingReply
+from app.client.composer.cooling import CoolingReply
 from app.client.composer.drafts import DraftConflict, LocalDraft
 from app.client.composer.service import ComposerService, ReplyOutcome
 from app.models.composer import CannedPublic

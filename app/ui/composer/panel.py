@@ -34,8 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.client.composer.cool_off import ConflictChoice, CoolingReply, CoolingState, SendRefused
+from app.client.composer.cooling import ConflictChoice, CoolingReply, CoolingState
 from app.client.composer.drafts import DraftConflict, LocalDraft
+from app.client.composer.policy import SendRefused
 from app.client.composer.service import DEFAULT_FOLLOW_UP_DAYS, ReplyFate, ReplyOutcome
 from app.client.stream.rows import MentionRow
 from app.client.stream.session import ActionResult, Viewer

@@ -15,7 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from app.client.composer.cool_off import ConflictChoice, CoolingState, CoolOff
+from app.client.composer.cool_off import CoolOff
+from app.client.composer.cooling import ConflictChoice, CoolingState
 from app.client.connection.api import ResponderApi
 from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from app.client.composer.cool_off import CoolOff, CoolOffPolicy, SendRefused
+from app.client.composer.cool_off import CoolOff
+from app.client.composer.policy import CoolOffPolicy, SendRefused
 from app.client.connection.api import ResponderApi
 from app.client.stream.store import LocalStore, OutboxStatus
 from app.client.worker import BlockingWorker

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from app.client.composer.cool_off import CoolOffPolicy
 from app.client.composer.drafts import LocalDraft
+from app.client.composer.policy import CoolOffPolicy
 from app.client.composer.service import ComposerService, ReplyFate, ReplyOutcome
 from app.client.connection.api import ResponderApi
 from app.client.connection.events import Backoff, ConnectionState
@@ -24,7 +24,7 @@ from app.client.worker import BlockingWorker
 from app.tone import check_reply
 from tests.client.waiting import until_true
 from tests.connectors.helpers import BRAND_TOKEN, MastodonMock
-from tests.ingest.helpers import add_mastodon_account, events_from_now, is_account, is_mention
+from tests.server.helpers import add_mastodon_account, events_from_now, is_account, is_mention
 from tests.support.composer import FakeClock
 from tests.support.live_server import LiveServer, start_live_server
 

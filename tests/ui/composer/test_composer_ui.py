@@ -19,7 +19,8 @@ from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.client.composer.cool_off import ConflictChoice, CoolOffPolicy
+from app.client.composer.cooling import ConflictChoice
+from app.client.composer.policy import CoolOffPolicy
 from app.client.composer.service import ComposerService
 from app.ui.composer.bridge import ComposerBridge
 from app.ui.composer.panel import ComposerPanel, ComposerState, initials, install_composer

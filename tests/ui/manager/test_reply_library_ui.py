@@ -20,7 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu, QPushButton
 
-from app.client.composer.cool_off import CoolOffPolicy
+from app.client.composer.policy import CoolOffPolicy
 from app.client.composer.service import ComposerService
 from app.models.enums import Role
 from app.ui.composer.bridge import ComposerBridge

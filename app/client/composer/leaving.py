@@ -1,0 +1,120 @@
+"""A due reply leaving for the server, and what became of it (`depart` → `Departure`).
+
+No reply over a colleague's: the server checks the mention's version. A `409` is re-checked
+against the mention itself: if only the rep's own actions moved the version, the reply is sent
+against the new one; if a colleague replied or took the mention, it stops as a conflict with the
+colleague's reply for the rep to decide. A reply that may have reached the server before the
+network failed is retried later with the same `client_id`, which the server de-duplicates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from uuid import UUID
+
+from app.client.composer.cooling import ColleagueReply, CoolingReply
+from app.client.connection.api import (
+    ApiError,
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    Offline,
+    ResponderApi,
+    ServerError,
+    Unauthorized,
+)
+from app.models.schemas import MentionDetail, ReplyCreate, ReplyPublic
+
+
+class Verdict(StrEnum):
+    LEFT = "left"  # the server has it
+    CONFLICT = "conflict"  # a colleague replied or took the mention meanwhile
+    FAILED = "failed"  # refused for good: the draft is kept
+    OFFLINE = "offline"  # not the reply's fault: it stays due and leaves on reconnect
+
+
+@dataclass(frozen=True, slots=True)
+class Departure:
+    """What one attempt to send a reply came to, with what the rep is shown when it stopped."""
+
+    verdict: Verdict
+    sent: ReplyPublic | None = None
+    detail: str | None = None
+    owner: str | None = None
+    version: int | None = None
+    colleagues: tuple[ColleagueReply, ...] = ()
+
+
+@dataclass
+class LeaveReport:
+    """What one round of the cool-off (`CoolOff.tick`) did."""
+
+    left: list[tuple[CoolingReply, ReplyPublic]] = field(default_factory=list)
+    conflicts: list[CoolingReply] = field(default_factory=list)
+    failed: list[CoolingReply] = field(default_factory=list)
+    offline: bool = False
+
+
+async def depart(
+    api: ResponderApi, reply: CoolingReply, user_id: Callable[[], int | None]
+) -> Departure:
+    """Send `reply` to the server (once more against the new version after a 409 that only
+    the rep's own actions caused)."""
+    request = ReplyCreate(
+        client_id=UUID(reply.client_id),
+        body=reply.body,
+        base_version=reply.base_version,
+        force=reply.force,
+    )
+    try:
+        try:
+            sent = await api.reply(reply.mention_id, request)
+        except Conflict as exc:
+            rebased = await _recheck(api, reply, exc, user_id)
+            if isinstance(rebased, Departure):
+                return rebased
+            request = request.model_copy(update={"base_version": rebased})
+            sent = await api.reply(reply.mention_id, request)
+    except (Offline, ServerError, Unauthorized) as exc:
+        return Departure(Verdict.OFFLINE, detail=exc.detail)
+    except Conflict as exc:  # the rebased send lost a race as well
+        return Departure(Verdict.CONFLICT, detail=exc.detail, version=exc.current_version)
+    except NotFound as exc:
+        return Departure(
+            Verdict.FAILED,
+            detail="The mention was deleted upstream, so the reply cannot go out. "
+            f"Your draft is kept. ({exc.detail})",
+        )
+    except (BadRequest, Forbidden, ApiError) as exc:
+        return Departure(Verdict.FAILED, detail=f"{exc.detail} Your draft is kept.")
+    return Departure(Verdict.LEFT, sent=sent)
+
+
+async def _recheck(
+    api: ResponderApi, reply: CoolingReply, exc: Conflict, user_id: Callable[[], int | None]
+) -> int | Departure:
+    """A 409: look at the mention. Only the rep's own changes since → the version to send
+    against; a colleague's reply or claim → the conflict to stop at."""
+    me = user_id()
+    detail: MentionDetail = await api.mention(reply.mention_id)
+    colleagues = tuple(
+        ColleagueReply(r.author.name, r.body, r.created_at)
+        for r in detail.replies
+        if r.author.id != me and r.client_id != reply.client_id
+    )
+    taken = detail.assignee_id not in (None, me)
+    if not colleagues and not taken and exc.code == "stale_base_version":
+        return detail.version
+    owner = detail.assignee.name if detail.assignee is not None and taken else None
+    if colleagues:
+        who = colleagues[-1].author
+        text = f"{who} replied to this customer while yours was waiting."
+    elif owner:
+        text = f"{owner} has taken this mention while your reply was waiting."
+    else:
+        text = exc.detail
+    return Departure(
+        Verdict.CONFLICT, detail=text, owner=owner, version=detail.version, colleagues=colleagues
+    )
