@@ -35,12 +35,12 @@ from app.server.demo import play_demo
 from app.server.errors import install_error_handlers
 from app.server.events import EventHub, install_commit_signal
 from app.server.fastread import FastReads
-from app.server.ingest.runtime import IngestRuntime
 from app.server.limits import BodySizeLimit
 from app.server.services import jobs as job_service
 from app.server.services.notify import Notifier, install_notifier
 from app.server.services.users import ensure_local_owner
 from app.server.settings import Settings
+from app.server.workers.runtime import WorkerRuntime
 
 log = logging.getLogger(__name__)
 
@@ -118,16 +118,16 @@ def create_app(
             )
         if settings.demo:
             background.append(asyncio.create_task(play_demo(db, clock), name="demo-source"))
-        ingest_runtime = (
-            await IngestRuntime.start(db, settings, clock=clock, hub=hub)
+        workers = (
+            await WorkerRuntime.start(db, settings, clock=clock, hub=hub)
             if settings.run_ingest
             else None
         )
         try:
             yield
         finally:
-            if ingest_runtime is not None:
-                await ingest_runtime.stop()
+            if workers is not None:
+                await workers.stop()
             for task in background:
                 task.cancel()
             for task in background:

@@ -16,7 +16,7 @@ from app.models.enums import Network
 from app.models.tables import Account
 from app.server.clock import Clock
 from app.server.db import Database
-from app.server.ingest.accounts import create_account
+from app.server.services.accounts import create_account
 
 log = logging.getLogger(__name__)
 

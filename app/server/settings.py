@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     # The solo console shows it in its status bar and history: "You: On duty", "You claimed it".
     solo_user: str = "You"
     demo: bool = False
-    # Brand accounts (app/server/ingest): ingest workers and the reply sender run in `serve`.
+    # Brand accounts (app/server/workers): ingest workers and the reply sender run in `serve`.
     run_ingest: bool = True
     # Where add-account keeps brand-account secrets (JSON, mode 0600); default: beside the
     # SQLite database, or under the user data dir for PostgreSQL (see app/server/secrets.py).

@@ -19,12 +19,12 @@ from app.models.tables import Account, Event, Mention
 from app.server.clock import system_clock
 from app.server.db import Database, open_database
 from app.server.demo import ensure_demo_account
-from app.server.ingest.accounts import create_account
-from app.server.ingest.locks import LocalLocks
-from app.server.ingest.pool import ConnectorPool
-from app.server.ingest.supervisor import IngestSupervisor
 from app.server.migrate import upgrade_to_head
 from app.server.secrets import SecretStore
+from app.server.services.accounts import create_account
+from app.server.workers.ingest import IngestSupervisor
+from app.server.workers.locks import LocalLocks
+from app.server.workers.pool import ConnectorPool
 from tests.connectors.helpers import FakeTime
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from app.models.schemas import AccountsPublic
 from app.server.api.deps import ERRORS, ManagerUser, ReadSessionDep
-from app.server.ingest.accounts import list_accounts
+from app.server.services.accounts import list_accounts
 
 router = APIRouter(tags=["accounts"], responses=ERRORS)
 

@@ -1,5 +1,6 @@
 """Replies: queueing a rep's reply (idempotent on client_id, refused over a colleague's), and
-the seam the reply sender (connectors issue) uses to move a reply through sending → sent|failed.
+the seam the reply sender (app/server/workers/sender.py) uses to move a reply through
+sending → sent|failed.
 
 The sender calls, each in its own write transaction:
   `next_queued_replies(session, now)`  → replies due for an attempt (status queued);
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from app.connectors import capabilities_for
 from app.models.enums import EventType, MentionStatus, ReplyStatus
 from app.models.schemas import MentionPublic, ReplyCreate, ReplyPublic
-from app.models.tables import Reply, User
+from app.models.tables import Mention, Reply, User
 from app.server.auth import Principal
 from app.server.errors import Conflict, Invalid, NotFound
 from app.server.events import record_event
@@ -180,6 +181,20 @@ def mark_reply_sent(
     external_url: str | None,
     now: datetime,
 ) -> ReplyPublic:
+    """The network took the reply: the reply is `sent` and its mention `replied` (unless it
+    already was, or was resolved meanwhile), both told in the one `reply.updated` event."""
+    reply = session.get(Reply, reply_id)
+    if reply is None:
+        raise NotFound(f"No reply with id {reply_id}.")
+    mention = session.get(Mention, reply.mention_id)
+    if mention is not None and mention.status not in (
+        MentionStatus.REPLIED,
+        MentionStatus.RESOLVED,
+    ):
+        mention.status = MentionStatus.REPLIED
+        mention.version += 1
+        mention.updated_at = now
+        session.flush()
     return _transition(
         session,
         reply_id,

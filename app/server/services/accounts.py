@@ -1,12 +1,13 @@
-"""Brand accounts in the database: create, list, remove, per-account state, and storing what an
-ingest worker received (the mention and the account's cursor in one transaction).
+"""Brand accounts: the rules for creating, replacing, listing and removing them (for the
+command line and the API), their ingest state, and storing what an ingest worker received (the
+mention and the account's cursor in one transaction).
 
 Every change of an account writes an `account.updated` event (audience: managers) in the same
 transaction, with the account as the API shows it — never its secret."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,6 +22,7 @@ from app.models.schemas import AccountPublic, AccountsPublic, IngestResult
 from app.models.tables import Account, Mention
 from app.server.errors import Conflict, Invalid, NotFound
 from app.server.events import MANAGERS, record_event
+from app.server.secrets import secret_ref_for
 from app.server.services.mentions import ingest
 
 STATE_OK = "ok"
@@ -211,6 +213,17 @@ def replace_account(
 
 def secret_ref_taken(session: Session, ref: str) -> bool:
     return session.scalar(select(Account.id).where(Account.secret_ref == ref)) is not None
+
+
+def free_secret_ref(session: Session, name: str, *, stored: Callable[[str], bool]) -> str:
+    """The reference under which the secret of the account `name` is kept: derived from the
+    name, numbered when an account or a secret already `stored` uses it."""
+    base = secret_ref_for(name)
+    ref, n = base, 1
+    while secret_ref_taken(session, ref) or stored(ref):
+        n += 1
+        ref = f"{base}_{n}"
+    return ref
 
 
 def set_account_state(

@@ -3,7 +3,8 @@
 A reply due for sending is claimed (on PostgreSQL `FOR UPDATE SKIP LOCKED` plus an advisory lock
 held while it is in flight, so two processes never send the same reply), marked `sending` and
 committed BEFORE the network is called. The network's answer is recorded in one transaction:
-the reply's external id and URL, status `sent`, the mention `replied`, a `reply.updated` event.
+the reply's external id and URL, status `sent`, the mention `replied`, a `reply.updated` event
+(services/replies.py makes every such change; this module only decides when).
 
 Failures: a rate limit requeues after its delay; a transient error requeues with exponential
 backoff; a deleted post, a refused or unsupported reply fail with the network's reason; refused
@@ -19,12 +20,13 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import anyio
 from sqlalchemy import or_, select, true
 from sqlalchemy.orm import Session
 
+from app.common.tasks import TaskKeeper
 from app.connectors import (
     AuthError,
     ConnectorError,
@@ -36,20 +38,20 @@ from app.connectors import (
     TransientError,
 )
 from app.connectors.base import parse_visibility
-from app.models.enums import MentionStatus, Network, ReplyStatus
+from app.models.enums import Network, ReplyStatus
 from app.models.tables import Account, Mention, Reply
 from app.server.clock import Clock
 from app.server.db import Database
 from app.server.errors import DomainError
-from app.server.ingest.accounts import STATE_ERROR, AccountConfig, set_account_state
-from app.server.ingest.locks import REPLY_LOCKS, ProcessLocks
-from app.server.ingest.pool import ConnectorPool
+from app.server.services.accounts import STATE_ERROR, AccountConfig, set_account_state
 from app.server.services.replies import (
     mark_reply_failed,
     mark_reply_sending,
     mark_reply_sent,
     next_queued_replies,
 )
+from app.server.workers.locks import REPLY_LOCKS, ProcessLocks
+from app.server.workers.pool import ConnectorPool
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +100,7 @@ class ReplySender:
         self._batch = batch
         self._slots = asyncio.Semaphore(concurrency)
         self._in_flight: set[int] = set()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._sending = TaskKeeper("reply sender")
         self._monotonic = monotonic
         self.wake = asyncio.Event()
 
@@ -127,16 +129,10 @@ class ReplySender:
                         await self.wake.wait()
                 self.wake.clear()
         finally:
-            for task in list(self._tasks):
-                task.cancel()
-            for task in list(self._tasks):
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+            await self._sending.aclose()
 
     async def _spawn(self, claimed: ClaimedReply) -> None:
-        task = asyncio.create_task(self._send(claimed), name=f"reply-{claimed.reply_id}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._sending.spawn(self._send(claimed), name=f"reply-{claimed.reply_id}")
 
     # --- claiming ------------------------------------------------------------------------------
 
@@ -333,20 +329,8 @@ class ReplySender:
             )
 
     def _record_sent(self, reply_id: int, posted: PostedReply) -> None:
-        now: datetime = self._clock()
+        now = self._clock()
         with contextlib.suppress(DomainError), self._db.write() as session:
-            reply = session.get(Reply, reply_id)
-            if reply is None:
-                return
-            mention = session.get(Mention, reply.mention_id)
-            if mention is not None and mention.status not in (
-                MentionStatus.REPLIED,
-                MentionStatus.RESOLVED,
-            ):
-                mention.status = MentionStatus.REPLIED
-                mention.version += 1
-                mention.updated_at = now
-                session.flush()
             mark_reply_sent(
                 session,
                 reply_id,

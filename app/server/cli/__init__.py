@@ -1,6 +1,5 @@
 """The server's command line: init, add-user, add-team, add-ingest-token, serve, and the
-brand-account commands add-account, list-accounts, remove-account (app/server/ingest/
-commands.py); see DESIGN.md.
+brand-account commands add-account, list-accounts, remove-account (`accounts`); see DESIGN.md.
 
 Every command takes --database-url (or RESPONDER_DATABASE_URL). Commands that create a token
 print it alone on the last line of standard output."""
@@ -15,6 +14,7 @@ from collections.abc import Sequence
 
 from app.models.enums import Role
 from app.models.schemas import UserCreate
+from app.server.cli.accounts import add_account_commands
 from app.server.clock import system_clock
 from app.server.db import Database, DatabaseUrlError, open_database
 from app.server.migrate import is_at_head, upgrade_to_head
@@ -220,8 +220,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit-concurrency", type=int, default=None)
     p.set_defaults(func=cmd_serve)
 
-    from app.server.ingest.commands import add_account_commands
-
     add_account_commands(sub, common)  # add-account, list-accounts, remove-account
     return parser
 
@@ -236,7 +234,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -12,8 +12,8 @@ import anyio
 
 from app.connectors import AuthError, Connector, RateControl, connector_for
 from app.models.enums import Network
-from app.server.ingest.accounts import AccountConfig
 from app.server.secrets import SecretStore, env_var_for
+from app.server.services.accounts import AccountConfig
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
 """The brand-account commands of `responder-server`: add-account, list-accounts, remove-account.
+The rules they apply live in app/server/services/accounts.py.
 
 The secret is read from standard input (`--secret-stdin`) or an environment variable
 (`--secret-env VAR`), never from an argument, checked with `connector.verify()` (unless
@@ -18,14 +19,14 @@ from typing import TYPE_CHECKING, Any
 from app.models.enums import Network
 from app.server.clock import system_clock
 from app.server.errors import DomainError
-from app.server.secrets import SecretStore, SecretStoreError, env_var_for, secret_ref_for
+from app.server.secrets import SecretStore, SecretStoreError, env_var_for
 
 if TYPE_CHECKING:
     from app.connectors import AccountIdentity
     from app.server.db import Database
     from app.server.settings import Settings
 
-# The ingest services and connectors are imported inside the commands: registering these
+# The account services and connectors are imported inside the commands: registering these
 # commands must not slow down every other command of the server's CLI.
 
 _NO_SECRET = {Network.FEED.value, Network.DEMO.value}
@@ -33,9 +34,8 @@ _NETWORKS = [n.value for n in Network if n is not Network.WEBHOOK]
 
 
 def _fail(message: str) -> SystemExit:
-    """A problem the operator can fix: said on stderr without a traceback, exit status 1.
-    (Not the CLI's CliError: under `python -m app.server.cli` that module is `__main__`, so a
-    class imported from `app.server.cli` here would be a different one that main() misses.)"""
+    """A problem the operator can fix: said on stderr without a traceback, exit status 1 (as
+    the CLI's CliError, which this module cannot import: the CLI's core imports it)."""
     print(f"responder-server: {message}", file=sys.stderr)
     return SystemExit(1)
 
@@ -112,11 +112,11 @@ async def _verify(
 
 def cmd_add_account(args: argparse.Namespace) -> int:
     from app.connectors import ConnectorError
-    from app.server.ingest.accounts import (
+    from app.server.services.accounts import (
         create_account,
         find_account_or_none,
+        free_secret_ref,
         replace_account,
-        secret_ref_taken,
     )
 
     options = parse_options(args.option)
@@ -132,11 +132,9 @@ def cmd_add_account(args: argparse.Namespace) -> int:
     old_ref: str | None = None
     try:
         with db.read() as session:
-            base_ref = secret_ref_for(args.name)
-            ref, n = base_ref, 1
-            while secret_ref_taken(session, ref) or (secret and store.resolve(ref)):
-                n += 1
-                ref = f"{base_ref}_{n}"
+            ref = free_secret_ref(
+                session, args.name, stored=lambda taken: bool(secret and store.resolve(taken))
+            )
             existing = find_account_or_none(session, args.name)
         if existing is not None and not args.replace:
             raise _fail(
@@ -196,7 +194,7 @@ def cmd_add_account(args: argparse.Namespace) -> int:
 
 
 def cmd_list_accounts(args: argparse.Namespace) -> int:
-    from app.server.ingest.accounts import list_accounts
+    from app.server.services.accounts import list_accounts
 
     _settings, db, _store = _context(args)
     try:
@@ -221,7 +219,7 @@ def cmd_list_accounts(args: argparse.Namespace) -> int:
 
 
 def cmd_remove_account(args: argparse.Namespace) -> int:
-    from app.server.ingest.accounts import find_account, remove_account
+    from app.server.services.accounts import find_account, remove_account
 
     _settings, db, store = _context(args)
     try:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import anyio
 
+from app.common.tasks import TaskKeeper
 from app.connectors import (
     AuthError,
     ConnectorError,
@@ -30,7 +31,7 @@ from app.connectors import (
 from app.models.enums import Network
 from app.server.clock import Clock
 from app.server.db import Database
-from app.server.ingest.accounts import (
+from app.server.services.accounts import (
     STATE_DEGRADED,
     STATE_ERROR,
     STATE_OK,
@@ -40,8 +41,8 @@ from app.server.ingest.accounts import (
     set_account_state,
     store_incoming,
 )
-from app.server.ingest.locks import ACCOUNT_LOCKS, ProcessLocks
-from app.server.ingest.pool import ConnectorPool
+from app.server.workers.locks import ACCOUNT_LOCKS, ProcessLocks
+from app.server.workers.pool import ConnectorPool
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,8 @@ class IngestSupervisor:
         self._workers: dict[int, _Worker] = {}
         self._ended: dict[int, _Ended] = {}
         self._generation = locks.generation
-        self._side_tasks: set[asyncio.Task[None]] = set()
+        # Account-state writes the connectors' status listener asks for (it cannot await).
+        self._state_writes = TaskKeeper("ingest supervisor")
         self.wake = asyncio.Event()
         # Told when a worker ends by itself: (account id, "finished" | "error" | "restart").
         self.on_worker_end: Callable[[int, str], None] | None = None
@@ -208,11 +210,7 @@ class IngestSupervisor:
     async def _stop_all(self) -> None:
         for account_id in list(self._workers):
             await self._stop(account_id)
-        for task in list(self._side_tasks):
-            task.cancel()
-        for task in list(self._side_tasks):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await self._state_writes.aclose()
 
     # --- one account -------------------------------------------------------------------------
 
@@ -287,9 +285,9 @@ class IngestSupervisor:
             state: tuple[str, str | None] = (STATE_OK, None)
         else:
             state = (STATE_DEGRADED, error.message)
-        task = asyncio.get_running_loop().create_task(self._set_state(account_id, *state))
-        self._side_tasks.add(task)
-        task.add_done_callback(self._side_tasks.discard)
+        self._state_writes.spawn(
+            self._set_state(account_id, *state), name=f"account-state-{account_id}"
+        )
 
     async def _set_state(self, account_id: int, state: str, error: str | None) -> None:
         worker = self._workers.get(account_id)

@@ -1,46 +1,45 @@
 """Brand accounts at work inside `serve`: the ingest supervisor (one worker per account) and
 the reply sender, sharing one `RateControl`, one connector per account and this process's locks.
 
-`IngestRuntime.start(...)` in the app's lifespan, `await runtime.stop()` on shutdown. Both loops
+`WorkerRuntime.start(...)` in the app's lifespan, `await runtime.stop()` on shutdown. Both loops
 also wake on events (`account.updated` → supervisor, `reply.updated` → sender) read from the
 server's event hub, so a change made by another process (the CLI, a second server on the same
 PostgreSQL) is acted on at once rather than at the next poll."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass, field
 
 import anyio
 
+from app.common.tasks import TaskKeeper
 from app.connectors import RateControl
 from app.models.enums import EventType
 from app.server.clock import Clock
 from app.server.db import Database
 from app.server.events import EventHub, Overflowed
-from app.server.ingest.locks import ProcessLocks, locks_for
-from app.server.ingest.pool import ConnectorPool
-from app.server.ingest.sender import ReplySender
-from app.server.ingest.supervisor import IngestSupervisor
 from app.server.secrets import SecretStore, secret_store_for
 from app.server.settings import Settings
+from app.server.workers.ingest import IngestSupervisor
+from app.server.workers.locks import ProcessLocks, locks_for
+from app.server.workers.pool import ConnectorPool
+from app.server.workers.sender import ReplySender
 
 log = logging.getLogger(__name__)
 
-__all__ = ["IngestRuntime"]
+__all__ = ["WorkerRuntime"]
 
 
 @dataclass
-class IngestRuntime:
+class WorkerRuntime:
     """The running ingest supervisor and reply sender of one server process."""
 
     supervisor: IngestSupervisor
     sender: ReplySender
     pool: ConnectorPool
     locks: ProcessLocks
-    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    tasks: TaskKeeper = field(default_factory=lambda: TaskKeeper("workers"))
 
     @classmethod
     async def start(
@@ -52,7 +51,7 @@ class IngestRuntime:
         hub: EventHub | None = None,
         secrets: SecretStore | None = None,
         rate_control: RateControl | None = None,
-    ) -> IngestRuntime:
+    ) -> WorkerRuntime:
         store = secrets or secret_store_for(
             settings.database_url, settings.secrets_file, solo=bool(settings.solo_token)
         )
@@ -71,10 +70,10 @@ class IngestRuntime:
             db, pool, locks, clock=clock, poll_seconds=settings.sender_poll_seconds
         )
         runtime = cls(supervisor, sender, pool, locks)
-        runtime.tasks.append(asyncio.create_task(supervisor.run(), name="ingest-supervisor"))
-        runtime.tasks.append(asyncio.create_task(sender.run(), name="reply-sender"))
+        runtime.tasks.spawn(supervisor.run(), name="ingest-supervisor")
+        runtime.tasks.spawn(sender.run(), name="reply-sender")
         if hub is not None:
-            runtime.tasks.append(asyncio.create_task(runtime._follow(hub), name="ingest-wakeup"))
+            runtime.tasks.spawn(runtime._follow(hub), name="ingest-wakeup")
         return runtime
 
     async def _follow(self, hub: EventHub) -> None:
@@ -95,11 +94,6 @@ class IngestRuntime:
                 hub.unsubscribe(sub)
 
     async def stop(self) -> None:
-        for task in self.tasks:
-            task.cancel()
-        for task in self.tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        self.tasks.clear()
+        await self.tasks.aclose()
         await self.pool.aclose()
         await anyio.to_thread.run_sync(self.locks.close)
