@@ -12,8 +12,9 @@ from datetime import datetime
 from app.client.connection.api import ApiError, Offline
 from app.client.connection.events import ConnectionState
 from app.client.hooks import Hook
-from app.client.stream.session import ActionOutcome, ActionResult, ConsoleSession, Viewer
-from app.client.team.watch import TaskKeeper
+from app.client.stream.actions import ActionOutcome, ActionResult
+from app.client.stream.session import ConsoleSession, Viewer
+from app.common.tasks import TaskKeeper
 from app.models.enums import Duty, EventType, Severity
 from app.models.schemas import BroadcastAckPublic, BroadcastPublic, EventPublic, UserRef
 
@@ -28,7 +29,7 @@ class BroadcastInbox:
     def __init__(self, session: ConsoleSession) -> None:
         self.session = session
         self.api = session.api
-        self.tasks = TaskKeeper()
+        self.tasks = TaskKeeper("broadcasts")
         self.broadcasts: dict[int, BroadcastPublic] = {}
         self._acked_by_me: set[int] = set()
         self._duty: Duty | None = None

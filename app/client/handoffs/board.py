@@ -14,8 +14,9 @@ from pydantic import ValidationError
 from app.client.connection.api import ApiError, Conflict, Offline
 from app.client.connection.events import ConnectionState
 from app.client.hooks import Hook
-from app.client.stream.session import ActionOutcome, ActionResult, ConsoleSession, Viewer
-from app.client.team.watch import TaskKeeper
+from app.client.stream.actions import ActionOutcome, ActionResult
+from app.client.stream.session import ConsoleSession, Viewer
+from app.common.tasks import TaskKeeper
 from app.models.enums import EventType, HandoffStatus
 from app.models.schemas import EventPublic, HandoffCreate, HandoffPublic
 
@@ -61,7 +62,7 @@ class HandoffBoard:
         self.session = session
         self.api = session.api
         self.clock = clock
-        self.tasks = TaskKeeper()
+        self.tasks = TaskKeeper("handoffs")
         self.handoffs: dict[int, HandoffPublic] = {}
 
         self.changed: Hook[list[HandoffPublic]] = Hook()

@@ -6,22 +6,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
-from collections.abc import Coroutine, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import partial
-from typing import Any
 
 import httpx
 
 from app.client.connection.api import ApiError, Offline, ResponderApi, Unauthorized
 from app.client.connection.events import Backoff, ConnectionState, EventStream
 from app.client.hooks import Hook
+from app.client.stream.actions import ACTION_WORDS, describe_entry
+
+# Re-exported: the outcome types were born here and other packages still import them from here.
+from app.client.stream.actions import ActionOutcome as ActionOutcome
+from app.client.stream.actions import ActionResult as ActionResult
 from app.client.stream.outbox import FlushReport, Outbox
 from app.client.stream.rows import MentionRow
 from app.client.stream.store import ActionKind, LocalStore, OutboxEntry, OutboxStatus
 from app.client.worker import BlockingWorker
+from app.common.tasks import TaskKeeper
 from app.models.enums import Duty, EventType
 from app.models.schemas import (
     EventPublic,
@@ -30,8 +33,6 @@ from app.models.schemas import (
     MentionPublic,
     UserPublic,
 )
-
-log = logging.getLogger(__name__)
 
 APPLY_CHUNK = 100
 FIRST_SCREEN_ROWS = 2000
@@ -42,26 +43,6 @@ _MENTION_EVENTS = {
     EventType.FOLLOWUP_DUE,
     EventType.REPLY_UPDATED,
 }
-_ACTION_WORDS = {
-    ActionKind.CLAIM: "claim",
-    ActionKind.RELEASE: "release",
-    ActionKind.RESOLVE: "resolve",
-    ActionKind.SNOOZE: "snooze",
-    ActionKind.REPLY: "reply",
-}
-
-
-class ActionResult(StrEnum):
-    DONE = "done"
-    QUEUED = "queued"  # offline: waits in the outbox, sent on reconnect
-    CONFLICT = "conflict"  # someone else has the mention; kept in the outbox for the rep
-    FAILED = "failed"  # refused (not allowed, unknown mention); kept with the reason
-
-
-@dataclass(frozen=True, slots=True)
-class ActionOutcome:
-    result: ActionResult
-    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,20 +56,6 @@ class Viewer:
     @property
     def user_id(self) -> int | None:
         return self.user.id if self.user else None
-
-
-def describe_entry(entry: OutboxEntry, subject: str | None = None) -> str:
-    """A sentence for the rep about an action that could not be applied."""
-    what = f"Your {_ACTION_WORDS[entry.kind]} of mention #{entry.mention_id}"
-    if subject:
-        what += f" ({subject})"
-    if entry.status is OutboxStatus.CONFLICT:
-        if entry.current_owner:
-            return f"{what} was not applied: {entry.current_owner} has it now."
-        return f"{what} was not applied: the mention changed meanwhile. {entry.detail or ''}"
-    if entry.status is OutboxStatus.FAILED:
-        return f"{what} was refused: {entry.detail}"
-    return f"{what} waits to be sent."
 
 
 class ConsoleSession:
@@ -119,7 +86,7 @@ class ConsoleSession:
         self._team_member_ids: frozenset[int] = frozenset()
         self._events: list[EventPublic] = []
         self._events_ready = asyncio.Event()
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskKeeper("console")
         self._stream: EventStream | None = None
         self._apply_task: asyncio.Task[None] | None = None
         self.state = ConnectionState.CONNECTING
@@ -223,30 +190,15 @@ class ConsoleSession:
     def start_applying(self) -> None:
         """Start applying received events (`run` does this; offline tools may call it alone)."""
         if self._apply_task is None or self._apply_task.done():
-            self._apply_task = asyncio.ensure_future(self._apply_loop())
-            self._tasks.add(self._apply_task)
-            self._apply_task.add_done_callback(self._task_done)
+            self._apply_task = self._tasks.spawn(self._apply_loop(), name="apply-events")
 
     def reconnect_now(self) -> None:
         if self._stream is not None:
             self._stream.reconnect_now()
 
     async def aclose(self) -> None:
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await self._tasks.aclose()
         await self.api.aclose()
-
-    def _spawn(self, coro: Coroutine[Any, Any, object]) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("console task failed", exc_info=task.exception())
 
     def _set_state(self, state: ConnectionState, detail: str = "") -> None:
         if state != self.state:
@@ -335,7 +287,7 @@ class ConsoleSession:
         self._set_state(state, detail)
         if state is ConnectionState.ONLINE:
             self.synced.set()
-            self._spawn(self._flush_outbox())
+            self._tasks.spawn(self._flush_outbox(), name="flush-outbox")
 
     def receive_event(self, event: EventPublic) -> None:
         """The event stream hands each new event here; it is applied soon, in order, batched."""
@@ -489,7 +441,7 @@ class ConsoleSession:
         entry = await self._outbox.enqueue(kind, row.id, payload)
         await self._refresh_outbox()
         report = await self._flush_outbox()
-        word = _ACTION_WORDS[kind]
+        word = ACTION_WORDS[kind]
         if any(e.seq == entry.seq for e in report.sent):
             return ActionOutcome(ActionResult.DONE, f"Done: {word} of {row.handle}.")
         for bad in (*report.conflicts, *report.failed):
@@ -505,7 +457,7 @@ class ConsoleSession:
             f"Offline: the {word} of {row.handle} is queued and will be sent on reconnect.",
         )
 
-    # --- drafts (the composer issue builds on these) -------------------------------------
+    # --- drafts ---------------------------------------------------------------------------
 
     async def save_draft(self, mention_id: int, client_id: str, body: str, version: int) -> None:
         await self._worker.call(

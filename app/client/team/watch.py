@@ -7,17 +7,16 @@ change through hooks (the Qt bridge re-emits them as signals)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from app.client.connection.api import ApiError, Offline
 from app.client.connection.events import ConnectionState
 from app.client.hooks import Hook
-from app.client.stream.session import ActionOutcome, ActionResult, ConsoleSession, Viewer
+from app.client.stream.actions import ActionOutcome, ActionResult
+from app.client.stream.session import ConsoleSession, Viewer
+from app.common.tasks import TaskKeeper
 from app.models.enums import Duty, EventType
 from app.models.schemas import (
     CoveragePublic,
@@ -30,55 +29,6 @@ from app.models.schemas import (
 log = logging.getLogger(__name__)
 
 DUTY_WORDS = {Duty.ON_DUTY: "on duty", Duty.AWAY: "away", Duty.OFF_DUTY: "off duty"}
-
-
-class TaskKeeper:
-    """Background coroutines kept referenced, with failures logged and one `aclose` for all.
-    A named job runs at most once at a time; asking again while it runs queues one re-run
-    (a burst of `duty.changed` events costs two roster reloads, not fifty)."""
-
-    def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self._running: dict[str, asyncio.Task[Any]] = {}
-        self._again: set[str] = set()
-
-    def spawn(self, coro: Coroutine[Any, Any, object]) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-        return task
-
-    def once(self, name: str, make: Callable[[], Coroutine[Any, Any, object]]) -> None:
-        """Run `make()` (a coroutine factory) now, or once more after the current run."""
-        running = self._running.get(name)
-        if running is not None and not running.done():
-            self._again.add(name)
-            return
-
-        async def job() -> None:
-            while True:
-                self._again.discard(name)
-                await make()
-                if name not in self._again:
-                    return
-
-        self._running[name] = self.spawn(job())
-
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("team task failed", exc_info=task.exception())
-
-    async def idle(self) -> None:
-        """Wait until every running job has finished (tests, screenshots)."""
-        while pending := [t for t in self._tasks if not t.done()]:
-            await asyncio.gather(*pending, return_exceptions=True)
-
-    async def aclose(self) -> None:
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +57,7 @@ class TeamWatch:
     def __init__(self, session: ConsoleSession) -> None:
         self.session = session
         self.api = session.api
-        self.tasks = TaskKeeper()
+        self.tasks = TaskKeeper("team")
         self.coverage: CoveragePublic | None = None
         self.roster: RosterPublic | None = None
         self.followups: list[FollowupPublic] = []
