@@ -1,18 +1,18 @@
-"""The Qt adapter of the composer's Qt-free core (`ComposerService`): re-emits its hooks as Qt
-signals so the composer panel only connects and renders."""
+"""The Qt adapter of the composer's Qt-free core: the service's news and the presenter's
+announcements re-emitted as Qt signals (one relay table), so the panel only connects and
+renders. The bridge holds the console's one `ComposerPresenter`."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from app.client.composer.cooling import CoolingReply
-from app.client.composer.drafts import DraftConflict, LocalDraft
-from app.client.composer.service import ComposerService, ReplyOutcome
-from app.models.composer import CannedPublic
-from app.models.schemas import ReplyPublic
+from app.client.composer.presenter import ComposerPresenter
+from app.client.composer.service import ComposerService
+from app.ui.composer.relay import Relay, relay, relay_all
 
 
 class ComposerBridge(QObject):
+    # the core's news
     repliesChanged = Signal(list)  # list[CoolingReply]: the countdowns and stopped replies
     replyLeft = Signal(object, object)  # CoolingReply, ReplyPublic: the server has it
     replyConflict = Signal(object)  # CoolingReply: a colleague replied or took the mention
@@ -22,38 +22,37 @@ class ComposerBridge(QObject):
     draftConflict = Signal(object)  # DraftConflict
     draftSaved = Signal(object)  # LocalDraft
     draftRenewed = Signal(object)  # LocalDraft: a new client_id after its reply left
+    # what the panel shows, as the presenter announces it
+    stateChanged = Signal(object)  # ComposerState
+    rowChanged = Signal(object)  # MentionRow | None: the heading follows it
+    textReplaced = Signal(str)  # a draft opened, chosen or cleared (not the rep's typing)
+    accountChanged = Signal(str)  # "as Acme on Mastodon"
+    messageChanged = Signal(object)  # ComposerMessage
+    draftConflictChanged = Signal(object)  # str | None: the question, None once settled
+    checked = Signal(object)  # ToneCheck: the prompts to show
 
     def __init__(self, service: ComposerService, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.service = service
-        cool_off = service.cool_off
-        cool_off.changed.connect(self._replies_changed)
-        cool_off.left.connect(self._left)
-        cool_off.conflict.connect(self.replyConflict.emit)
-        cool_off.failed.connect(self.replyFailed.emit)
-        service.reply_outcome.connect(self._outcome)
-        service.canned_changed.connect(self._canned)
-        service.drafts.conflict.connect(self._draft_conflict)
-        service.drafts.saved.connect(self._draft_saved)
-        service.draft_renewed.connect(self._draft_renewed)
-
-    def _replies_changed(self, replies: list[CoolingReply]) -> None:
-        self.repliesChanged.emit(replies)
-
-    def _left(self, left: tuple[CoolingReply, ReplyPublic]) -> None:
-        self.replyLeft.emit(left[0], left[1])
-
-    def _outcome(self, outcome: ReplyOutcome) -> None:
-        self.replyOutcome.emit(outcome)
-
-    def _canned(self, canned: list[CannedPublic]) -> None:
-        self.cannedChanged.emit(canned)
-
-    def _draft_conflict(self, conflict: DraftConflict) -> None:
-        self.draftConflict.emit(conflict)
-
-    def _draft_saved(self, draft: LocalDraft) -> None:
-        self.draftSaved.emit(draft)
-
-    def _draft_renewed(self, draft: LocalDraft) -> None:
-        self.draftRenewed.emit(draft)
+        # Created before the relays: the presenter hears the core's news before the signals go.
+        self.presenter = ComposerPresenter(service)
+        cool_off, drafts, presenter = service.cool_off, service.drafts, self.presenter
+        relays: list[Relay] = [
+            (cool_off.changed, self.repliesChanged),
+            (cool_off.conflict, self.replyConflict),
+            (cool_off.failed, self.replyFailed),
+            (service.reply_outcome, self.replyOutcome),
+            (service.canned_changed, self.cannedChanged),
+            (drafts.conflict, self.draftConflict),
+            (drafts.saved, self.draftSaved),
+            (service.draft_renewed, self.draftRenewed),
+            (presenter.state_changed, self.stateChanged),
+            (presenter.row_changed, self.rowChanged),
+            (presenter.text_replaced, self.textReplaced),
+            (presenter.account_changed, self.accountChanged),
+            (presenter.message_changed, self.messageChanged),
+            (presenter.draft_conflict_changed, self.draftConflictChanged),
+            (presenter.checked, self.checked),
+        ]
+        relay_all(relays)
+        relay(cool_off.left, self.replyLeft, spread=True)

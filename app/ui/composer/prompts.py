@@ -1,11 +1,8 @@
-"""The composer's tone prompts: one row per finding (what, why, a suggestion to insert), each
-dismissible with a reason; dismissals survive edits that move the text around."""
+"""The composer's tone prompts: one row per kind of finding (what, why, a suggestion to insert),
+each dismissible with a reason (what a dismissal hides is `prompting.PromptDismissals`)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -22,8 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.client.composer.prompting import insertable
+
 if TYPE_CHECKING:  # the tone checker loads on first use, not before the console's first paint
-    from app.tone import Finding
+    from app.tone import Finding, FindingCode
 
 DISMISS_REASONS = (
     "Not relevant to this customer",
@@ -33,58 +32,13 @@ DISMISS_REASONS = (
     "The check is wrong here",
 )
 
-# Keyed by FindingSeverity's values.
+# Keyed by FindingSeverity's values: they name the rows' `severity` property in the style sheet.
 SEVERITY_COLOURS = {
     "critical": ("#FDE7E9", "#A4262C"),
     "warning": ("#FFF4CE", "#6B5000"),
     "info": ("#EFF6FC", "#1F4E79"),
 }
 SEVERITY_WORDS = {"critical": "Fix", "warning": "Consider", "info": "Tip"}
-
-
-_QUOTED = re.compile(r'"([^"]{8,})"|“([^”]{8,})”')
-
-
-def insertable(finding: Finding) -> str | None:
-    """The sentence "Use suggestion" puts into the reply: the example a suggestion quotes, or
-    a missing part's whole suggestion (an apology, an offer); None for advice only."""
-    quoted = _QUOTED.search(finding.suggestion)
-    if quoted:
-        return quoted.group(1) or quoted.group(2)
-    if finding.start is None and finding.suggestion:
-        return finding.suggestion
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class Dismissal:
-    code: str
-    evidence: str
-    reason: str
-
-
-@dataclass
-class PromptDismissals:
-    """What the rep dismissed on this draft, keyed by the finding's code and the words it
-    points at (not the span: typing before it shifts every index)."""
-
-    items: list[Dismissal] = field(default_factory=list)
-
-    def dismiss(self, findings: Sequence[Finding], reason: str) -> list[Dismissal]:
-        made = [Dismissal(f.code.value, f.evidence, reason) for f in findings]
-        self.items.extend(made)
-        return made
-
-    def hides(self, finding: Finding) -> bool:
-        return any(
-            d.code == finding.code.value and d.evidence == finding.evidence for d in self.items
-        )
-
-    def visible(self, findings: tuple[Finding, ...]) -> list[Finding]:
-        return [f for f in findings if not self.hides(f)]
-
-    def clear(self) -> None:
-        self.items.clear()
 
 
 PROMPT_STYLE = "".join(
@@ -167,9 +121,9 @@ class PromptRow(QFrame):
 
 def group_findings(findings: list[Finding]) -> list[tuple[Finding, ...]]:
     """One row per kind of finding, in the order the check ranked them."""
-    groups: dict[tuple[str, str], list[Finding]] = {}
+    groups: dict[tuple[FindingCode, str], list[Finding]] = {}
     for finding in findings:
-        groups.setdefault((finding.code.value, finding.message), []).append(finding)
+        groups.setdefault((finding.code, finding.message), []).append(finding)
     return [tuple(group) for group in groups.values()]
 
 
@@ -196,7 +150,7 @@ class PromptList(QScrollArea):
         self.setWidget(inner)
         self._pool: list[PromptRow] = []
         self.rows: list[PromptRow] = []
-        self._shown: tuple[tuple[str, str, str], ...] = ()
+        self._shown: tuple[tuple[FindingCode, str, str], ...] = ()
         self._asking: PromptRow | None = None
         self.reasons = QMenu(self)
         for reason in DISMISS_REASONS:
@@ -204,7 +158,7 @@ class PromptList(QScrollArea):
             action.triggered.connect(lambda _=False, r=reason: self._dismiss(r))
 
     def show_findings(self, findings: list[Finding]) -> None:
-        key = tuple((f.code.value, f.message, f.evidence) for f in findings)
+        key = tuple((f.code, f.message, f.evidence) for f in findings)
         if key == self._shown:
             return
         self._shown = key

@@ -20,10 +20,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from app.client.composer.cooling import ConflictChoice
+from app.client.composer.display import initials
 from app.client.composer.policy import CoolOffPolicy
+from app.client.composer.presenter import ComposerState
 from app.client.composer.service import ComposerService
 from app.ui.composer.bridge import ComposerBridge
-from app.ui.composer.panel import ComposerPanel, ComposerState, initials, install_composer
+from app.ui.composer.panel import ComposerPanel, install_composer
 from app.ui.stream.filter import FilterMode
 from tests.support.composer import COMPLAINT, FakeClock
 from tests.support.live_server import LiveServer, mention_json
@@ -70,11 +72,11 @@ class ComposerHarness:
         window.model.flush()
         window.set_filter_mode(FilterMode.ALL)
         assert window.select_mention(mention_id)
-        task = self.panel._open_task
+        task = self.panel.presenter.opening
         assert task is not None
         self.run(task)
-        assert self.panel.row is not None
-        assert self.panel.row.id == mention_id
+        assert self.panel.presenter.row is not None
+        assert self.panel.presenter.row.id == mention_id
 
     def keys(self, press: Callable[[], None]) -> None:
         """Deliver keystrokes while the loop runs, as they arrive in the running console."""
@@ -105,7 +107,7 @@ class ComposerHarness:
 
 
 def state_of(panel: ComposerPanel) -> ComposerState:
-    return panel.state  # read afresh: the panel changes it while the loop runs
+    return panel.presenter.state  # read afresh: the panel changes it while the loop runs
 
 
 @pytest.fixture
@@ -171,7 +173,7 @@ def test_prompts_breath_countdown_and_leaving(
     # dismiss one prompt with a reason: it stays dismissed while typing on
     first = panel.prompts.rows[0].finding
     panel.prompts.dismiss_row(panel.prompts.rows[0], "I'll do it in the DM")
-    assert panel.dismissals.items[0].reason == "I'll do it in the DM"
+    assert panel.presenter.dismissals.items[0].reason == "I'll do it in the DM"
     assert all(r.finding.code != first.code for r in panel.prompts.rows)
     harness.type(" Really.")
     assert all(r.finding.code != first.code for r in panel.prompts.rows)
@@ -188,33 +190,33 @@ def test_prompts_breath_countdown_and_leaving(
     harness.clear()
     heated = harness.type(HEATED)
     assert heated.take_a_breath
-    assert panel.breath_box.isVisible()
+    assert panel.breath.isVisible()
     assert panel.editor.isEnabled()
-    assert panel.send_button.isEnabled()
+    assert panel.send_bar.send_button.isEnabled()
     harness.shot("2-take-a-breath")
     harness.shot("2-window", whole_window=True)
 
-    harness.run(panel.send())
+    harness.run(panel.presenter.send())
     assert state_of(panel) is ComposerState.COUNTING
-    assert panel.countdown_box.isVisible()
-    assert "Sending in 60 s" in panel.countdown_label.text()  # heated: the long cool-off
-    assert not panel.send_now_button.isEnabled()
+    assert panel.countdown.isVisible()
+    assert "Sending in 60 s" in panel.countdown.label.text()  # heated: the long cool-off
+    assert not panel.countdown.send_now_button.isEnabled()
     harness.shot("3-counting-heated")
-    harness.run(panel.send_now())
+    harness.run(panel.presenter.send_now())
     assert "heated or blaming" in panel.message.text()
 
     # calm it down, update the waiting reply, then send now
     harness.clear()
     harness.type(CALM)
-    assert not panel.breath_box.isVisible()
-    harness.run(panel.update_reply())
-    assert panel.send_now_button.isEnabled()
+    assert not panel.breath.isVisible()
+    harness.run(panel.presenter.update_reply())
+    assert panel.countdown.send_now_button.isEnabled()
     harness.shot("4-counting-calm")
     harness.clock.advance(5)
     left = harness.next_signal(harness.panel.bridge.replyLeft)
 
     async def send_now_and_see_it_leave() -> None:
-        await panel.send_now()  # the cool-off's own loop sends it
+        await panel.presenter.send_now()  # the cool-off's own loop sends it
         await left
 
     harness.run(send_now_and_see_it_leave())
@@ -235,22 +237,22 @@ def test_cancel_keeps_the_text_and_bad_input_is_explained(
     harness.open(mention_id)
     panel = harness.panel
     harness.type("   ")
-    harness.run(panel.send())
+    harness.run(panel.presenter.send())
     assert "empty" in panel.message.text()
     assert state_of(panel) is ComposerState.WRITING
     harness.clear()
     harness.type("Sorry about this. " * 30)
     assert "/ 500" in panel.counter.text()
-    harness.run(panel.send())
+    harness.run(panel.presenter.send())
     assert "Shorten it by" in panel.message.text()
     assert panel.editor.toPlainText().startswith("Sorry about this.")
     harness.shot("5-over-limit")
     harness.clear()
     harness.type(CALM)
-    harness.run(panel.send())
+    harness.run(panel.presenter.send())
     assert state_of(panel) is ComposerState.COUNTING
     harness.clock.advance(19.9)
-    harness.run(panel.cancel_reply())
+    harness.run(panel.presenter.cancel_reply())
     assert state_of(panel) is ComposerState.WRITING
     assert panel.editor.toPlainText() == CALM
     harness.clock.advance(5)
@@ -284,11 +286,11 @@ def test_signature_and_canned_with_one_key(
     )
     assert panel.editor.toPlainText() == mine[0]
     harness.keys(lambda: panel.sign_box.setChecked(True))
-    assert panel.full_text().endswith(" ^DK")
+    assert panel.presenter.full_text().endswith(" ^DK")
     harness.shot("6-canned-signed")
     # resolve with the default check-back in 3 days
-    assert panel.follow_up_days.value() == 3
-    harness.run(panel.resolve())
+    assert panel.send_bar.follow_up_days.value() == 3
+    harness.run(panel.presenter.resolve(panel.send_bar.follow_up()))
     assert "check back in 3 days" in panel.message.text()
     token = harness.console.session.api.token
     resolved = httpx.get(
@@ -331,13 +333,13 @@ def test_colleague_replied_shows_their_reply_and_the_choices(
         timeout=10,
     )
     assert posted.status_code == 202
-    harness.run(panel.send())
+    harness.run(panel.presenter.send())
     harness.clock.advance(20)
     harness.run(harness.service.cool_off.tick())
     assert state_of(panel) is ComposerState.CONFLICT
-    assert panel.conflict_box.isVisible()
-    assert "Mia here: refunded!" in panel.colleague_text.text()
+    assert panel.conflict.isVisible()
+    assert "Mia here: refunded!" in panel.conflict.colleague_text.text()
     harness.shot("7-conflict")
-    harness.run(panel.choose(ConflictChoice.DISCARD))
+    harness.run(panel.presenter.choose(ConflictChoice.DISCARD))
     assert state_of(panel) is ComposerState.WRITING
     assert panel.editor.toPlainText() == ""
