@@ -1,0 +1,174 @@
+"""The composer's presenter without Qt, in a console session against a real server: opening a
+mention puts its draft on screen; typing keeps the draft; Send queues the reply with its
+countdown and says so, an empty reply is refused with a sentence; cancel keeps the text; a draft
+changed on a second workstation asks which copy to keep and settles on the rep's choice."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.client.composer.drafts import DraftChoice, DraftKeeper, LocalDraft
+from app.client.composer.policy import CoolOffPolicy
+from app.client.composer.presenter import ComposerPresenter, ComposerState
+from app.client.composer.service import ComposerService
+from app.client.connection.api import ResponderApi
+from app.client.connection.events import Backoff, ConnectionState
+from app.client.stream.session import ConsoleSession
+from app.client.stream.store import LocalStore
+from app.client.worker import BlockingWorker
+from tests.client.waiting import until_true
+from tests.support.composer import FakeClock, Rep
+
+CALM = "I'm so sorry your order is late. I'm checking with the warehouse now."
+
+
+@dataclass
+class Screen:
+    """What the presenter asked the panel to show, in order."""
+
+    texts: list[str] = field(default_factory=list)
+    messages: list[tuple[str, bool]] = field(default_factory=list)
+    states: list[ComposerState] = field(default_factory=list)
+    accounts: list[str] = field(default_factory=list)
+    questions: list[str | None] = field(default_factory=list)
+
+    def watch(self, presenter: ComposerPresenter) -> None:
+        presenter.text_replaced.connect(self.texts.append)
+        presenter.message_changed.connect(lambda m: self.messages.append((m.text, m.error)))
+        presenter.state_changed.connect(self.states.append)
+        presenter.account_changed.connect(self.accounts.append)
+        presenter.draft_conflict_changed.connect(self.questions.append)
+
+    @property
+    def message(self) -> tuple[str, bool]:
+        return self.messages[-1]
+
+
+@asynccontextmanager
+async def composer(rep: Rep, cache: Path, clock: FakeClock) -> AsyncIterator[ComposerPresenter]:
+    """A rep's console session, online, with the composer core and its presenter."""
+    store = LocalStore(cache)
+    worker = BlockingWorker("presenter-test")
+    session = ConsoleSession(
+        ResponderApi(rep.server.base_url, rep.token, timeout=5),
+        store,
+        worker,
+        backoff=Backoff(0.05, 0.3),
+    )
+    await session.open()
+    service = ComposerService(
+        session, store, worker, device="desk", clock=clock, policy=CoolOffPolicy(20, 60)
+    )
+    await service.start()
+    presenter = ComposerPresenter(service)
+    runner = asyncio.create_task(session.run())
+    try:
+        await until_true(
+            session.connection_changed, lambda: session.state is ConnectionState.ONLINE
+        )
+        presenter.viewer_changed(session.viewer)
+        yield presenter
+    finally:
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+        await presenter.aclose()
+        await service.aclose()
+        await session.aclose()
+        worker.shutdown()
+        store.close()
+
+
+async def open_mention(presenter: ComposerPresenter, mention_id: int) -> None:
+    session = presenter.service.session
+    await until_true(session.rows_changed, lambda: session.row(mention_id) is not None)
+    task = presenter.show_mention(session.row(mention_id))
+    assert task is not None
+    await task
+
+
+async def test_open_type_send_and_cancel(rep: Rep, tmp_path: Path) -> None:
+    clock = FakeClock()
+    mention_id, _ = rep.new_mention()
+    async with composer(rep, tmp_path / "c.sqlite3", clock) as presenter:
+        screen = Screen()
+        screen.watch(presenter)
+        assert presenter.state is ComposerState.NO_MENTION
+        await open_mention(presenter, mention_id)
+        assert presenter.state is ComposerState.WRITING
+        assert screen.texts == [""]
+        assert screen.accounts == ["as the brand's Mastodon account"]
+        assert presenter.heading().endswith(" on Mastodon")
+        assert presenter.answerable
+
+        assert presenter.edited("   ")
+        await presenter.send()
+        assert "empty" in screen.message[0]
+        assert screen.message[1]  # an error
+        assert presenter.state is ComposerState.WRITING
+
+        assert presenter.edited(CALM)
+        counter = presenter.counter()
+        assert counter is not None
+        assert counter.text == f"{len(CALM)} / 500 (Mastodon)"
+        await presenter.send()
+        assert presenter.state is ComposerState.COUNTING
+        assert screen.message == ("Queued. It leaves in 20 s.", False)
+        clock.advance(5)
+        countdown = presenter.countdown()
+        assert countdown is not None
+        assert countdown.text.startswith("Sending in 15 s")
+        assert countdown.send_now_allowed
+
+        await presenter.cancel_reply()
+        assert presenter.state is ComposerState.WRITING
+        assert screen.message == ("Cancelled. Your text is still here.", False)
+        assert presenter.body == CALM
+        assert presenter.service.cool_off.replies == []
+        # the draft was kept as typed
+        await presenter.service.drafts.flush()
+        kept = await presenter.service.drafts.open(mention_id, 1)
+        assert kept.body == CALM
+
+
+async def test_a_draft_changed_elsewhere_is_settled_by_choice(rep: Rep, tmp_path: Path) -> None:
+    mention_id, version = rep.new_mention()
+    laptop_store = LocalStore(tmp_path / "laptop.sqlite3")
+    laptop_worker = BlockingWorker("laptop")
+    laptop_api = ResponderApi(rep.server.base_url, rep.token, timeout=5)
+    laptop = DraftKeeper(laptop_store, laptop_worker, laptop_api, device="laptop", sync_delay=60)
+    try:
+        start = await laptop.open(mention_id, version)
+        laptop.typed(LocalDraft(mention_id, start.client_id, "Hi Sam,", version))
+        await laptop.push(mention_id)
+        async with composer(rep, tmp_path / "desk.sqlite3", FakeClock()) as presenter:
+            screen = Screen()
+            screen.watch(presenter)
+            await open_mention(presenter, mention_id)
+            assert screen.texts[-1] == "Hi Sam,"  # the desk continues where the laptop stopped
+            laptop.typed(LocalDraft(mention_id, start.client_id, "Hi Sam, sorry (laptop)", version))
+            await laptop.push(mention_id)
+            presenter.edited("Hi Sam, sorry (desk)")
+            await presenter.service.drafts.push(mention_id)
+            question = screen.questions[-1]
+            assert question is not None
+            assert "also changed on laptop" in question
+            assert "Hi Sam, sorry (laptop)" in question
+
+            await presenter.settle_draft(DraftChoice.BOTH)
+            both = "Hi Sam, sorry (desk)\n\nHi Sam, sorry (laptop)"
+            assert screen.texts[-1] == both
+            assert presenter.body == both
+            assert screen.questions[-1] is None
+            assert screen.message == ("Draft kept on every workstation.", False)
+            assert presenter.draft_conflict is None
+        fresh = await laptop.pull(mention_id, version)
+        assert fresh.body == both
+    finally:
+        await laptop.aclose()
+        await laptop_api.aclose()
+        laptop_worker.shutdown()
+        laptop_store.close()
