@@ -37,6 +37,7 @@ from app.server.events import EventHub, install_commit_signal
 from app.server.fastread import FastReads
 from app.server.limits import BodySizeLimit
 from app.server.services import jobs as job_service
+from app.server.services.claims import ClaimDesk, KnownMentions
 from app.server.services.notify import Notifier, install_notifier
 from app.server.services.users import ensure_local_owner
 from app.server.settings import Settings
@@ -86,11 +87,13 @@ def create_app(
         db = database or open_database(settings.database_url, pool_size=settings.worker_threads + 6)
         fast = FastReads(db)
         await fast.start()
+        known = KnownMentions()
         hub = EventHub(
             db,
             poll_seconds=settings.event_poll_seconds,
             queue_size=settings.subscriber_queue_size,
             fetch_after=fast.events_after,
+            listeners=[known.observe],
         )
         install_commit_signal(db, hub.wake_threadsafe)
         notifier = Notifier(settings.notify_urls) if settings.notify_urls else None
@@ -100,6 +103,7 @@ def create_app(
         app.state.db = db
         app.state.hub = hub
         app.state.fast_reads = fast
+        app.state.claims = ClaimDesk(db, fast, known)
         app.state.token_cache = cache
         # A write transaction holds the database's write lock (SQLite) or the event-order lock
         # (PostgreSQL) from its first write until its commit, and between the two it still

@@ -9,9 +9,10 @@ other processes. On SQLite, write transactions are already serialised (BEGIN IMM
 Fan-out: one `EventHub` per process runs one tailer task. It wakes on an in-process signal
 (a commit in this process), on LISTEN/NOTIFY (PostgreSQL, a dedicated psycopg async
 connection) or on a slow poll (writes from other processes on SQLite, such as the CLI), reads
-the new rows once and puts the encoded frame in every subscriber's queue. Each SSE connection
-subscribes first, replays from the database after its cursor, then follows its queue, skipping
-ids it has already sent — so nothing is missed and nothing is sent twice."""
+the new rows once, tells its listeners (the claims' `KnownMentions`, services/claims.py) and
+puts the encoded frame in every subscriber's queue. Each SSE connection subscribes first,
+replays from the database after its cursor, then follows its queue, skipping ids it has
+already sent — so nothing is missed and nothing is sent twice."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -29,7 +30,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from app.models.enums import EventType, MentionStatus, Role
+from app.models.enums import EventType, Role
 from app.models.tables import Event
 from app.server.db import Database, plain_postgres_url
 
@@ -177,61 +178,6 @@ class Subscriber:
 
 
 BATCH = 1000
-_MENTION_EVENTS = frozenset(
-    {
-        str(EventType.MENTION_CREATED),
-        str(EventType.MENTION_UPDATED),
-        str(EventType.REPLY_UPDATED),
-        str(EventType.FOLLOWUP_DUE),
-    }
-)
-
-
-@dataclass(frozen=True, slots=True)
-class KnownState:
-    version: int
-    assignee_id: int | None
-    assignee_name: str | None
-    status: MentionStatus
-
-
-class KnownMentions:
-    """The newest state of each mention this process has seen in the event log.
-
-    Versions only grow, so a claim made against a version older than one seen here cannot
-    win: it is refused without a database read (the 409 names the owner as of that event,
-    at most one tailer wake old). A claim at the newest known version always goes on to the
-    database, where the compare-and-set decides."""
-
-    MAX = 100_000
-
-    def __init__(self) -> None:
-        self._states: dict[int, KnownState] = {}
-
-    def observe(self, payload: Any) -> None:
-        try:
-            data = json.loads(payload) if isinstance(payload, str) else payload
-            mention = data["mention"]
-            mention_id = int(mention["id"])
-            version = int(mention["version"])
-            status = MentionStatus(mention["status"])
-        except (ValueError, KeyError, TypeError):
-            return
-        known = self._states.get(mention_id)
-        if known is not None and known.version >= version:
-            return
-        if len(self._states) >= self.MAX:
-            self._states.clear()
-        assignee = mention.get("assignee") or {}
-        self._states[mention_id] = KnownState(
-            version=version,
-            assignee_id=mention.get("assignee_id"),
-            assignee_name=assignee.get("name"),
-            status=status,
-        )
-
-    def get(self, mention_id: int) -> KnownState | None:
-        return self._states.get(mention_id)
 
 
 class EventHub:
@@ -244,6 +190,7 @@ class EventHub:
         poll_seconds: float,
         queue_size: int,
         fetch_after: Callable[[int, int], Awaitable[list[tuple[Any, ...]]]] | None = None,
+        listeners: Sequence[Callable[[WireEvent], None]] = (),
     ) -> None:
         self._db = db
         self._fetch_after = fetch_after
@@ -255,7 +202,8 @@ class EventHub:
         self._tasks: list[asyncio.Task[None]] = []
         self._last_id = 0
         self._limiter = anyio.CapacityLimiter(4)
-        self.known_mentions = KnownMentions()
+        # Told of every new event, in order, before any subscriber (on the loop: must not block).
+        self._listeners = tuple(listeners)
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -338,8 +286,8 @@ class EventHub:
                 log.exception("event tailer could not read new events")
 
     def _fan_out(self, item: WireEvent) -> None:
-        if item.type in _MENTION_EVENTS:
-            self.known_mentions.observe(item.payload)
+        for listener in self._listeners:
+            listener(item)
         dropped = [sub for sub in self._subscribers if not sub.offer(item)]
         for sub in dropped:
             self._subscribers.discard(sub)

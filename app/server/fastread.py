@@ -1,5 +1,6 @@
-"""Hot-path reads without a worker thread: the claim pre-check, token lookups, the newest
-event id. Most claims in a race lose, and a thread handoff costs more than the read itself.
+"""Hot-path reads without a worker thread: the claim pre-check (services/claims.py), token
+lookups, the newest event id. Most claims in a race lose, and a thread handoff costs more than
+the read itself.
 
 SQLite: one read-only connection used on the event loop; under WAL a reader never waits for
 a writer, so a point read takes microseconds (if the file is ever busy, the read is retried
@@ -16,14 +17,10 @@ from typing import Any
 import anyio
 from sqlalchemy.engine import make_url
 
-from app.models.enums import MentionStatus, Role
+from app.models.enums import Role
 from app.server.auth import INGEST_TOKEN, USER_TOKEN, Principal
 from app.server.db import Database, plain_postgres_url
 
-_CLAIM_STATE = (
-    "SELECT m.version, m.assignee_id, m.status, u.name FROM mentions m "
-    "LEFT JOIN users u ON u.id = m.assignee_id WHERE m.id = %s"
-)
 _EVENTS_AFTER = (
     "SELECT id, type, audience, created_at, actor_id, mention_id, payload FROM events "
     "WHERE id > %s ORDER BY id LIMIT %s"
@@ -127,15 +124,6 @@ class FastReads:
             conn.close()
 
     # --- the hot reads -------------------------------------------------------------------------
-
-    async def claim_state(
-        self, mention_id: int
-    ) -> tuple[int, int | None, MentionStatus, str | None] | None:
-        row = await self.fetchone(_CLAIM_STATE, (mention_id,))
-        if row is None:
-            return None
-        version, assignee_id, status, owner_name = row
-        return int(version), assignee_id, MentionStatus(status), owner_name
 
     async def events_after(self, after: int, limit: int) -> list[tuple[Any, ...]]:
         """Raw event rows (id, type, audience, created_at, actor_id, mention_id, payload);

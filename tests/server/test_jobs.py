@@ -16,7 +16,7 @@ from app.models.tables import Event, Mention
 from app.server.auth import USER_TOKEN, Principal
 from app.server.db import Database, open_database
 from app.server.migrate import upgrade_to_head
-from app.server.services import jobs, mentions, users
+from app.server.services import claims, ingest, jobs, ownership, users
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -47,7 +47,7 @@ def _ingest(db: Database, external_id: str, text: str, *, at: datetime) -> int:
         }
     )
     with db.write() as session:
-        return mentions.ingest(session, [item], now=at, actor_id=None).created[0]
+        return ingest.ingest(session, [item], now=at, actor_id=None).created[0]
 
 
 def _events(db: Database, mention_id: int) -> list[tuple[str, str | None]]:
@@ -68,8 +68,8 @@ def _mention(db: Database, mention_id: int) -> Mention:
 def test_snoozed_mention_wakes_when_due(db: Database, rep: Principal) -> None:
     mention_id = _ingest(db, "s1", "Where is my parcel?", at=T0)
     with db.write() as session:
-        mentions.claim(session, mention_id, 1, by=rep, now=T0)
-        mentions.snooze(session, mention_id, None, until=None, minutes=30, by=rep, now=T0)
+        claims.claim(session, mention_id, 1, by=rep, now=T0)
+        ownership.snooze(session, mention_id, None, until=None, minutes=30, by=rep, now=T0)
     with db.write() as session:
         assert jobs.wake_snoozed(session, T0 + timedelta(minutes=29)) == []
     with db.write() as session:
@@ -84,8 +84,8 @@ def test_snoozed_mention_wakes_when_due(db: Database, rep: Principal) -> None:
 def test_follow_up_is_raised_once(db: Database, rep: Principal) -> None:
     mention_id = _ingest(db, "f1", "Thanks, that fixed it", at=T0)
     with db.write() as session:
-        mentions.claim(session, mention_id, 1, by=rep, now=T0)
-        mentions.resolve(session, mention_id, None, 3, by=rep, now=T0)
+        claims.claim(session, mention_id, 1, by=rep, now=T0)
+        ownership.resolve(session, mention_id, None, 3, by=rep, now=T0)
     with db.write() as session:
         assert jobs.raise_followups(session, T0 + timedelta(days=2, hours=23)) == []
     with db.write() as session:
@@ -113,7 +113,7 @@ def test_priority_ages_in_visible_steps(db: Database) -> None:
 def test_resolved_mentions_do_not_age(db: Database, rep: Principal) -> None:
     mention_id = _ingest(db, "r1", "Terrible service", at=T0)
     with db.write() as session:
-        mentions.claim(session, mention_id, 1, by=rep, now=T0)
-        mentions.resolve(session, mention_id, None, None, by=rep, now=T0)
+        claims.claim(session, mention_id, 1, by=rep, now=T0)
+        ownership.resolve(session, mention_id, None, None, by=rep, now=T0)
     with db.write() as session:
         assert jobs.run_due_jobs(session, T0 + timedelta(hours=10))["rescored"] == []

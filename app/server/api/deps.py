@@ -21,6 +21,7 @@ from app.server.db import Database
 from app.server.errors import Forbidden, Unauthorized
 from app.server.events import EventHub
 from app.server.fastread import FastReads
+from app.server.services.claims import ClaimDesk
 from app.server.settings import Settings
 
 # The refusals every router can answer with, in the one error body shape (app/server/errors.py).
@@ -63,11 +64,17 @@ async def get_fast_reads(request: Request) -> FastReads:
     return fast
 
 
+async def get_claim_desk(request: Request) -> ClaimDesk:
+    claims: ClaimDesk = request.app.state.claims
+    return claims
+
+
 DatabaseDep = Annotated[Database, Depends(get_database)]
 FastReadsDep = Annotated[FastReads, Depends(get_fast_reads)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 HubDep = Annotated[EventHub, Depends(get_hub)]
+ClaimDeskDep = Annotated[ClaimDesk, Depends(get_claim_desk)]
 
 
 async def now(clock: ClockDep) -> datetime:

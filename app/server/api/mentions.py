@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
-import anyio
 from fastapi import APIRouter, Body, Query
 
-from app.models.enums import MentionStatus, Network
+from app.models.enums import Network
 from app.models.schemas import (
     AssignRequest,
     ClaimRequest,
@@ -23,19 +21,18 @@ from app.models.schemas import (
 )
 from app.server.api.deps import (
     ERRORS,
+    ClaimDeskDep,
     CurrentUser,
-    DatabaseDep,
-    FastReadsDep,
-    HubDep,
     IngestCaller,
     ManagerUser,
     NowDep,
     ReadSessionDep,
     SessionDep,
 )
-from app.server.auth import Principal
-from app.server.db import Database
+from app.server.errors import Invalid
 from app.server.services import mentions as service
+from app.server.services import ownership
+from app.server.services.ingest import ingest as ingest_mentions
 
 router = APIRouter(prefix="/mentions", tags=["mentions"], responses=ERRORS)
 
@@ -53,10 +50,8 @@ def ingest(
     as duplicates and left unchanged."""
     items = body if isinstance(body, list) else [body]
     if len(items) > MAX_INGEST_BATCH:
-        from app.server.errors import Invalid
-
         raise Invalid(f"At most {MAX_INGEST_BATCH} mentions per request.")
-    return service.ingest(session, items, now=now, actor_id=caller.user_id)
+    return ingest_mentions(session, items, now=now, actor_id=caller.user_id)
 
 
 @router.get("", response_model=MentionsPublic)
@@ -90,37 +85,12 @@ def mention_detail(mention_id: int, _user: CurrentUser, session: ReadSessionDep)
     return service.mention_detail(session, mention_id)
 
 
-def _claim(
-    db: Database, mention_id: int, version: int, user: Principal, now: datetime
-) -> MentionPublic:
-    with db.write() as session:
-        return service.claim(session, mention_id, version, by=user, now=now)
-
-
 @router.post("/{mention_id}/claim", response_model=MentionPublic)
 async def claim(
-    mention_id: int,
-    body: ClaimRequest,
-    user: CurrentUser,
-    db: DatabaseDep,
-    fast: FastReadsDep,
-    hub: HubDep,
-    now: NowDep,
+    mention_id: int, body: ClaimRequest, user: CurrentUser, claims: ClaimDeskDep, now: NowDep
 ) -> MentionPublic:
     """Take the mention if `version` is still current; 409 names the owner otherwise."""
-    assert user.user_id is not None
-    # Most claims in a race lose: refuse those from what the event log already told this
-    # process (a newer version) or from one light read on the event loop; only a claim that
-    # can still win takes a worker thread and the write transaction, whose compare-and-set
-    # on the version is what decides.
-    known = hub.known_mentions.get(mention_id)
-    state: tuple[int, int | None, MentionStatus, str | None] | None
-    if known is not None and known.version > body.version:
-        state = (known.version, known.assignee_id, known.status, known.assignee_name)
-    else:
-        state = await fast.claim_state(mention_id)
-    service.check_claim_state(mention_id, state, body.version, user.user_id)
-    return await anyio.to_thread.run_sync(_claim, db, mention_id, body.version, user, now)
+    return await claims.claim(mention_id, body.version, by=user, now=now)
 
 
 @router.post("/{mention_id}/release", response_model=MentionPublic)
@@ -132,14 +102,14 @@ def release(
     body: VersionedRequest | None = None,
 ) -> MentionPublic:
     version = body.version if body is not None else None
-    return service.release(session, mention_id, version, by=user, now=now)
+    return ownership.release(session, mention_id, version, by=user, now=now)
 
 
 @router.post("/{mention_id}/assign", response_model=MentionPublic)
 def assign(
     mention_id: int, body: AssignRequest, manager: ManagerUser, session: SessionDep, now: NowDep
 ) -> MentionPublic:
-    return service.assign(session, mention_id, body.user_id, body.version, by=manager, now=now)
+    return ownership.assign(session, mention_id, body.user_id, body.version, by=manager, now=now)
 
 
 @router.post("/{mention_id}/resolve", response_model=MentionPublic)
@@ -152,7 +122,7 @@ def resolve(
 ) -> MentionPublic:
     version = body.version if body is not None else None
     days = body.follow_up_in_days if body is not None else None
-    return service.resolve(session, mention_id, version, days, by=user, now=now)
+    return ownership.resolve(session, mention_id, version, days, by=user, now=now)
 
 
 @router.post("/{mention_id}/snooze", response_model=MentionPublic)
@@ -164,7 +134,7 @@ def snooze(
     body: SnoozeRequest | None = None,
 ) -> MentionPublic:
     request = body or SnoozeRequest()
-    return service.snooze(
+    return ownership.snooze(
         session,
         mention_id,
         request.version,

@@ -23,7 +23,7 @@ from app.models.tables import Account, Mention
 from app.server.errors import Conflict, Invalid, NotFound
 from app.server.events import MANAGERS, record_event
 from app.server.secrets import secret_ref_for
-from app.server.services.mentions import ingest
+from app.server.services.ingest import ingest
 
 STATE_OK = "ok"
 STATE_DEGRADED = "degraded"
