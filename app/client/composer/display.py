@@ -74,9 +74,10 @@ def account(network: Network, name: str | None) -> str:
     return f"as {name} on {where}" if name else f"as the brand's {where} account"
 
 
-def counter(text: str, network: Network) -> Counter:
-    """The reply's length as its network counts it, against the network's limit."""
-    counted = reply_length(text, network)
+def counter(text: str, network: Network, handle: str | None = None) -> Counter:
+    """The reply's length as its network counts it (with the customer's `handle` in front
+    where the sender puts it), against the network's limit."""
+    counted = reply_length(text, network, handle=handle)
     if counted.limit is None:
         return Counter(f"{counted.length} characters", CounterLevel.PLAIN)
     left = counted.limit - counted.length

@@ -56,8 +56,8 @@ def check_sendable(body: str, report: ToneReport) -> None:
     if not body.strip():
         raise SendRefused("The reply is empty: write something before sending.")
     if report.limit is not None and report.length > report.limit:
-        network = rules_for(report.network).display_name
+        rules = rules_for(report.network)
         raise SendRefused(
-            f"The reply is {report.length} characters; {network} takes "
+            f"The reply is {report.length} {rules.length_unit}; {rules.display_name} takes "
             f"{report.limit}. Shorten it by {report.length - report.limit} before sending."
         )

@@ -222,7 +222,12 @@ class ComposerPresenter:
     def check(self) -> ToneReport | None:
         if self.row is None:
             return None
-        return check_reply(self.full_text(), mention=self.row.text, network=self.row.network)
+        return check_reply(
+            self.full_text(),
+            mention=self.row.text,
+            network=self.row.network,
+            handle=self.row.author_handle,
+        )
 
     def check_now(self) -> ToneCheck:
         """Check the text and announce the prompts the rep has not dismissed."""
@@ -261,7 +266,7 @@ class ComposerPresenter:
         """The reply's length as its network counts it (None without a mention)."""
         if self.row is None:
             return None
-        return display.counter(self.full_text(), self.row.network)
+        return display.counter(self.full_text(), self.row.network, self.row.author_handle)
 
     def countdown(self) -> Countdown | None:
         """The waiting reply's countdown (None when no reply is counting down)."""
@@ -330,6 +335,7 @@ class ComposerPresenter:
             reply.body,
             mention=self.row.text if self.row else None,
             network=self.row.network if self.row else Network.MASTODON,
+            handle=self.row.author_handle if self.row else None,
         )
         await self.service.cool_off.send_now(reply.seq, report)
 

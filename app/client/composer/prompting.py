@@ -22,11 +22,14 @@ DEFAULT_OFFLINE_OFFER = "Could you send us a DM so we can sort this out?"
 _QUOTED = re.compile(r'"([^"]{8,})"|“([^”]{8,})”')
 
 
-def check_reply(text: str, *, mention: str | None, network: Network) -> ToneReport:
-    """The tone check of a reply to `mention` on `network`."""
+def check_reply(
+    text: str, *, mention: str | None, network: Network, handle: str | None = None
+) -> ToneReport:
+    """The tone check of a reply to `mention` on `network`, its length counted as the network
+    will receive it (with the customer's `handle` in front where the sender puts it)."""
     from app.tone import check_reply as check
 
-    return check(text, mention=mention, network=network)
+    return check(text, mention=mention, network=network, handle=handle)
 
 
 def breathes(finding: Finding) -> bool:

@@ -22,9 +22,13 @@ from app.client.composer.display import (
     heading,
 )
 from app.client.composer.drafts import DraftConflict
+from app.client.composer.policy import SendRefused, check_sendable
+from app.client.composer.prompting import check_reply
 from app.client.stream.rows import MentionRow
+from app.connectors.base import PermanentError, check_reply_length
 from app.models.enums import MentionStatus, Network
-from app.models.networks import reply_length, rules_for
+from app.models.networks import addressed_reply, reply_length, rules_for
+from app.tone import FindingCode
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -80,6 +84,30 @@ def test_the_counter_counts_as_the_network_does() -> None:
     assert counter("a" * 261, Network.X).level is CounterLevel.NEAR
     assert counter("a" * 281, Network.X).level is CounterLevel.OVER
     assert counter("a" * 2000, Network.FEED).text == "2000 characters"
+
+
+def test_the_composer_counts_the_customers_handle_as_the_sender_does() -> None:
+    """The sender puts the customer's @handle in front of a Mastodon reply: a draft that fits
+    only without it is over in the composer too (counter, tone check, Send), with the numbers
+    the sender refuses it with."""
+    handle = "@dana@support-forum.example.social"
+    body = "a" * 495  # 501 with "@dana " in front: the domain is free on Mastodon
+    shown = counter(body, Network.MASTODON, handle)
+    assert shown.level is CounterLevel.OVER
+    assert shown.text == "501 / 500 (Mastodon)"
+    report = check_reply(body, mention=None, network=Network.MASTODON, handle=handle)
+    assert FindingCode.TOO_LONG in {finding.code for finding in report.findings}
+    with pytest.raises(SendRefused, match="501 characters; Mastodon takes 500"):
+        check_sendable(body, report)
+    with pytest.raises(PermanentError, match="501 characters"):
+        check_reply_length(addressed_reply(Network.MASTODON, body, handle), Network.MASTODON)
+
+    fitting = "a" * 494
+    assert counter(fitting, Network.MASTODON, handle).text == "500 / 500 (Mastodon)"
+    check_sendable(
+        fitting, check_reply(fitting, mention=None, network=Network.MASTODON, handle=handle)
+    )
+    check_reply_length(addressed_reply(Network.MASTODON, fitting, handle), Network.MASTODON)
 
 
 def test_the_countdown_says_what_it_waits_for() -> None:
