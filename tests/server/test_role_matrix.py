@@ -185,7 +185,7 @@ ROWS = [
 
 
 @pytest.fixture(scope="module")
-def world(live_server: LiveServer) -> Iterator[World]:
+def matrix(live_server: LiveServer) -> Iterator[World]:
     rep_id, rep = live_server.create_user("matrix-rep", role="rep")
     manager_id, manager = live_server.create_user("matrix-manager", role="manager")
     colleague_id, colleague = live_server.create_user("matrix-colleague", role="rep")
@@ -220,8 +220,8 @@ def _call(world: World, caller: str, row: Row) -> httpx.Response:
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[r.name for r in ROWS])
-def test_role_matrix(world: World, row: Row) -> None:
-    got = {caller: _call(world, caller, row) for caller in CALLERS}
+def test_role_matrix(matrix: World, row: Row) -> None:
+    got = {caller: _call(matrix, caller, row) for caller in CALLERS}
     statuses = {caller: response.status_code for caller, response in got.items()}
     assert statuses == row.expect, {c: r.text[:200] for c, r in got.items()}
     for response in got.values():

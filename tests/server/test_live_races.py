@@ -9,16 +9,13 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.support.fixtures import postgres_live_server, postgres_url
 from tests.support.live_server import LiveServer, last_line, mention_json, run_cli
-
-__all__ = ["postgres_live_server", "postgres_url"]
 
 URGENT = "This is dangerous, my child got hurt, lawsuit and press coming"
 TEAM_SIZE = 12
 # Duty changes and ingest run their commit on a second worker thread (api/deps.py): more
 # concurrent writers than the server's 16 worker threads can starve those commits, so the
-# race stays below that (see the report on write_session).
+# race stays below that (see `write_session`).
 RACERS = 7
 
 

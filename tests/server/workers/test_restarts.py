@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.connectors.helpers import BRAND_TOKEN, MastodonMock
-from tests.ingest.helpers import (
+from tests.server.helpers import (
     add_mastodon_account,
     events_from_now,
     is_mention,

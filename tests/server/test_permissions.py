@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.server_team.conftest import World, make_world
+from tests.server.helpers import World, make_world
 
 CALLERS = ("none", "bad", "rep", "manager", "admin")
 _n = itertools.count(1)
@@ -158,7 +158,7 @@ ROWS = [
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     for w in make_world(Path(tmp_path_factory.mktemp("matrix"))):
         w.user("rep")
         w.user("manager", role="manager")
@@ -173,15 +173,15 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     ("row", "caller"),
     [pytest.param(r, c, id=f"{r.name}-{c}") for r in ROWS for c in CALLERS],
 )
-def test_permission_matrix(world: World, row: Row, caller: str) -> None:
-    method, path, body = row.prepare(world, caller)
+def test_permission_matrix(matrix: World, row: Row, caller: str) -> None:
+    method, path, body = row.prepare(matrix, caller)
     if caller == "none":
         headers: dict[str, str] = {}
     elif caller == "bad":
         headers = {"Authorization": "Bearer not-a-real-token"}
     else:
-        headers = world.h(caller)
-    response = world.client.request(method, f"/api/v1{path}", headers=headers, json=body)
+        headers = matrix.h(caller)
+    response = matrix.client.request(method, f"/api/v1{path}", headers=headers, json=body)
     expected = (
         401 if caller in ("none", "bad") else row.expect[("rep", "manager", "admin").index(caller)]
     )

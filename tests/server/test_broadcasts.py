@@ -11,7 +11,7 @@ import json
 import httpx
 from httpx_sse import aconnect_sse
 
-from tests.server_team.conftest import World
+from tests.server.helpers import World
 from tests.support.live_server import LiveServer
 from tests.support.sse import last_event_id
 

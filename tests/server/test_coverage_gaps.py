@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.server_team.conftest import World, make_world
+from tests.server.helpers import World, make_world
 from tests.support.live_server import free_port
 
 URGENT = "This is dangerous, my child got hurt, lawsuit and press coming"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from tests.ingest.helpers import EventWaiter, accounts, is_reply, mentions, poll, reply
+from tests.server.helpers import EventWaiter, accounts, is_reply, mentions, poll, reply
 from tests.support.live_server import start_live_server
 from tests.support.sse import open_stream
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.server_team.conftest import World
+from tests.server.helpers import World
 
 
 def _put(

@@ -3,7 +3,7 @@ mine or everyone's for managers, marked done by the owner)."""
 
 from __future__ import annotations
 
-from tests.server_team.conftest import World
+from tests.server.helpers import World
 
 SEEDED = {"support", "billing", "communications", "product", "legal", "stores"}
 

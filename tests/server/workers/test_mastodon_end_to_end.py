@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 from tests.connectors.helpers import BRAND_TOKEN, MastodonMock
-from tests.ingest.helpers import (
+from tests.server.helpers import (
     account_cli,
     accounts,
     add_mastodon_account,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.server_team.conftest import World
+from tests.server.helpers import World
 
 
 def _duty(world: World, name: str) -> str:

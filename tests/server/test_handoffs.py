@@ -4,7 +4,7 @@ escalation to the team's on-duty manager with an injected clock."""
 
 from __future__ import annotations
 
-from tests.server_team.conftest import World
+from tests.server.helpers import World
 
 
 def _handoff(world: World, sender: str, mention_id: int, **target: object) -> dict[str, object]:

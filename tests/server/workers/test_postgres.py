@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 from tests.connectors.helpers import BRAND_TOKEN, MastodonMock
-from tests.ingest.helpers import (
+from tests.server.helpers import (
     EventWaiter,
     add_mastodon_account,
     events_from_now,
@@ -30,12 +30,12 @@ def _holder(servers: list[LiveServer]) -> list[LiveServer]:
 
 
 def test_two_processes_ingest_each_account_once_and_send_each_reply_once(
-    tmp_path: Path, postgres_url: str, mastodon: MastodonMock
+    tmp_path: Path, fresh_postgres_url: str, mastodon: MastodonMock
 ) -> None:
     env = {"RESPONDER_SECRETS_FILE": str(tmp_path / "secrets.json")}
     with (
-        start_live_server(tmp_path / "a", database_url=postgres_url, env=env) as first,
-        start_live_server(tmp_path / "b", database_url=postgres_url, env=env) as second,
+        start_live_server(tmp_path / "a", database_url=fresh_postgres_url, env=env) as first,
+        start_live_server(tmp_path / "b", database_url=fresh_postgres_url, env=env) as second,
     ):
         servers = [first, second]
         with events_from_now(first) as events:
@@ -75,10 +75,10 @@ def test_two_processes_ingest_each_account_once_and_send_each_reply_once(
 
 
 def test_reply_left_sending_by_a_dead_process_is_sent_once_by_another(
-    tmp_path: Path, postgres_url: str, mastodon: MastodonMock
+    tmp_path: Path, fresh_postgres_url: str, mastodon: MastodonMock
 ) -> None:
     env = {"RESPONDER_SECRETS_FILE": str(tmp_path / "secrets.json")}
-    with start_live_server(tmp_path / "a", database_url=postgres_url, env=env) as first:
+    with start_live_server(tmp_path / "a", database_url=fresh_postgres_url, env=env) as first:
         with events_from_now(first) as events:
             add_mastodon_account(first, mastodon.base_url, BRAND_TOKEN)
             post = mastodon.post("carmen", "@acme the app crashes")["id"]
@@ -94,7 +94,7 @@ def test_reply_left_sending_by_a_dead_process_is_sent_once_by_another(
         first.process.send_signal(signal.SIGKILL)
         first.process.wait(timeout=10)
         with (
-            start_live_server(tmp_path / "b", database_url=postgres_url, env=env) as second,
+            start_live_server(tmp_path / "b", database_url=fresh_postgres_url, env=env) as second,
             open_stream(second.base_url, second.admin_token, last_event_id=sending.id) as source,
         ):
             sent = EventWaiter(source).wait(is_reply(client_id, "sent", "failed"), within=60)

@@ -11,7 +11,7 @@ import pytest
 
 from app.models.enums import ReplyStatus
 from app.models.tables import Reply
-from tests.server_team.conftest import World
+from tests.server.helpers import World
 
 DAY1 = datetime(2026, 3, 27, tzinfo=UTC)  # the conftest clock starts at 08:00 that day
 NOW = datetime(2026, 3, 28, 12, 20, tzinfo=UTC)

@@ -1,5 +1,7 @@
-"""Fixtures of the ingest tests: a real mastodon-mock process per test (several tests revoke
-tokens or restart things) and real server processes (tests/support/live_server.py)."""
+"""Fixtures of the workers' tests (ingest and reply sending): a real mastodon-mock process per
+test (several tests revoke tokens or restart things), a real server process per test (`server`)
+and a fresh PostgreSQL database per test (`fresh_postgres_url`; the module-wide `postgres_url`
+of tests/server/conftest.py would share one database between tests)."""
 
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-def postgres_url() -> Iterator[str]:
+def fresh_postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database per test (skips without PostgreSQL unless it is required)."""
     with temporary_postgres_database() as url:
         yield url
