@@ -113,7 +113,9 @@ async def test_open_type_send_and_cancel(rep: Rep, tmp_path: Path) -> None:
         assert presenter.edited(CALM)
         counter = presenter.counter()
         assert counter is not None
-        assert counter.text == f"{len(CALM)} / 500 (Mastodon)"
+        # The sender puts "@handle " in front: the counter counts it too.
+        handle = presenter.row.author_handle.lstrip("@").split("@")[0] if presenter.row else ""
+        assert counter.text == f"{len(CALM) + len(handle) + 2} / 500 (Mastodon)"
         await presenter.send()
         assert presenter.state is ComposerState.COUNTING
         assert screen.message == ("Queued. It leaves in 20 s.", False)
