@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.connectors import capabilities_for
 from app.models.enums import EventType, MentionStatus, ReplyStatus
+from app.models.networks import rules_for
 from app.models.schemas import MentionPublic, ReplyCreate, ReplyPublic
 from app.models.tables import Mention, Reply, User
 from app.server.auth import Principal
@@ -57,8 +58,8 @@ def queue_reply(
     capabilities = capabilities_for(mention.network)
     if capabilities is not None and not capabilities.reply_in_place:
         raise Invalid(
-            f"A {mention.network.value} mention cannot be answered in place: open its link "
-            "and reply there.",
+            f"A {rules_for(mention.network).display_name} mention cannot be answered in place: "
+            "open its link and reply there.",
             code="reply_not_supported",
         )
     is_manager = by.role is not None and by.role.is_manager

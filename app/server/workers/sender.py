@@ -39,6 +39,7 @@ from app.connectors import (
 )
 from app.connectors.base import parse_visibility
 from app.models.enums import Network, ReplyStatus
+from app.models.networks import rules_for
 from app.models.tables import Account, Mention, Reply
 from app.server.clock import Clock
 from app.server.db import Database
@@ -217,7 +218,7 @@ class ReplySender:
                 None,
                 problem=(
                     "There is no brand account to reply from: this mention did not come from "
-                    f"a connected {mention.network.value} account."
+                    f"a connected {rules_for(mention.network).display_name} account."
                 ),
             )
         raw = {str(k): str(v) for k, v in (mention.raw or {}).items()}
