@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.support.live_server import LiveServer, mention_json
-from tests.support.xconsole import Consoles, XConsole
+from tests.support.xconsole import Consoles
 from tests.support.xdesktop import SCREEN_WIDTH, TRAY_HEIGHT, XDesktop
 
 pytestmark = [pytest.mark.desktop, pytest.mark.slow, pytest.mark.timeout(150)]
@@ -51,17 +51,6 @@ def mention(server: LiveServer, mention_id: int) -> dict[str, object]:
     return body
 
 
-def select_top_unassigned(desk: XDesktop, console: XConsole, wid: int, mention_id: int) -> None:
-    """Unassigned (Ctrl+1), focus the stream (Ctrl+Shift+J), select the row the focus is on
-    (Space: the first, the newest unassigned mention; Home or Up do nothing there, as that row
-    is already current, though not selected). The console then loads the mention's detail —
-    the sign that it is selected."""
-    before = len(console.requests())
-    desk.activate(wid)
-    desk.key("ctrl+1", "ctrl+shift+j", "space")
-    console.wait_for_request("GET", rf"/api/v1/mentions/{mention_id}", after=before)
-
-
 def test_two_reps_claim_the_same_mention_at_once(
     xdesk: XDesktop, server: LiveServer, consoles: Consoles
 ) -> None:
@@ -87,8 +76,9 @@ def test_two_reps_claim_the_same_mention_at_once(
     ben.wait_for_title(r"^\(1\) Responder Console")
     xdesk.screenshot("ana-left-ben-right-stream-loaded-one-urgent")
 
-    select_top_unassigned(xdesk, ana, ana_window, urgent_id)
-    select_top_unassigned(xdesk, ben, ben_window, urgent_id)
+    # Unassigned (Ctrl+1), newest first: the urgent mention is the first row.
+    ana.select_first_row(ana_window, "ctrl+1", urgent_id)
+    ben.select_first_row(ben_window, "ctrl+1", urgent_id)
     xdesk.screenshot("both-selected-the-urgent-mention")
     assert mention(server, urgent_id)["assignee_id"] is None
 

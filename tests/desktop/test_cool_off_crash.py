@@ -50,14 +50,14 @@ def api(server: LiveServer, path: str, token: str | None = None) -> Any:
     return response.json()
 
 
-def open_mine(desk: XDesktop, console: XConsole, mention_id: int) -> int:
+def open_mine(desk: XDesktop, console: XConsole, mention_id: int, *, fresh: bool) -> int:
     """Bring the console's window up, show Mine (Ctrl+2) and select its one mention."""
     wid = console.main_window()
     desk.place(wid, *WINDOW)
-    desk.activate(wid)
     before = len(console.requests())
-    desk.key("ctrl+2", "ctrl+shift+j", "space")
-    console.wait_for_request("GET", rf"/api/v1/mentions/{mention_id}", after=before)
+    console.select_first_row(wid, "ctrl+2", mention_id)
+    if fresh:  # the composer opens the mention's draft (404: none yet)
+        console.wait_for_request("GET", rf"/api/v1/mentions/{mention_id}/draft", after=before)
     return wid
 
 
@@ -95,28 +95,44 @@ def ingested(server: LiveServer, external_id: str) -> dict[str, Any] | None:
     return next((m for m in rows if m["external_id"] == external_id), None)
 
 
-def reply_editor_at(desk: XDesktop, wid: int) -> tuple[int, int]:
-    """Where to click to write the reply. The console offers no shortcut to the composer, so
-    look at the screen: down a column near the window's right edge, the white boxes are the
-    search field, the mention's text, the conversation, the history, the reply editor and the
-    handoff list — the editor is the second white box from the bottom. (The server's copy of
-    the draft then proves that the click landed in the editor.)"""
-    x, y, width, height = desk.geometry(wid)
-    column = x + width - 120  # right of the follow-up spin box, left of the Send button
-    pixels = desk.pixels(column, y, 1, height)
+def white_boxes(desk: XDesktop, x: int, y: int, height: int) -> list[tuple[int, int]]:
+    """The white stretches (at least 12 px) down one column of the screen, as (top, bottom)."""
     runs: list[tuple[int, int]] = []
     start: int | None = None
-    for i, (r, g, b) in enumerate([*pixels, (0, 0, 0)]):
+    for i, (r, g, b) in enumerate([*desk.pixels(x, y, 1, height), (0, 0, 0)]):
         white = min(r, g, b) >= 250
         if white and start is None:
             start = i
         elif not white and start is not None:
             if i - start >= 12:
-                runs.append((start, i))
+                runs.append((y + start, y + i))
             start = None
-    assert len(runs) >= 3, f"no composer found in the window: white boxes at {runs}"
-    top, bottom = runs[-2]
-    return column, y + (top + bottom) // 2
+    return runs
+
+
+def reply_editor_at(desk: XDesktop, wid: int) -> tuple[int, int]:
+    """Where to click to write the reply. The console offers no shortcut to the composer, so
+    look at the screen: down a column near the window's right edge, the white boxes are the
+    search field, the mention's text, the conversation, the history, the reply editor (white
+    once it is enabled for the selected mention; grey before) and the handoff list — the
+    editor is the second white box from the bottom. (The server's copy of the draft then
+    proves that the click landed in the editor.)"""
+    x, y, width, height = desk.geometry(wid)
+    column = x + width - 120  # right of the follow-up spin box, left of the Send button
+
+    def enabled_editor() -> list[tuple[int, int]] | None:
+        found = white_boxes(desk, column, y, height)
+        return found if len(found) >= 6 else None
+
+    boxes = poll(
+        enabled_editor,
+        15,
+        "the reply editor to be enabled (six white boxes down the right-hand column)",
+        interval=0.2,
+        on_timeout=lambda: f"white boxes: {white_boxes(desk, column, y, height)}",
+    )
+    top, bottom = boxes[-2]
+    return column, (top + bottom) // 2
 
 
 def test_kill_minus_nine_during_the_cool_off_resumes_and_sends_once(
@@ -142,7 +158,7 @@ def test_kill_minus_nine_during_the_cool_off_resumes_and_sends_once(
 
     ana = consoles.launch("ana", server.base_url)
     ana.sign_in(ana_token)
-    wid = open_mine(xdesk, ana, mention_id)
+    wid = open_mine(xdesk, ana, mention_id, fresh=True)
 
     # Click into the reply editor and type; the synced draft shows the text reached it.
     xdesk.click(*reply_editor_at(xdesk, wid))
@@ -173,7 +189,7 @@ def test_kill_minus_nine_during_the_cool_off_resumes_and_sends_once(
 
     ana = consoles.relaunch(ana)
     ana.sign_in(ana_token)  # "this session only": the token is asked again
-    open_mine(xdesk, ana, mention_id)
+    open_mine(xdesk, ana, mention_id, fresh=False)
     xdesk.screenshot("restarted-countdown-resumed")
     assert api(server, f"/api/v1/mentions/{mention_id}")["replies"] == [], (
         "the reply left before its cool-off ended"

@@ -25,11 +25,12 @@ import re
 import signal
 import sqlite3
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.live_server import REPO_ROOT
-from tests.support.xdesktop import TrayIcon, XDesktop, poll
+from tests.support.xdesktop import TrayIcon, XDesktop, die_with_parent, poll
 
 PYTHON = REPO_ROOT / ".venv" / "bin" / "python"
 MAIN_TITLE = "Responder Console"
@@ -100,6 +101,7 @@ class XConsole:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
+                preexec_fn=die_with_parent,
             )
         return cls(desk, name, server_url, home, process, log_path)
 
@@ -198,6 +200,31 @@ class XConsole:
                 + "; ".join(f"{r.method} {r.path} {r.status}" for r in self.requests()[-8:])
             ),
         )
+
+    # --- driving the window -------------------------------------------------------------
+
+    def select_first_row(
+        self, wid: int, filter_keys: str, mention_id: int, *, timeout: float = 30.0
+    ) -> None:
+        """Show a filter (e.g. "ctrl+2" for Mine), move the focus to the stream (Ctrl+Shift+J)
+        and select its first row. The focus lands on the first row without selecting it, and
+        Home or Up then do nothing (that row is current already): Space selects it. When the
+        stream was still empty as the focus came, no row is current and Space does nothing:
+        Ctrl+Home then goes to the first row and selects it. Done when the console loads the
+        mention's detail; pressed again while the stream is still filling."""
+        deadline = time.monotonic() + timeout
+        while True:
+            before = len(self.requests())
+            self.desk.activate(wid)
+            self.desk.key(filter_keys, "ctrl+shift+j", "space", "ctrl+Home")
+            try:
+                self.wait_for_request(
+                    "GET", rf"/api/v1/mentions/{mention_id}", after=before, timeout=3
+                )
+                return
+            except TimeoutError:
+                if time.monotonic() >= deadline:
+                    raise
 
     # --- its local data (the durable outbox a crash must not lose) ----------------------
 

@@ -73,6 +73,17 @@ def desktop_unavailable() -> str:
     return ""
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """In a child between fork and exec: be killed when the test process dies, even when it
+    never runs its teardown (pytest-timeout ends a stuck run with os._exit)."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name:
+        ctypes.CDLL(libc_name, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def poll(
     condition: Callable[[], T | None],
     timeout: float,
@@ -405,6 +416,7 @@ def _start_xvfb(log_dir: Path, timeout: float) -> tuple[subprocess.Popen[bytes],
             stderr=subprocess.STDOUT,
             pass_fds=(write_fd,),
             start_new_session=True,
+            preexec_fn=die_with_parent,
         )
     os.close(write_fd)
     try:
@@ -473,6 +485,7 @@ def start_xdesktop(
             stdout=subprocess.PIPE,
             stderr=(log_dir / "dbus.log").open("wb"),
             start_new_session=True,
+            preexec_fn=die_with_parent,
         )
         processes["dbus-daemon"] = bus
         assert bus.stdout is not None
@@ -491,6 +504,7 @@ def start_xdesktop(
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
                     start_new_session=True,
+                    preexec_fn=die_with_parent,
                 )
             processes[name] = process
             return process
