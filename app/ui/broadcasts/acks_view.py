@@ -5,11 +5,13 @@ well in a narrow dock: the broadcast, then "Acknowledged" and "Not yet" lines un
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from app.models.schemas import BroadcastPublic
 from app.ui.broadcasts.banner import SEVERITY_LOOK
+from app.ui.qt import theme
+from app.ui.qt.theme import Role
 
 
 class BroadcastAcksView(QWidget):
@@ -54,10 +56,10 @@ class BroadcastAcksView(QWidget):
             text = QTreeWidgetItem([" ".join(broadcast.text.split())])
             text.setToolTip(0, broadcast.text)
             done = QTreeWidgetItem([f"✓ Acknowledged ({len(broadcast.acks)}): {acked}"])
-            done.setForeground(0, QBrush(QColor("#1B5E20")))
+            done.setForeground(0, QBrush(theme.color(Role.DONE_TEXT)))
             waiting = QTreeWidgetItem([f"… Not yet ({len(waiting_for)}): {pending}"])
             if waiting_for:
-                waiting.setForeground(0, QBrush(QColor("#8A1C1C")))
+                waiting.setForeground(0, QBrush(theme.color(Role.PENDING_TEXT)))
             top.addChildren([text, done, waiting])
             self.tree.addTopLevelItem(top)
             top.setExpanded(True)

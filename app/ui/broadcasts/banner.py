@@ -9,12 +9,14 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from app.models.enums import Severity
 from app.models.schemas import BroadcastPublic
+from app.ui.qt import theme
+from app.ui.qt.theme import Role
 
 # severity: (background, text colour, word) — contrast ratio ≥ 7:1 for each pair
 SEVERITY_LOOK = {
-    Severity.INFO: ("#E3F2FD", "#0B3558", "Info"),
-    Severity.IMPORTANT: ("#FFE0B2", "#4E2600", "Important"),
-    Severity.URGENT: ("#B71C1C", "#FFFFFF", "URGENT"),
+    Severity.INFO: (Role.BROADCAST_INFO, Role.BROADCAST_INFO_TEXT, "Info"),
+    Severity.IMPORTANT: (Role.BROADCAST_IMPORTANT, Role.BROADCAST_IMPORTANT_TEXT, "Important"),
+    Severity.URGENT: (Role.BROADCAST_URGENT, Role.BROADCAST_URGENT_TEXT, "URGENT"),
 }
 
 
@@ -61,7 +63,8 @@ class BroadcastBanner(QFrame):
         broadcast = owed[0]
         self.broadcast = broadcast
         self.waiting = len(owed) - 1
-        bg, fg, word = SEVERITY_LOOK[broadcast.severity]
+        background, text, word = SEVERITY_LOOK[broadcast.severity]
+        bg, fg = theme.name(background), theme.name(text)
         self.setStyleSheet(
             f"QFrame#broadcast {{ background: {bg}; border: 2px solid {fg}; border-radius: 4px; }}"
             f" QFrame#broadcast QLabel {{ color: {fg}; }}"

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.enums import Severity
+from app.ui.qt import theme
+from app.ui.qt.theme import Role
 
 MAX_LENGTH = 4000
 
@@ -54,7 +56,7 @@ class BroadcastDialog(QDialog):
             self.severity_buttons[severity] = button
         self.severity_buttons[Severity.IMPORTANT].setChecked(True)
         self.problem = QLabel("")
-        self.problem.setStyleSheet("color: #B71C1C;")
+        self.problem.setStyleSheet(theme.text_style(Role.ERROR_TEXT))
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

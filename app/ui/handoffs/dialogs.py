@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 
 from app.models.enums import Duty
 from app.models.schemas import UserRef
+from app.ui.qt import theme
+from app.ui.qt.theme import Role
 
 _DUTY_WORDS = {Duty.ON_DUTY: "on duty", Duty.AWAY: "away", Duty.OFF_DUTY: "off duty"}
 NOTE_MAX = 4000
@@ -69,7 +71,7 @@ class HandoffDialog(QDialog):
             "Context, what was already said, how urgent it is — what they need to take over."
         )
         self.problem = QLabel("")
-        self.problem.setStyleSheet("color: #B71C1C;")
+        self.problem.setStyleSheet(theme.text_style(Role.ERROR_TEXT))
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         form = QFormLayout()
         form.addRow(self.to_person, self.person)
@@ -131,7 +133,7 @@ class DeclineDialog(QDialog):
         self.reason.setTabChangesFocus(True)
         self.reason.setPlaceholderText("e.g. Billing question, not legal: please ask billing.")
         self.problem = QLabel("")
-        self.problem.setStyleSheet("color: #B71C1C;")
+        self.problem.setStyleSheet(theme.text_style(Role.ERROR_TEXT))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -19,17 +19,25 @@ from app.client.manager.overview import (
     coverage_trend,
     response_trend,
 )
+from app.ui.qt import theme
+from app.ui.qt.theme import Role
 
 # Band colours (distinct in lightness too, so they read in grey): urgent, raised, routine.
-BAND_COLOURS = {"urgent": "#C62828", "raised": "#F9A825", "routine": "#90A4AE"}
-MEDIAN_COLOUR, P90_COLOUR = "#1565C0", "#EF6C00"
-COVERED_COLOUR, GAP_COLOUR = "#2E7D32", "#D32F2F"
+BAND_COLOURS = {
+    "urgent": Role.CHART_URGENT,
+    "raised": Role.CHART_RAISED,
+    "routine": Role.CHART_ROUTINE,
+}
+
+
+def _c(role: Role) -> str:
+    return theme.name(role)
 
 
 def _plot(title: str, left: str) -> pg.PlotWidget:
     plot = pg.PlotWidget(background="w")
-    plot.setTitle(title, color="#202020", size="10pt")
-    plot.setLabel("left", left, color="#202020")
+    plot.setTitle(title, color=_c(Role.CHART_TEXT), size="10pt")
+    plot.setLabel("left", left, color=_c(Role.CHART_TEXT))
     plot.showGrid(x=False, y=True, alpha=0.25)
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
@@ -54,20 +62,20 @@ class OverviewDialog(QDialog):
         self.per_hour = _plot("Mentions per hour, last 24 h, by priority", "mentions")
         self.handoffs = _plot("Open handoffs by receiving team", "handoffs")
         self.duty = _plot("On duty now (green) / team size (grey)", "")
-        self.duty.setLabel("bottom", "people", color="#202020")
+        self.duty.setLabel("bottom", "people", color=_c(Role.CHART_TEXT))
         self.responses = _plot("First response per day, past week: median / p90", "minutes")
         self.coverage = _plot(
             "People on duty per hour, past week (red strip: nobody on duty)", "people"
         )
         swatches = "  ".join(
-            f'<span style="color:{colour}">■</span> {name}' for name, colour in BAND_COLOURS.items()
+            f'<span style="color:{_c(role)}">■</span> {name}' for name, role in BAND_COLOURS.items()
         )
         self.legend = QLabel(
             f"Priority: {swatches}.   First response: "
-            f'<span style="color:{MEDIAN_COLOUR}">●</span> median  '
-            f'<span style="color:{P90_COLOUR}">●</span> p90.   Coverage: '
-            f'<span style="color:{COVERED_COLOUR}">■</span> people on duty  '
-            f'<span style="color:{GAP_COLOUR}">■</span> nobody on duty.'
+            f'<span style="color:{_c(Role.CHART_MEDIAN)}">●</span> median  '
+            f'<span style="color:{_c(Role.CHART_P90)}">●</span> p90.   Coverage: '
+            f'<span style="color:{_c(Role.CHART_COVERED)}">■</span> people on duty  '
+            f'<span style="color:{_c(Role.CHART_GAP)}">■</span> nobody on duty.'
         )
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
@@ -95,7 +103,7 @@ class OverviewDialog(QDialog):
         ):
             self.per_hour.addItem(
                 pg.BarGraphItem(
-                    x=x, height=values, y0=list(base), width=0.8, brush=BAND_COLOURS[name]
+                    x=x, height=values, y0=list(base), width=0.8, brush=_c(BAND_COLOURS[name])
                 )
             )
             base = [b + v for b, v in zip(base, values, strict=True)]
@@ -108,7 +116,10 @@ class OverviewDialog(QDialog):
         if counts:
             self.handoffs.addItem(
                 pg.BarGraphItem(
-                    x=list(range(len(counts))), height=counts, width=0.6, brush="#1565C0"
+                    x=list(range(len(counts))),
+                    height=counts,
+                    width=0.6,
+                    brush=_c(Role.CHART_VOLUME),
                 )
             )
         _ticks(self.handoffs, teams)
@@ -121,9 +132,11 @@ class OverviewDialog(QDialog):
         if names:
             ys = list(range(len(names)))
             self.duty.addItem(
-                pg.BarGraphItem(x0=0, y=ys, height=0.7, width=members, brush="#CFD8DC")
+                pg.BarGraphItem(x0=0, y=ys, height=0.7, width=members, brush=_c(Role.CHART_MEMBERS))
             )
-            self.duty.addItem(pg.BarGraphItem(x0=0, y=ys, height=0.7, width=on, brush="#2E7D32"))
+            self.duty.addItem(
+                pg.BarGraphItem(x0=0, y=ys, height=0.7, width=on, brush=_c(Role.CHART_COVERED))
+            )
         self.duty.getAxis("left").setTicks([list(enumerate(names))])
         self.duty.getPlotItem().invertY(True)
 
@@ -149,8 +162,8 @@ class OverviewDialog(QDialog):
         self.responses.clear()
         x = list(range(len(trend.days)))
         for values, colour in (
-            (trend.median_minutes, MEDIAN_COLOUR),
-            (trend.p90_minutes, P90_COLOUR),
+            (trend.median_minutes, _c(Role.CHART_MEDIAN)),
+            (trend.p90_minutes, _c(Role.CHART_P90)),
         ):
             y = [math.nan if v is None else v for v in values]
             self.responses.plot(
@@ -168,7 +181,7 @@ class OverviewDialog(QDialog):
         self.responses.setYRange(0, max([v for v in trend.p90_minutes if v] or [1.0]) * 1.1)
         if all(v is None for v in trend.median_minutes):
             note = pg.TextItem(
-                "No mention answered yet this week", color="#606060", anchor=(0.5, 0.5)
+                "No mention answered yet this week", color=_c(Role.CHART_NOTE), anchor=(0.5, 0.5)
             )
             note.setPos((len(x) - 1) / 2, 0.55)
             self.responses.addItem(note)
@@ -180,7 +193,7 @@ class OverviewDialog(QDialog):
         on = [count if not gap else 0 for count, gap in zip(trend.on_duty, trend.gaps, strict=True)]
         if x:
             self.coverage.addItem(
-                pg.BarGraphItem(x=x, height=on, width=1.0, brush=COVERED_COLOUR, pen=None)
+                pg.BarGraphItem(x=x, height=on, width=1.0, brush=_c(Role.CHART_COVERED), pen=None)
             )
             # Hours with nobody: a red strip under the axis, so the green bars still read.
             gap_x = [i for i, gap in enumerate(trend.gaps) if gap]
@@ -192,7 +205,7 @@ class OverviewDialog(QDialog):
                         y0=-strip,
                         height=[strip] * len(gap_x),
                         width=1.0,
-                        brush=GAP_COLOUR,
+                        brush=_c(Role.CHART_GAP),
                         pen=None,
                     )
                 )

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.schemas import RotaPublic, RotaShiftCreate, RotaUpdate, UserRef
+from app.ui.qt import theme
+from app.ui.qt.theme import Role
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -66,7 +68,7 @@ class RotaDialog(QDialog):
         self.remove_button.clicked.connect(self.remove_selected)
         self.problem = QLabel("")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #B71C1C")
+        self.problem.setStyleSheet(theme.text_style(Role.ERROR_TEXT))
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

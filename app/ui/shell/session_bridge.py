@@ -1,14 +1,17 @@
-"""The Qt adapter of the Qt-free console session: re-emits its hooks as Qt signals, so widgets
-connect to signals and never poll or reach into the session's state."""
+"""The Qt adapter of the Qt-free console session: re-emits its hooks as Qt signals (one relay
+table), so widgets connect to signals and never poll or reach into the session's state."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
 from app.client.connection.events import ConnectionState
-from app.client.stream.rows import MentionRow
-from app.client.stream.session import ConsoleSession, Viewer
-from app.client.stream.store import OutboxEntry
+from app.client.stream.session import ConsoleSession
+from app.ui.qt.relay import relay, route
+
+
+def _state_and_detail(change: tuple[ConnectionState, str]) -> tuple[str, str]:
+    return change[0].value, change[1]
 
 
 class SessionBridge(QObject):
@@ -23,28 +26,15 @@ class SessionBridge(QObject):
     def __init__(self, session: ConsoleSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        session.rows_loaded.connect(self._rows_loaded)
-        session.rows_changed.connect(self._rows_changed)
-        session.connection_changed.connect(self._connection_changed)
-        session.viewer_changed.connect(self._viewer_changed)
-        session.outbox_changed.connect(self._outbox_changed)
-        session.urgent_mention.connect(self._urgent)
-        session.notice.connect(self.notice.emit)
-
-    def _rows_loaded(self, rows: list[MentionRow]) -> None:
-        self.rowsLoaded.emit(rows)
-
-    def _rows_changed(self, rows: list[MentionRow]) -> None:
-        self.rowsChanged.emit(rows)
-
-    def _connection_changed(self, change: tuple[ConnectionState, str]) -> None:
-        self.connectionChanged.emit(change[0].value, change[1])
-
-    def _viewer_changed(self, viewer: Viewer) -> None:
-        self.viewerChanged.emit(viewer)
-
-    def _outbox_changed(self, entries: list[OutboxEntry]) -> None:
-        self.outboxChanged.emit(entries)
-
-    def _urgent(self, row: MentionRow) -> None:
-        self.urgentMention.emit(row)
+        relay(
+            self,
+            [
+                route(session.rows_loaded, self.rowsLoaded),
+                route(session.rows_changed, self.rowsChanged),
+                route(session.connection_changed, self.connectionChanged, _state_and_detail),
+                route(session.viewer_changed, self.viewerChanged),
+                route(session.outbox_changed, self.outboxChanged),
+                route(session.urgent_mention, self.urgentMention),
+                route(session.notice, self.notice),
+            ],
+        )

@@ -1,6 +1,7 @@
 """Paints one cell of the mention stream: network badge, priority bar, author with a DEMO
 marker, one line of text, age, owner and status pill. Fixed row height; colours follow the
-system palette except the few that carry meaning (network, urgency, status)."""
+system palette except the few that carry meaning (network, urgency, status), which are theme
+roles."""
 
 from __future__ import annotations
 
@@ -10,45 +11,53 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from app.client.stream.rows import MentionRow
 from app.models.enums import MentionStatus, Network
+from app.ui.qt import theme
+from app.ui.qt.theme import Role
 from app.ui.stream.model import Column, MentionRole, age_text, owner_text, status_text
 
 ROW_HEIGHT = 30
 
-NETWORK_BADGES: dict[Network, tuple[str, str]] = {
-    Network.MASTODON: ("M", "#6364FF"),
-    Network.BLUESKY: ("B", "#1185FE"),
-    Network.X: ("X", "#4D4D4D"),
-    Network.FEED: ("RSS", "#D86B00"),
-    Network.WEBHOOK: ("WH", "#5A6B7B"),
-    Network.DEMO: ("D", "#8A5A9E"),
+NETWORK_BADGES: dict[Network, tuple[str, Role]] = {
+    Network.MASTODON: ("M", Role.NETWORK_MASTODON),
+    Network.BLUESKY: ("B", Role.NETWORK_BLUESKY),
+    Network.X: ("X", Role.NETWORK_X),
+    Network.FEED: ("RSS", Role.NETWORK_FEED),
+    Network.WEBHOOK: ("WH", Role.NETWORK_WEBHOOK),
+    Network.DEMO: ("D", Role.NETWORK_DEMO),
 }
 
-STATUS_COLOURS: dict[MentionStatus, str] = {
-    MentionStatus.NEW: "#1E7FD8",
-    MentionStatus.ASSIGNED: "#2E8B57",
-    MentionStatus.HANDOFF: "#B8860B",
-    MentionStatus.REPLIED: "#5F6FA8",
-    MentionStatus.RESOLVED: "#6B6B6B",
-    MentionStatus.SNOOZED: "#8E6BBF",
+STATUS_ROLES: dict[MentionStatus, Role] = {
+    MentionStatus.NEW: Role.STATUS_NEW,
+    MentionStatus.ASSIGNED: Role.STATUS_ASSIGNED,
+    MentionStatus.HANDOFF: Role.STATUS_HANDOFF,
+    MentionStatus.REPLIED: Role.STATUS_REPLIED,
+    MentionStatus.RESOLVED: Role.STATUS_RESOLVED,
+    MentionStatus.SNOOZED: Role.STATUS_SNOOZED,
 }
 
-URGENT_COLOUR = "#D32F2F"
-DEMO_COLOUR = "#A0522D"
 
-
-_PILLS: dict[tuple[str, int, str, int, float], QPixmap] = {}
+_PILLS: dict[tuple[str, int, int, str, int, float], QPixmap] = {}
 
 
 def _pill(
-    painter: QPainter, rect: QRect, text: str, colour: QColor, font: QFont, metrics: QFontMetrics
+    painter: QPainter,
+    rect: QRect,
+    text: str,
+    role: Role,
+    palette: QPalette,
+    font: QFont,
+    metrics: QFontMetrics,
 ) -> int:
-    """Draw white text on a rounded coloured pill vertically centred in rect; return width.
-    Pills come from a small set (networks, statuses, DEMO): each is rendered once and blitted."""
+    """Draw the pill text colour on a rounded pill of `role`'s colour vertically centred in
+    rect; return width. Pills come from a small set (networks, statuses, DEMO): each is
+    rendered once and blitted."""
     width = min(rect.width(), metrics.horizontalAdvance(text) + 12)
     height = min(rect.height() - 8, metrics.height() + 4)
     device = painter.device()
     ratio = device.devicePixelRatioF() if device is not None else 1.0
-    key = (text, colour.rgba(), font.key(), width * 1000 + height, ratio)
+    colour = theme.color(role, palette)
+    text_colour = theme.color(Role.PILL_TEXT, palette)
+    key = (text, colour.rgba(), text_colour.rgba(), font.key(), width * 1000 + height, ratio)
     pixmap = _PILLS.get(key)
     if pixmap is None:
         pixmap = QPixmap(max(1, round(width * ratio)), max(1, round(height * ratio)))
@@ -59,7 +68,7 @@ def _pill(
         pill_painter.setPen(Qt.PenStyle.NoPen)
         pill_painter.setBrush(colour)
         pill_painter.drawRoundedRect(QRect(0, 0, width, height), height / 2, height / 2)
-        pill_painter.setPen(_WHITE)
+        pill_painter.setPen(text_colour)
         pill_painter.setFont(font)
         pill_painter.drawText(QRect(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, text)
         pill_painter.end()
@@ -68,12 +77,6 @@ def _pill(
     return width
 
 
-_WHITE = QColor("white")
-_NETWORK_PILLS = {n: (label, QColor(colour)) for n, (label, colour) in NETWORK_BADGES.items()}
-_STATUS_PILLS = {s: QColor(colour) for s, colour in STATUS_COLOURS.items()}
-_GREY = QColor("#777777")
-_URGENT = QColor(URGENT_COLOUR)
-_DEMO = QColor(DEMO_COLOUR)
 _COLUMNS = tuple(Column)
 _CENTRE_LEFT = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 _ELIDE = Qt.TextElideMode.ElideRight
@@ -157,7 +160,15 @@ class MentionDelegate(QStyledItemDelegate):
             right = inner.right()
             if row.is_demo:
                 demo_rect = QRect(right - 44, inner.top(), 44, inner.height())
-                _pill(painter, demo_rect, "DEMO", _DEMO, fonts.bold_small, fonts.bold_small_metrics)
+                _pill(
+                    painter,
+                    demo_rect,
+                    "DEMO",
+                    Role.DEMO,
+                    palette,
+                    fonts.bold_small,
+                    fonts.bold_small_metrics,
+                )
                 right -= 50
             name = "\u2068" + (row.author_name or row.author_handle) + "\u2069"
             area = QRect(inner.left(), inner.top(), right - inner.left(), inner.height())
@@ -175,18 +186,19 @@ class MentionDelegate(QStyledItemDelegate):
                 handle = fonts.small_metrics.elidedText(row.handle, _ELIDE, handle_area.width())
                 painter.drawText(handle_area, _CENTRE_LEFT, handle)
         elif column is Column.NETWORK:
-            label, colour = _NETWORK_PILLS.get(row.network, ("?", _GREY))
-            _pill(painter, inner, label, colour, fonts.bold_small, fonts.bold_small_metrics)
+            label, role = NETWORK_BADGES.get(row.network, ("?", Role.PILL_UNKNOWN))
+            _pill(painter, inner, label, role, palette, fonts.bold_small, fonts.bold_small_metrics)
         elif column is Column.PRIORITY:
             urgent = row.is_urgent
+            urgent_colour = theme.color(Role.URGENT, palette)
             bar = QRect(inner.left(), inner.bottom() - 7, inner.width(), 4)
             painter.fillRect(bar, palette.color(QPalette.ColorRole.Midlight))
             share = min(max(row.priority, 0.0), 100.0) / 100
             painter.fillRect(
                 QRect(bar.left(), bar.top(), int(bar.width() * share), 4),
-                _URGENT if urgent else palette.color(QPalette.ColorRole.Mid),
+                urgent_colour if urgent else palette.color(QPalette.ColorRole.Mid),
             )
-            painter.setPen(_URGENT if urgent and not selected else text_colour)
+            painter.setPen(urgent_colour if urgent and not selected else text_colour)
             painter.setFont(fonts.bold if urgent else fonts.regular)
             painter.drawText(inner.adjusted(0, 0, 0, -6), _CENTRE_LEFT, f"{row.priority:.0f}")
         elif column is Column.AGE:
@@ -219,7 +231,8 @@ class MentionDelegate(QStyledItemDelegate):
                 painter,
                 inner,
                 status_text(row),
-                _STATUS_PILLS.get(row.status, _GREY),
+                STATUS_ROLES.get(row.status, Role.PILL_UNKNOWN),
+                palette,
                 fonts.bold_small,
                 fonts.bold_small_metrics,
             )

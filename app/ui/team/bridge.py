@@ -1,22 +1,18 @@
 """The Qt adapter of the Qt-free team desk (duty, coverage, roster, follow-ups, broadcasts,
-handoffs): re-emits its hooks as Qt signals, so the team widgets only connect and render."""
+handoffs): re-emits its hooks as Qt signals (one relay table), so the team widgets only connect
+and render."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from app.client.broadcasts.inbox import BroadcastInbox
-from app.client.handoffs.board import HandoffBoard
 from app.client.team.desk import TeamDesk
-from app.client.team.watch import CoverageAlert, TeamWatch
 from app.models.enums import Duty
-from app.models.schemas import (
-    BroadcastPublic,
-    CoveragePublic,
-    FollowupPublic,
-    HandoffPublic,
-    RosterPublic,
-)
+from app.ui.qt.relay import relay, route
+
+
+def _duty_value(duty: Duty) -> tuple[str]:
+    return (duty.value,)
 
 
 class TeamBridge(QObject):
@@ -37,58 +33,22 @@ class TeamBridge(QObject):
     def __init__(self, desk: TeamDesk, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
-        watch: TeamWatch = desk.watch
-        watch.coverage_changed.connect(self._coverage)
-        watch.roster_changed.connect(self._roster)
-        watch.followups_changed.connect(self._followups)
-        watch.teams_changed.connect(self._teams)
-        watch.coverage_gap.connect(self._gap)
-        watch.my_duty_changed.connect(self._duty)
-        inbox: BroadcastInbox = desk.broadcasts
-        inbox.banner_changed.connect(self._banner)
-        inbox.alert.connect(self._alert)
-        inbox.acks_changed.connect(self._acks)
-        board: HandoffBoard = desk.handoffs
-        board.changed.connect(self._handoffs)
-        board.arrived.connect(self._arrived)
-        board.answered.connect(self._answered)
-        board.updated.connect(self._updated)
-
-    def _coverage(self, coverage: CoveragePublic) -> None:
-        self.coverageChanged.emit(coverage)
-
-    def _roster(self, roster: RosterPublic) -> None:
-        self.rosterChanged.emit(roster)
-
-    def _followups(self, followups: list[FollowupPublic]) -> None:
-        self.followupsChanged.emit(followups)
-
-    def _teams(self, names: list[str]) -> None:
-        self.teamsChanged.emit(names)
-
-    def _gap(self, alert: CoverageAlert) -> None:
-        self.coverageGap.emit(alert)
-
-    def _duty(self, duty: Duty) -> None:
-        self.myDutyChanged.emit(duty.value)
-
-    def _banner(self, owed: list[BroadcastPublic]) -> None:
-        self.broadcastBanner.emit(owed)
-
-    def _alert(self, broadcast: BroadcastPublic) -> None:
-        self.broadcastAlert.emit(broadcast)
-
-    def _acks(self, broadcast: BroadcastPublic) -> None:
-        self.broadcastAcks.emit(broadcast)
-
-    def _handoffs(self, handoffs: list[HandoffPublic]) -> None:
-        self.handoffsChanged.emit(handoffs)
-
-    def _arrived(self, handoff: HandoffPublic) -> None:
-        self.handoffArrived.emit(handoff)
-
-    def _answered(self, handoff: HandoffPublic) -> None:
-        self.handoffAnswered.emit(handoff)
-
-    def _updated(self, handoff: HandoffPublic) -> None:
-        self.handoffUpdated.emit(handoff)
+        watch, inbox, board = desk.watch, desk.broadcasts, desk.handoffs
+        relay(
+            self,
+            [
+                route(watch.coverage_changed, self.coverageChanged),
+                route(watch.roster_changed, self.rosterChanged),
+                route(watch.followups_changed, self.followupsChanged),
+                route(watch.teams_changed, self.teamsChanged),
+                route(watch.coverage_gap, self.coverageGap),
+                route(watch.my_duty_changed, self.myDutyChanged, _duty_value),
+                route(inbox.banner_changed, self.broadcastBanner),
+                route(inbox.alert, self.broadcastAlert),
+                route(inbox.acks_changed, self.broadcastAcks),
+                route(board.changed, self.handoffsChanged),
+                route(board.arrived, self.handoffArrived),
+                route(board.answered, self.handoffAnswered),
+                route(board.updated, self.handoffUpdated),
+            ],
+        )

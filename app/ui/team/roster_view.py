@@ -6,17 +6,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QLabel, QMenu, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from app.models.enums import Duty
 from app.models.schemas import RosterMember, RosterPublic
+from app.ui.qt import theme
+from app.ui.qt.theme import Role
 
 _DUTY_LOOK = {
     # duty: (label, text colour) — the label carries the meaning, the colour only helps
-    Duty.ON_DUTY: ("● On duty", "#1B5E20"),
-    Duty.AWAY: ("◐ Away", "#8A5300"),
-    Duty.OFF_DUTY: ("○ Off duty", "#616161"),
+    Duty.ON_DUTY: ("● On duty", Role.DUTY_ON),
+    Duty.AWAY: ("◐ Away", Role.DUTY_AWAY),
+    Duty.OFF_DUTY: ("○ Off duty", Role.DUTY_OFF),
 }
 _USER_ROLE = Qt.ItemDataRole.UserRole
 _TEAM_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -76,7 +78,7 @@ class RosterView(QWidget):
             font.setBold(True)
             group.setFont(0, font)
             if not team.on_duty:
-                group.setForeground(0, QBrush(QColor("#B71C1C")))
+                group.setForeground(0, QBrush(theme.color(Role.ERROR_TEXT)))
             self.tree.addTopLevelItem(group)
             group.setFirstColumnSpanned(True)
             for member in members:
@@ -84,11 +86,11 @@ class RosterView(QWidget):
             group.setExpanded(True)
 
     def _item(self, member: RosterMember, now: datetime) -> QTreeWidgetItem:
-        label, colour = _DUTY_LOOK[member.duty]
+        label, role = _DUTY_LOOK[member.duty]
         item = QTreeWidgetItem(
             [member.user.name, label, since_text(member.since, now), member.role.value]
         )
-        item.setForeground(1, QBrush(QColor(colour)))
+        item.setForeground(1, QBrush(theme.color(role)))
         item.setData(0, _USER_ROLE, member.user.id)
         return item
 
