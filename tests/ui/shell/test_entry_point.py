@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 PENDING_TASK_SIGNS = (
     "Task was destroyed but it is pending",
     "Event loop stopped before Future completed",
