@@ -1,9 +1,9 @@
 """The one place for qasync quirks: Qt slots that start coroutines.
 
-`async_slot` replaces `qasync.asyncSlot`: it keeps every task it starts referenced (so quit can
-cancel them), ignores a second start of the same slot on the same object while the first runs,
-swallows `CancelledError` (qasync issue #126 lets it escape into `sys.excepthook`) and reports
-real errors through `sys.excepthook` like any Qt slot would."""
+`async_slot` replaces `qasync.asyncSlot`: it keeps every task it starts in one `TaskKeeper` (so
+quit can cancel them), ignores a second start of the same slot on the same object while the
+first runs, swallows `CancelledError` (qasync issue #126 lets it escape into
+`sys.excepthook`) and reports real errors through `sys.excepthook` like any Qt slot would."""
 
 from __future__ import annotations
 
@@ -14,12 +14,16 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from app.common.tasks import TaskKeeper
+
 log = logging.getLogger(__name__)
 
 _P = ParamSpec("_P")
 _S = TypeVar("_S")
 _T = TypeVar("_T")
 
+_tasks = TaskKeeper("slots")
+# The task each (object, slot) runs now: a second start while it runs is ignored.
 _running: dict[tuple[int, str], asyncio.Task[Any]] = {}
 
 
@@ -34,7 +38,7 @@ def async_slot(
         running = _running.get(key)
         if running is not None and not running.done():
             return None
-        task = asyncio.ensure_future(_guarded(fn(self, *args, **kwargs)))
+        task = _tasks.spawn(_guarded(fn(self, *args, **kwargs)), name=fn.__qualname__)
         _running[key] = task
         task.add_done_callback(functools.partial(_finished, key))
         return task
@@ -58,10 +62,7 @@ def _finished(key: tuple[int, str], task: asyncio.Task[Any]) -> None:
 
 async def cancel_slot_tasks() -> None:
     """Cancel every coroutine a slot started and wait for them (called once, at quit)."""
-    tasks = list(_running.values())
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    await _tasks.aclose()
     _running.clear()
 
 
