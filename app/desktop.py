@@ -1,6 +1,7 @@
-"""The console's single entry point: parses the command line, builds the QApplication and the
-qasync loop, chooses solo / team / demo, wires the session to the window, and owns shutdown
-(every background task cancelled and awaited, the solo server stopped)."""
+"""The console's single entry point and composition root: parses the command line, builds the
+QApplication and the qasync loop, chooses solo / team / demo, builds the Qt-free core (session,
+composer service, team desk) and then the console's window from its parts (app/ui/shell/build.py),
+and owns shutdown (every background task cancelled and awaited, the solo server stopped)."""
 
 from __future__ import annotations
 
@@ -44,10 +45,10 @@ from app.client.stream.session import ConsoleSession
 from app.client.stream.store import LocalStore
 from app.client.team.desk import TeamDesk
 from app.client.worker import BlockingWorker
+from app.common.tasks import TaskKeeper
 from app.ui.composer.bridge import ComposerBridge
-from app.ui.composer.panel import ComposerPanel, install_composer
 from app.ui.qt.async_slots import cancel_slot_tasks, run_blocking_dialog
-from app.ui.shell.main_window import MainWindow
+from app.ui.shell.build import ConsoleUi, build_console
 from app.ui.shell.session_bridge import SessionBridge
 from app.ui.shell.start_dialogs import (
     FirstRunDialog,
@@ -59,7 +60,6 @@ from app.ui.shell.start_dialogs import (
 )
 from app.ui.stream.filter import FilterMode
 from app.ui.team.bridge import TeamBridge
-from app.ui.team.console import TeamConsole, install_team_console
 
 log = logging.getLogger("app.desktop")
 
@@ -210,12 +210,11 @@ async def run_console(app: QApplication, options: Options) -> int:
     store_worker = BlockingWorker("console-store")
     solo: SoloServer | None = None
     quit_requested = asyncio.Event()
-    window: MainWindow | None = None
+    ui: ConsoleUi | None = None
     session: ConsoleSession | None = None
     store: LocalStore | None = None
     composer: ComposerService | None = None
-    team: TeamConsole | None = None
-    tasks: list[asyncio.Task[object]] = []
+    tasks = TaskKeeper("console")
     try:
         # The cached stream shows first; the server (solo: our own process) connects after.
         team_url = plan.server_url if mode is ConsoleMode.TEAM else None
@@ -223,16 +222,18 @@ async def run_console(app: QApplication, options: Options) -> int:
         store = LocalStore(cache_path(options.data_dir, mode, team_url))
         api = ResponderApi.unbound()
         session = ConsoleSession(api, store, store_worker)
-        bridge = SessionBridge(session)
-        window = MainWindow(bridge, subtitle=subtitle)
+        # The reply composer's drafts and cool-off countdowns resume from the outbox.
+        composer = ComposerService(session, store, store_worker, device=socket.gethostname())
+        ui = build_console(
+            SessionBridge(session),
+            subtitle=subtitle,
+            composer=ComposerBridge(composer),
+            team=TeamBridge(TeamDesk.follow(session)),
+        )
+        window = ui.window
         window.notifier.enabled = settings.notifications
         window.closed.connect(quit_requested.set)
-        # The reply composer (issue 5): drafts, cool-off countdowns resumed from the outbox.
-        composer = ComposerService(session, store, store_worker, device=socket.gethostname())
-        install_composer(window, ComposerBridge(composer, window))
         await composer.start()
-        # Handoffs, duty, coverage, broadcasts and the tray remote control (issue 6).
-        team = install_team_console(window, TeamBridge(TeamDesk.follow(session), window))
         window.show()
         await load_cached_stream(session)
 
@@ -261,29 +262,26 @@ async def run_console(app: QApplication, options: Options) -> int:
         if options.screenshot is None:
             save_settings(settings_path, settings)
         api.bind(base_url, token)
-        tasks.append(asyncio.ensure_future(session.run()))
+        tasks.spawn(session.run(), name="sync")
         if options.screenshot is not None:
-            tasks.append(
-                asyncio.ensure_future(
-                    take_screenshot(
-                        window,
-                        options.screenshot,
-                        quit_requested,
-                        wait_for_rows=10.0 if mode is ConsoleMode.DEMO else 1.0,
-                    )
-                )
+            tasks.spawn(
+                take_screenshot(
+                    ui,
+                    options.screenshot,
+                    quit_requested,
+                    wait_for_rows=10.0 if mode is ConsoleMode.DEMO else 1.0,
+                ),
+                name="screenshot",
             )
         await quit_requested.wait()
         return 0
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        if window is not None:
-            await window.cancel_actions()
+        await tasks.aclose()
+        if ui is not None:
+            await ui.cancel_actions()
         await cancel_slot_tasks()
-        if team is not None:
-            await team.aclose()
+        if ui is not None:
+            await ui.aclose()
         if composer is not None:
             await composer.aclose()
         if session is not None:
@@ -294,32 +292,32 @@ async def run_console(app: QApplication, options: Options) -> int:
             store.close()
         blocking.shutdown()
         store_worker.shutdown()
-        if window is not None:
-            window.hide()
-            window.deleteLater()
+        if ui is not None:
+            ui.window.hide()
+            ui.window.deleteLater()
         app.processEvents()
 
 
 async def take_screenshot(
-    window: MainWindow, path: Path, done: asyncio.Event, *, wait_for_rows: float
+    ui: ConsoleUi, path: Path, done: asyncio.Event, *, wait_for_rows: float
 ) -> None:
     """Wait for the stream (synced, or the cache when offline), show the first mention's
     detail, save a PNG. `wait_for_rows`: how long an empty stream may take to fill (demo)."""
     try:
-        session = window.session
+        session, stream, window = ui.session, ui.stream, ui.window
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(session.synced.wait(), SCREENSHOT_TIMEOUT)
         if session.row_count == 0:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(window.stream_loaded), wait_for_rows)
-        window.model.flush()
-        if window.proxy.rowCount() == 0 and window.model.rowCount() > 0:
-            window.set_filter_mode(FilterMode.ALL)
-        if window.proxy.rowCount() > 0:
-            window.view.selectRow(0)
-            await window.detail_loaded()
-            if isinstance(window.composer, ComposerPanel):
-                await window.composer.opened()  # its draft loads before the picture
+                await asyncio.wait_for(asyncio.shield(stream.loaded), wait_for_rows)
+        stream.model.flush()
+        if stream.proxy.rowCount() == 0 and stream.model.rowCount() > 0:
+            stream.set_filter_mode(FilterMode.ALL)
+        if stream.proxy.rowCount() > 0:
+            stream.view.selectRow(0)
+            await stream.detail_loaded()
+            if ui.composer is not None:
+                await ui.composer.opened()  # its draft loads before the picture
         QApplication.processEvents()
         path.parent.mkdir(parents=True, exist_ok=True)
         if not window.grab().save(str(path)):

@@ -1,4 +1,6 @@
-"""A running console for UI tests: session, Qt bridge and main window on the qasync loop,
+"""A running console for UI tests: session, Qt bridge and main window (built by the shell's
+composition, without the team features; with the composer and the manager menus when asked,
+the composer started before the stream loads, as the desktop does) on the qasync loop,
 connected to a real server; helpers await signals on that loop (never qtbot.waitSignal)."""
 
 from __future__ import annotations
@@ -10,19 +12,33 @@ from pathlib import Path
 
 from PySide6.QtCore import SignalInstance
 
+from app.client.composer.service import ComposerService
 from app.client.connection.api import ResponderApi
 from app.client.connection.events import Backoff, ConnectionState
 from app.client.stream.session import ConsoleSession
 from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker
-from app.ui.shell.main_window import MainWindow
+from app.ui.composer.bridge import ComposerBridge
+from app.ui.shell.build import build_console
 from app.ui.shell.session_bridge import SessionBridge
+
+# Builds the console's composer service from its session, local store and store worker.
+ComposerFactory = Callable[[ConsoleSession, LocalStore, BlockingWorker], ComposerService]
 
 
 class Console:
     """One rep's running console: session, bridge and window on the qasync loop."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, base_url: str, token: str, path: Path):
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        base_url: str,
+        token: str,
+        path: Path,
+        *,
+        composer: ComposerFactory | None = None,
+        manager_menus: bool = False,
+    ):
         self.loop = loop
         self.worker = BlockingWorker("ui-test-store")
         self.store = LocalStore(path)
@@ -33,8 +49,20 @@ class Console:
             backoff=Backoff(0.05, 0.3),
         )
         self.bridge = SessionBridge(self.session)
-        self.window = MainWindow(self.bridge, subtitle="test")
+        self.composer_service = (
+            composer(self.session, self.store, self.worker) if composer is not None else None
+        )
+        self.ui = build_console(
+            self.bridge,
+            subtitle="test",
+            composer=ComposerBridge(self.composer_service) if self.composer_service else None,
+            manager_menus=manager_menus,
+        )
+        self.window = self.ui.window
         self.window.show()
+        if self.composer_service is not None:
+            # As the desktop does: the countdowns resume before the stream loads.
+            loop.run_until_complete(self.composer_service.start())
         loop.run_until_complete(self.session.open())
         self.task = loop.create_task(self.session.run())
         self.wait_until(
@@ -66,7 +94,7 @@ class Console:
     def close(self) -> None:
         self.task.cancel()
         self._settle(self.task, raise_errors=False)  # its end after cancel is no test result
-        self._settle(self.window.cancel_actions())
+        self._settle(self.ui.cancel_actions())
         self._settle(self.session.aclose())
         self.store.close()
         self.worker.shutdown()

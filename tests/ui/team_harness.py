@@ -17,10 +17,9 @@ from app.client.stream.session import ConsoleSession
 from app.client.stream.store import LocalStore
 from app.client.team.desk import TeamDesk
 from app.client.worker import BlockingWorker
-from app.ui.shell.main_window import MainWindow
+from app.ui.shell.build import TeamUi, build_console
 from app.ui.shell.session_bridge import SessionBridge
 from app.ui.team.bridge import TeamBridge
-from app.ui.team.console import TeamConsole, install_team_console
 
 _T = TypeVar("_T")
 
@@ -39,10 +38,12 @@ class TeamTestConsole:
             backoff=Backoff(0.05, 0.3),
         )
         self.bridge = SessionBridge(self.session)
-        self.window = MainWindow(self.bridge, subtitle="team test")
         self.desk = TeamDesk.follow(self.session)
-        self.team_bridge = TeamBridge(self.desk, self.window)
-        self.team: TeamConsole = install_team_console(self.window, self.team_bridge)
+        self.team_bridge = TeamBridge(self.desk)
+        self.ui = build_console(self.bridge, subtitle="team test", team=self.team_bridge)
+        self.window = self.ui.window
+        assert self.ui.team is not None
+        self.team: TeamUi = self.ui.team
         self.task: asyncio.Task[None] | None = None
         # Everything that may make Qt process events (showing a window) runs inside the
         # loop: a qasync callback run by Qt outside it would find no running loop.
@@ -104,7 +105,7 @@ class TeamTestConsole:
         """Until the team desk's reloads and the console's running actions have finished."""
         while True:
             await self.desk.idle()
-            running = [t for t in self.team.running if not t.done()]
+            running = [t for t in self.ui.running if not t.done()]
             if not running:
                 return
             await asyncio.gather(*running, return_exceptions=True)
@@ -126,8 +127,8 @@ class TeamTestConsole:
         if self.task is not None:
             self.task.cancel()
             self.loop.run_until_complete(asyncio.gather(self.task, return_exceptions=True))
-        self.loop.run_until_complete(self.window.cancel_actions())
-        self.loop.run_until_complete(self.team.aclose())
+        self.loop.run_until_complete(self.ui.cancel_actions())
+        self.loop.run_until_complete(self.ui.aclose())
         self.loop.run_until_complete(self.session.aclose())
         self.store.close()
         self.worker.shutdown()

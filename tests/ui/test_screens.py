@@ -14,11 +14,11 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from app.client.connection.api import ResponderApi
+from app.ui.shell.shortcuts_dialog import ShortcutsDialog
 from app.ui.shell.start_dialogs import (
     FirstRunDialog,
     NoKeyringDialog,
     PassphraseDialog,
-    ShortcutsDialog,
     TokenDialog,
 )
 from app.ui.stream.filter import FilterMode

@@ -96,26 +96,28 @@ def test_render_the_team_console(
     ben.wait_until(ben.bridge.rowsChanged, lambda: ben.session.row(ids[-1]) is not None)
 
     ana.act(
-        ana.team.hand_off(
+        ana.team.handoffs.hand_off(
             ids[0],
             HandoffChoice(ben_id, None, "Charged twice for order #5521; I said we'd check today."),
         )
     )
     maya.act(
-        maya.team.hand_off(
+        maya.team.handoffs.hand_off(
             ids[1], HandoffChoice(None, "billing", "Invoice address wrong on a B2B order.")
         )
     )
-    ben.act(ben.team.hand_off(ids[2], HandoffChoice(ana_id, None, "Shipping, not billing.")))
+    ben.act(
+        ben.team.handoffs.hand_off(ids[2], HandoffChoice(ana_id, None, "Shipping, not billing."))
+    )
     maya.act(
-        maya.team.send_broadcast(
+        maya.team.broadcasts.send_broadcast(
             "Approved: full refunds for storm-delayed orders. No manager sign-off needed.",
             Severity.URGENT,
         )
     )
     ben.wait_until(ben.team_bridge.broadcastBanner, lambda: ben.team.broadcast_banner.isVisible())
     ana.wait_until(ana.team_bridge.broadcastBanner, lambda: ana.team.broadcast_banner.isVisible())
-    ana.act(ana.team.acknowledge(ana.desk.broadcasts.showing()[0].id))
+    ana.act(ana.team.broadcasts.acknowledge(ana.desk.broadcasts.showing()[0].id))
     maya.wait_until(
         maya.team_bridge.broadcastAcks,
         lambda: any(b.acks for b in maya.desk.broadcasts.broadcasts.values()),
@@ -130,7 +132,7 @@ def test_render_the_team_console(
     ben.run(ben.window.detail_loaded())
     ben.inside(lambda: shoot_consoles(maya, ben, out))
 
-    overview = maya.run(maya.team.show_overview())
+    overview = maya.run(maya.team.manager.show_overview())
     assert overview.summary.text().startswith(f"{len(ids)} mentions in the last 24 h")
     assert "3 open handoffs" in overview.summary.text()
     maya.inside(lambda: save(overview, out / "team-overview.png"))
@@ -171,7 +173,9 @@ def shoot_consoles(maya: TeamTestConsole, ben: TeamTestConsole, out: Path) -> No
     save(maya.team.coverage_banner, out / "team-coverage-banner.png")
 
     # Dialogs.
-    dialog = HandoffDialog("mention #12 (@sam_k)", maya.team.people(), maya.desk.watch.team_names)
+    dialog = HandoffDialog(
+        "mention #12 (@sam_k)", maya.team.handoffs.people(), maya.desk.watch.team_names
+    )
     dialog.note.setPlainText("Customer threatens to go to the press; legal should look.")
     assert_labels_fit(dialog)
     save(dialog, out / "team-dialog-handoff.png")

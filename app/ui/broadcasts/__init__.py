@@ -1,1 +1,1 @@
-"""Broadcasts: the banner, the acknowledgements view and the manager's broadcast dialog."""
+"""Broadcasts: the banner, the acknowledgements view, the manager's broadcast dialog, their desk."""

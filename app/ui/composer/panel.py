@@ -1,7 +1,6 @@
 """The reply composer panel: lays out the composer's parts, renders what its presenter announces
 (through the bridge's signals) and hands what the rep does to the presenter. What any of it
-means — drafts, the cool-off, conflicts — is `app.client.composer.presenter`.
-`install_composer` puts the panel where the main window's placeholder was."""
+means — drafts, the cool-off, conflicts — is `app.client.composer.presenter`."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QBoxLayout,
     QCheckBox,
     QFrame,
     QHBoxLayout,
@@ -39,7 +37,6 @@ from app.ui.composer.send_bar import SendBar
 
 if TYPE_CHECKING:
     from app.tone import Finding
-    from app.ui.shell.main_window import MainWindow
 
 CHECK_DELAY_MS = 150
 SPACING = 5
@@ -305,26 +302,3 @@ class ComposerPanel(QFrame):
         self.message.setText(message.text)
         self.message.setStyleSheet(f"color: {ERROR_COLOUR if message.error else MESSAGE_COLOUR};")
         self.message.setVisible(bool(message.text))
-
-
-def install_composer(window: MainWindow, bridge: ComposerBridge) -> ComposerPanel:
-    """Put the composer where the main window's placeholder was and let it follow the
-    selected mention, the stream's updates and who is signed in."""
-    panel = ComposerPanel(bridge)
-    window.replace_composer(panel)
-    column = panel.parentWidget()
-    layout = column.layout() if column is not None else None
-    if isinstance(layout, QBoxLayout):
-        layout.setStretchFactor(panel, 1)  # the reply shares the column with the mention
-    selection = window.view.selectionModel()
-
-    def follow_selection(*_: object) -> None:
-        row = window.selected_row()
-        if row is not None:
-            panel.show_mention(row)
-
-    selection.selectionChanged.connect(follow_selection)
-    window.bridge.rowsChanged.connect(panel.rows_changed)
-    window.bridge.viewerChanged.connect(panel.viewer_changed)
-    panel.viewer_changed(window.session.viewer)
-    return panel

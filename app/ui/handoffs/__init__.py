@@ -1,1 +1,1 @@
-"""Handoffs: the panel of open handoffs and the hand-off and decline dialogs."""
+"""Handoffs: the panel of open handoffs, the hand-off and decline dialogs, and their desk."""

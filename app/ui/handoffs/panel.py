@@ -1,6 +1,6 @@
 """The handoff panel: hand the selected mention on, and the open handoffs to me, to my teams
 and from me, each with its waiting time (ticking) and Accept / Decline for the ones I may
-answer. It only renders and emits requests; the console wiring carries them out."""
+answer. It only renders and emits requests; the handoff desk carries them out."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.client.handoffs.board import BOX_TITLES, Box, HandoffBoard, waiting_text
+from app.client.stream.rows import MentionRow
 from app.models.enums import HandoffStatus
 from app.models.schemas import HandoffPublic
 
@@ -37,12 +38,16 @@ class HandoffPanel(QWidget):
     declineRequested = Signal(int)  # handoff id
     openRequested = Signal(int)  # mention id
 
-    def __init__(self, board: HandoffBoard, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        board: HandoffBoard,
+        row_of: Callable[[int], MentionRow | None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.board = board
         self.mention_id: int | None = None
-        # How a mention is named in the list ("#12 @sam_k"); the console knows the handles.
-        self.mention_label: Callable[[int], str] = lambda mention_id: f"#{mention_id}"
+        self._row_of = row_of  # the stream's rows know the handles
         self.setAccessibleName("Handoffs")
         title = QLabel("Handoffs")
         font = title.font()
@@ -105,6 +110,11 @@ class HandoffPanel(QWidget):
         self.show_handoffs([])
 
     # --- rendering -----------------------------------------------------------------------
+
+    def mention_label(self, mention_id: int) -> str:
+        """How a mention is named in the list: "#12 @sam_k"."""
+        row = self._row_of(mention_id)
+        return f"#{mention_id} {row.handle}" if row else f"#{mention_id}"
 
     def set_mention(self, mention_id: int | None) -> None:
         self.mention_id = mention_id

@@ -1,8 +1,7 @@
 """The manager's "Replies & cool-off" dialog: list, add, edit and delete canned replies and
 playbook entries (title, text, role and team scope), and set each team's cool-off (normal and
 heated seconds). It draws what `ReplyLibrary` loads and shows the server's refusals as they
-come; `install_reply_library` adds its Console-menu entry, shown to managers and admins only,
-and reloads the console's composer after every saved edit."""
+come (its Console-menu entry is in reply_library_menu.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +9,7 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,7 +21,6 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
-    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -40,15 +37,11 @@ from app.client.manager.reply_library import (
     ReplyLibrary,
     scope_words,
 )
-from app.client.stream.session import Viewer
 from app.common.tasks import TaskKeeper
 from app.models.composer import MAX_COOL_OFF_SECONDS, CannedKind, CannedPublic
 from app.models.enums import Role
-from app.ui.composer.panel import ComposerPanel
-from app.ui.shell.main_window import MainWindow
+from app.ui.qt import theme
 
-ERROR_STYLE = "color: #A4262C;"
-DONE_STYLE = "color: #0B6A0B;"
 ROLE_WORDS = {Role.REP: "Reps", Role.MANAGER: "Managers", Role.ADMIN: "Admins"}
 
 
@@ -418,7 +411,8 @@ class ReplyLibraryDialog(QDialog):
     # --- plumbing ----------------------------------------------------------------------------
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet(ERROR_STYLE if error else DONE_STYLE)
+        role = theme.Role.ERROR_TEXT if error else theme.Role.DONE_TEXT
+        self.message.setStyleSheet(theme.text_style(role))
         self.message.setText(text)
 
     def _start(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
@@ -428,75 +422,3 @@ class ReplyLibraryDialog(QDialog):
 
     async def aclose(self) -> None:
         await self._tasks.aclose()
-
-
-class ReplyLibraryMenu(QObject):
-    """The Console-menu entry that opens the dialog, for managers and admins only."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.library = ReplyLibrary(window.session.api)
-        self.dialog: ReplyLibraryDialog | None = None
-        self.action = QAction("Replies && c&ool-off…", self)
-        self.action.setStatusTip("Edit canned replies, the playbook and each team's cool-off")
-        self._tasks = TaskKeeper("ui")
-        console = _menu(window, "Console")
-        if console is not None:
-            actions = console.actions()
-            quit_at = next((i for i, a in enumerate(actions) if a.text() == "&Quit"), None)
-            before = None
-            if quit_at is not None:
-                before = actions[quit_at - 1] if actions[quit_at - 1].isSeparator() else None
-                before = before or actions[quit_at]
-            if before is not None:
-                console.insertAction(before, self.action)
-            else:
-                console.addAction(self.action)
-        window.addAction(self.action)
-        self.action.triggered.connect(self.open)
-        window.bridge.viewerChanged.connect(self.viewer_changed)
-        self.library.changed.connect(self._library_changed)
-        self.viewer_changed(window.session.viewer)
-
-    def viewer_changed(self, viewer: Viewer) -> None:
-        manager = viewer.user is not None and viewer.user.role.is_manager
-        self.action.setVisible(manager)
-        self.action.setEnabled(manager)
-        if not manager and self.dialog is not None:
-            self.dialog.close()
-
-    def open(self) -> ReplyLibraryDialog:
-        if self.dialog is None:
-            self.dialog = ReplyLibraryDialog(self.library, self.window)
-        dialog = self.dialog
-        dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
-        dialog.entry_list.setFocus()
-        dialog._start(dialog.load())
-        return dialog
-
-    def _library_changed(self, _: None) -> None:
-        # The console's own composer offers the new list (and cool-off) right away.
-        composer = self.window.composer
-        if isinstance(composer, ComposerPanel):
-            self._tasks.spawn(composer.service.refresh())
-
-    async def aclose(self) -> None:
-        if self.dialog is not None:
-            await self.dialog.aclose()
-        await self._tasks.aclose()
-
-
-def _menu(window: MainWindow, title: str) -> QMenu | None:
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if action.text().replace("&", "") == title and isinstance(menu, QMenu):
-            return menu
-    return None
-
-
-def install_reply_library(window: MainWindow) -> ReplyLibraryMenu:
-    """Add the managers' "Replies & cool-off…" entry to the window's Console menu."""
-    return ReplyLibraryMenu(window)

@@ -1,7 +1,7 @@
 """The admins' "Teams…" dialog: the teams with their members; create a team, rename and
 describe it, add and remove members. Every change goes straight to the server (`TeamAdmin`);
-what the server refuses is said in the dialog. Installed as a Console-menu entry shown only to
-admins (`install_team_admin`)."""
+what the server refuses is said in the dialog. Its Console-menu entry (`TeamAdminMenu`) is
+shown only to admins."""
 
 from __future__ import annotations
 
@@ -22,17 +22,17 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from app.client.connection.api import ResponderApi
 from app.client.manager.team_admin import TeamAdmin, TeamChange
 from app.client.stream.session import Viewer
 from app.common.tasks import TaskKeeper
 from app.models.enums import Role
-from app.ui.shell.main_window import MainWindow
+from app.ui.qt import theme
 
 _ID = Qt.ItemDataRole.UserRole
 
@@ -166,8 +166,8 @@ class TeamAdminDialog(QDialog):
         self.add_button.setEnabled(self.person_box.count() > 0)
 
     def _say(self, change: TeamChange) -> None:
-        colour = "#1B5E20" if change.done else "#B71C1C"
-        self.problem.setStyleSheet(f"color: {colour}")
+        colour = theme.Role.DONE_TEXT if change.done else theme.Role.ERROR_TEXT
+        self.problem.setStyleSheet(theme.text_style(colour))
         self.problem.setText(change.message)
         if change.team is not None:
             self._show_teams(change.team.id)
@@ -177,7 +177,7 @@ class TeamAdminDialog(QDialog):
     async def load(self) -> None:
         failure = await self.admin.load()
         if failure is not None:
-            self.problem.setStyleSheet("color: #B71C1C")
+            self.problem.setStyleSheet(theme.text_style(theme.Role.ERROR_TEXT))
             self.problem.setText(failure)
         self._show_teams(None)
 
@@ -234,24 +234,12 @@ class TeamAdminDialog(QDialog):
 class TeamAdminMenu(QObject):
     """The Console-menu entry "Teams…" that opens the dialog, for admins only."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, api: ResponderApi, action: QAction, window: QWidget) -> None:
         super().__init__(window)
         self.window = window
-        self.admin = TeamAdmin(window.session.api)
+        self.admin = TeamAdmin(api)
         self.dialog: TeamAdminDialog | None = None
-        self.action = QAction("&Teams…", self)
-        self.action.setStatusTip("Create teams, rename them and choose their members (admins)")
-        console = _menu(window, "Console")
-        if console is not None:
-            quit_action = next((a for a in console.actions() if a.text() == "&Quit"), None)
-            if quit_action is not None:
-                console.insertAction(quit_action, self.action)
-            else:
-                console.addAction(self.action)
-        window.addAction(self.action)
-        self.action.triggered.connect(lambda _=False: self.open())
-        window.bridge.viewerChanged.connect(self.viewer_changed)
-        self.viewer_changed(window.session.viewer)
+        self.action = action
 
     def viewer_changed(self, viewer: Viewer) -> None:
         admin = viewer.user is not None and viewer.user.role is Role.ADMIN
@@ -273,16 +261,3 @@ class TeamAdminMenu(QObject):
     async def aclose(self) -> None:
         if self.dialog is not None:
             await self.dialog.aclose()
-
-
-def _menu(window: MainWindow, title: str) -> QMenu | None:
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if action.text().replace("&", "") == title and isinstance(menu, QMenu):
-            return menu
-    return None
-
-
-def install_team_admin(window: MainWindow) -> TeamAdminMenu:
-    """Add the admins' "Teams…" entry to the window's Console menu."""
-    return TeamAdminMenu(window)

@@ -1,1 +1,2 @@
-"""Qt glue shared by every feature: qasync slots, signal relays and the colour theme."""
+"""Qt glue shared by every feature: qasync slots, signal relays, the colour theme, the notice
+channel, banners and docks."""

@@ -1,17 +1,20 @@
 """Alerts for new urgent mentions: a tray message (unless the user is off duty) and a badge
 count of unassigned urgent mentions on the tray icon and the window. Where there is no tray
-(offscreen, bare X servers) the window badge still shows the count."""
+(offscreen, bare X servers) the window badge still shows the count. Each alert also asks for
+the user's attention (`attention`: the shell flashes the window)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
+from PySide6.QtGui import QAction, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app.client.stream.rows import MentionRow
 from app.models.enums import Duty
+from app.ui.qt import theme
+from app.ui.qt.theme import Role
 
 
 def badge_icon(count: int) -> QIcon:
@@ -20,22 +23,22 @@ def badge_icon(count: int) -> QIcon:
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QColor("#1E5AA8"))
+    painter.setBrush(theme.color(Role.APP_ICON))
     painter.setPen(Qt.PenStyle.NoPen)
     painter.drawRoundedRect(4, 4, 56, 56, 12, 12)
     font = QFont()
     font.setBold(True)
     font.setPixelSize(34)
     painter.setFont(font)
-    painter.setPen(QColor("white"))
+    painter.setPen(theme.color(Role.ICON_MARK))
     painter.drawText(QRect(4, 4, 56, 56), Qt.AlignmentFlag.AlignCenter, "R")
     if count:
-        painter.setBrush(QColor("#D32F2F"))
+        painter.setBrush(theme.color(Role.URGENT))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.drawEllipse(30, 0, 34, 34)
         font.setPixelSize(20 if count < 100 else 14)
         painter.setFont(font)
-        painter.setPen(QColor("white"))
+        painter.setPen(theme.color(Role.ICON_MARK))
         painter.drawText(QRect(30, 0, 34, 34), Qt.AlignmentFlag.AlignCenter, _short(count))
     painter.end()
     return QIcon(pixmap)
@@ -55,12 +58,10 @@ class UrgentNotifier(QObject):
     dutyRequested = Signal(str)  # Duty value
     showRequested = Signal()
     quitRequested = Signal()
+    attention = Signal()  # an alert was shown: the window should ask for attention
 
-    def __init__(
-        self, window: QWidget, parent: QObject | None = None, *, quiet_ms: int = 10_000
-    ) -> None:
+    def __init__(self, parent: QObject | None = None, *, quiet_ms: int = 10_000) -> None:
         super().__init__(parent)
-        self._window = window
         self.duty: Duty | None = None
         self.enabled = True
         self.count = 0
@@ -71,7 +72,8 @@ class UrgentNotifier(QObject):
         self._summary_timer.setInterval(quiet_ms)
         self._summary_timer.timeout.connect(self._summarise)
         self.tray: QSystemTrayIcon | None = None
-        # The tray remote control (app/ui/team/tray.py) replaces these to show coverage and counts.
+        # Where the team features run, their remote control draws the icon and the tooltip
+        # (coverage and counts); the shell sets these when it wires the tray.
         self.icon_for: Callable[[int], QIcon] = badge_icon
         self.tooltip_for: Callable[[int], str] = _urgent_tooltip
         # Keep the menu referenced: the tray only holds a pointer to it.
@@ -134,7 +136,7 @@ class UrgentNotifier(QObject):
         self.alerts_shown.append(title)
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
             self.tray.showMessage(title, message, QSystemTrayIcon.MessageIcon.Warning, 8000)
-        QApplication.alert(self._window)
+        self.attention.emit()
 
     def _summarise(self) -> None:
         if self._held and self.duty is not Duty.OFF_DUTY:

@@ -1,6 +1,6 @@
-"""The console's dialogs: first run (solo / team server / demo), the server token, where to keep
-the token when there is no usable keyring, the passphrase of the encrypted token file, and the
-list of keyboard shortcuts."""
+"""The dialogs before the console starts: first run (solo / team server / demo), the server
+token, where to keep the token when there is no usable keyring, and the passphrase of the
+encrypted token file."""
 
 from __future__ import annotations
 
@@ -13,17 +13,15 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QRadioButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from app.ui.shell.shortcuts import SHORTCUTS
+from app.ui.qt import theme
+from app.ui.qt.theme import Role
 
 
 class StartChoice(StrEnum):
@@ -85,7 +83,7 @@ class FirstRunDialog(QDialog):
         self._team_form.setLayout(form)
         self.error = QLabel("")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #C62828;")
+        self.error.setStyleSheet(theme.text_style(Role.ERROR_TEXT))
         self.error.setAccessibleName("Problem")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -158,7 +156,7 @@ class TokenDialog(QDialog):
         layout.addWidget(_explain(f"Paste the access token for {server_url}. You are asked once."))
         if problem:
             error = _explain(problem)
-            error.setStyleSheet("color: #C62828;")
+            error.setStyleSheet(theme.text_style(Role.ERROR_TEXT))
             layout.addWidget(error)
         form = QFormLayout()
         form.addRow("Access &token:", self.token)
@@ -197,7 +195,7 @@ class NoKeyringDialog(QDialog):
         self._form = QWidget()
         self._form.setLayout(form)
         self.error = QLabel("")
-        self.error.setStyleSheet("color: #C62828;")
+        self.error.setStyleSheet(theme.text_style(Role.ERROR_TEXT))
         self.error.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -255,35 +253,9 @@ class PassphraseDialog(QDialog):
         layout.addWidget(_explain("Enter the passphrase of your encrypted token file."))
         if problem:
             error = _explain(problem)
-            error.setStyleSheet("color: #C62828;")
+            error.setStyleSheet(theme.text_style(Role.ERROR_TEXT))
             layout.addWidget(error)
         form = QFormLayout()
         form.addRow("&Passphrase:", self.passphrase)
         layout.addLayout(form)
-        layout.addWidget(buttons)
-
-
-class ShortcutsDialog(QDialog):
-    """Help ▸ Keyboard shortcuts."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Keyboard shortcuts")
-        self.setMinimumSize(560, 540)
-        table = QTableWidget(len(SHORTCUTS), 2)
-        table.setHorizontalHeaderLabels(["Keys", "Does"])
-        table.setAccessibleName("Keyboard shortcuts")
-        table.verticalHeader().setVisible(False)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 12)
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for i, shortcut in enumerate(SHORTCUTS):
-            table.setItem(i, 0, QTableWidgetItem(shortcut.keys))
-            table.setItem(i, 1, QTableWidgetItem(shortcut.label))
-        header = table.horizontalHeader()
-        header.resizeSection(0, table.fontMetrics().horizontalAdvance("Ctrl+Shift+MM") + 24)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(table)
         layout.addWidget(buttons)

@@ -1,1 +1,1 @@
-"""Duty and coverage: the tray remote control, the roster and follow-ups docks, the team wiring."""
+"""Duty and coverage: the tray remote control, the roster and follow-ups views and their desks."""

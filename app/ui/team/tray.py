@@ -1,9 +1,10 @@
 """The tray icon as the manager's remote control: my duty, everyone's duty (managers), coverage
 at a glance in the icon and tooltip, unread broadcast and urgent counts, and close-to-tray.
 
-The same actions are in the window's Duty menu, so they work where the platform has no tray
-(the console says so once). The icon shows coverage by colour AND shape (green circle with a
-tick: covered; amber triangle: thin; red square with a cross: nobody), readable without colour."""
+The same actions are in the window's Duty menu (`menu_section`), so they work where the platform
+has no tray (the console says so once). The icon shows coverage by colour AND shape (green
+circle with a tick: covered; amber triangle: thin; red square with a cross: nobody), readable
+without colour."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
-    QColor,
     QFont,
     QIcon,
     QPainter,
@@ -25,16 +25,17 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app.models.enums import Duty
 from app.models.schemas import CoveragePublic, RosterPublic, UserRef
-from app.ui.shell.notifier import UrgentNotifier
+from app.ui.qt import theme
+from app.ui.qt.theme import Role
 
 DUTY_LABELS = {Duty.ON_DUTY: "On duty", Duty.AWAY: "Away", Duty.OFF_DUTY: "Off duty"}
 
 COVERAGE_LOOK = {
     # level: (fill, text for the tooltip and the menu)
-    "covered": ("#2E7D32", "Covered"),
-    "thin": ("#F9A825", "Thin"),
-    "nobody": ("#C62828", "Nobody on duty"),
-    "unknown": ("#757575", "Coverage unknown"),
+    "covered": (Role.COVERAGE_COVERED, "Covered"),
+    "thin": (Role.COVERAGE_THIN, "Thin"),
+    "nobody": (Role.COVERAGE_NOBODY, "Nobody on duty"),
+    "unknown": (Role.COVERAGE_UNKNOWN, "Coverage unknown"),
 }
 
 NO_TRAY_NOTE = (
@@ -60,10 +61,11 @@ def coverage_pixmap(level: str, urgent: int = 0, unread: int = 0, size: int = 64
     p = QPainter(pixmap)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     s = size / 64
-    outline = QPen(QColor("#FFFFFF"), 3 * s)
+    white = theme.color(Role.ICON_MARK)
+    outline = QPen(white, 3 * s)
     p.setPen(outline)
-    p.setBrush(QColor(fill))
-    mark = QPen(QColor("#FFFFFF"), 6 * s, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+    p.setBrush(theme.color(fill))
+    mark = QPen(white, 6 * s, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
     if level == "covered":
         p.drawEllipse(QRectF(6 * s, 6 * s, 52 * s, 52 * s))
         p.setPen(mark)
@@ -74,7 +76,8 @@ def coverage_pixmap(level: str, urgent: int = 0, unread: int = 0, size: int = 64
         p.drawPolygon(
             QPolygonF([QPointF(32 * s, 5 * s), QPointF(60 * s, 56 * s), QPointF(4 * s, 56 * s)])
         )
-        p.setPen(QPen(QColor("#212121"), 6 * s, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        dark_mark = theme.color(Role.ICON_MARK_ON_THIN)
+        p.setPen(QPen(dark_mark, 6 * s, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         p.drawLine(QPointF(32 * s, 22 * s), QPointF(32 * s, 38 * s))
         p.drawPoint(QPointF(32 * s, 48 * s))
     elif level == "nobody":
@@ -84,29 +87,32 @@ def coverage_pixmap(level: str, urgent: int = 0, unread: int = 0, size: int = 64
         p.drawLine(QPointF(43 * s, 21 * s), QPointF(21 * s, 43 * s))
     else:
         p.drawEllipse(QRectF(6 * s, 6 * s, 52 * s, 52 * s))
-        p.setPen(QColor("#FFFFFF"))
+        p.setPen(white)
         font = QFont()
         font.setBold(True)
         font.setPixelSize(int(34 * s))
         p.setFont(font)
         p.drawText(QRectF(6 * s, 6 * s, 52 * s, 52 * s), Qt.AlignmentFlag.AlignCenter, "?")
     if urgent:
-        _badge(p, QRect(int(34 * s), 0, int(30 * s), int(30 * s)), "#1A1A1A", _short(urgent), s)
+        urgent_rect = QRect(int(34 * s), 0, int(30 * s), int(30 * s))
+        _badge(p, urgent_rect, Role.TRAY_URGENT_BADGE, _short(urgent), s)
     if unread:
-        _badge(p, QRect(0, int(38 * s), int(26 * s), int(26 * s)), "#1565C0", _short(unread), s)
+        unread_rect = QRect(0, int(38 * s), int(26 * s), int(26 * s))
+        _badge(p, unread_rect, Role.TRAY_UNREAD_BADGE, _short(unread), s)
     p.end()
     return pixmap
 
 
-def _badge(p: QPainter, rect: QRect, colour: str, text: str, s: float) -> None:
-    p.setPen(QPen(QColor("#FFFFFF"), 2 * s))
-    p.setBrush(QColor(colour))
+def _badge(p: QPainter, rect: QRect, colour: Role, text: str, s: float) -> None:
+    white = theme.color(Role.ICON_MARK)
+    p.setPen(QPen(white, 2 * s))
+    p.setBrush(theme.color(colour))
     p.drawEllipse(rect)
     font = QFont()
     font.setBold(True)
     font.setPixelSize(max(8, int(rect.height() * (0.6 if len(text) < 3 else 0.42))))
     p.setFont(font)
-    p.setPen(QColor("#FFFFFF"))
+    p.setPen(white)
     p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
 
@@ -127,18 +133,25 @@ def coverage_sentence(coverage: CoveragePublic | None) -> str:
 
 
 class DutyRemote(QObject):
-    """Builds the remote-control actions once and puts them in the tray menu and the window's
-    Duty menu. Widgets and tests trigger the actions; the owner connects the request signals."""
+    """Builds the remote-control actions once, puts them in the tray menu (before its last
+    entry, Quit) and offers them as the Duty menu's section. Widgets and tests trigger the
+    actions; the shell connects the request signals. `changed`: the tray icon and tooltip
+    (`icon_for`, `tooltip`) should be drawn again."""
 
     dutyRequested = Signal(int, str)  # user id, Duty value (someone else's duty: managers)
     broadcastRequested = Signal()  # open the "send a broadcast" dialog
     rosterRequested = Signal()
     broadcastsRequested = Signal()  # show the owed broadcasts / the acknowledgements
+    changed = Signal()
 
-    def __init__(self, notifier: UrgentNotifier, duty_menu: QMenu | None) -> None:
-        super().__init__(notifier)
-        self.notifier = notifier
-        self.duty_menu = duty_menu
+    def __init__(
+        self,
+        tray_menu: QMenu,
+        urgent_count: Callable[[], int],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._urgent_count = urgent_count
         self.coverage: CoveragePublic | None = None
         self.unread = 0
         self.is_manager = False
@@ -161,38 +174,25 @@ class DutyRemote(QObject):
         self.person_actions: dict[tuple[int, Duty], QAction] = {}
         self._groups: list[QActionGroup] = []
 
-        self._install(notifier.menu, before=notifier.menu.actions()[-1])
-        if duty_menu is not None:
-            duty_menu.addSeparator()
-            self._install(duty_menu, before=None)
+        before = tray_menu.actions()[-1]
+        for item in [*self.menu_section(), None]:
+            if item is None:
+                tray_menu.insertSeparator(before)
+            else:
+                tray_menu.insertAction(before, item)
         self.refresh()
 
-    def _install(self, menu: QMenu, before: QAction | None) -> None:
-        items: list[QAction | QMenu | None] = [
+    def menu_section(self) -> list[QAction | None]:
+        """The remote's entries in menu order (None: a separator)."""
+        return [
             self.coverage_action,
             self.counts_action,
             self.broadcasts_action,
             None,
-            self.everyone_menu,
+            self.everyone_menu.menuAction(),
             self.send_action,
             self.roster_action,
-            None,
         ]
-        for item in items:
-            if item is None:
-                if before is None:
-                    menu.addSeparator()
-                else:
-                    menu.insertSeparator(before)
-            elif isinstance(item, QMenu):
-                if before is None:
-                    menu.addMenu(item)
-                else:
-                    menu.insertMenu(before, item)
-            elif before is None:
-                menu.addAction(item)
-            else:
-                menu.insertAction(before, item)
 
     # --- state ---------------------------------------------------------------------------
 
@@ -221,6 +221,9 @@ class DutyRemote(QObject):
     def level(self) -> str:
         return self.coverage.level if self.coverage is not None else "unknown"
 
+    def icon_for(self, urgent: int) -> QIcon:
+        return coverage_icon(self.level, urgent, self.unread)
+
     def tooltip(self, urgent: int) -> str:
         lines = ["Responder Console", coverage_sentence(self.coverage)]
         lines.append(f"{urgent} urgent unassigned · {self.unread} broadcast(s) unread")
@@ -228,16 +231,14 @@ class DutyRemote(QObject):
 
     def refresh(self) -> None:
         self.coverage_action.setText(coverage_sentence(self.coverage))
-        urgent = self.notifier.count
+        urgent = self._urgent_count()
         self.counts_action.setText(f"{urgent} urgent unassigned · {self.unread} unread broadcasts")
         self.broadcasts_action.setText(
             f"Broadcasts ({self.unread} unread)…" if self.unread else "Broadcasts…"
         )
         self.everyone_menu.menuAction().setVisible(self.is_manager)
         self.send_action.setVisible(self.is_manager)
-        self.notifier.icon_for = lambda count: coverage_icon(self.level, count, self.unread)
-        self.notifier.tooltip_for = self.tooltip
-        self.notifier.refresh_tray()
+        self.changed.emit()
 
     def _rebuild_everyone(self) -> None:
         self.everyone_menu.clear()
@@ -267,15 +268,13 @@ def tray_available() -> bool:
     return QSystemTrayIcon.isSystemTrayAvailable()
 
 
-def close_to_tray_policy(
-    notifier: UrgentNotifier, say: Callable[[str], None]
-) -> Callable[[], bool]:
-    """Closing hides the window while a tray exists; the first time, say where it went."""
+def close_to_tray_policy(tray: QSystemTrayIcon, say: Callable[[str], None]) -> Callable[[], bool]:
+    """Closing hides the window while the tray icon shows; the first time, say where it went."""
     told = False
 
     def decide() -> bool:
         nonlocal told
-        if notifier.tray is None or not notifier.tray.isVisible():
+        if not tray.isVisible():
             return False
         if not told:
             told = True

@@ -30,7 +30,7 @@ def test_a_broadcast_reaches_an_on_duty_console_and_the_ack_shows_on_the_manager
     assert banner.isHidden()
 
     outcome = boss.act(
-        boss.team.send_broadcast("Refunds approved for late orders.", Severity.URGENT)
+        boss.team.broadcasts.send_broadcast("Refunds approved for late orders.", Severity.URGENT)
     )
     assert outcome.message.startswith("Broadcast sent")
     rep.wait_until(rep.team_bridge.broadcastBanner, lambda: banner.isVisible())
@@ -65,7 +65,7 @@ def test_an_off_duty_rep_sees_the_broadcast_when_coming_on_duty(
     rep = team_console_factory(live_server.base_url, rep_token)
     banner = rep.team.broadcast_banner
 
-    boss.act(boss.team.send_broadcast("Store opening hours changed.", Severity.INFO))
+    boss.act(boss.team.broadcasts.send_broadcast("Store opening hours changed.", Severity.INFO))
     rep.wait_until(
         rep.team_bridge.broadcastAcks,
         lambda: any("opening hours" in b.text for b in rep.desk.broadcasts.broadcasts.values()),
@@ -84,8 +84,8 @@ def test_a_rep_cannot_send_and_an_empty_note_is_refused_with_a_message(
 ) -> None:
     _, rep_token = live_server.create_user("bc-carl")
     rep = team_console_factory(live_server.base_url, rep_token)
-    refused = rep.act(rep.team.send_broadcast("Hello all", Severity.INFO))
+    refused = rep.act(rep.team.broadcasts.send_broadcast("Hello all", Severity.INFO))
     assert refused.result.value == "failed"
     assert rep.window.notice_banner.isVisible()
-    empty = rep.act(rep.team.send_broadcast("   ", Severity.INFO))
+    empty = rep.act(rep.team.broadcasts.send_broadcast("   ", Severity.INFO))
     assert "empty" in empty.message

@@ -45,9 +45,9 @@ def test_hand_to_a_person_who_accepts_from_the_panel(
     ana.window.model.flush()
     assert ana.window.select_mention(mention_id)
     assert ana.team.handoff_panel.hand_off_button.isEnabled()
-    assert any(p[0].id == ben_id for p in ana.team.people())
+    assert any(p[0].id == ben_id for p in ana.team.handoffs.people())
     outcome = ana.act(
-        ana.team.hand_off(
+        ana.team.handoffs.hand_off(
             mention_id, HandoffChoice(ben_id, None, "Refund question, card charged twice")
         )
     )
@@ -91,13 +91,13 @@ def test_decline_with_a_reason_returns_it_to_the_sender(
     mention_id = _mention(live_server, "ho-2")
     _has_row(cleo, mention_id)
 
-    cleo.act(cleo.team.hand_off(mention_id, HandoffChoice(dan_id, None, "Looks legal?")))
+    cleo.act(cleo.team.handoffs.hand_off(mention_id, HandoffChoice(dan_id, None, "Looks legal?")))
     dan.wait_until(dan.team_bridge.handoffsChanged, lambda: bool(dan.desk.handoffs.handoffs))
     handoff_id = next(iter(dan.desk.handoffs.handoffs))
 
-    empty = dan.act(dan.team.decline(handoff_id, "  "))
+    empty = dan.act(dan.team.handoffs.decline(handoff_id, "  "))
     assert empty.result is ActionResult.FAILED
-    declined = dan.act(dan.team.decline(handoff_id, "Not legal: a delivery question."))
+    declined = dan.act(dan.team.handoffs.decline(handoff_id, "Not legal: a delivery question."))
     assert declined.result is ActionResult.DONE, declined.message
 
     cleo.wait_until(cleo.team_bridge.handoffAnswered, lambda: cleo.window.notice_banner.isVisible())
@@ -114,7 +114,7 @@ def test_handed_to_me_knows_handoffs_made_before_the_console_started(
     eve = team_console_factory(live_server.base_url, eve_token)
     mention_id = _mention(live_server, "ho-3")
     _has_row(eve, mention_id)
-    eve.act(eve.team.hand_off(mention_id, HandoffChoice(fay_id, None, "")))
+    eve.act(eve.team.handoffs.hand_off(mention_id, HandoffChoice(fay_id, None, "")))
 
     fay = team_console_factory(live_server.base_url, fay_token)  # starts after the handoff
     assert mention_id in fay.session.viewer.handed_to_me
@@ -131,7 +131,11 @@ def test_a_team_handoff_lists_under_to_my_teams(
     mention_id = _mention(live_server, "ho-4")
     _has_row(gus, mention_id)
     assert "stores" in gus.desk.watch.team_names
-    gus.act(gus.team.hand_off(mention_id, HandoffChoice(None, "stores", "Store manager needed")))
+    gus.act(
+        gus.team.handoffs.hand_off(
+            mention_id, HandoffChoice(None, "stores", "Store manager needed")
+        )
+    )
     panel = hal.team.handoff_panel
     hal.wait_until(hal.team_bridge.handoffsChanged, lambda: len(panel.items(Box.TO_MY_TEAMS)) == 1)
     assert panel.items(Box.TO_MY_TEAMS)[0].text(1) == "ho-gus → team stores"

@@ -99,7 +99,7 @@ def test_overview_shows_response_times_and_coverage(
     maya = team_console_factory(live_server.base_url, maya_token)
     maya.act(maya.session.set_duty(Duty.ON_DUTY))
 
-    dialog = maya.run(maya.team.show_overview())
+    dialog = maya.run(maya.team.manager.show_overview())
     text = dialog.summary.text()
     assert "not loaded" not in text, text
     assert "hours with nobody on duty" in text
@@ -117,5 +117,5 @@ def test_overview_shows_response_times_and_coverage(
     maya.inside(lambda: save(dialog, shots_dir(tmp_path) / "team-overview-history.png"))
 
     ana = team_console_factory(live_server.base_url, ana_token)
-    refused = ana.run(ana.team.show_overview())
+    refused = ana.run(ana.team.manager.show_overview())
     assert "Response times and coverage history not loaded" in refused.summary.text()

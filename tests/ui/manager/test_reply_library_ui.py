@@ -23,14 +23,10 @@ from PySide6.QtWidgets import QApplication, QMenu, QPushButton
 from app.client.composer.policy import CoolOffPolicy
 from app.client.composer.service import ComposerService
 from app.models.enums import Role
-from app.ui.composer.bridge import ComposerBridge
-from app.ui.composer.panel import ComposerPanel, install_composer
-from app.ui.manager.reply_library_dialog import (
-    ERROR_STYLE,
-    ReplyLibraryDialog,
-    ReplyLibraryMenu,
-    install_reply_library,
-)
+from app.ui.composer.panel import ComposerPanel
+from app.ui.manager.reply_library_dialog import ReplyLibraryDialog
+from app.ui.manager.reply_library_menu import ReplyLibraryMenu
+from app.ui.qt import theme
 from tests.support.composer import FakeClock, api_get
 from tests.support.live_server import LiveServer
 from tests.support.qt_loop import qloop
@@ -115,19 +111,30 @@ def desks(
     def open_desk(role: str) -> Desk:
         name = f"{role}-{uuid.uuid4().hex[:5]}"
         _, token = live_server.create_user(name, role=role, teams=[team.name])
-        console = Console(qloop, live_server.base_url, token, tmp_path / f"{name}.sqlite3")
-        service = ComposerService(
-            console.session,
-            console.store,
-            console.worker,
-            device=f"{name}-desk",
-            clock=FakeClock(),
-            policy=CoolOffPolicy(20, 60),
-            save_delay=0.01,
+        console = Console(
+            qloop,
+            live_server.base_url,
+            token,
+            tmp_path / f"{name}.sqlite3",
+            composer=lambda session, store, worker: ComposerService(
+                session,
+                store,
+                worker,
+                device=f"{name}-desk",
+                clock=FakeClock(),
+                policy=CoolOffPolicy(20, 60),
+                save_delay=0.01,
+            ),
+            manager_menus=True,
         )
-        panel = install_composer(console.window, ComposerBridge(service, console.window))
-        menu = install_reply_library(console.window)
-        console.run(service.start())
+        service, panel, menu = (
+            console.composer_service,
+            console.ui.composer,
+            console.ui.reply_library,
+        )
+        assert service is not None
+        assert panel is not None
+        assert menu is not None
         console.run(service.refresh())
         desk = Desk(console, service, panel, menu)
         opened.append(desk)
@@ -176,7 +183,7 @@ def test_manager_adds_a_canned_reply_that_reaches_a_reps_composer(
     # an empty form is refused in the dialog, before the server is asked
     manager.click(dialog, dialog.save_entry_button)
     assert dialog.message.text() == "Give the entry a title."
-    assert dialog.message.styleSheet() == ERROR_STYLE
+    assert dialog.message.styleSheet() == theme.text_style(theme.Role.ERROR_TEXT)
 
     manager.inside(lambda: QTest.keyClicks(dialog.title_edit, title))
     manager.inside(
@@ -268,7 +275,7 @@ def test_cool_off_set_in_the_dialog_persists_and_refusals_show_the_servers_sente
         "Cool-off not saved: The heated cool-off cannot be shorter than the normal one "
         "(45 s < 120 s)."
     )
-    assert dialog.message.styleSheet() == ERROR_STYLE
+    assert dialog.message.styleSheet() == theme.text_style(theme.Role.ERROR_TEXT)
     _shot(manager, dialog, shots / "reply-library-cool-off-refused.png")
     setting = api_get(live_server, f"/teams/{team.id}/cool-off", live_server.admin_token)
     assert (setting["seconds"], setting["heated_seconds"]) == (30, 90)

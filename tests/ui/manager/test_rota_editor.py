@@ -50,7 +50,7 @@ def test_a_manager_edits_a_team_rota(
     maya = team_console_factory(live_server.base_url, maya_token)
     maya.wait_until(maya.team_bridge.rosterChanged, lambda: maya.desk.watch.roster is not None)
 
-    dialog = maya.run(maya.team.rota_dialog(support))
+    dialog = maya.run(maya.team.manager.rota_dialog(support))
     assert dialog is not None
     assert dialog.table.rowCount() == 0  # no rota yet
 
@@ -72,7 +72,7 @@ def test_a_manager_edits_a_team_rota(
         (0, "09:00", "17:00", ana_id),
         (4, "22:00", "06:00", ben_id),
     ]
-    assert maya.run(maya.team.save_rota(support, update))
+    assert maya.run(maya.team.manager.save_rota(support, update))
     saved = httpx.get(
         f"{live_server.base_url}/api/v1/teams/{support}/rota",
         headers=live_server.headers(),
@@ -83,12 +83,12 @@ def test_a_manager_edits_a_team_rota(
         (4, "22:00", "06:00", ben_id),
     ]
 
-    again = maya.run(maya.team.rota_dialog(support))
+    again = maya.run(maya.team.manager.rota_dialog(support))
     assert again is not None
     assert again.table.rowCount() == 2  # the editor opens on what was saved
 
     nobody = RotaUpdate(
         shifts=[RotaShiftCreate(weekday=0, start="09:00", end="10:00", user_id=999)]
     )
-    assert not maya.run(maya.team.save_rota(support, nobody))
+    assert not maya.run(maya.team.manager.save_rota(support, nobody))
     assert any("rota was not saved" in n for n in maya.window._notices)

@@ -36,7 +36,7 @@ def _roster_names(console: TeamTestConsole, team: str) -> list[str]:
 
 
 def _open(console: TeamTestConsole) -> TeamAdminDialog:
-    dialog = console.inside(console.team.team_admin.open)
+    dialog = console.inside(console.ui.team_admin.open)
     console.run(asyncio.gather(*dialog.running))
     return dialog
 
@@ -46,12 +46,12 @@ def test_an_admin_creates_a_team_and_adds_a_member(
 ) -> None:
     ana_id, _ = live_server.create_user("Ana Lopez", teams=["support"])
     admin = team_console_factory(live_server.base_url, live_server.admin_token)
-    assert admin.team.team_admin.action.isVisible()
+    assert admin.ui.team_admin.action.isVisible()
     console_menu = next(
         a.menu() for a in admin.window.menuBar().actions() if a.text().replace("&", "") == "Console"
     )
     assert isinstance(console_menu, QMenu)
-    assert admin.team.team_admin.action in console_menu.actions()
+    assert admin.ui.team_admin.action in console_menu.actions()
     dialog = _open(admin)
     listed = [dialog.team_list.item(i).text() for i in range(dialog.team_list.count())]
     assert any(text.startswith("support (") for text in listed), listed
@@ -127,5 +127,5 @@ def test_a_manager_who_is_not_admin_has_no_teams_entry(
 ) -> None:
     _, token = live_server.create_user("Maya", role="manager", teams=["support"])
     maya = team_console_factory(live_server.base_url, token)
-    assert not maya.team.team_admin.action.isVisible()
-    assert not maya.team.team_admin.action.isEnabled()
+    assert not maya.ui.team_admin.action.isVisible()
+    assert not maya.ui.team_admin.action.isEnabled()

@@ -9,10 +9,10 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QKeySequence
 
 from app.client.connection.api import ResponderApi
-from app.client.stream.session import ActionOutcome, ActionResult
+from app.client.stream.actions import ActionOutcome, ActionResult, MentionAction
 from app.models.enums import Duty
+from app.ui.shell.actions import RESERVED, SHORTCUTS, Action
 from app.ui.shell.main_window import MainWindow
-from app.ui.shell.shortcuts import RESERVED, SHORTCUTS, Command
 from app.ui.stream.filter import FilterMode
 from tests.support.live_server import LiveServer, mention_json
 from tests.ui.console import Console
@@ -36,8 +36,8 @@ def test_claim_from_the_list_and_live_update_elsewhere(
 
     assert dana.window.select_mention(mention_id)
     assert dana.window.detail.mention_id == mention_id
-    dana.window.actions_by_command[Command.CLAIM].trigger()
-    outcome = dana.run(dana.window.running_actions[0])
+    dana.window.action(Action.CLAIM).trigger()
+    outcome = dana.run(dana.ui.mention_actions.running[0])
     assert isinstance(outcome, ActionOutcome)
     assert outcome.result is ActionResult.DONE
 
@@ -75,7 +75,7 @@ def test_a_lost_claim_says_who_has_it(
 
     ana.run(bo_claims())
     # Ana acts on her (possibly stale) row: the answer must name Bo.
-    task = ana.window.run_action("claim", mention_id)
+    task = ana.ui.mention_actions.run(MentionAction.CLAIM, mention_id)
     outcome = ana.run(task)
     assert isinstance(outcome, ActionOutcome)
     assert outcome.result is ActionResult.CONFLICT, outcome.message
@@ -136,7 +136,7 @@ def test_tray_menu_changes_duty(
 
 
 def test_shortcuts_are_unique_and_avoid_system_ones(qapp: QObject) -> None:
-    keys = [QKeySequence(s.keys).toString() for s in SHORTCUTS]
+    keys = [QKeySequence(a.keys).toString() for a in SHORTCUTS]
     assert len(keys) == len(set(keys))
     reserved = {QKeySequence(k).toString() for k in RESERVED}
     # Ctrl+F / Ctrl+Q keep their usual meaning (search, quit), so they are not clashes.

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app.models.enums import Duty
+from app.ui.shell.actions import Menu
 from app.ui.team.tray import NO_TRAY_NOTE, coverage_pixmap
 from tests.support.live_server import LiveServer
 from tests.ui.team_harness import TeamTestConsole
@@ -104,8 +105,9 @@ def test_without_a_tray_the_same_actions_are_in_the_duty_menu_and_the_app_says_s
     _, boss_token = live_server.create_user("menu-boss", role="manager")
     console = team_console_factory(live_server.base_url, boss_token)
     team = console.team
-    assert team.duty_menu is not None
-    texts = [a.text().replace("&", "") for a in team.duty_menu.actions()]
+    duty_menu = console.window.menu(Menu.DUTY)
+    assert duty_menu is not None
+    texts = [a.text().replace("&", "") for a in duty_menu.actions()]
     for wanted in ("On duty", "Away", "Off duty", "Everyone's duty", "Send a broadcast…"):
         assert wanted in texts
     assert any(

@@ -1,0 +1,247 @@
+"""Every action of the console's window declared once: an enum of actions, each with its text,
+keyboard shortcut and help line, and the menus as lists of enum members. The window builds its
+menus from these lists, the shell creates each QAction from its row, and Help ▸ Keyboard
+shortcuts lists the rows that have keys. Nothing finds a menu or an action by its title.
+
+None of the shortcuts shadows a common system or editing shortcut (`RESERVED`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+from app.client.stream.actions import MentionAction
+from app.models.enums import Duty
+from app.ui.stream.filter import FILTER_TITLES, FilterMode
+
+
+class Action(StrEnum):
+    # with keys, in the order Help ▸ Keyboard shortcuts lists them
+    CLAIM = "claim"
+    RELEASE = "release"
+    RESOLVE = "resolve"
+    SNOOZE = "snooze"
+    SEARCH = "search"
+    FOCUS_STREAM = "focus_stream"
+    FILTER_UNASSIGNED = "filter_unassigned"
+    FILTER_MINE = "filter_mine"
+    FILTER_TEAM = "filter_team"
+    FILTER_HANDED = "filter_handed"
+    FILTER_ALL = "filter_all"
+    SORT_PRIORITY = "sort_priority"
+    RECONNECT = "reconnect"
+    SHORTCUTS = "shortcuts"
+    QUIT = "quit"
+    # without keys
+    DUTY_ON = "duty_on"
+    DUTY_AWAY = "duty_away"
+    DUTY_OFF = "duty_off"
+    REPLY_LIBRARY = "reply_library"
+    TEAM_ADMIN = "team_admin"
+    ROSTER_DOCK = "roster_dock"
+    FOLLOWUPS_DOCK = "followups_dock"
+    ACKS_DOCK = "acks_dock"
+    OVERVIEW = "overview"
+
+    @property
+    def text(self) -> str:
+        return _SPECS[self].text
+
+    @property
+    def keys(self) -> str:
+        """QKeySequence portable text; "" for none."""
+        return _SPECS[self].keys
+
+    @property
+    def help(self) -> str:
+        """One line: listed with the keys in Help ▸ Keyboard shortcuts; an action without
+        keys shows it as its status tip."""
+        return _SPECS[self].help
+
+    @property
+    def checkable(self) -> bool:
+        return _SPECS[self].checkable
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    text: str
+    keys: str = ""
+    help: str = ""
+    checkable: bool = False
+
+
+_SPECS: dict[Action, ActionSpec] = {
+    Action.CLAIM: ActionSpec("&Claim", "Ctrl+Shift+M", "Claim the selected mention (make it mine)"),
+    Action.RELEASE: ActionSpec(
+        "Re&lease", "Ctrl+Shift+G", "Release it (give it back to the queue)"
+    ),
+    Action.RESOLVE: ActionSpec("Resol&ve", "Ctrl+Shift+D", "Resolve it (done)"),
+    Action.SNOOZE: ActionSpec(
+        "S&nooze for an hour", "Ctrl+Shift+L", "Snooze it for an hour (later)"
+    ),
+    Action.SEARCH: ActionSpec("&Search", "Ctrl+F", "Search the stream"),
+    Action.FOCUS_STREAM: ActionSpec(
+        "Go to the s&tream", "Ctrl+Shift+J", "Move the focus to the stream"
+    ),
+    Action.FILTER_UNASSIGNED: ActionSpec(
+        FILTER_TITLES[FilterMode.UNASSIGNED], "Ctrl+1", "Show unassigned mentions"
+    ),
+    Action.FILTER_MINE: ActionSpec(FILTER_TITLES[FilterMode.MINE], "Ctrl+2", "Show my mentions"),
+    Action.FILTER_TEAM: ActionSpec(
+        FILTER_TITLES[FilterMode.TEAM], "Ctrl+3", "Show my team's mentions"
+    ),
+    Action.FILTER_HANDED: ActionSpec(
+        FILTER_TITLES[FilterMode.HANDED_TO_ME], "Ctrl+4", "Show mentions handed to me"
+    ),
+    Action.FILTER_ALL: ActionSpec(FILTER_TITLES[FilterMode.ALL], "Ctrl+5", "Show all mentions"),
+    Action.SORT_PRIORITY: ActionSpec(
+        "Highest &priority first",
+        "Ctrl+Shift+P",
+        "Highest priority first / newest first (toggle)",
+        checkable=True,
+    ),
+    Action.RECONNECT: ActionSpec("&Reconnect now", "F5", "Reconnect to the server now"),
+    Action.SHORTCUTS: ActionSpec("&Keyboard shortcuts", "F1", "Show this list of shortcuts"),
+    Action.QUIT: ActionSpec("&Quit", "Ctrl+Q", "Quit the console"),
+    Action.DUTY_ON: ActionSpec("On duty", checkable=True),
+    Action.DUTY_AWAY: ActionSpec("Away", checkable=True),
+    Action.DUTY_OFF: ActionSpec("Off duty", checkable=True),
+    Action.REPLY_LIBRARY: ActionSpec(
+        "Replies && c&ool-off…",
+        help="Edit canned replies, the playbook and each team's cool-off",
+    ),
+    Action.TEAM_ADMIN: ActionSpec(
+        "&Teams…", help="Create teams, rename them and choose their members (admins)"
+    ),
+    Action.ROSTER_DOCK: ActionSpec("Roster"),
+    Action.FOLLOWUPS_DOCK: ActionSpec("Follow-ups"),
+    Action.ACKS_DOCK: ActionSpec("Broadcasts"),
+    Action.OVERVIEW: ActionSpec("Manager &overview…"),
+}
+
+SHORTCUTS: tuple[Action, ...] = tuple(action for action in Action if action.keys)
+
+FILTER_ACTIONS: dict[Action, FilterMode] = {
+    Action.FILTER_UNASSIGNED: FilterMode.UNASSIGNED,
+    Action.FILTER_MINE: FilterMode.MINE,
+    Action.FILTER_TEAM: FilterMode.TEAM,
+    Action.FILTER_HANDED: FilterMode.HANDED_TO_ME,
+    Action.FILTER_ALL: FilterMode.ALL,
+}
+MENTION_ACTIONS: dict[Action, MentionAction] = {
+    Action.CLAIM: MentionAction.CLAIM,
+    Action.RELEASE: MentionAction.RELEASE,
+    Action.RESOLVE: MentionAction.RESOLVE,
+    Action.SNOOZE: MentionAction.SNOOZE,
+}
+DUTY_ACTIONS: dict[Action, Duty] = {
+    Action.DUTY_ON: Duty.ON_DUTY,
+    Action.DUTY_AWAY: Duty.AWAY,
+    Action.DUTY_OFF: Duty.OFF_DUTY,
+}
+# The docks' show/hide entries are the docks' own toggle actions, titled with these rows.
+DOCK_ACTIONS = (Action.ROSTER_DOCK, Action.FOLLOWUPS_DOCK, Action.ACKS_DOCK)
+
+
+class Menu(StrEnum):
+    CONSOLE = "console"
+    MENTION = "mention"
+    VIEW = "view"
+    DUTY = "duty"
+    HELP = "help"
+
+
+class Section(StrEnum):
+    """A run of entries a feature supplies as it changes (the team's remote control)."""
+
+    TEAM_REMOTE = "team_remote"
+
+
+SEPARATOR = None
+MenuItem = Action | Section | None
+
+
+@dataclass(frozen=True, slots=True)
+class MenuSpec:
+    menu: Menu
+    title: str
+    items: tuple[MenuItem, ...]
+
+
+# The menu bar, left to right. An action or section a console does not have (a test console
+# without the team features) is left out, and so is a separator with nothing to separate.
+MENUS: tuple[MenuSpec, ...] = (
+    MenuSpec(
+        Menu.CONSOLE,
+        "&Console",
+        (Action.RECONNECT, Action.REPLY_LIBRARY, SEPARATOR, Action.TEAM_ADMIN, Action.QUIT),
+    ),
+    MenuSpec(Menu.MENTION, "&Mention", tuple(MENTION_ACTIONS)),
+    MenuSpec(
+        Menu.VIEW,
+        "&View",
+        (
+            *FILTER_ACTIONS,
+            SEPARATOR,
+            Action.SORT_PRIORITY,
+            SEPARATOR,
+            Action.SEARCH,
+            Action.FOCUS_STREAM,
+            SEPARATOR,
+            *DOCK_ACTIONS,
+            Action.OVERVIEW,
+        ),
+    ),
+    MenuSpec(Menu.DUTY, "&Duty", (*DUTY_ACTIONS, SEPARATOR, Section.TEAM_REMOTE)),
+    MenuSpec(Menu.HELP, "&Help", (Action.SHORTCUTS,)),
+)
+
+# The stream's context menu.
+CONTEXT_MENU: tuple[Action, ...] = tuple(MENTION_ACTIONS)
+
+# Shortcuts desktops and editors reserve; ours may reuse one only with the same meaning
+# (Ctrl+F search, Ctrl+Q quit, F1 help, F5 refresh).
+RESERVED = frozenset(
+    {
+        "Ctrl+C",
+        "Ctrl+V",
+        "Ctrl+X",
+        "Ctrl+Z",
+        "Ctrl+Y",
+        "Ctrl+A",
+        "Ctrl+S",
+        "Ctrl+W",
+        "Ctrl+P",
+        "Ctrl+N",
+        "Ctrl+O",
+        "Ctrl+T",
+        "Ctrl+Shift+Z",
+        "Ctrl+Shift+U",
+        "Ctrl+Shift+E",
+        "Ctrl+Shift+S",
+        "Ctrl+Shift+C",
+        "Ctrl+Shift+V",
+        "Alt+F4",
+        "Alt+Tab",
+        "Ctrl+Alt+T",
+        "Ctrl+Alt+Del",
+        "Ctrl+Alt+L",
+        "Ctrl+Shift+Q",
+    }
+)
+
+
+def create_action(action: Action, parent: QObject | None = None) -> QAction:
+    """The QAction of one row: its text, keys (for the whole window), check box and tip."""
+    made = QAction(action.text, parent)
+    if action.keys:
+        made.setShortcut(QKeySequence(action.keys))
+        made.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    elif action.help:
+        made.setStatusTip(action.help)
+    made.setCheckable(action.checkable)
+    return made

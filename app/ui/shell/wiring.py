@@ -1,0 +1,183 @@
+"""Every connection between a console's parts, in one function grouped by feature: the notice
+channel, the stream and its actions, connection and duty, the tray, the window, the composer,
+the manager menus, and the team features (duty and coverage, broadcasts, handoffs, manager
+tools, follow-ups). Parts connect only their own insides; a reader finds here who listens to
+whom. Connection order is meaningful where two parts listen to one signal (the window's counts
+are current before the tray remote reads them)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import SignalInstance
+
+from app.client.stream.actions import MentionAction
+from app.models.enums import Duty
+from app.models.schemas import HandoffPublic
+from app.ui.shell.actions import DUTY_ACTIONS, FILTER_ACTIONS, MENTION_ACTIONS, Action
+from app.ui.team.tray import NO_TRAY_NOTE, close_to_tray_policy, tray_available
+
+if TYPE_CHECKING:
+    from app.ui.shell.build import ConsoleUi, TeamUi
+
+
+def connect_signals(ui: ConsoleUi) -> None:
+    window, bridge, stream, session = ui.window, ui.bridge, ui.stream, ui.session
+    notifier, notices, act = window.notifier, ui.notices, window.action
+    commands, mention_actions = ui.commands, ui.mention_actions
+
+    def show_urgent_count(*_: object) -> None:
+        window.show_urgent_count(session.unassigned_urgent_count())
+
+    # --- notices: said by any feature, shown by the window and the tray
+    notices.status.connect(window.show_status)
+    notices.problem.connect(window.show_notice)
+    notices.announcement.connect(notifier.announce)
+    bridge.notice.connect(window.show_notice)
+
+    # --- the stream: rows, who is looking, filters, search
+    bridge.rowsLoaded.connect(stream.load_rows)
+    bridge.rowsLoaded.connect(show_urgent_count)
+    bridge.rowsChanged.connect(stream.update_rows)
+    bridge.rowsChanged.connect(show_urgent_count)
+    bridge.viewerChanged.connect(window.show_viewer)
+    bridge.viewerChanged.connect(stream.set_viewer)
+    for action, mode in FILTER_ACTIONS.items():
+        act(action).triggered.connect(lambda _=False, m=mode: stream.set_filter_mode(m))
+    act(Action.SORT_PRIORITY).toggled.connect(stream.set_priority_first)
+    act(Action.SEARCH).triggered.connect(stream.filter_bar.focus_search)
+    act(Action.FOCUS_STREAM).triggered.connect(stream.view.setFocus)
+
+    # --- ownership actions: menu, keys, context menu, the detail's buttons
+    for action, mention_action in MENTION_ACTIONS.items():
+        act(action).triggered.connect(
+            lambda _=False, a=mention_action: mention_actions.run_on(a, stream.selected_row())
+        )
+    detail = stream.detail
+    requests: dict[MentionAction, SignalInstance] = {
+        MentionAction.CLAIM: detail.claimRequested,
+        MentionAction.RELEASE: detail.releaseRequested,
+        MentionAction.RESOLVE: detail.resolveRequested,
+        MentionAction.SNOOZE: detail.snoozeRequested,
+    }
+    for mention_action, requested in requests.items():
+        requested.connect(lambda i, a=mention_action: mention_actions.run(a, i))
+    stream.view.customContextMenuRequested.connect(window.show_context_menu)
+
+    # --- connection, my duty, the outbox
+    bridge.connectionChanged.connect(window.show_connection)
+    bridge.outboxChanged.connect(window.show_outbox)
+    window.offline_banner.button.clicked.connect(session.reconnect_now)
+    act(Action.RECONNECT).triggered.connect(session.reconnect_now)
+    window.notice_banner.button.clicked.connect(window.clear_notices)
+    window.notice_banner.button.clicked.connect(lambda: commands.dismiss_problems())
+    for action, duty in DUTY_ACTIONS.items():
+        act(action).triggered.connect(lambda _=False, d=duty: commands.set_duty(d))
+
+    # --- urgent alerts and the tray
+    bridge.urgentMention.connect(notifier.alert)
+    notifier.dutyRequested.connect(lambda d: commands.set_duty(Duty(d)))
+    notifier.showRequested.connect(window.bring_to_front)
+    notifier.quitRequested.connect(window.quit)
+    notifier.attention.connect(window.ask_attention)
+
+    # --- the window
+    act(Action.SHORTCUTS).triggered.connect(window.show_shortcuts)
+    act(Action.QUIT).triggered.connect(window.quit)
+
+    # --- the composer: follows the selected mention, the stream's updates and who I am
+    composer = ui.composer
+    if composer is not None:
+
+        def follow_selection(*_: object) -> None:
+            row = stream.selected_row()
+            if row is not None:
+                composer.show_mention(row)
+
+        stream.view.selectionModel().selectionChanged.connect(follow_selection)
+        bridge.rowsChanged.connect(composer.rows_changed)
+        bridge.viewerChanged.connect(composer.viewer_changed)
+        composer.viewer_changed(session.viewer)
+
+    # --- the manager menus: Replies & cool-off… (managers), Teams… (admins)
+    reply_library, team_admin = ui.reply_library, ui.team_admin
+    if reply_library is not None:
+        act(Action.REPLY_LIBRARY).triggered.connect(reply_library.open)
+        bridge.viewerChanged.connect(reply_library.viewer_changed)
+        reply_library.viewer_changed(session.viewer)
+    if team_admin is not None:
+        act(Action.TEAM_ADMIN).triggered.connect(lambda _=False: team_admin.open())
+        bridge.viewerChanged.connect(team_admin.viewer_changed)
+        team_admin.viewer_changed(session.viewer)
+
+    if ui.team is not None:
+        _connect_team(ui, ui.team)
+
+
+def _connect_team(ui: ConsoleUi, team: TeamUi) -> None:
+    window, bridge, stream, session = ui.window, ui.bridge, ui.stream, ui.session
+    notifier, signals, remote = window.notifier, team.bridge, team.remote
+    duty, broadcasts, handoffs = team.duty, team.broadcasts, team.handoffs
+
+    # --- who I am
+    for listener in (duty, handoffs, broadcasts, team.manager):
+        bridge.viewerChanged.connect(listener.viewer_changed)
+    bridge.rowsChanged.connect(lambda _rows: remote.refresh())  # after the urgent count
+
+    # --- the tray remote control (its twin is the Duty menu's section)
+    notifier.icon_for = remote.icon_for
+    notifier.tooltip_for = remote.tooltip
+    remote.changed.connect(notifier.refresh_tray)
+    notifier.refresh_tray()
+    remote.dutyRequested.connect(duty.duty_requested)
+    remote.broadcastRequested.connect(broadcasts.compose)
+    remote.rosterRequested.connect(duty.show_roster)
+    remote.broadcastsRequested.connect(broadcasts.show_broadcasts)
+    if tray_available() and notifier.tray is not None:
+        window.close_to_tray = close_to_tray_policy(notifier.tray, duty.tray_note)
+    else:
+        duty.say_once("no_tray", NO_TRAY_NOTE)
+
+    # --- duty, coverage and the roster
+    signals.coverageChanged.connect(duty.coverage_changed)
+    signals.rosterChanged.connect(duty.roster_changed)
+    signals.coverageGap.connect(duty.coverage_gap)
+    team.coverage_banner.button.clicked.connect(team.coverage_banner.hide)
+    team.roster_view.dutyRequested.connect(duty.duty_requested)
+    team.roster_view.rotaRequested.connect(team.manager.edit_rota)
+
+    # --- broadcasts
+    signals.broadcastBanner.connect(broadcasts.owed_changed)
+    signals.broadcastBanner.connect(
+        lambda _owed: remote.set_unread(team.desk.broadcasts.unread_count())
+    )
+    signals.broadcastAlert.connect(broadcasts.alert)
+    signals.broadcastAcks.connect(team.acks_view.update_broadcast)
+    team.broadcast_banner.acknowledgeRequested.connect(broadcasts.acknowledge_requested)
+
+    # --- handoffs
+    def refresh_history(handoff: HandoffPublic) -> None:
+        stream.refresh_detail(handoff.mention_id)
+
+    signals.handoffsChanged.connect(team.handoff_panel.show_handoffs)
+    signals.handoffArrived.connect(handoffs.handoff_arrived)
+    signals.handoffAnswered.connect(handoffs.handoff_answered)
+    signals.handoffUpdated.connect(refresh_history)
+    stream.view.selectionModel().selectionChanged.connect(
+        lambda *_: handoffs.selection_changed(stream.selected_row())
+    )
+    team.handoff_panel.handOffRequested.connect(handoffs.hand_off_requested)
+    team.handoff_panel.acceptRequested.connect(handoffs.accept_requested)
+    team.handoff_panel.declineRequested.connect(handoffs.decline_requested)
+    team.handoff_panel.openRequested.connect(window.open_mention)
+
+    # --- manager tools
+    window.action(Action.OVERVIEW).triggered.connect(team.manager.overview_requested)
+
+    # --- follow-ups
+    signals.followupsChanged.connect(team.followups.followups_changed)
+    team.followups_view.openRequested.connect(window.open_mention)
+    team.followups_view.doneRequested.connect(team.followups.done_requested)
+
+    for listener in (duty, handoffs, broadcasts, team.manager):
+        listener.viewer_changed(session.viewer)

@@ -1,0 +1,64 @@
+"""Claim, release, resolve and snooze from anywhere in the window (menu, keys, context menu, the
+detail's buttons): each runs as a kept task and its outcome is told through the notices — a
+conflict or refusal as a problem, anything else in passing."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from PySide6.QtCore import QObject
+
+from app.client.stream.actions import ActionOutcome, ActionResult, MentionAction
+from app.client.stream.rows import MentionRow
+from app.client.stream.session import ConsoleSession
+from app.common.tasks import TaskKeeper
+from app.ui.qt.notices import Notices
+
+NO_SELECTION_MS = 4000
+
+
+class MentionActions(QObject):
+    def __init__(
+        self, session: ConsoleSession, notices: Notices, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._notices = notices
+        self._calls: dict[MentionAction, Callable[[int], Coroutine[Any, Any, ActionOutcome]]] = {
+            MentionAction.CLAIM: session.claim,
+            MentionAction.RELEASE: session.release,
+            MentionAction.RESOLVE: session.resolve,
+            MentionAction.SNOOZE: session.snooze,
+        }
+        self._tasks = TaskKeeper("mention actions")
+
+    def run(self, action: MentionAction, mention_id: int) -> asyncio.Task[ActionOutcome | None]:
+        """Start the action; the returned task ends with its outcome (None: cancelled)."""
+        return self._tasks.spawn(self._report(self._calls[action](mention_id)))
+
+    def run_on(self, action: MentionAction, row: MentionRow | None) -> None:
+        """The action on the selected mention, if there is one."""
+        if row is None:
+            self._notices.say("Select a mention first.", NO_SELECTION_MS)
+            return
+        self.run(action, row.id)
+
+    @property
+    def running(self) -> tuple[asyncio.Task[Any], ...]:
+        """Actions still on their way to the server (tests and shutdown wait on them)."""
+        return self._tasks.tasks
+
+    async def aclose(self) -> None:
+        await self._tasks.aclose()
+
+    async def _report(self, pending: Coroutine[Any, Any, ActionOutcome]) -> ActionOutcome | None:
+        try:
+            outcome = await pending
+        except asyncio.CancelledError:
+            return None
+        if outcome.result in (ActionResult.CONFLICT, ActionResult.FAILED):
+            self._notices.warn(outcome.message)
+        else:
+            self._notices.say(outcome.message)
+        return outcome

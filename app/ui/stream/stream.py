@@ -1,0 +1,188 @@
+"""The mention stream as a feature: the filter bar, the table and the selected mention's detail,
+kept in step with the session's rows and with who is looking (for "Mine", "My team", "Handed to
+me"). Selecting a mention shows what the stream knows at once, then loads its thread and
+history."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QObject
+
+from app.client.stream.rows import MentionRow
+from app.client.stream.session import Viewer
+from app.common.tasks import TaskKeeper
+from app.models.schemas import MentionDetail
+from app.ui.stream.detail_pane import MentionDetailPane
+from app.ui.stream.filter import FilterMode, MentionFilterProxy, StreamFilter, StreamOrder
+from app.ui.stream.filter_bar import FilterBar
+from app.ui.stream.model import MentionStreamModel
+from app.ui.stream.stream_view import StreamView
+
+_EMPTY_TEXT = {
+    FilterMode.UNASSIGNED: "Nothing waiting: every open mention has an owner.",
+    FilterMode.MINE: "You have no open mentions. Claim one from Unassigned (Ctrl+1).",
+    FilterMode.TEAM: "Your team has no open mentions.",
+    FilterMode.HANDED_TO_ME: "Nobody has handed you a mention.",
+    FilterMode.ALL: "No mentions yet. New ones appear here as they arrive.",
+}
+
+LoadDetail = Callable[[int], Coroutine[Any, Any, MentionDetail | None]]
+
+
+class MentionStream(QObject):
+    def __init__(self, load_detail: LoadDetail, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._load_detail = load_detail
+        self.viewer = Viewer(None, frozenset(), frozenset())
+        self.order = StreamOrder.NEWEST
+        # Done with the first rows shown (screenshots wait for it).
+        self.loaded: asyncio.Future[int] = asyncio.get_event_loop().create_future()
+        self._tasks = TaskKeeper("stream")
+        self._detail_task: asyncio.Task[None] | None = None
+        self.model = MentionStreamModel(self)
+        self.proxy = MentionFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = StreamView(self.proxy)
+        self.filter_bar = FilterBar()
+        self.detail = MentionDetailPane()
+
+        for changed in (
+            self.proxy.modelReset,
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.model.modelReset,
+            self.model.rowsInserted,
+        ):
+            changed.connect(self.update_shown)
+        self.filter_bar.modeChosen.connect(self.set_filter_mode)
+        self.filter_bar.searchSettled.connect(self.apply_filter)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.proxy.modelReset.connect(self._reselect)
+        self.update_shown()
+
+    # --- rows ----------------------------------------------------------------------------
+
+    def load_rows(self, rows: list[MentionRow]) -> None:
+        self.model.load(rows)
+        if rows and not self.loaded.done():
+            self.loaded.set_result(len(rows))
+
+    def update_rows(self, rows: list[MentionRow]) -> None:
+        self.model.enqueue(rows)
+        selected = self.detail.mention_id
+        if selected is not None:
+            for row in rows:
+                if row.id == selected:
+                    self.detail.show_row(row, self.viewer.user_id)
+        if not self.loaded.done():
+            self.loaded.set_result(len(rows))
+
+    def update_shown(self, *_: object) -> None:
+        """The count above the stream, and the sentence inside it when it is empty."""
+        shown = self.proxy.rowCount()
+        self.filter_bar.set_shown(shown)
+        if shown:
+            self.view.empty_label.hide()
+            return
+        mode = self.filter_bar.mode()
+        text = _EMPTY_TEXT[mode] if self.model.rowCount() else _EMPTY_TEXT[FilterMode.ALL]
+        if self.filter_bar.search_text():
+            text = "No mention matches the search."
+        self.view.say_empty(text)
+
+    # --- filters -------------------------------------------------------------------------
+
+    def set_viewer(self, viewer: Viewer) -> None:
+        self.viewer = viewer
+        self.apply_filter()
+
+    def set_filter_mode(self, mode: FilterMode) -> None:
+        if self.filter_bar.show_mode(mode):
+            return  # re-enters through modeChosen
+        self.apply_filter()
+
+    def set_priority_first(self, on: bool) -> None:
+        self.order = StreamOrder.PRIORITY if on else StreamOrder.NEWEST
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        self.proxy.set_filter(
+            StreamFilter(
+                mode=self.filter_bar.mode(),
+                search=self.filter_bar.search_text(),
+                user_id=self.viewer.user_id,
+                team_member_ids=self.viewer.team_member_ids,
+                handed_to_me=self.viewer.handed_to_me,
+                order=self.order,
+            )
+        )
+        self.update_shown()
+
+    # --- selection and detail ------------------------------------------------------------
+
+    def selected_row(self) -> MentionRow | None:
+        return self.view.selected_row()
+
+    def select_mention(self, mention_id: int) -> bool:
+        return self.view.select_mention(mention_id)
+
+    def open_mention(self, mention_id: int) -> bool:
+        """Select a mention (switching to All when the filter hides it)."""
+        if self.select_mention(mention_id):
+            return True
+        self.set_filter_mode(FilterMode.ALL)
+        self.model.flush()
+        return self.select_mention(mention_id)
+
+    def _reselect(self) -> None:
+        """After a filter change, select the shown mention again if the list still has it.
+        If not (e.g. just claimed from "Unassigned"), the detail keeps it: the rep is about
+        to answer it."""
+        selected = self.detail.mention_id
+        if selected is not None:
+            self.select_mention(selected)
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        if row.id == self.detail.mention_id:
+            self.detail.show_row(row, self.viewer.user_id)
+            return
+        self.detail.show_row(row, self.viewer.user_id)
+        if self._detail_task is not None:
+            self._detail_task.cancel()
+        self._detail_task = self._tasks.spawn(self._show_detail(row.id))
+
+    async def _show_detail(self, mention_id: int) -> None:
+        with contextlib.suppress(asyncio.CancelledError):
+            detail = await self._load_detail(mention_id)
+            if self.detail.mention_id == mention_id:
+                self.detail.show_detail(detail)
+
+    async def detail_loaded(self) -> None:
+        """Wait for the selected mention's thread and history (for screenshots and tests)."""
+        if self._detail_task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._detail_task
+
+    def refresh_detail(self, mention_id: int) -> None:
+        """Load the shown mention's thread and history again (its history grew)."""
+        if mention_id == self.detail.mention_id:
+            self._tasks.spawn(self._reload_detail(mention_id))
+
+    async def _reload_detail(self, mention_id: int) -> None:
+        detail = await self._load_detail(mention_id)
+        if self.detail.mention_id == mention_id:
+            self.detail.show_detail(detail)
+
+    @property
+    def running(self) -> tuple[asyncio.Task[Any], ...]:
+        return self._tasks.tasks
+
+    async def aclose(self) -> None:
+        await self._tasks.aclose()
