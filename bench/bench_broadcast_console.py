@@ -95,10 +95,9 @@ class Shown:
 async def run(server: LiveServer, consoles: int, rounds: int, tmp: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from app.ui.shell.main_window import MainWindow
+    from app.ui.shell.build import build_console
     from app.ui.shell.session_bridge import SessionBridge
     from app.ui.team.bridge import TeamBridge
-    from app.ui.team.console import install_team_console
 
     boss_token, tokens = create_users(server, consoles)
     worker = BlockingWorker("bench-store", max_workers=2)
@@ -116,9 +115,11 @@ async def run(server: LiveServer, consoles: int, rounds: int, tmp: Path) -> None
         worker,
         backoff=Backoff(0.05, 0.5),
     )
-    window = MainWindow(SessionBridge(window_session), subtitle="bench")
     desk = TeamDesk.follow(window_session)
-    team = install_team_console(window, TeamBridge(desk, window))
+    ui = build_console(SessionBridge(window_session), subtitle="bench", team=TeamBridge(desk))
+    window = ui.window
+    team = ui.team
+    assert team is not None
     banner = team.broadcast_banner
 
     def banner_shown(owed: list[BroadcastPublic]) -> None:
@@ -193,7 +194,7 @@ async def run(server: LiveServer, consoles: int, rounds: int, tmp: Path) -> None
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    await team.aclose()
+    await ui.aclose()
     for inbox in inboxes[1:]:
         await inbox.tasks.aclose()
     for session in sessions:

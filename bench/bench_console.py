@@ -178,7 +178,7 @@ def child(variant: str, cache: Path, burst: int) -> None:
         from app.client.worker import BlockingWorker
         from app.desktop import load_cached_stream
         from app.models.schemas import EventPublic
-        from app.ui.shell.main_window import MainWindow
+        from app.ui.shell.build import build_console
         from app.ui.shell.session_bridge import SessionBridge
         from app.ui.stream.filter import FilterMode
 
@@ -187,7 +187,8 @@ def child(variant: str, cache: Path, burst: int) -> None:
         session = ConsoleSession(
             ResponderApi("http://127.0.0.1:9", "offline"), store, worker, backoff=Backoff(60, 60)
         )
-        window = MainWindow(SessionBridge(session), subtitle="bench")
+        ui = build_console(SessionBridge(session), subtitle="bench")
+        window = ui.window
         painted = FirstPaint()
         painted.model = window.model
         window.view.viewport().installEventFilter(painted)
@@ -210,12 +211,12 @@ def child(variant: str, cache: Path, burst: int) -> None:
             app.processEvents()
             switches.append((time.perf_counter() - start) * 1000)
         start = time.perf_counter()
-        window.search.setText("refund")
-        window._apply_filter()
+        window.stream.filter_bar.search.setText("refund")
+        window.stream.apply_filter()
         app.processEvents()
         switches.append((time.perf_counter() - start) * 1000)
-        window.search.setText("")
-        window._apply_filter()
+        window.stream.filter_bar.search.setText("")
+        window.stream.apply_filter()
         window.set_filter_mode(FilterMode.UNASSIGNED)
         result["filter_switch_ms_max"] = max(switches)
         result["filter_switch_ms_median"] = percentile(switches, 0.5)
@@ -245,7 +246,7 @@ def child(variant: str, cache: Path, burst: int) -> None:
         result["stall_max_ms"] = max(late)
         result["flushes"] = window.model.flush_count
         result["rss_after_burst_mb"] = rss_mb()
-        await window.cancel_actions()
+        await ui.cancel_actions()
         await session.aclose()
         store.close()
         worker.shutdown()

@@ -24,8 +24,7 @@ from app.client.composer.display import initials
 from app.client.composer.policy import CoolOffPolicy
 from app.client.composer.presenter import ComposerState
 from app.client.composer.service import ComposerService
-from app.ui.composer.bridge import ComposerBridge
-from app.ui.composer.panel import ComposerPanel, install_composer
+from app.ui.composer.panel import ComposerPanel
 from app.ui.stream.filter import FilterMode
 from tests.support.composer import COMPLAINT, FakeClock
 from tests.support.live_server import LiveServer, mention_json
@@ -116,19 +115,25 @@ def harness(
 ) -> Iterator[ComposerHarness]:
     name = f"dana-kim-{uuid.uuid4().hex[:5]}"
     _, token = live_server.create_user(name, role="rep")
-    console = Console(qloop, live_server.base_url, token, tmp_path / "cache.sqlite3")
     clock = FakeClock()
-    service = ComposerService(
-        console.session,
-        console.store,
-        console.worker,
-        device="test-desk",
-        clock=clock,
-        policy=CoolOffPolicy(20, 60),
-        save_delay=0.01,
+    console = Console(
+        qloop,
+        live_server.base_url,
+        token,
+        tmp_path / "cache.sqlite3",
+        composer=lambda session, store, worker: ComposerService(
+            session,
+            store,
+            worker,
+            device="test-desk",
+            clock=clock,
+            policy=CoolOffPolicy(20, 60),
+            save_delay=0.01,
+        ),
     )
-    panel = install_composer(console.window, ComposerBridge(service, console.window))
-    console.run(service.start())
+    service, panel = console.composer_service, console.ui.composer
+    assert service is not None
+    assert panel is not None
     console.window.resize(1280, 860)
     shots = Path(os.environ.get("RESPONDER_SHOTS_DIR", str(tmp_path)))
     shots.mkdir(parents=True, exist_ok=True)
