@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.client.composer.presenter import ComposerPresenter
 from app.client.composer.service import ComposerService
-from app.ui.composer.relay import Relay, relay, relay_all
+from app.ui.qt.relay import relay, route
 
 
 class ComposerBridge(QObject):
@@ -37,22 +37,24 @@ class ComposerBridge(QObject):
         # Created before the relays: the presenter hears the core's news before the signals go.
         self.presenter = ComposerPresenter(service)
         cool_off, drafts, presenter = service.cool_off, service.drafts, self.presenter
-        relays: list[Relay] = [
-            (cool_off.changed, self.repliesChanged),
-            (cool_off.conflict, self.replyConflict),
-            (cool_off.failed, self.replyFailed),
-            (service.reply_outcome, self.replyOutcome),
-            (service.canned_changed, self.cannedChanged),
-            (drafts.conflict, self.draftConflict),
-            (drafts.saved, self.draftSaved),
-            (service.draft_renewed, self.draftRenewed),
-            (presenter.state_changed, self.stateChanged),
-            (presenter.row_changed, self.rowChanged),
-            (presenter.text_replaced, self.textReplaced),
-            (presenter.account_changed, self.accountChanged),
-            (presenter.message_changed, self.messageChanged),
-            (presenter.draft_conflict_changed, self.draftConflictChanged),
-            (presenter.checked, self.checked),
-        ]
-        relay_all(relays)
-        relay(cool_off.left, self.replyLeft, spread=True)
+        relay(
+            self,
+            [
+                route(cool_off.changed, self.repliesChanged),
+                route(cool_off.conflict, self.replyConflict),
+                route(cool_off.failed, self.replyFailed),
+                route(service.reply_outcome, self.replyOutcome),
+                route(service.canned_changed, self.cannedChanged),
+                route(drafts.conflict, self.draftConflict),
+                route(drafts.saved, self.draftSaved),
+                route(service.draft_renewed, self.draftRenewed),
+                route(presenter.state_changed, self.stateChanged),
+                route(presenter.row_changed, self.rowChanged),
+                route(presenter.text_replaced, self.textReplaced),
+                route(presenter.account_changed, self.accountChanged),
+                route(presenter.message_changed, self.messageChanged),
+                route(presenter.draft_conflict_changed, self.draftConflictChanged),
+                route(presenter.checked, self.checked),
+                route(cool_off.left, self.replyLeft, lambda left: left),
+            ],
+        )
