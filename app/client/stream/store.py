@@ -80,7 +80,7 @@ class SyncState(StoreBase):
 
 
 class Draft(StoreBase):
-    """A reply being written; saved as the rep types (the composer issue fills this in)."""
+    """A reply being written, saved as the rep types."""
 
     __tablename__ = "draft"
 
