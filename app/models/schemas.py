@@ -464,11 +464,33 @@ class HistoryEntry(BaseModel):
     summary: str
 
 
+class ReplyVia(BaseModel):
+    """The brand account a reply to a mention goes out as."""
+
+    account_id: int
+    account: str = Field(description="The brand account's name.")
+    network: Network
+
+
 class MentionDetail(MentionPublic):
     thread: list[MentionPublic] = Field(description="Other mentions of the same conversation.")
     replies: list[ReplyPublic]
     handoffs: list[HandoffPublic]
     history: list[HistoryEntry]
+    reply_via: ReplyVia | None = Field(
+        default=None,
+        description="The brand account a reply would go out as; null: no connected brand "
+        "account can answer this mention (see `reply_unavailable`).",
+    )
+    reply_unavailable: str | None = Field(
+        default=None,
+        description="Why no reply can be sent from here and where to answer instead (the "
+        "sentence `POST /mentions/{id}/replies` refuses with); null when `reply_via` is set.",
+    )
+    reply_on_site_url: str | None = Field(
+        default=None,
+        description="Where to answer the mention by hand when `reply_via` is null (its link).",
+    )
 
 
 # --- events ----------------------------------------------------------------------------------

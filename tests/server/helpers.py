@@ -30,13 +30,14 @@ from httpx import Response
 from httpx_sse import EventSource
 from sqlalchemy import select
 
-from app.models.enums import Role
+from app.models.enums import Network, Role
 from app.models.schemas import UserCreate
 from app.models.tables import Event
 from app.server.app import create_app
 from app.server.db import Database, open_database
 from app.server.migrate import upgrade_to_head
 from app.server.services import jobs
+from app.server.services.accounts import create_account
 from app.server.services.users import create_user
 from app.server.settings import Settings
 from tests.support.live_server import REPO_ROOT, LiveServer, mention_json
@@ -111,6 +112,20 @@ class World:
         response = self.call("POST", f"/mentions/{mention_id}/claim", name, {"version": 1})
         assert response.status_code == 200, response.text
         return mention_id
+
+    def brand_account(self, name: str = "acme", network: str = "mastodon") -> int:
+        """Connect a brand account (no worker runs here: nothing is ingested or sent)."""
+        with self.db.write() as session:
+            account = create_account(
+                session,
+                network=Network(network),
+                name=name,
+                base_url="http://127.0.0.1:9",
+                secret_ref="",
+                options={},
+                now=self.clock(),
+            )
+            return account.id
 
     def run_jobs(self) -> dict[str, list[int]]:
         with self.db.write() as session:

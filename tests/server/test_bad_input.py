@@ -13,6 +13,7 @@ from tests.support.live_server import LiveServer, mention_json
 
 @pytest.fixture(scope="module")
 def client(live_server: LiveServer) -> Iterator[httpx.Client]:
+    live_server.add_brand_account("bad-input-brand")  # replies to its mentions can be posted
     with httpx.Client(
         base_url=live_server.base_url, headers=live_server.headers(), timeout=10
     ) as client:

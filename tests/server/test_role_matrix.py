@@ -186,6 +186,7 @@ ROWS = [
 
 @pytest.fixture(scope="module")
 def matrix(live_server: LiveServer) -> Iterator[World]:
+    live_server.add_brand_account("matrix-brand")  # the mentions' replies can be posted
     rep_id, rep = live_server.create_user("matrix-rep", role="rep")
     manager_id, manager = live_server.create_user("matrix-manager", role="manager")
     colleague_id, colleague = live_server.create_user("matrix-colleague", role="rep")

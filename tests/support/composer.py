@@ -1,19 +1,24 @@
-"""Fixtures of the composer tests: a real server process per module, an injectable clock, and
-one rep with a claimed mention to answer."""
+"""Fixtures of the composer tests: a real server process per module with a Mastodon brand
+account connected (so its mentions can be answered; the account points at a closed port, so
+nothing leaves the machine), an injectable clock, and one rep with a claimed mention to
+answer."""
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support.fixtures import live_server
-from tests.support.live_server import LiveServer, mention_json
+from tests.support.live_server import LiveServer, mention_json, start_live_server
 
-__all__ = ["FakeClock", "Rep", "live_server", "rep"]
+__all__ = ["BRAND_ACCOUNT", "FakeClock", "Rep", "live_server", "rep"]
+
+BRAND_ACCOUNT = "acme-brand"  # the Mastodon account replies go out as
 
 _names = itertools.count(1)
 COMPLAINT = "My order is three weeks late and nobody answers. Terrible service."
@@ -64,6 +69,14 @@ class Rep:
         detail.raise_for_status()
         replies: list[dict[str, object]] = detail.json()["replies"]
         return replies
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A real server process per module, with the Mastodon brand account `BRAND_ACCOUNT`."""
+    with start_live_server(Path(tmp_path_factory.mktemp("composer-server"))) as server:
+        server.add_brand_account(BRAND_ACCOUNT)
+        yield server
 
 
 @pytest.fixture

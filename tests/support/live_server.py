@@ -7,6 +7,7 @@
         server.admin_token                             # bearer token of the first admin
         rep_id, rep_token = server.create_user("dana", role="rep")
         ingest_token = server.add_ingest_token("webhook")
+        server.add_brand_account("acme")               # replies to Mastodon mentions can be sent
         ids = server.ingest([mention_json("ext-1", "Where is my order?")])
         server.headers(rep_token)                      # {"Authorization": "Bearer …"}
 
@@ -33,6 +34,8 @@ from pathlib import Path
 import httpx
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# A brand account's network that answers nothing: a closed port on this machine.
+UNREACHABLE_NETWORK = "http://127.0.0.1:9"
 
 
 def free_port() -> int:
@@ -119,6 +122,42 @@ class LiveServer:
         if result.returncode != 0:
             raise RuntimeError(f"add-ingest-token failed: {result.stderr}")
         return last_line(result.stdout)
+
+    def add_brand_account(
+        self, name: str, *, network: str = "mastodon", base_url: str = UNREACHABLE_NETWORK
+    ) -> int:
+        """Connect a brand account (`add-account … --no-verify`, a secret on stdin), so that
+        the network's mentions pushed through the webhook can be answered: the server refuses
+        at once a reply that no brand account could post. By default it points at a closed
+        local port: replies are queued and the sender's attempts fail and are retried, nothing
+        leaves the machine. Returns the account's id."""
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "app.server.cli",
+                "add-account",
+                network,
+                "--name",
+                name,
+                "--base-url",
+                base_url,
+                "--secret-stdin",
+                "--no-verify",
+                "--database-url",
+                self.database_url,
+            ],
+            cwd=REPO_ROOT,
+            env={**os.environ, **self.env},
+            input="test-brand-secret\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"add-account failed: {result.stderr}")
+        return int(last_line(result.stdout))
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

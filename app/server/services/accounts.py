@@ -1,6 +1,7 @@
 """Brand accounts: the rules for creating, replacing, listing and removing them (for the
-command line and the API), their ingest state, and storing what an ingest worker received (the
-mention and the account's cursor in one transaction).
+command line and the API), their ingest state, storing what an ingest worker received (the
+mention and the account's cursor in one transaction), and `reply_route`: which account a reply
+to a mention goes out as, or why none can (the reply route and the reply sender both ask it).
 
 Every change of an account writes an `account.updated` event (audience: managers) in the same
 transaction, with the account as the API shows it — never its secret."""
@@ -18,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from app.connectors.base import IncomingMention
 from app.models.enums import EventType, Network
-from app.models.schemas import AccountPublic, AccountsPublic, IngestResult
+from app.models.networks import rules_for
+from app.models.schemas import AccountPublic, AccountsPublic, IngestResult, ReplyVia
 from app.models.tables import Account, Mention
 from app.server.errors import Conflict, Invalid, NotFound
 from app.server.events import MANAGERS, record_event
@@ -122,6 +124,87 @@ def enabled_accounts(session: Session) -> list[AccountConfig]:
         .order_by(Account.id)
     )
     return [AccountConfig.of(a) for a in rows]
+
+
+# --- which account answers a mention -----------------------------------------------------------
+
+REPLY_NOT_SUPPORTED = "reply_not_supported"
+NO_BRAND_ACCOUNT = "no_brand_account"
+
+
+@dataclass(frozen=True)
+class ReplyRoute:
+    """How a reply to one mention would go out: through `account`, or not at all — then
+    `code` and `problem` (a sentence that says to answer on the site, with the link) say why
+    and `site_url` is where to answer by hand."""
+
+    account: Account | None
+    code: str | None = None
+    problem: str | None = None
+    site_url: str | None = None
+
+    @property
+    def via(self) -> ReplyVia | None:
+        account = self.account
+        if account is None:
+            return None
+        return ReplyVia(account_id=account.id, account=account.name, network=account.network)
+
+
+def reply_route(session: Session, mention: Mention, *, account_id: int | None = None) -> ReplyRoute:
+    """The brand account a reply to `mention` goes out as: the account that received it (if
+    it is still there and enabled), else — for a mention pushed in through the webhook — the
+    one enabled account of its network. None for what no account can answer: feed posts and
+    webhook-network mentions (answered on their site), a network with no enabled account or
+    with several to choose from. `account_id`: the account a queued reply recorded (a reply
+    keeps the account its mention had when it was queued)."""
+    rules = rules_for(mention.network)
+    where = (
+        f" Open its link and answer it on the site instead: {mention.url}"
+        if mention.url
+        else " Answer it on the site where it was posted (it came without a link)."
+    )
+
+    def refused(code: str, why: str) -> ReplyRoute:
+        return ReplyRoute(None, code, why + where, mention.url)
+
+    if not rules.reply_in_place:
+        return refused(
+            REPLY_NOT_SUPPORTED,
+            f"A {rules.display_name} mention cannot be answered from the console: no brand "
+            "account posts there.",
+        )
+    chosen = mention.account_id or account_id
+    if chosen is not None:
+        account = session.get(Account, chosen)
+        if account is not None:
+            if account.enabled:
+                return ReplyRoute(account)
+            return refused(
+                NO_BRAND_ACCOUNT,
+                f"The brand account {account.name!r} that received this mention is switched "
+                "off, so no reply can go out from it.",
+            )
+    candidates = session.scalars(
+        select(Account)
+        .where(Account.network == mention.network, Account.enabled.is_(True))
+        .order_by(Account.id)
+        .limit(2)
+    ).all()
+    if len(candidates) == 1:
+        return ReplyRoute(candidates[0])
+    if not candidates:
+        return refused(
+            NO_BRAND_ACCOUNT,
+            f"No {rules.display_name} brand account is connected to this server, so there "
+            "is no account to reply from.",
+        )
+    return refused(
+        NO_BRAND_ACCOUNT,
+        f"This mention did not come in through a brand account and several "
+        f"{rules.display_name} accounts are connected: the server cannot tell which one "
+        "should reply.",
+    )
 
 
 def account_config(session: Session, account_id: int) -> AccountConfig | None:

@@ -15,6 +15,7 @@ from app.models.tables import Event, Handoff, Mention, Reply, Team, User
 from app.server.auth import Principal
 from app.server.errors import Invalid, NotFound
 from app.server.events import record_event
+from app.server.services.accounts import reply_route
 from app.server.views import (
     handoff_public,
     mention_public,
@@ -195,6 +196,7 @@ def mention_detail(session: Session, mention_id: int) -> MentionDetail:
         )
         for e in events
     ]
+    route = reply_route(session, mention)
     return MentionDetail(
         **mention_public(mention).model_dump(),
         thread=[mention_public(m) for m in thread],
@@ -202,6 +204,9 @@ def mention_detail(session: Session, mention_id: int) -> MentionDetail:
         replies=[reply_public(r, users[r.author_id]) for r in replies],
         handoffs=[handoff_public(h, users, teams) for h in handoffs],
         history=history,
+        reply_via=route.via,
+        reply_unavailable=route.problem,
+        reply_on_site_url=route.site_url,
     )
 
 

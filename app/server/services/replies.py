@@ -1,6 +1,11 @@
-"""Replies: queueing a rep's reply (idempotent on client_id, refused over a colleague's), and
-the seam the reply sender (app/server/workers/sender.py) uses to move a reply through
-sending → sent|failed.
+"""Replies: queueing a rep's reply (idempotent on client_id, refused over a colleague's, refused
+at once when no connected brand account can post it), and the seam the reply sender
+(app/server/workers/sender.py) uses to move a reply through sending → sent|failed.
+
+A mention becomes `replied` only when the network took a reply (`mark_reply_sent`). Queueing
+a reply assigns the mention to its author if nobody had it and moves its version on (so a
+colleague's reply written against the older version is refused as stale), but a queued,
+sending or failed reply leaves the mention's status as it was.
 
 The sender calls, each in its own write transaction:
   `next_queued_replies(session, now)`  → replies due for an attempt (status queued);
@@ -18,14 +23,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.connectors import capabilities_for
 from app.models.enums import EventType, MentionStatus, ReplyStatus
-from app.models.networks import rules_for
 from app.models.schemas import MentionPublic, ReplyCreate, ReplyPublic
 from app.models.tables import Mention, Reply, User
 from app.server.auth import Principal
 from app.server.errors import Conflict, Invalid, NotFound
 from app.server.events import record_event
+from app.server.services.accounts import reply_route
 from app.server.services.mentions import get_mention
 from app.server.views import mention_public, reply_public, user_ref
 
@@ -55,12 +59,11 @@ def queue_reply(
             )
         return _public(session, existing), False
     mention = get_mention(session, mention_id, for_update=True)
-    capabilities = capabilities_for(mention.network)
-    if capabilities is not None and not capabilities.reply_in_place:
+    route = reply_route(session, mention)
+    if route.account is None:
+        # Refused now, not after the cool-off by the sender: no account could post it.
         raise Invalid(
-            f"A {rules_for(mention.network).display_name} mention cannot be answered in place: "
-            "open its link and reply there.",
-            code="reply_not_supported",
+            route.problem or "This mention cannot be answered from here.", code=route.code
         )
     is_manager = by.role is not None and by.role.is_manager
     if mention.assignee_id not in (None, by.user_id) and not is_manager:
@@ -85,7 +88,7 @@ def queue_reply(
         client_id=client_id,
         mention_id=mention.id,
         author_id=by.user_id,
-        account_id=mention.account_id,
+        account_id=route.account.id,
         body=request.body,
         base_version=request.base_version,
         status=ReplyStatus.QUEUED,
@@ -105,7 +108,9 @@ def queue_reply(
         return _public(session, again), False
     if mention.assignee_id is None:
         mention.assignee_id = by.user_id
-    mention.status = MentionStatus.REPLIED
+    if mention.status in (MentionStatus.NEW, MentionStatus.SNOOZED):
+        # Someone is answering it now; it becomes `replied` when the network takes the reply.
+        mention.status = MentionStatus.ASSIGNED
     mention.snoozed_until = None
     mention.version += 1
     mention.updated_at = now

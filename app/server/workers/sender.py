@@ -38,13 +38,17 @@ from app.connectors import (
     TransientError,
 )
 from app.connectors.base import parse_visibility
-from app.models.enums import Network, ReplyStatus
-from app.models.networks import rules_for
-from app.models.tables import Account, Mention, Reply
+from app.models.enums import ReplyStatus
+from app.models.tables import Mention, Reply
 from app.server.clock import Clock
 from app.server.db import Database
 from app.server.errors import DomainError
-from app.server.services.accounts import STATE_ERROR, AccountConfig, set_account_state
+from app.server.services.accounts import (
+    STATE_ERROR,
+    AccountConfig,
+    reply_route,
+    set_account_state,
+)
 from app.server.services.replies import (
     mark_reply_failed,
     mark_reply_sending,
@@ -209,18 +213,11 @@ class ReplySender:
     def _describe(self, session: Session, reply: Reply, *, is_retry: bool) -> ClaimedReply:
         mention = session.get(Mention, reply.mention_id)
         assert mention is not None  # replies cascade with their mention
-        account = self._account_for(session, reply, mention)
-        if account is None:
-            return ClaimedReply(
-                reply.id,
-                reply.attempts,
-                None,
-                None,
-                problem=(
-                    "There is no brand account to reply from: this mention did not come from "
-                    f"a connected {rules_for(mention.network).display_name} account."
-                ),
-            )
+        # The one rule for which account answers a mention (the reply route refuses at once
+        # what it would refuse here; an account removed meanwhile still ends up here).
+        route = reply_route(session, mention, account_id=reply.account_id)
+        if route.account is None:
+            return ClaimedReply(reply.id, reply.attempts, None, None, problem=route.problem)
         raw = {str(k): str(v) for k, v in (mention.raw or {}).items()}
         request = ReplyRequest(
             client_id=reply.client_id,
@@ -231,20 +228,7 @@ class ReplySender:
             reply_ref=raw,
             is_retry=is_retry,
         )
-        return ClaimedReply(reply.id, reply.attempts, request, AccountConfig.of(account))
-
-    @staticmethod
-    def _account_for(session: Session, reply: Reply, mention: Mention) -> Account | None:
-        account_id = mention.account_id or reply.account_id
-        if account_id is not None:
-            return session.get(Account, account_id)
-        # A webhook mention of a network we have exactly one account on: reply from that one.
-        if mention.network in (Network.WEBHOOK, Network.FEED):
-            return None
-        candidates = session.scalars(
-            select(Account).where(Account.network == mention.network, Account.enabled.is_(True))
-        ).all()
-        return candidates[0] if len(candidates) == 1 else None
+        return ClaimedReply(reply.id, reply.attempts, request, AccountConfig.of(route.account))
 
     def _release(self, reply_id: int) -> None:
         self._in_flight.discard(reply_id)
