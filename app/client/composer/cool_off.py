@@ -3,6 +3,10 @@ for the server only when that time comes. Until then the rep can edit it, cancel
 now (refused while heat or blame is open); a reply stopped by a conflict waits for the rep's
 choice: discard, send anyway or hand off.
 
+A colleague's reply already there when Send is pressed stops the reply at once (`hold`): it
+waits for the rep's choice as a conflict found on leaving does, and "send anyway" then runs the
+whole countdown.
+
 Exact across restarts: the due time is stored with the reply (`CoolOffStore`), so quitting,
 crashing and restarting resume the countdown — never skipping the rest of it, never starting it
 again. How a due reply leaves and what a `409` means is `leaving.depart`; how long a reply waits
@@ -26,7 +30,7 @@ from app.client.composer.cooling import (
     CoolingState,
     CoolOffStore,
 )
-from app.client.composer.leaving import LeaveReport, Verdict, depart
+from app.client.composer.leaving import Departure, LeaveReport, Verdict, depart
 from app.client.composer.policy import (
     Clock,
     CoolOffPolicy,
@@ -137,6 +141,51 @@ class CoolOff:
         self._wake.set()
         return reply
 
+    async def hold(
+        self,
+        mention_id: int,
+        client_id: str,
+        body: str,
+        base_version: int,
+        report: ToneReport,
+        conflict: Departure,
+    ) -> CoolingReply:
+        """Send pressed, but a colleague replied or took the mention since the draft began:
+        keep the reply stopped for the rep's choice (discard, send anyway, hand off) before
+        any countdown. It replaces a reply of the same mention still counting."""
+        check_sendable(body, report)
+        async with self._lock:
+            existing = self.for_mention(mention_id)
+            if existing is not None:
+                await self._outbox.remove(existing.seq)
+            now = self._clock()
+            seconds, heated = self.policy.for_report(report)
+            reply = await self._outbox.add(
+                CoolingReply(
+                    seq=0,
+                    mention_id=mention_id,
+                    client_id=client_id,
+                    body=body,
+                    base_version=base_version,
+                    due_at=now + timedelta(seconds=seconds),
+                    queued_at=now,
+                    heated=heated,
+                    state=CoolingState.COUNTING,
+                    counted=False,
+                )
+            )
+            held = await self._stop(
+                reply,
+                CoolingState.CONFLICT,
+                conflict.detail or "The mention changed meanwhile.",
+                conflict.owner,
+                conflict.version,
+                conflict.colleagues,
+            )
+        self._announce()
+        self.conflict.emit(held)
+        return held
+
     async def edit(self, seq: int, body: str, report: ToneReport) -> CoolingReply:
         """Change a counting reply's text. Heat or blame added now lengthens its countdown to
         the heated cool-off counted from Send; the countdown never shortens."""
@@ -196,12 +245,17 @@ class CoolOff:
             if reply is None or reply.state is CoolingState.COUNTING:
                 raise SendRefused("This reply is not waiting for a decision.")
             if choice is ConflictChoice.SEND_ANYWAY:
+                now = self._clock()
+                # Stopped at Send: its cool-off has not run yet, so it runs now in full.
+                due = now if reply.counted else now + (reply.due_at - reply.queued_at)
                 updated = replace(
                     reply,
                     state=CoolingState.COUNTING,
                     force=True,
-                    due_at=self._clock(),
+                    due_at=due,
+                    queued_at=reply.queued_at if reply.counted else now,
                     detail=None,
+                    counted=True,
                 )
                 await self._outbox.save(updated)
                 self._announce()

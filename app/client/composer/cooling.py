@@ -56,6 +56,9 @@ class CoolingReply:
     current_version: int | None = None
     colleague_replies: tuple[ColleagueReply, ...] = ()
     waiting_for_network: bool = False
+    # False: stopped at Send (a colleague replied first) before its cool-off ran; "send
+    # anyway" then starts the whole countdown instead of sending at once.
+    counted: bool = True
 
     def remaining(self, now: datetime) -> float:
         return max((self.due_at - now).total_seconds(), 0.0)
@@ -99,6 +102,7 @@ def _cooling(entry: OutboxEntry) -> CoolingReply:
         current_version=p.get("current_version"),
         colleague_replies=colleagues,
         waiting_for_network=bool(p.get("waiting_for_network", False)),
+        counted=bool(p.get("counted", True)),
     )
 
 
@@ -113,6 +117,7 @@ def _payload(reply: CoolingReply) -> dict[str, Any]:
         "heated": reply.heated,
         "current_version": reply.current_version,
         "waiting_for_network": reply.waiting_for_network,
+        "counted": reply.counted,
         "colleague_replies": [
             {"author": c.author, "body": c.body, "at": _epoch(c.at)}
             for c in reply.colleague_replies

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from app.client.composer.cooling import CoolingReply
 from app.client.composer.drafts import DraftConflict
+from app.client.composer.route import ReplyRoute
 from app.client.stream.rows import MentionRow
 from app.models.enums import Network
 from app.models.networks import reply_length, rules_for
@@ -72,6 +73,13 @@ def account(network: Network, name: str | None) -> str:
     """The brand account the reply goes out as (its name when the server gave it)."""
     where = network_name(network)
     return f"as {name} on {where}" if name else f"as the brand's {where} account"
+
+
+def reply_route(route: ReplyRoute) -> str:
+    """The account line: the brand account that will post the reply, or that none can."""
+    if not route.answerable:
+        return "not from here: no brand account can post it, answer it on its site"
+    return account(route.network, route.account)
 
 
 def counter(text: str, network: Network, handle: str | None = None) -> Counter:

@@ -25,6 +25,7 @@ from app.client.connection.api import (
     ServerError,
     Unauthorized,
 )
+from app.models.enums import ReplyStatus
 from app.models.schemas import MentionDetail, ReplyCreate, ReplyPublic
 
 
@@ -97,24 +98,47 @@ async def _recheck(
 ) -> int | Departure:
     """A 409: look at the mention. Only the rep's own changes since → the version to send
     against; a colleague's reply or claim → the conflict to stop at."""
-    me = user_id()
     detail: MentionDetail = await api.mention(reply.mention_id)
+    return read_changes(
+        detail,
+        me=user_id(),
+        client_id=reply.client_id,
+        code=exc.code,
+        refusal=exc.detail,
+        while_="while yours was waiting",
+    )
+
+
+def read_changes(
+    detail: MentionDetail,
+    *,
+    me: int | None,
+    client_id: str,
+    code: str | None = "stale_base_version",
+    refusal: str = "The mention changed meanwhile.",
+    while_: str = "while you were writing",
+) -> int | Departure:
+    """What moved a mention on since a reply was written against an older version of it:
+    only the rep's own changes → the version to send against now; a colleague's reply (queued
+    or sent: one that failed for good never reached the customer) or a colleague's claim → the
+    conflict to stop at, with their replies. Read when the server refuses a reply as stale, and
+    when Send is pressed on a mention that changed since the draft began."""
     colleagues = tuple(
         ColleagueReply(r.author.name, r.body, r.created_at)
         for r in detail.replies
-        if r.author.id != me and r.client_id != reply.client_id
+        if r.author.id != me and r.client_id != client_id and r.status is not ReplyStatus.FAILED
     )
     taken = detail.assignee_id not in (None, me)
-    if not colleagues and not taken and exc.code == "stale_base_version":
+    if not colleagues and not taken and code == "stale_base_version":
         return detail.version
     owner = detail.assignee.name if detail.assignee is not None and taken else None
     if colleagues:
         who = colleagues[-1].author
-        text = f"{who} replied to this customer while yours was waiting."
+        text = f"{who} replied to this customer {while_}."
     elif owner:
-        text = f"{owner} has taken this mention while your reply was waiting."
+        text = f"{owner} has taken this mention {while_}."
     else:
-        text = exc.detail
+        text = refusal
     return Departure(
         Verdict.CONFLICT, detail=text, owner=owner, version=detail.version, colleagues=colleagues
     )

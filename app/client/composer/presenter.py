@@ -3,6 +3,12 @@ a mention switch, on each keystroke, on Send and during the cool-off (edit, canc
 when a colleague's reply or a second copy of the draft gets in the way, and on Resolve — and
 what the panel should show for each, announced on typed hooks.
 
+Which brand account will post the reply is the server's word (`ComposerService.reply_route`):
+the account line names it, and a mention no connected account can answer (a feed post, a
+webhook mention, a network without an account) is not `answerable` — the composer says so, with
+the link to answer it on the site, before the rep writes. Send asks the server once more
+whether a colleague replied or took the mention since the draft began, before any countdown.
+
 The panel renders what the presenter announces and passes on what the rep does; the presenter
 never touches a widget, so every rule here runs (and is tested) without Qt."""
 
@@ -22,7 +28,7 @@ from app.client.composer import display
 from app.client.composer.cooling import ConflictChoice, CoolingReply, CoolingState
 from app.client.composer.display import ComposerMessage, ConflictView, Countdown, Counter
 from app.client.composer.drafts import DraftChoice, DraftConflict, LocalDraft
-from app.client.composer.policy import SendRefused
+from app.client.composer.policy import SendRefused, check_sendable
 from app.client.composer.prompting import (
     PromptDismissals,
     ToneCheck,
@@ -30,12 +36,14 @@ from app.client.composer.prompting import (
     insertable,
     offline_offer,
 )
+from app.client.composer.route import DRAFT_ANYWAY, ReplyRoute
 from app.client.composer.service import ComposerService, ReplyFate, ReplyOutcome
 from app.client.hooks import Hook
 from app.client.stream.rows import MentionRow
 from app.client.stream.session import ActionResult, Viewer
 from app.common.tasks import TaskKeeper
 from app.models.enums import Network
+from app.models.networks import rules_for
 from app.models.schemas import ReplyPublic
 
 if TYPE_CHECKING:
@@ -45,12 +53,6 @@ log = logging.getLogger(__name__)
 
 # Where a mention can be handed off to before the server has named the teams.
 DEFAULT_HANDOFF_TEAMS = ("support", "billing", "communications")
-
-# Posts the brand cannot answer in place (a blog, a review site): said before the rep writes.
-NOT_ANSWERABLE_HERE = {
-    Network.FEED: "A feed post cannot be answered from here: open its link and reply there. "
-    "You can still draft your answer here.",
-}
 
 
 class ComposerState(StrEnum):
@@ -92,6 +94,7 @@ class ComposerPresenter:
         self.dismissals = PromptDismissals()
         self.draft_conflict: DraftConflict | None = None
         self.viewer: Viewer | None = None
+        self.route: ReplyRoute | None = None  # who posts the reply to the shown mention
         self.body = ""  # the text on screen, as the panel reports it
         self.signed = False
         self.opening: asyncio.Task[None] | None = None
@@ -158,6 +161,7 @@ class ComposerPresenter:
         self.dismissals.clear()
         self._settled_draft_conflict()
         self.report = None
+        self.route = None
         self._say("")
         if row is None:
             self.draft = None
@@ -180,15 +184,16 @@ class ComposerPresenter:
         self.row_changed.emit(self.row)
         self._replies_changed(self.service.cool_off.replies)
         self.check_now()
-        if row.network in NOT_ANSWERABLE_HERE:
-            self._say(NOT_ANSWERABLE_HERE[row.network], error=True)
+        if self.route is not None and not self.route.answerable:
+            self._say(f"{self.route.problem} {DRAFT_ANYWAY}", error=True)
 
     async def _show_account(self, row: MentionRow) -> None:
-        mention = await self.service.session.cached_mention(row.id)
-        name = None
-        if mention is not None and mention.account_id is not None:
-            name = self.service.accounts.get(mention.account_id)
-        self.account_changed.emit(display.account(row.network, name))
+        """Ask which brand account will post the reply (or why none can) and say it."""
+        route = await self.service.reply_route(row.id, row.network)
+        if self.row is None or self.row.id != row.id:
+            return
+        self.route = route
+        self.account_changed.emit(display.reply_route(route))
 
     def _replace_text(self, text: str) -> None:
         self.body = text
@@ -256,8 +261,26 @@ class ComposerPresenter:
 
     @property
     def answerable(self) -> bool:
-        """Whether a reply to the shown mention can be sent from here."""
-        return self.row is None or self.row.network not in NOT_ANSWERABLE_HERE
+        """Whether a reply to the shown mention can be sent from here: a connected brand
+        account can post it (the server's word; until it is known, the network table's)."""
+        if self.row is None:
+            return True
+        if self.route is not None:
+            return self.route.answerable
+        return rules_for(self.row.network).reply_in_place
+
+    @property
+    def unanswerable(self) -> str | None:
+        """Why the shown mention cannot be answered from here, with where to answer it
+        (None when it can)."""
+        route = self.route
+        return None if route is None or route.answerable else route.problem
+
+    @property
+    def site_url(self) -> str | None:
+        """Where to answer the shown mention by hand when no brand account can post it."""
+        route = self.route
+        return None if route is None or route.answerable else route.site_url
 
     def heading(self) -> str:
         return display.heading(self.row)
@@ -300,9 +323,24 @@ class ComposerPresenter:
             return
         report = self.check()
         assert report is not None
-        await self.service.drafts.flush(self.row.id)
+        row, draft, text = self.row, self.draft, self.full_text()
+        check_sendable(text, report)
+        await self.service.drafts.flush(row.id)
+        # Before any countdown: can it go out at all, and did a colleague answer meanwhile?
+        check = await self.service.before_send(row.id, draft.client_id, draft.base_version)
+        if check.route is not None and check.route != self.route and self.row is row:
+            self.route = check.route
+            self.account_changed.emit(display.reply_route(check.route))
+        if check.refused is not None:
+            self.state_changed.emit(self.state)  # Send is not offered any more
+            raise SendRefused(f"{check.refused} {DRAFT_ANYWAY}")
+        if check.conflict is not None:
+            await self.service.cool_off.hold(
+                row.id, draft.client_id, text, draft.base_version, report, check.conflict
+            )
+            return  # the conflict shows the colleague's reply and the choices
         reply = await self.service.cool_off.send(
-            self.row.id, self.draft.client_id, self.full_text(), self.draft.base_version, report
+            row.id, draft.client_id, text, check.base_version, report
         )
         why = " (longer: the draft or the customer is heated)" if reply.heated else ""
         self._say(

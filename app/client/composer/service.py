@@ -1,6 +1,7 @@
 """The composer's Qt-free core for one console session: drafts (DraftKeeper), the cool-off
-(CoolOff), canned replies and the playbook, the rep's cool-off policy, and what happened to a
-reply after it left (posted, or refused by the network — the draft kept)."""
+(CoolOff), canned replies and the playbook, the rep's cool-off policy, which brand account
+answers a mention (`reply_route`), the check made when Send is pressed (`before_send`), and
+what happened to a reply after it left (posted, or refused by the network — the draft kept)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from enum import StrEnum
 from app.client.composer.cool_off import CoolOff
 from app.client.composer.cooling import CoolingReply
 from app.client.composer.drafts import DraftKeeper, LocalDraft
+from app.client.composer.leaving import Departure, Verdict, read_changes
 from app.client.composer.policy import Clock, CoolOffPolicy, system_clock
+from app.client.composer.route import ReplyRoute, route_from_detail, route_offline
 from app.client.connection.api import ApiError
 from app.client.connection.events import ConnectionState
 from app.client.hooks import Hook
@@ -22,8 +25,8 @@ from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker
 from app.common.tasks import TaskKeeper
 from app.models.composer import CannedPublic
-from app.models.enums import EventType, ReplyStatus
-from app.models.schemas import EventPublic, ReplyPublic
+from app.models.enums import EventType, Network, ReplyStatus
+from app.models.schemas import EventPublic, MentionDetail, ReplyPublic
 
 DEFAULT_FOLLOW_UP_DAYS = 3
 
@@ -31,6 +34,18 @@ DEFAULT_FOLLOW_UP_DAYS = 3
 class ReplyFate(StrEnum):
     POSTED = "posted"
     REFUSED = "refused"
+
+
+@dataclass(frozen=True, slots=True)
+class SendCheck:
+    """What the server (or the cache, offline) says when Send is pressed: go on against
+    `base_version`, stop at a colleague's reply or claim (`conflict`), or refuse (`refused`:
+    no brand account can post it — the sentence says where to answer instead)."""
+
+    base_version: int
+    conflict: Departure | None = None
+    refused: str | None = None
+    route: ReplyRoute | None = None  # the server's latest word on who posts it (None: offline)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +105,7 @@ class ComposerService:
         self.canned_changed: Hook[list[CannedPublic]] = Hook()
         self.teams: list[str] = []  # where a mention can be handed off to
         self.accounts: dict[int, str] = {}  # brand account id → name, for "replying as"
+        self._routes: dict[int, ReplyRoute] = {}  # the server's last word, per mention
         self.directory_changed: Hook[None] = Hook()
         self.reply_outcome: Hook[ReplyOutcome] = Hook()
         self._tasks = TaskKeeper("composer")
@@ -109,16 +125,84 @@ class ComposerService:
     async def refresh(self) -> None:
         """Back online: the team's cool-off, the canned replies, and any reply now due."""
         await self.cool_off.refresh_policy()
-        with contextlib.suppress(ApiError):
-            canned = await self.session.api.canned()
-            self.canned = canned.data
-            self.canned_changed.emit(self.canned)
+        await self.reload_canned()
         with contextlib.suppress(ApiError):
             self.teams = [t.name for t in (await self.session.api.teams()).data]
             accounts = await self.session.api.reply_accounts()
             self.accounts = {a.id: a.name for a in accounts.data}
             self.directory_changed.emit(None)
         self.cool_off.wake()
+
+    async def reload_canned(self) -> None:
+        """Load the canned replies and playbook meant for this rep and announce them."""
+        with contextlib.suppress(ApiError):
+            canned = await self.session.api.canned()
+            self.canned = canned.data
+            self.canned_changed.emit(self.canned)
+
+    # --- which account answers, and the check at Send -----------------------------------
+
+    async def _detail(self, mention_id: int) -> MentionDetail | None:
+        """The mention's detail from the server; None when it cannot be had now."""
+        try:
+            detail = await self.session.mention_detail(mention_id)
+        except ApiError:
+            return None
+        if detail is not None:
+            self._routes[mention_id] = route_from_detail(detail)
+        return detail
+
+    async def reply_route(self, mention_id: int, network: Network) -> ReplyRoute:
+        """Which brand account will post a reply to this mention, or why none can (asked of
+        the server; offline its last answer, else what the network table and the cache say)."""
+        await self._detail(mention_id)
+        known = self._routes.get(mention_id)
+        if known is not None:
+            return known
+        mention = await self.session.cached_mention(mention_id)
+        return route_offline(
+            network,
+            mention.account_id if mention is not None else None,
+            mention.url if mention is not None else None,
+            self.accounts,
+        )
+
+    async def before_send(self, mention_id: int, client_id: str, base_version: int) -> SendCheck:
+        """Send was pressed: is the reply still wanted as written? The server's mention says
+        whether a brand account can post it and whether a colleague replied or took the
+        mention since the draft began (read as a 409 is read when a reply leaves). Offline,
+        the cached mention says whether someone else took it; the rest is checked when the
+        reply leaves."""
+        me = self.session.viewer.user_id
+        detail = await self._detail(mention_id)
+        if detail is None:
+            cached = await self.session.cached_mention(mention_id)
+            if (
+                cached is not None
+                and cached.version != base_version
+                and cached.assignee_id not in (None, me)
+            ):
+                owner = cached.assignee.name if cached.assignee is not None else "A colleague"
+                return SendCheck(
+                    base_version,
+                    conflict=Departure(
+                        Verdict.CONFLICT,
+                        detail=f"{owner} has taken this mention while you were writing.",
+                        owner=owner,
+                        version=cached.version,
+                    ),
+                )
+            return SendCheck(base_version)
+        route = self._routes[mention_id]
+        if not route.answerable:
+            return SendCheck(base_version, refused=route.problem, route=route)
+        if detail.version == base_version:
+            return SendCheck(base_version, route=route)
+        changes = read_changes(detail, me=me, client_id=client_id)
+        if isinstance(changes, int):
+            # Only the rep's own moves since: write against the version now.
+            return SendCheck(changes, route=route)
+        return SendCheck(base_version, conflict=changes, route=route)
 
     async def resolve(self, mention_id: int, follow_up_in_days: int | None) -> ActionOutcome:
         """Resolve with a check-back reminder in N days (None: no reminder)."""
