@@ -77,3 +77,7 @@ class EventType(StrEnum):
     COVERAGE_GAP = "coverage.gap"
     FOLLOWUP_DUE = "followup.due"
     ACCOUNT_UPDATED = "account.updated"
+    # A manager changed the canned replies or the playbook: consoles reload what they offer.
+    CANNED_CHANGED = "canned.changed"
+    # A manager changed a team's cool-off: consoles reload the rep's effective cool-off.
+    COOL_OFF_CHANGED = "cool_off.changed"

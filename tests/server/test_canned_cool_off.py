@@ -103,3 +103,46 @@ def test_cool_off_bad_input(world: World) -> None:
     assert negative.status_code == 422
     missing = world.call("PUT", "/teams/9999/cool-off", "mia", {"seconds": 1, "heated_seconds": 10})
     assert missing.status_code == 404
+
+
+def test_every_change_writes_an_event_consoles_reload_on(world: World) -> None:
+    """Adding, editing and deleting a canned reply or a playbook entry, and setting a team's
+    cool-off, each write one event in the change's transaction; the event names the entry,
+    not its text (it may be meant for another role or team)."""
+    world.user("mia", role="manager")
+    start = world.last_event_id()
+    entry = _create(world, title="Sorry", body="We're sorry.", team="billing")
+    playbook = _create(world, kind="playbook", title="Refund", body="I can refund 20 EUR.")
+    assert world.call("PATCH", f"/canned/{entry['id']}", "mia", {"body": "So sorry."}).is_success
+    assert world.call("DELETE", f"/canned/{playbook['id']}", "mia").status_code == 204
+    team_id = world.call("GET", "/teams").json()["data"][0]["id"]
+    setting = {"seconds": 30, "heated_seconds": 90}
+    assert world.call("PUT", f"/teams/{team_id}/cool-off", "mia", setting).is_success
+
+    events = world.events("canned.changed", "cool_off.changed", after=start)
+
+    assert [(e.type, e.payload.get("action")) for e in events] == [
+        ("canned.changed", "created"),
+        ("canned.changed", "created"),
+        ("canned.changed", "updated"),
+        ("canned.changed", "deleted"),
+        ("cool_off.changed", None),
+    ]
+    assert [e.payload["canned"] for e in events[:4]] == [
+        {"id": entry["id"], "kind": "canned"},
+        {"id": playbook["id"], "kind": "playbook"},
+        {"id": entry["id"], "kind": "canned"},
+        {"id": playbook["id"], "kind": "playbook"},
+    ]
+    assert all(e.actor_id == world.ids["mia"] for e in events)
+    assert all(e.audience is None for e in events)  # every console reloads what it may see
+    cool_off = events[-1].payload["cool_off"]
+    assert (cool_off["team_id"], cool_off["seconds"], cool_off["heated_seconds"]) == (
+        team_id,
+        30,
+        90,
+    )
+    # A refused change writes nothing.
+    bad = {"seconds": 90, "heated_seconds": 30}
+    assert world.call("PUT", f"/teams/{team_id}/cool-off", "mia", bad).status_code == 422
+    assert world.events("cool_off.changed", after=events[-1].id) == []

@@ -1,7 +1,11 @@
 """The composer's Qt-free core for one console session: drafts (DraftKeeper), the cool-off
 (CoolOff), canned replies and the playbook, the rep's cool-off policy, which brand account
 answers a mention (`reply_route`), the check made when Send is pressed (`before_send`), and
-what happened to a reply after it left (posted, or refused by the network — the draft kept)."""
+what happened to a reply after it left (posted, or refused by the network — the draft kept).
+
+Canned replies, the playbook and the cool-off follow the managers' changes live: the server's
+`canned.changed` and `cool_off.changed` events make the core reload them (and announce the new
+canned list on `canned_changed`), without a restart or a manual refresh."""
 
 from __future__ import annotations
 
@@ -246,6 +250,12 @@ class ComposerService:
         self.draft_renewed.emit(renewed)
 
     def _on_event(self, event: EventPublic) -> None:
+        if event.type is EventType.CANNED_CHANGED:
+            self._tasks.spawn(self.reload_canned(), name="canned-reload")
+            return
+        if event.type is EventType.COOL_OFF_CHANGED:
+            self._tasks.spawn(self.cool_off.refresh_policy(), name="cool-off-reload")
+            return
         if event.type is not EventType.REPLY_UPDATED or "reply" not in event.payload:
             return
         reply = ReplyPublic.model_validate(event.payload["reply"])

@@ -42,14 +42,14 @@ def create_canned(
 
 @router.patch("/canned/{canned_id}", response_model=CannedPublic)
 def update_canned(
-    canned_id: int, body: CannedUpdate, _user: ManagerUser, session: SessionDep, now: NowDep
+    canned_id: int, body: CannedUpdate, user: ManagerUser, session: SessionDep, now: NowDep
 ) -> CannedPublic:
-    return service.update_canned(session, canned_id, body, now=now)
+    return service.update_canned(session, canned_id, body, now=now, by=user)
 
 
 @router.delete("/canned/{canned_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_canned(canned_id: int, _user: ManagerUser, session: SessionDep) -> Response:
-    service.delete_canned(session, canned_id)
+def delete_canned(canned_id: int, user: ManagerUser, session: SessionDep, now: NowDep) -> Response:
+    service.delete_canned(session, canned_id, now=now, by=user)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,5 +1,9 @@
 """Canned replies and the playbook of pre-approved actions, per role and per team: the rep sees
-the entries meant for them; managers see and edit all of them."""
+the entries meant for them; managers see and edit all of them.
+
+Every change writes `canned.changed` in the same transaction, so running consoles reload what
+they offer. The event names the entry and the change only (not its text: an entry may be meant
+for another role or team); a console reloads `GET /canned`, which filters for its user."""
 
 from __future__ import annotations
 
@@ -16,9 +20,11 @@ from app.models.composer import (
     CannedsPublic,
     CannedUpdate,
 )
+from app.models.enums import EventType
 from app.models.tables import CannedReply, Team, TeamMember
 from app.server.auth import Principal
 from app.server.errors import Invalid, NotFound
+from app.server.events import record_event
 
 
 def user_team_ids(session: Session, user_id: int) -> set[int]:
@@ -99,11 +105,17 @@ def create_canned(
     )
     session.add(entry)
     session.flush()
+    _record(session, entry, "created", by=by, now=now)
     return _public(entry, _team_names(session))
 
 
 def update_canned(
-    session: Session, canned_id: int, request: CannedUpdate, *, now: datetime
+    session: Session,
+    canned_id: int,
+    request: CannedUpdate,
+    *,
+    now: datetime,
+    by: Principal | None = None,
 ) -> CannedPublic:
     entry = _get(session, canned_id)
     if request.everyone:
@@ -125,9 +137,26 @@ def update_canned(
         entry.position = request.position
     entry.updated_at = now
     session.flush()
+    _record(session, entry, "updated", by=by, now=now)
     return _public(entry, _team_names(session))
 
 
-def delete_canned(session: Session, canned_id: int) -> None:
-    session.delete(_get(session, canned_id))
+def delete_canned(
+    session: Session, canned_id: int, *, now: datetime, by: Principal | None = None
+) -> None:
+    entry = _get(session, canned_id)
+    _record(session, entry, "deleted", by=by, now=now)
+    session.delete(entry)
     session.flush()
+
+
+def _record(
+    session: Session, entry: CannedReply, action: str, *, by: Principal | None, now: datetime
+) -> None:
+    record_event(
+        session,
+        EventType.CANNED_CHANGED,
+        {"action": action, "canned": {"id": entry.id, "kind": entry.kind}},
+        at=now,
+        actor_id=by.user_id if by is not None else None,
+    )

@@ -1,5 +1,6 @@
 """The per-team cool-off between Send and a reply leaving, set by managers. A rep in several
-teams gets the longest of their teams' settings (the cautious one); in none, the defaults."""
+teams gets the longest of their teams' settings (the cautious one); in none, the defaults.
+A change writes `cool_off.changed` in the same transaction: consoles reload `GET /cool-off`."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from app.models.composer import (
     CoolOffPublic,
     CoolOffUpdate,
 )
+from app.models.enums import EventType
 from app.models.tables import Team, TeamCoolOff
 from app.server.auth import Principal
 from app.server.errors import Invalid, NotFound
+from app.server.events import record_event
 from app.server.services.canned import user_team_ids
 
 
@@ -59,7 +62,15 @@ def set_team_cool_off(
     row.updated_at = now
     row.updated_by_id = by.user_id
     session.flush()
-    return _public(team, row)
+    public = _public(team, row)
+    record_event(
+        session,
+        EventType.COOL_OFF_CHANGED,
+        {"cool_off": public.model_dump(mode="json")},
+        at=now,
+        actor_id=by.user_id,
+    )
+    return public
 
 
 def my_cool_off(session: Session, *, by: Principal) -> CoolOffPublic:
