@@ -430,10 +430,16 @@ class CoverageHour(BaseModel):
 
 
 class OverviewPublic(BaseModel):
-    """`GET /api/v1/overview?days=N`: the window is whole UTC days, the last one ending now."""
+    """`GET /api/v1/overview?days=N`: the window is whole UTC days, the last one ending now.
+    `coverage` (and `gap_hours`) start with the hour the server began (`started_at`), not
+    before: a new server shows its first hours, not a week with nobody on duty."""
 
     at: datetime
     since: datetime
+    started_at: datetime | None = Field(
+        default=None,
+        description="When the server began (its first user or event): coverage starts there.",
+    )
     days: int
     response_by_day: list[ResponseTimeBucket]
     response_by_hour: list[ResponseTimeBucket] = Field(description="The last 24 hours.")

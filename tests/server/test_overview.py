@@ -115,8 +115,11 @@ def test_first_response_per_day_and_hour(history: World) -> None:
 def test_coverage_per_hour_from_duty_changes(history: World) -> None:
     body = _overview(history, 2)
     hours = body["coverage"]
-    assert len(hours) == 24 + 13
-    assert all(h["gap"] for h in hours[:9])  # nobody before 09:30 on the first day
+    # The server began at 08:00 on the first day (its admin was created then): nothing before.
+    assert datetime.fromisoformat(body["started_at"]) == at(0, 8)
+    assert len(hours) == 16 + 13
+    assert datetime.fromisoformat(hours[0]["start"]) == at(0, 8)
+    assert hours[0]["gap"]  # nobody before 09:30 on the first day
     nine = _hour(body, at(0, 9))
     assert (nine["on_duty"], nine["covered_minutes"], nine["gap"]) == (1, 30, False)
     assert nine["teams"] == [{"team": "support", "on_duty": 1}]
@@ -130,13 +133,9 @@ def test_coverage_per_hour_from_duty_changes(history: World) -> None:
     last = _hour(body, at(1, 12))
     assert (last["on_duty"], last["covered_minutes"]) == (1, 20)  # up to now, 12:20
     gaps = [datetime.fromisoformat(h["start"]) for h in hours if h["gap"]]
-    expected = (
-        [at(0, h) for h in range(9)]
-        + [at(0, h) for h in range(13, 23)]
-        + [at(1, h) for h in range(2, 11)]
-    )
+    expected = [at(0, 8)] + [at(0, h) for h in range(13, 23)] + [at(1, h) for h in range(2, 11)]
     assert gaps == expected
-    assert body["gap_hours"] == len(expected) == 28
+    assert body["gap_hours"] == len(expected) == 20
 
 
 def test_coverage_starts_from_the_state_before_the_window(history: World) -> None:
@@ -183,3 +182,33 @@ def test_days_out_of_range_is_refused(history: World, days: object) -> None:
     response = history.call("GET", "/overview", "boss", days=days)
     assert response.status_code == 422
     assert "days" in response.json()["detail"]
+
+
+def test_a_server_minutes_old_counts_from_its_start(world: World) -> None:
+    """A server set up 20 minutes ago with nobody on duty: one hour (a gap), not a week of
+    gaps; the response-time days are there, empty (no median: "none yet")."""
+    world.user("boss", role="manager")
+    started = world.clock()
+    world.clock.advance(minutes=20)
+    body = _overview(world, 7)
+    assert datetime.fromisoformat(body["started_at"]) == started
+    assert datetime.fromisoformat(body["since"]) == started - timedelta(days=6, hours=8)
+    assert [datetime.fromisoformat(h["start"]) for h in body["coverage"]] == [started]
+    assert body["gap_hours"] == 1
+    days = body["response_by_day"]
+    assert len(days) == 7
+    assert datetime.fromisoformat(days[-1]["start"]) == started.replace(hour=0)
+    assert all((d["answered"], d["median_seconds"]) == (0, None) for d in days)
+
+
+def test_people_in_no_team_count_on_duty_but_are_no_team(world: World) -> None:
+    world.user("boss", role="manager")
+    world.user("solo")  # in no team
+    world.user("ann", teams=["support"])
+    world.clock.advance(minutes=5)
+    world.duty("solo", "on_duty")
+    world.duty("ann", "on_duty")
+    world.clock.advance(minutes=30)
+    [hour] = _overview(world, 1)["coverage"]
+    assert hour["on_duty"] == 2
+    assert hour["teams"] == [{"team": "support", "on_duty": 1}]

@@ -1,7 +1,14 @@
 """The manager overview's numbers, without Qt: mentions per hour by priority band (from the
 cached stream), open handoffs by team (from the server), who is on duty per team now (from
 the roster), and the server's history: first-response times per day and duty coverage per hour
-over the past week. The plots in app/ui/manager/overview.py only draw these."""
+over the past week. The plots in app/ui/manager/overview.py only draw these.
+
+People in no team are not a team: they are left out of the per-team figures and counted apart
+(`Overview.not_in_team`). The server leaves out the days and hours before it began, so a new
+server's coverage starts with its first hour (`CoverageTrend.since_start`). Every series says
+when it has nothing to plot (`empty`), for the plots to say "none yet" instead of drawing an
+empty frame; `count_ticks` gives whole-number ticks for the axes that count people or
+mentions."""
 
 from __future__ import annotations
 
@@ -17,6 +24,7 @@ from app.models.schemas import HandoffPublic, OverviewPublic, RosterPublic
 RAISED_PRIORITY = 30.0
 HISTORY_DAYS = 7
 BANDS = ("urgent", "raised", "routine")
+NONE_YET = "none yet"  # what an empty plot says
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,14 +40,28 @@ class HourlyCounts:
     def total(self) -> int:
         return sum(self.urgent) + sum(self.raised) + sum(self.routine)
 
+    @property
+    def empty(self) -> bool:
+        """No mention arrived in these hours: the plot says "none yet"."""
+        return self.total == 0
+
 
 @dataclass(frozen=True, slots=True)
 class Overview:
     hourly: HourlyCounts
     handoffs_by_team: list[tuple[str, int]]
-    on_duty_by_team: list[tuple[str, int, int]]  # team, on duty, members
+    on_duty_by_team: list[tuple[str, int, int]]  # team, on duty, members (real teams only)
     problems: list[str]
     history: OverviewPublic | None = None  # None: not loaded (see problems)
+    not_in_team: tuple[int, int] = (0, 0)  # people in no team: on duty, all of them
+
+    @property
+    def no_open_handoffs(self) -> bool:
+        return not self.handoffs_by_team
+
+    @property
+    def no_teams(self) -> bool:
+        return not self.on_duty_by_team
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,18 +74,30 @@ class ResponseTrend:
     answered: int
     unanswered: int
 
+    @property
+    def empty(self) -> bool:
+        """No mention of the window was answered yet: the plot says "none yet"."""
+        return self.answered == 0
+
 
 @dataclass(frozen=True, slots=True)
 class CoverageTrend:
-    """People on duty in each hour of the window, oldest first; `gaps` marks hours with nobody."""
+    """People on duty in each hour of the window since the server began, oldest first; `gaps`
+    marks hours with nobody. `since_start`: the series begins when the server began, later
+    than the window (a server younger than the window)."""
 
     starts: list[datetime]
     on_duty: list[int]
     gaps: list[bool]
+    since_start: bool = False
 
     @property
     def gap_hours(self) -> int:
         return sum(self.gaps)
+
+    @property
+    def empty(self) -> bool:
+        return not self.starts
 
 
 def _minutes(seconds: float | None) -> float | None:
@@ -83,11 +117,36 @@ def response_trend(history: OverviewPublic) -> ResponseTrend:
 
 def coverage_trend(history: OverviewPublic) -> CoverageTrend:
     hours = history.coverage
+    began = history.started_at
     return CoverageTrend(
         starts=[h.start for h in hours],
         on_duty=[h.on_duty for h in hours],
         gaps=[h.gap for h in hours],
+        since_start=began is not None and began > history.since,
     )
+
+
+def coverage_words(trend: CoverageTrend) -> str:
+    """The coverage sentence of the summary: over the past week, or since the server began."""
+    hours = trend.gap_hours
+    counted = f"{hours} hour{'' if hours == 1 else 's'} with nobody on duty"
+    if trend.empty:
+        return f"Hours with nobody on duty: {NONE_YET}."
+    if trend.since_start:
+        tracked = len(trend.starts)
+        return (
+            f"Since the server began ({tracked} hour{'' if tracked == 1 else 's'} ago): {counted}."
+        )
+    return f"Past week: {counted}."
+
+
+def count_ticks(top: int, most: int = 5) -> list[int]:
+    """Whole-number ticks from 0 for an axis that counts people or mentions: at most `most`
+    steps, never a fraction (a count of 1 is not drawn in steps of 0.2)."""
+    top = max(top, 1)
+    step = -(-top // most)
+    last = -(-top // step) * step
+    return list(range(0, last + 1, step))
 
 
 def band(priority: float) -> str:
@@ -116,16 +175,31 @@ def handoffs_by_team(handoffs: Sequence[HandoffPublic]) -> list[tuple[str, int]]
 
 
 def on_duty_by_team(roster: RosterPublic | None) -> list[tuple[str, int, int]]:
+    """Per real team: on duty now, members. People in no team are not a team (see
+    `not_in_team`)."""
     if roster is None:
         return []
     return [
         (
-            team.team or "no team",
+            team.team,
             len(team.on_duty),
             len(team.on_duty) + len(team.away) + len(team.off_duty),
         )
         for team in roster.teams
+        if team.team is not None and team.team_id is not None
     ]
+
+
+def not_in_team(roster: RosterPublic | None) -> tuple[int, int]:
+    """People in no team: how many are on duty now, and how many there are."""
+    if roster is None:
+        return (0, 0)
+    on, everyone = 0, 0
+    for team in roster.teams:
+        if team.team is None or team.team_id is None:
+            on += len(team.on_duty)
+            everyone += len(team.on_duty) + len(team.away) + len(team.off_duty)
+    return (on, everyone)
 
 
 async def load_overview(
@@ -149,4 +223,5 @@ async def load_overview(
         on_duty_by_team=on_duty_by_team(roster),
         problems=problems,
         history=history,
+        not_in_team=not_in_team(roster),
     )

@@ -2,7 +2,11 @@
 sent reply) per day and per hour, and duty coverage per hour, reconstructed from the
 `duty.changed` events walking forward from each person's state at the window start.
 
-The window is whole UTC days: it starts at midnight `days - 1` days before today and ends now."""
+The window is whole UTC days: it starts at midnight `days - 1` days before today and ends now.
+Coverage is counted only from when the server began (`server_started_at`: its first user or its
+first event): a server minutes old has an hour of coverage, not a week of gaps. Response times
+keep every day of the window (a mention may be older than the server; an empty day has no
+median: "none yet")."""
 
 from __future__ import annotations
 
@@ -35,6 +39,17 @@ def _utc(moment: datetime) -> datetime:
 def window_start(now: datetime, days: int) -> datetime:
     midnight = _utc(now).replace(hour=0, minute=0, second=0, microsecond=0)
     return midnight - (days - 1) * DAY
+
+
+def server_started_at(session: Session) -> datetime | None:
+    """When this server began: its first user (`init` creates the first admin) or its first
+    event, whichever is earlier; None for an empty database."""
+    moments = [
+        session.scalar(select(func.min(User.created_at))),
+        session.scalar(select(func.min(Event.created_at))),
+    ]
+    known = [_utc(m) for m in moments if m is not None]
+    return min(known) if known else None
 
 
 # --- first responses -------------------------------------------------------------------------
@@ -238,12 +253,16 @@ def coverage_hours(
 def overview(session: Session, *, now: datetime, days: int) -> OverviewPublic:
     now = _utc(now)
     since = window_start(now, days)
+    began = min(server_started_at(session) or now, now)
     last_day = now.replace(minute=0, second=0, microsecond=0) + HOUR - 24 * HOUR
     items = arrivals(session, min(since, last_day), now)
-    coverage = coverage_hours(duty_spells(session, since, now), since, now)
+    # Coverage counts from the server's first hour: before it nobody could be on duty here.
+    coverage_start = max(since, began.replace(minute=0, second=0, microsecond=0))
+    coverage = coverage_hours(duty_spells(session, since, now), coverage_start, now)
     return OverviewPublic(
         at=now,
         since=since,
+        started_at=began,
         days=days,
         response_by_day=response_buckets(items, since, DAY, days, now),
         response_by_hour=response_buckets(
