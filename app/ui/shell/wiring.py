@@ -85,16 +85,10 @@ def connect_signals(ui: ConsoleUi) -> None:
     act(Action.SHORTCUTS).triggered.connect(window.show_shortcuts)
     act(Action.QUIT).triggered.connect(window.quit)
 
-    # --- the composer: follows the selected mention, the stream's updates and who I am
+    # --- the composer: follows the shown mention (the detail pane's), its updates and who I am
     composer = ui.composer
     if composer is not None:
-
-        def follow_selection(*_: object) -> None:
-            row = stream.selected_row()
-            if row is not None:
-                composer.show_mention(row)
-
-        stream.view.selectionModel().selectionChanged.connect(follow_selection)
+        stream.mentionShown.connect(composer.show_mention)
         bridge.rowsChanged.connect(composer.rows_changed)
         bridge.viewerChanged.connect(composer.viewer_changed)
         composer.viewer_changed(session.viewer)
@@ -163,9 +157,7 @@ def _connect_team(ui: ConsoleUi, team: TeamUi) -> None:
     signals.handoffArrived.connect(handoffs.handoff_arrived)
     signals.handoffAnswered.connect(handoffs.handoff_answered)
     signals.handoffUpdated.connect(refresh_history)
-    stream.view.selectionModel().selectionChanged.connect(
-        lambda *_: handoffs.selection_changed(stream.selected_row())
-    )
+    stream.mentionShown.connect(handoffs.selection_changed)
     team.handoff_panel.handOffRequested.connect(handoffs.hand_off_requested)
     team.handoff_panel.acceptRequested.connect(handoffs.accept_requested)
     team.handoff_panel.declineRequested.connect(handoffs.decline_requested)

@@ -13,6 +13,7 @@ from app.client.stream.rows import MentionRow
 from app.models.enums import MentionStatus, Network
 from app.ui.qt import theme
 from app.ui.qt.theme import Role
+from app.ui.stream.filter import OUTSIDE_VIEW_MARK
 from app.ui.stream.model import Column, MentionRole, age_text, owner_text, status_text
 
 ROW_HEIGHT = 30
@@ -148,6 +149,17 @@ class MentionDelegate(QStyledItemDelegate):
         painter.save()
 
         if column is Column.TEXT:
+            is_outside = getattr(model, "is_outside", None)
+            if is_outside is not None and is_outside(index.row()):
+                # Kept in the view only because it is selected: say so before the text.
+                mark = f"{OUTSIDE_VIEW_MARK} \u00b7 "
+                dim = QColor(text_colour)
+                dim.setAlphaF(0.75)
+                painter.setFont(fonts.italic_small)
+                painter.setPen(dim)
+                painter.drawText(inner, _CENTRE_LEFT, mark)
+                used = fonts.italic_small_metrics.horizontalAdvance(mark)
+                inner = inner.adjusted(min(used, inner.width()), 0, 0, 0)
             painter.setFont(fonts.regular)
             painter.setPen(text_colour)
             text = " ".join(row.text.split())

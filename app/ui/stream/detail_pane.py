@@ -66,6 +66,16 @@ class MentionDetailPane(QWidget):
         self.meta.setWordWrap(True)
         self.meta.setAccessibleName("Mention state")
 
+        # Said when the shown mention left the stream's current filter (e.g. just claimed).
+        self.left_view = QLabel()
+        self.left_view.setTextFormat(Qt.TextFormat.PlainText)
+        self.left_view.setWordWrap(True)
+        self.left_view.setAccessibleName("Not in this view")
+        font = self.left_view.font()
+        font.setItalic(True)
+        self.left_view.setFont(font)
+        self.left_view.hide()
+
         self.body = QPlainTextEdit()
         self.body.setReadOnly(True)
         self.body.setAccessibleName("Mention text")
@@ -115,6 +125,7 @@ class MentionDetailPane(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.heading)
         layout.addWidget(self.meta)
+        layout.addWidget(self.left_view)
         layout.addWidget(self.body)
         layout.addLayout(buttons)
         layout.addWidget(self.thread_label)
@@ -125,6 +136,16 @@ class MentionDetailPane(QWidget):
     @property
     def mention_id(self) -> int | None:
         return self._row.id if self._row else None
+
+    @property
+    def row(self) -> MentionRow | None:
+        """The shown mention as last known."""
+        return self._row
+
+    def say_left_view(self, text: str) -> None:
+        """A line saying the shown mention left the stream's view; empty hides it."""
+        self.left_view.setText(text)
+        self.left_view.setVisible(bool(text))
 
     def _request(self, signal: SignalInstance) -> None:
         if self._row is not None:

@@ -23,12 +23,15 @@ from PySide6.QtCore import (
 
 from app.client.stream.rows import MentionRow
 from app.models.enums import MentionStatus
-from app.ui.stream.model import MentionStreamModel
+from app.ui.stream.model import Column, MentionStreamModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
 _OPEN_STATUSES = frozenset(s for s in MentionStatus if s.is_open)
 _UNASSIGNED_STATUSES = _OPEN_STATUSES - {MentionStatus.SNOOZED}
+
+# Said on a row kept in the view only because it is selected (see `MentionFilterProxy`).
+OUTSIDE_VIEW_MARK = "No longer in this view"
 
 # Above this many rows entering or leaving at once, one reset is cheaper than many signals.
 _RESET_THRESHOLD = 200
@@ -126,7 +129,9 @@ class StreamFilter:
 
 class MentionFilterProxy(QAbstractProxyModel):
     """Shows the stream model's rows that the current `StreamFilter` accepts, newest first or
-    highest priority first.
+    highest priority first, and the pinned mention (the one the rep has selected) even when the
+    filter no longer accepts it: a mention claimed from "Unassigned" stays where it was, marked
+    as no longer in this view, until the rep selects another one.
 
     Newest first, rows are the accepted source positions read backwards and live changes are
     fine-grained inserts and removals. By priority, the display order is a sorted copy, and a
@@ -139,6 +144,7 @@ class MentionFilterProxy(QAbstractProxyModel):
         self._by_priority: list[int] = []  # source positions in display order (PRIORITY only)
         self._priority_row: dict[int, int] = {}  # source position → proxy row (PRIORITY only)
         self._stream: MentionStreamModel | None = None
+        self._pinned: int | None = None  # mention id kept in the view while selected
 
     # --- wiring --------------------------------------------------------------------------
 
@@ -169,9 +175,46 @@ class MentionFilterProxy(QAbstractProxyModel):
         self._recompute()
         self.endResetModel()
 
+    @property
+    def pinned(self) -> int | None:
+        return self._pinned
+
+    def pin(self, mention_id: int | None) -> None:
+        """Keep this mention in the view whatever the filter says (the selected one); the one
+        pinned before goes if the filter does not accept it, as one layout change that keeps
+        the selection on its mention."""
+        if mention_id == self._pinned:
+            return
+        old = self._pinned_position()
+        self._pinned = mention_id
+        new = self._pinned_position()
+        old_outside = old is not None and self._outside(old)
+        new_missing = new is not None and self._proxy_row_of(new) is None
+        if old_outside or new_missing:
+            self._relayout()
+
+    def _pinned_position(self) -> int | None:
+        if self._pinned is None or self._stream is None:
+            return None
+        return self._stream.position_of(self._pinned)
+
+    def _outside(self, position: int) -> bool:
+        assert self._stream is not None
+        return not self._filter.accepts(self._stream.row_at_position(position))
+
+    def is_outside(self, proxy_row: int) -> bool:
+        """Whether this row is shown only because it is pinned (it left the filter)."""
+        position = self._position_at(proxy_row)
+        return position == self._pinned_position() and self._outside(position)
+
     def _recompute(self) -> None:
         rows = self._stream.rows_oldest_first() if self._stream else []
         self._accepted = self._filter.predicate_rows(rows)
+        pinned = self._pinned_position()
+        if pinned is not None:
+            i = bisect_left(self._accepted, pinned)
+            if i == len(self._accepted) or self._accepted[i] != pinned:
+                self._accepted.insert(i, pinned)
         if self._filter.order is StreamOrder.PRIORITY:
             # Stable sort of ascending positions: equal priorities stay oldest first.
             negated = [-row.priority for row in rows]
@@ -248,7 +291,14 @@ class MentionFilterProxy(QAbstractProxyModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self._stream is None:
             return None
-        return self._stream.data(self.mapToSource(index), role)
+        value = self._stream.data(self.mapToSource(index), role)
+        if (
+            role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
+            and index.column() == Column.TEXT
+            and self.is_outside(index.row())
+        ):
+            return f"{OUTSIDE_VIEW_MARK}: {value}"
+        return value
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -307,11 +357,12 @@ class MentionFilterProxy(QAbstractProxyModel):
             self._relayout()
             return
         accepts = self._filter.accepts
+        pinned = self._pinned_position()
         leaving: list[int] = []
         entering: list[int] = []
         staying: list[int] = []
         for position in positions:
-            now = accepts(self._stream.row_at_position(position))
+            now = position == pinned or accepts(self._stream.row_at_position(position))
             before = self._proxy_row_of(position) is not None
             if before and not now:
                 leaving.append(position)

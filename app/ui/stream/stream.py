@@ -1,7 +1,13 @@
 """The mention stream as a feature: the filter bar, the table and the selected mention's detail,
 kept in step with the session's rows and with who is looking (for "Mine", "My team", "Handed to
 me"). Selecting a mention shows what the stream knows at once, then loads its thread and
-history."""
+history.
+
+The mention under the cursor stays put: only the rep changes which mention is shown. Arrivals,
+re-sorts and filter switches keep it selected; when it leaves the current filter (claimed while
+viewing "Unassigned"), the list keeps its row, marked "No longer in this view", and the detail
+pane says so, until the rep selects another mention. Every action, the composer and the
+handoffs act on the mention the detail pane shows (`selected_row`)."""
 
 from __future__ import annotations
 
@@ -10,14 +16,20 @@ import contextlib
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QObject
+from PySide6.QtCore import QItemSelection, QObject, Signal
 
 from app.client.stream.rows import MentionRow
 from app.client.stream.session import Viewer
 from app.common.tasks import TaskKeeper
 from app.models.schemas import MentionDetail
 from app.ui.stream.detail_pane import MentionDetailPane
-from app.ui.stream.filter import FilterMode, MentionFilterProxy, StreamFilter, StreamOrder
+from app.ui.stream.filter import (
+    FILTER_TITLES,
+    FilterMode,
+    MentionFilterProxy,
+    StreamFilter,
+    StreamOrder,
+)
 from app.ui.stream.filter_bar import FilterBar
 from app.ui.stream.model import MentionStreamModel
 from app.ui.stream.stream_view import StreamView
@@ -30,10 +42,25 @@ _EMPTY_TEXT = {
     FilterMode.ALL: "No mentions yet. New ones appear here as they arrive.",
 }
 
+# The detail pane's line when the shown mention left the current filter.
+LEFT_VIEW_PREFIX = "No longer in"
+
+
+def left_view_text(mode: FilterMode) -> str:
+    return (
+        f"{LEFT_VIEW_PREFIX} \u201c{FILTER_TITLES[mode]}\u201d: it stays selected here until "
+        "you choose another mention."
+    )
+
+
 LoadDetail = Callable[[int], Coroutine[Any, Any, MentionDetail | None]]
 
 
 class MentionStream(QObject):
+    # The detail pane shows another mention (MentionRow): the rep selected it. The composer and
+    # the handoffs follow this, never the list's own selection.
+    mentionShown = Signal(object)
+
     def __init__(self, load_detail: LoadDetail, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._load_detail = load_detail
@@ -78,6 +105,7 @@ class MentionStream(QObject):
             for row in rows:
                 if row.id == selected:
                     self.detail.show_row(row, self.viewer.user_id)
+            self._say_left_view()
         if not self.loaded.done():
             self.loaded.set_result(len(rows))
 
@@ -121,11 +149,19 @@ class MentionStream(QObject):
             )
         )
         self.update_shown()
+        self._say_left_view()
+
+    def _say_left_view(self) -> None:
+        """Tell the rep when the shown mention is no longer one the current filter shows."""
+        row = self.detail.row
+        outside = row is not None and not self.proxy.stream_filter.accepts(row)
+        self.detail.say_left_view(left_view_text(self.filter_bar.mode()) if outside else "")
 
     # --- selection and detail ------------------------------------------------------------
 
     def selected_row(self) -> MentionRow | None:
-        return self.view.selected_row()
+        """The mention the detail pane shows, as last known: what every action acts on."""
+        return self.detail.row
 
     def select_mention(self, mention_id: int) -> bool:
         return self.view.select_mention(mention_id)
@@ -139,21 +175,25 @@ class MentionStream(QObject):
         return self.select_mention(mention_id)
 
     def _reselect(self) -> None:
-        """After a filter change, select the shown mention again if the list still has it.
-        If not (e.g. just claimed from "Unassigned"), the detail keeps it: the rep is about
-        to answer it."""
+        """After a reset (a filter switch, a re-sort, a reload), select the shown mention
+        again: the proxy keeps it pinned in every view while it is the shown one."""
         selected = self.detail.mention_id
         if selected is not None:
             self.select_mention(selected)
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        row = self.selected_row()
+        row = self.view.selected_row()
         if row is None:
-            return
+            return  # nothing selected in the list (a reset): the detail keeps its mention
+        self.proxy.pin(row.id)
         if row.id == self.detail.mention_id:
-            self.detail.show_row(row, self.viewer.user_id)
+            # Selected again (after a reset): the detail's row is the newer one, since
+            # `update_rows` shows changes at once while the model waits for its next flush.
+            self._say_left_view()
             return
         self.detail.show_row(row, self.viewer.user_id)
+        self._say_left_view()
+        self.mentionShown.emit(row)
         if self._detail_task is not None:
             self._detail_task.cancel()
         self._detail_task = self._tasks.spawn(self._show_detail(row.id))

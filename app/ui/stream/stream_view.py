@@ -1,10 +1,15 @@
 """The stream's table: one fixed-height row per mention painted by the delegate, single row
 selection, a context menu on request, and a sentence inside the empty table saying why it is
-empty."""
+empty.
+
+Rows do not move under the pointer: when mentions arrive or the list re-sorts while the rep is
+scrolled down or has the pointer over the list, the row at the top stays at the top (the new
+ones wait above it); at the top with the pointer elsewhere, new mentions appear at the top."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
 
 from app.client.stream.rows import MentionRow
@@ -53,6 +58,42 @@ class StreamView(QTableView):
         self.empty_label.setWordWrap(True)
         self.empty_label.setEnabled(False)
         self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        # The mention at the top of the viewport and its row, kept across a change of rows.
+        self._anchor: tuple[int, int] | None = None
+        proxy.rowsAboutToBeInserted.connect(self._hold_anchor)
+        proxy.rowsInserted.connect(self._keep_anchor)
+        proxy.layoutAboutToBeChanged.connect(self._hold_anchor)
+        proxy.layoutChanged.connect(self._keep_anchor)
+
+    # --- keeping rows still under the pointer --------------------------------------------
+
+    def _pointer_over(self) -> bool:
+        viewport = self.viewport()
+        return viewport.rect().contains(viewport.mapFromGlobal(QCursor.pos()))
+
+    def _hold_anchor(self, *_: object) -> None:
+        self._anchor = None
+        if self.verticalScrollBar().value() == 0 and not self._pointer_over():
+            return  # watching the top: arrivals show there
+        top = self.rowAt(0)
+        if top < 0:
+            return
+        self._anchor = (self.proxy.row_at(top).id, top)
+
+    def _keep_anchor(self, *_: object) -> None:
+        anchor, self._anchor = self._anchor, None
+        if anchor is None:
+            return
+        mention_id, old_row = anchor
+        new_row = self.proxy.proxy_row_of_mention(mention_id)
+        if new_row is None or new_row == old_row:
+            return
+        self.updateGeometries()  # the scroll range grows with the rows before we move
+        bar = self.verticalScrollBar()
+        step = 1
+        if self.verticalScrollMode() is QAbstractItemView.ScrollMode.ScrollPerPixel:
+            step = ROW_HEIGHT
+        bar.setValue(bar.value() + (new_row - old_row) * step)
 
     def say_empty(self, text: str) -> None:
         self.empty_label.setText(text)
