@@ -48,6 +48,7 @@ from app.client.worker import BlockingWorker
 from app.common.tasks import TaskKeeper
 from app.ui.composer.bridge import ComposerBridge
 from app.ui.qt.async_slots import cancel_slot_tasks, run_blocking_dialog
+from app.ui.qt.plain import plain_message_box
 from app.ui.shell.build import ConsoleUi, build_console
 from app.ui.shell.session_bridge import SessionBridge
 from app.ui.shell.start_dialogs import (
@@ -178,7 +179,11 @@ async def team_token(server_url: str, tokens: TokenStore, typed: str = "") -> st
     try:
         await tokens.set(server_url, token)
     except CredentialError as exc:
-        QMessageBox.warning(None, "Token not kept", f"{exc}\nYou will be asked again next time.")
+        plain_message_box(
+            QMessageBox.Icon.Warning,
+            "Token not kept",
+            f"{exc}\nYou will be asked again next time.",
+        ).exec()
     return token
 
 
@@ -256,7 +261,10 @@ async def run_console(app: QApplication, options: Options) -> int:
             try:
                 connection = await solo.start()
             except SoloServerFailed as exc:
-                QMessageBox.critical(window, "The private server did not start", str(exc))
+                # Its log lines, shown as written.
+                plain_message_box(
+                    QMessageBox.Icon.Critical, "The private server did not start", str(exc), window
+                ).exec()
                 return 1
             base_url, token = connection.base_url, connection.token
         if options.screenshot is None:

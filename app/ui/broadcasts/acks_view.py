@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 from app.models.schemas import BroadcastPublic
 from app.ui.broadcasts.banner import SEVERITY_LOOK
 from app.ui.qt import theme
+from app.ui.qt.plain import plain_tooltip
 from app.ui.qt.theme import Role
 
 
@@ -45,7 +46,7 @@ class BroadcastAcksView(QWidget):
             when = broadcast.created_at.astimezone().strftime("%a %H:%M")
             top = QTreeWidgetItem([f"{word} · {broadcast.author.name} · {when}"])
             top.setData(0, Qt.ItemDataRole.UserRole, broadcast.id)
-            top.setToolTip(0, broadcast.text)
+            top.setToolTip(0, plain_tooltip(broadcast.text))
             font = top.font(0)
             font.setBold(True)
             top.setFont(0, font)
@@ -54,7 +55,7 @@ class BroadcastAcksView(QWidget):
             waiting_for = [p for p in broadcast.pending if p.id != broadcast.author.id]
             pending = ", ".join(p.name for p in waiting_for) or "nobody"
             text = QTreeWidgetItem([" ".join(broadcast.text.split())])
-            text.setToolTip(0, broadcast.text)
+            text.setToolTip(0, plain_tooltip(broadcast.text))
             done = QTreeWidgetItem([f"✓ Acknowledged ({len(broadcast.acks)}): {acked}"])
             done.setForeground(0, QBrush(theme.color(Role.DONE_TEXT)))
             waiting = QTreeWidgetItem([f"… Not yet ({len(waiting_for)}): {pending}"])

@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from app.models.composer import CannedKind, CannedPublic
+from app.ui.qt.plain import plain_tooltip
 
 SECTIONS = ((CannedKind.CANNED, "Canned replies"), (CannedKind.PLAYBOOK, "Playbook"))
 
@@ -42,5 +43,5 @@ class CannedButton(QToolButton):
                 if index < 9:
                     label += f"\tAlt+{index + 1}"
                 action = self.entries.addAction(label)
-                action.setToolTip(entry.body)
+                action.setToolTip(plain_tooltip(entry.body))
                 action.triggered.connect(lambda _=False, n=index: self.insertRequested.emit(n))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.client.composer.prompting import insertable
+from app.ui.qt.plain import plain_tooltip
 
 if TYPE_CHECKING:  # the tone checker loads on first use, not before the console's first paint
     from app.tone import Finding, FindingCode
@@ -113,8 +114,8 @@ class PromptRow(QFrame):
         self.advice.setText(finding.suggestion if finding.start is not None else "")
         self.advice.setVisible(finding.start is not None and bool(finding.suggestion))
         sentence = insertable(finding)
-        self.message.setToolTip(finding.suggestion)
-        self.use_button.setToolTip(f"Add: {sentence}" if sentence else "")
+        self.message.setToolTip(plain_tooltip(finding.suggestion))
+        self.use_button.setToolTip(plain_tooltip(f"Add: {sentence}") if sentence else "")
         self.use_button.setVisible(sentence is not None)
         self.setAccessibleName(f"Tone prompt: {finding.message}")
 

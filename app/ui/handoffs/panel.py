@@ -21,6 +21,7 @@ from app.client.handoffs.board import BOX_TITLES, Box, HandoffBoard, waiting_tex
 from app.client.stream.rows import MentionRow
 from app.models.enums import HandoffStatus
 from app.models.schemas import HandoffPublic
+from app.ui.qt.plain import plain_tooltip
 
 TICK_MS = 1000
 _ID_ROLE = Qt.ItemDataRole.UserRole
@@ -149,8 +150,8 @@ class HandoffPanel(QWidget):
         )
         item.setData(0, _ID_ROLE, handoff.id)
         item.setData(1, _ID_ROLE, box.value)
-        item.setToolTip(3, handoff.note)
-        item.setToolTip(1, arrow)
+        item.setToolTip(3, plain_tooltip(handoff.note))
+        item.setToolTip(1, plain_tooltip(arrow))
         return item
 
     def tick(self) -> None:

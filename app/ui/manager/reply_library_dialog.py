@@ -41,6 +41,7 @@ from app.common.tasks import TaskKeeper
 from app.models.composer import MAX_COOL_OFF_SECONDS, CannedKind, CannedPublic
 from app.models.enums import Role
 from app.ui.qt import theme
+from app.ui.qt.plain import plain_tooltip
 
 ROLE_WORDS = {Role.REP: "Reps", Role.MANAGER: "Managers", Role.ADMIN: "Admins"}
 
@@ -234,7 +235,7 @@ class ReplyLibraryDialog(QDialog):
                 f"{entry.title}\n{KIND_WORDS[entry.kind]} · for {scope_words(entry)}"
             )
             item.setData(Qt.ItemDataRole.UserRole, entry.id)
-            item.setToolTip(entry.body)
+            item.setToolTip(plain_tooltip(entry.body))
             self.entry_list.addItem(item)
             if entry.id == select:
                 chosen = item

@@ -54,6 +54,7 @@ class RotaDialog(QDialog):
             "midnight. An empty table switches the rota off."
         )
         heading.setWordWrap(True)
+        heading.setTextFormat(Qt.TextFormat.PlainText)  # the team's name, as it was written
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.setAccessibleName("Rota shifts")

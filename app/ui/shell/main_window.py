@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
         self.connection_label = QLabel(_STATE_TEXT[ConnectionState.CONNECTING])
         self.connection_label.setAccessibleName("Connection")
         self.duty_label = QLabel("Duty: unknown")
+        self.duty_label.setTextFormat(Qt.TextFormat.PlainText)  # the user's name, as written
         self.duty_label.setAccessibleName("Duty")
         self.outbox_label = QLabel("Outbox: empty")
         self.outbox_label.setAccessibleName("Outbox")

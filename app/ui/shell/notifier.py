@@ -5,7 +5,10 @@ the user's attention (`attention`: the shell flashes the window)."""
 
 from __future__ import annotations
 
+import html
+import sys
 from collections.abc import Callable
+from enum import StrEnum
 
 from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QIcon, QPainter, QPixmap
@@ -14,6 +17,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from app.client.stream.rows import MentionRow
 from app.models.enums import Duty
 from app.ui.qt import theme
+from app.ui.qt.plain import plain_tooltip
 from app.ui.qt.theme import Role
 
 
@@ -44,6 +48,51 @@ def badge_icon(count: int) -> QIcon:
     return QIcon(pixmap)
 
 
+class TrayKind(StrEnum):
+    """Who draws the tray's tooltip and messages, which decides how a text is kept literal.
+    The messages and tooltips carry strangers' and colleagues' words (a mention's text, a
+    handoff note, colleagues' names)."""
+
+    # Qt's own (X11 without a StatusNotifier host): the tooltip is a QToolTip, which reads
+    # HTML; the balloon's labels are plain text.
+    QT = "qt"
+    # The desktop's (Linux with a StatusNotifier host): org.freedesktop.Notifications reads
+    # the message body as markup (<b>, <a>, <img>), and hosts show the tooltip as rich text.
+    DESKTOP = "desktop"
+    # Windows and macOS: native plain text.
+    NATIVE = "native"
+
+
+def tray_kind() -> TrayKind:
+    if not sys.platform.startswith("linux"):
+        return TrayKind.NATIVE
+    try:
+        from PySide6.QtDBus import QDBusConnection
+    except ImportError:  # pragma: no cover - Qt without D-Bus: its own tray
+        return TrayKind.QT
+    bus = QDBusConnection.sessionBus()
+    if not bus.isConnected():
+        return TrayKind.QT
+    registered = bus.interface().isServiceRegistered("org.kde.StatusNotifierWatcher")
+    # In doubt, the desktop's: escaping too much shows entities, too little renders HTML.
+    return TrayKind.QT if registered.isValid() and not registered.value() else TrayKind.DESKTOP
+
+
+def tray_texts(kind: TrayKind, title: str, message: str) -> tuple[str, str]:
+    """A tray message's title and body as handed to the tray, to show literally."""
+    if kind is TrayKind.DESKTOP:
+        return title, html.escape(message, quote=False)
+    return title, message
+
+
+def tray_tooltip(kind: TrayKind, text: str) -> str:
+    if kind is TrayKind.QT:
+        return plain_tooltip(text)
+    if kind is TrayKind.DESKTOP:
+        return html.escape(text, quote=False)
+    return text
+
+
 def _urgent_tooltip(count: int) -> str:
     return f"Responder Console — {count} urgent unassigned"
 
@@ -66,6 +115,9 @@ class UrgentNotifier(QObject):
         self.enabled = True
         self.count = 0
         self.alerts_shown: list[str] = []
+        # (title, message) as handed to the tray (recorded also where there is none).
+        self.messages_shown: list[tuple[str, str]] = []
+        self.tray_kind = tray_kind()
         self._held = 0
         self._summary_timer = QTimer(self)
         self._summary_timer.setSingleShot(True)
@@ -113,7 +165,11 @@ class UrgentNotifier(QObject):
         """Redraw the tray icon and tooltip (the count, or what `icon_for` adds to it)."""
         if self.tray is not None:
             self.tray.setIcon(self.icon_for(self.count))
-            self.tray.setToolTip(self.tooltip_for(self.count))
+            self.tray.setToolTip(self.tooltip_text())
+
+    def tooltip_text(self) -> str:
+        """The tray's tooltip, colleagues' names shown literally."""
+        return tray_tooltip(self.tray_kind, self.tooltip_for(self.count))
 
     def announce(self, title: str, message: str) -> None:
         """Tell the user now, whatever their duty (broadcasts, coverage gaps)."""
@@ -134,6 +190,8 @@ class UrgentNotifier(QObject):
 
     def _show(self, title: str, message: str) -> None:
         self.alerts_shown.append(title)
+        title, message = tray_texts(self.tray_kind, title, message)
+        self.messages_shown.append((title, message))
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
             self.tray.showMessage(title, message, QSystemTrayIcon.MessageIcon.Warning, 8000)
         self.attention.emit()

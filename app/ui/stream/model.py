@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 
 from app.client.stream.rows import MentionRow
+from app.ui.qt.plain import plain_tooltip
 
 FLUSH_INTERVAL_MS = 50
 
@@ -143,8 +144,17 @@ class MentionStreamModel(QAbstractTableModel):
             return row.is_demo
         if role == MentionRole.IS_URGENT:
             return row.is_urgent
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == Column.TEXT:
-            return row.text[:500]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, Column(index.column()))
+        return None
+
+    @staticmethod
+    def _tooltip(row: MentionRow, column: Column) -> str | None:
+        """The author's and the text's tooltips: a stranger's words, shown literally."""
+        if column is Column.TEXT:
+            return plain_tooltip(row.text[:500])
+        if column is Column.AUTHOR:
+            return plain_tooltip(f"{row.author_name or row.author_handle} {row.handle}")
         return None
 
     def _display(self, row: MentionRow, column: Column) -> str:

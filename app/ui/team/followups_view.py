@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.schemas import FollowupPublic
+from app.ui.qt.plain import plain_tooltip
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -64,7 +65,7 @@ class FollowupsView(QWidget):
                     text[:120],
                 ]
             )
-            item.setToolTip(3, text)
+            item.setToolTip(3, plain_tooltip(text))
             item.setData(0, _ID_ROLE, mention.id)
             self.tree.addTopLevelItem(item)
             if followup.due:

@@ -230,7 +230,7 @@ class DutyRemote(QObject):
         return "\n".join(lines)
 
     def refresh(self) -> None:
-        self.coverage_action.setText(coverage_sentence(self.coverage))
+        self.coverage_action.setText(coverage_sentence(self.coverage).replace("&", "&&"))
         urgent = self._urgent_count()
         self.counts_action.setText(f"{urgent} urgent unassigned · {self.unread} unread broadcasts")
         self.broadcasts_action.setText(
@@ -245,7 +245,8 @@ class DutyRemote(QObject):
         self.person_actions.clear()
         self._groups.clear()
         for user, duty in self._people:
-            label = f"{user.name} — {DUTY_LABELS[duty]}"
+            # A menu reads "&" as a shortcut mark: a name shows as it was written.
+            label = f"{user.name.replace('&', '&&')} — {DUTY_LABELS[duty]}"
             sub = self.everyone_menu.addMenu(label)
             sub.setAccessibleName(f"Duty of {user.name}")
             group = QActionGroup(sub)
