@@ -26,14 +26,16 @@ from app.models.enums import Duty, MentionStatus, Network, Role
 from app.models.schemas import (
     BroadcastAckPublic,
     BroadcastPublic,
-    FollowupPublic,
     MentionDetail,
     MentionPublic,
+    UserRef,
+)
+from app.models.team_schemas import (
+    FollowupPublic,
     RosterMember,
     RosterPublic,
     RosterTeam,
     RotaPublic,
-    UserRef,
 )
 from app.ui.broadcasts.acks_view import BroadcastAcksView
 from app.ui.composer.canned import CannedButton

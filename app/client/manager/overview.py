@@ -19,7 +19,8 @@ from datetime import datetime, timedelta
 
 from app.client.connection.api import ApiError, ResponderApi
 from app.client.stream.rows import URGENT_PRIORITY, MentionRow
-from app.models.schemas import HandoffPublic, OverviewPublic, RosterPublic
+from app.models.schemas import HandoffPublic
+from app.models.team_schemas import OverviewPublic, RosterPublic
 
 RAISED_PRIORITY = 30.0
 HISTORY_DAYS = 7

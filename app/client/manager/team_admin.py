@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.client.connection.api import ApiError, ResponderApi
-from app.models.schemas import TeamCreate, TeamPublic, TeamUpdate, UserPublic
+from app.models.schemas import UserPublic
+from app.models.team_schemas import TeamCreate, TeamPublic, TeamUpdate
 
 
 @dataclass(frozen=True)

@@ -26,13 +26,7 @@ from app.client.stream.store import ActionKind, LocalStore, OutboxEntry, OutboxS
 from app.client.worker import BlockingWorker
 from app.common.tasks import TaskKeeper
 from app.models.enums import Duty, EventType
-from app.models.schemas import (
-    EventPublic,
-    HandoffPublic,
-    MentionDetail,
-    MentionPublic,
-    UserPublic,
-)
+from app.models.schemas import EventPublic, HandoffPublic, MentionDetail, MentionPublic, UserPublic
 
 APPLY_CHUNK = 100
 FIRST_SCREEN_ROWS = 2000

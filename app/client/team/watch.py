@@ -18,13 +18,8 @@ from app.client.stream.actions import ActionOutcome, ActionResult
 from app.client.stream.session import ConsoleSession, Viewer
 from app.common.tasks import TaskKeeper
 from app.models.enums import Duty, EventType
-from app.models.schemas import (
-    CoveragePublic,
-    EventPublic,
-    FollowupPublic,
-    RosterPublic,
-    UserPublic,
-)
+from app.models.schemas import CoveragePublic, EventPublic, UserPublic
+from app.models.team_schemas import FollowupPublic, RosterPublic
 
 log = logging.getLogger(__name__)
 

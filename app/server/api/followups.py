@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.models.schemas import FollowupsPublic, MentionPublic
+from app.models.schemas import MentionPublic
+from app.models.team_schemas import FollowupsPublic
 from app.server.api.deps import ERRORS, CurrentUser, DatabaseDep, NowDep, ReadSessionDep
 from app.server.api.transaction import in_write_transaction
 from app.server.services import followups as service

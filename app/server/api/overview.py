@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.models.schemas import OverviewPublic
+from app.models.team_schemas import OverviewPublic
 from app.server.api.deps import ERRORS, ManagerUser, NowDep, ReadSessionDep
 from app.server.services import overview as service
 

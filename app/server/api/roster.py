@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.models.schemas import RosterPublic
+from app.models.team_schemas import RosterPublic
 from app.server.api.deps import ERRORS, CurrentUser, NowDep, ReadSessionDep
 from app.server.services import roster as service
 

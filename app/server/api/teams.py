@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 
 from app.models.enums import Role
-from app.models.schemas import (
+from app.models.team_schemas import (
     RotaPublic,
     RotaUpdate,
     TeamCreate,

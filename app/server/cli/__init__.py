@@ -85,7 +85,7 @@ def cmd_add_user(args: argparse.Namespace) -> int:
 
 
 def cmd_add_team(args: argparse.Namespace) -> int:
-    from app.models.schemas import TeamCreate
+    from app.models.team_schemas import TeamCreate
     from app.server.errors import DomainError
     from app.server.services.teams import create_team
 

@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from app.models.schemas import FollowupPublic, FollowupsPublic, MentionPublic
+from app.models.schemas import MentionPublic
 from app.models.tables import Mention
+from app.models.team_schemas import FollowupPublic, FollowupsPublic
 from app.server.auth import Principal
 from app.server.errors import Conflict, Forbidden, Invalid
 from app.server.services.mentions import get_mention, mark_changed

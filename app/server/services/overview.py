@@ -20,13 +20,13 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from app.models.enums import Duty, EventType, ReplyStatus
-from app.models.schemas import (
+from app.models.tables import Event, Mention, Reply, User
+from app.models.team_schemas import (
     CoverageHour,
     CoverageTeamHour,
     OverviewPublic,
     ResponseTimeBucket,
 )
-from app.models.tables import Event, Mention, Reply, User
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models.enums import Duty
-from app.models.schemas import RosterMember, RosterPublic, RosterTeam
 from app.models.tables import RotaShift, Team, TeamMember, User
+from app.models.team_schemas import RosterMember, RosterPublic, RosterTeam
 from app.server.views import user_ref
 
 

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models.enums import Duty, Role
-from app.models.schemas import RotaPublic, RotaShiftPublic, RotaUpdate
 from app.models.tables import RotaShift, Team, User
+from app.models.team_schemas import RotaPublic, RotaShiftPublic, RotaUpdate
 from app.server.auth import USER_TOKEN, Principal
 from app.server.errors import Invalid
 from app.server.services.teams import get_team, is_member, zone

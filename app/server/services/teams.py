@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models.enums import EventType, Role
-from app.models.schemas import TeamCreate, TeamPublic, TeamsPublic, TeamUpdate
 from app.models.tables import Team, TeamMember, User
+from app.models.team_schemas import TeamCreate, TeamPublic, TeamsPublic, TeamUpdate
 from app.server.auth import Principal
 from app.server.errors import Conflict, Forbidden, Invalid, NotFound
 from app.server.events import record_event

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models.schemas import RotaPublic, RotaShiftCreate, RotaUpdate, UserRef
+from app.models.schemas import UserRef
+from app.models.team_schemas import RotaPublic, RotaShiftCreate, RotaUpdate
 from app.ui.qt import theme
 from app.ui.qt.theme import Role
 

@@ -15,7 +15,8 @@ from app.client.manager.overview import load_overview
 from app.client.stream.session import ConsoleSession, Viewer
 from app.client.team.watch import TeamWatch
 from app.common.tasks import TaskKeeper
-from app.models.schemas import RotaUpdate, UserRef
+from app.models.schemas import UserRef
+from app.models.team_schemas import RotaUpdate
 from app.ui.manager.overview import OverviewDialog
 from app.ui.manager.rota_dialog import RotaDialog
 from app.ui.qt.async_slots import async_slot, run_blocking_dialog

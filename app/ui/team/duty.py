@@ -13,7 +13,8 @@ from app.client.stream.session import ConsoleSession, Viewer
 from app.client.team.watch import CoverageAlert, TeamWatch
 from app.common.tasks import TaskKeeper
 from app.models.enums import Duty
-from app.models.schemas import CoveragePublic, RosterPublic
+from app.models.schemas import CoveragePublic
+from app.models.team_schemas import RosterPublic
 from app.ui.qt.banner import Banner
 from app.ui.qt.docks import show_dock
 from app.ui.qt.notices import Notices

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDockWidget
 from app.client.stream.actions import ActionOutcome
 from app.client.team.watch import TeamWatch
 from app.common.tasks import TaskKeeper
-from app.models.schemas import FollowupPublic
+from app.models.team_schemas import FollowupPublic
 from app.ui.qt.notices import Notices
 from app.ui.team.followups_view import FollowupsView
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models.schemas import FollowupPublic
+from app.models.team_schemas import FollowupPublic
 from app.ui.qt.plain import plain_tooltip
 
 _ID_ROLE = Qt.ItemDataRole.UserRole

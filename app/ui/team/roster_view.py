@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QLabel, QMenu, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from app.models.enums import Duty
-from app.models.schemas import RosterMember, RosterPublic
+from app.models.team_schemas import RosterMember, RosterPublic
 from app.ui.qt import theme
 from app.ui.qt.theme import Role
 

@@ -24,7 +24,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app.models.enums import Duty
-from app.models.schemas import CoveragePublic, RosterPublic, UserRef
+from app.models.schemas import CoveragePublic, UserRef
+from app.models.team_schemas import RosterPublic
 from app.ui.qt import theme
 from app.ui.qt.theme import Role
 

@@ -18,14 +18,14 @@ from app.client.manager.overview import (
     response_trend,
 )
 from app.models.enums import Duty, Role
-from app.models.schemas import (
+from app.models.schemas import UserRef
+from app.models.team_schemas import (
     CoverageHour,
     OverviewPublic,
     ResponseTimeBucket,
     RosterMember,
     RosterPublic,
     RosterTeam,
-    UserRef,
 )
 
 NOW = datetime(2026, 11, 30, 10, 20, tzinfo=UTC)

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
-from app.models.schemas import RotaShiftCreate, RotaUpdate
+from app.models.team_schemas import RotaShiftCreate, RotaUpdate
 from app.ui.manager.rota_dialog import RotaDialog
 from tests.support.live_server import LiveServer
 from tests.ui.team_harness import TeamTestConsole
