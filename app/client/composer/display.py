@@ -85,7 +85,8 @@ def reply_route(route: ReplyRoute) -> str:
 def counter(text: str, network: Network, handle: str | None = None) -> Counter:
     """The reply's length as its network counts it (with the customer's `handle` in front
     where the sender puts it), against the network's limit."""
-    counted = reply_length(text, network, handle=handle)
+    # An empty box counts nothing: the @handle the sender adds counts once there is a reply.
+    counted = reply_length(text, network, handle=handle if text.strip() else None)
     if counted.limit is None:
         return Counter(f"{counted.length} characters", CounterLevel.PLAIN)
     left = counted.limit - counted.length

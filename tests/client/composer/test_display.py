@@ -102,6 +102,9 @@ def test_the_composer_counts_the_customers_handle_as_the_sender_does() -> None:
     with pytest.raises(PermanentError, match="501 characters"):
         check_reply_length(addressed_reply(Network.MASTODON, body, handle), Network.MASTODON)
 
+    assert counter("", Network.MASTODON, handle).text == "0 / 500 (Mastodon)"
+    assert counter("Hi", Network.MASTODON, handle).text == "8 / 500 (Mastodon)"
+
     fitting = "a" * 494
     assert counter(fitting, Network.MASTODON, handle).text == "500 / 500 (Mastodon)"
     check_sendable(
