@@ -122,24 +122,38 @@ class CoolOff:
                 return await self._edit_locked(existing, body, report)
             if existing is not None:
                 await self._outbox.remove(existing.seq)
-            now = self._clock()
-            seconds, heated = self.policy.for_report(report)
             reply = await self._outbox.add(
-                CoolingReply(
-                    seq=0,
-                    mention_id=mention_id,
-                    client_id=client_id,
-                    body=body,
-                    base_version=base_version,
-                    due_at=now + timedelta(seconds=seconds),
-                    queued_at=now,
-                    heated=heated,
-                    state=CoolingState.COUNTING,
-                )
+                self._fresh(mention_id, client_id, body, base_version, report)
             )
         self._announce()
         self._wake.set()
         return reply
+
+    def _fresh(
+        self,
+        mention_id: int,
+        client_id: str,
+        body: str,
+        base_version: int,
+        report: ToneReport,
+        *,
+        counted: bool = True,
+    ) -> CoolingReply:
+        """A reply just sent, due after the cool-off its text and the policy ask for."""
+        now = self._clock()
+        seconds, heated = self.policy.for_report(report)
+        return CoolingReply(
+            seq=0,
+            mention_id=mention_id,
+            client_id=client_id,
+            body=body,
+            base_version=base_version,
+            due_at=now + timedelta(seconds=seconds),
+            queued_at=now,
+            heated=heated,
+            state=CoolingState.COUNTING,
+            counted=counted,
+        )
 
     async def hold(
         self,
@@ -158,21 +172,8 @@ class CoolOff:
             existing = self.for_mention(mention_id)
             if existing is not None:
                 await self._outbox.remove(existing.seq)
-            now = self._clock()
-            seconds, heated = self.policy.for_report(report)
             reply = await self._outbox.add(
-                CoolingReply(
-                    seq=0,
-                    mention_id=mention_id,
-                    client_id=client_id,
-                    body=body,
-                    base_version=base_version,
-                    due_at=now + timedelta(seconds=seconds),
-                    queued_at=now,
-                    heated=heated,
-                    state=CoolingState.COUNTING,
-                    counted=False,
-                )
+                self._fresh(mention_id, client_id, body, base_version, report, counted=False)
             )
             held = await self._stop(
                 reply,
