@@ -34,6 +34,7 @@ from app.ui.composer.countdown import CountdownBar
 from app.ui.composer.editor import ReplyEditor
 from app.ui.composer.prompts import PromptList
 from app.ui.composer.send_bar import SendBar
+from app.ui.composer.unanswerable import UnanswerableBox
 
 if TYPE_CHECKING:
     from app.tone import Finding
@@ -92,6 +93,7 @@ class ComposerPanel(QFrame):
         self.draft_conflict = DraftConflictBox()
         self.conflict = ConflictBox(self.presenter.handoff_teams)
         self.breath = BreathBox()
+        self.unanswerable = UnanswerableBox()
         self.editor = ReplyEditor()
         self.canned_button = CannedButton()
         self.canned_menu = self.canned_button.entries
@@ -133,6 +135,7 @@ class ComposerPanel(QFrame):
         layout.addWidget(self.draft_conflict)
         layout.addWidget(self.conflict)
         layout.addWidget(self.breath)
+        layout.addWidget(self.unanswerable)
         layout.addWidget(self.editor, 1)
         layout.addLayout(tools)
         layout.addWidget(self.prompts)
@@ -171,6 +174,7 @@ class ComposerPanel(QFrame):
         bridge.rowChanged.connect(self._render_heading)
         bridge.textReplaced.connect(self._replace_text)
         bridge.accountChanged.connect(self.account_label.setText)
+        bridge.accountChanged.connect(self._render_route)
         bridge.messageChanged.connect(self._say)
         bridge.draftConflictChanged.connect(self.draft_conflict.ask)
         bridge.checked.connect(self._show_check)
@@ -288,7 +292,15 @@ class ComposerPanel(QFrame):
             conflict = presenter.conflict()
             if conflict is not None:
                 self.conflict.show_conflict(conflict)
+        self._render_route()
         self._render_heading()
+
+    def _render_route(self, *_: object) -> None:
+        """A mention no brand account can answer: say why, offer its page on the site; the
+        editor stays open for a draft (Send follows `answerable` in `_render_state`)."""
+        presenter = self.presenter
+        unanswerable = presenter.unanswerable if presenter.row is not None else None
+        self.unanswerable.show_problem(unanswerable, presenter.site_url)
 
     def _show_check(self, check: ToneCheck) -> None:
         self._check_timer.stop()

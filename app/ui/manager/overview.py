@@ -13,10 +13,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from app.client.manager.overview import (
+    NONE_YET,
     CoverageTrend,
     Overview,
     ResponseTrend,
+    count_ticks,
     coverage_trend,
+    coverage_words,
     response_trend,
 )
 from app.ui.qt import theme
@@ -48,6 +51,26 @@ def _plot(title: str, left: str) -> pg.PlotWidget:
 def _ticks(plot: pg.PlotWidget, labels: list[str], every: int = 1) -> None:
     axis = plot.getAxis("bottom")
     axis.setTicks([[(i, text) for i, text in enumerate(labels) if i % every == 0]])
+
+
+def _count_axis(plot: pg.PlotWidget, side: str, top: int, *, low: float = 0.0) -> list[int]:
+    """An axis that counts people or mentions: whole-number ticks from 0 to a round top
+    (`count_ticks`), never 0.2 of a mention. `low` leaves room below 0 (coverage's red strip)."""
+    ticks = count_ticks(top)
+    plot.getAxis(side).setTicks([[(n, str(n)) for n in ticks]])
+    if side == "left":
+        plot.setYRange(low, ticks[-1], padding=0.05 if low == 0 else 0)
+    else:
+        plot.setXRange(low, ticks[-1], padding=0.05)
+    return ticks
+
+
+def _none_yet(plot: pg.PlotWidget, x: float, y: float) -> pg.TextItem:
+    """An empty series says so in its plot instead of drawing an empty frame."""
+    note = pg.TextItem(NONE_YET, color=_c(Role.CHART_NOTE), anchor=(0.5, 0.5))
+    note.setPos(x, y)
+    plot.addItem(note)
+    return note
 
 
 class OverviewDialog(QDialog):
@@ -101,14 +124,19 @@ class OverviewDialog(QDialog):
             ("raised", hourly.raised),
             ("routine", hourly.routine),
         ):
-            self.per_hour.addItem(
-                pg.BarGraphItem(
-                    x=x, height=values, y0=list(base), width=0.8, brush=_c(BAND_COLOURS[name])
+            if not hourly.empty:  # zero-height bars would draw as dashes along the axis
+                self.per_hour.addItem(
+                    pg.BarGraphItem(
+                        x=x, height=values, y0=list(base), width=0.8, brush=_c(BAND_COLOURS[name])
+                    )
                 )
-            )
             base = [b + v for b, v in zip(base, values, strict=True)]
         labels = [start.astimezone().strftime("%H:00") for start in hourly.starts]
         _ticks(self.per_hour, labels, every=3)
+        self.per_hour.setXRange(-0.5, max(len(x) - 0.5, 0.5), padding=0)
+        ticks = _count_axis(self.per_hour, "left", max(base, default=0))
+        if hourly.empty:
+            _none_yet(self.per_hour, (len(x) - 1) / 2, ticks[-1] / 2)
 
         self.handoffs.clear()
         teams = [name for name, _ in overview.handoffs_by_team]
@@ -123,6 +151,10 @@ class OverviewDialog(QDialog):
                 )
             )
         _ticks(self.handoffs, teams)
+        self.handoffs.setXRange(-0.5, max(len(counts) - 0.5, 0.5), padding=0)
+        ticks = _count_axis(self.handoffs, "left", max(counts, default=0))
+        if overview.no_open_handoffs:
+            _none_yet(self.handoffs, 0, ticks[-1] / 2)
 
         # Horizontal bars: team names are long and many; they read down the left axis.
         self.duty.clear()
@@ -139,6 +171,10 @@ class OverviewDialog(QDialog):
             )
         self.duty.getAxis("left").setTicks([list(enumerate(names))])
         self.duty.getPlotItem().invertY(True)
+        self.duty.setYRange(-0.5, max(len(names) - 0.5, 0.5), padding=0.05)
+        ticks = _count_axis(self.duty, "bottom", max(members, default=0))
+        if overview.no_teams:
+            _none_yet(self.duty, ticks[-1] / 2, 0)
 
         urgent = sum(hourly.urgent)
         open_handoffs = sum(counts)
@@ -149,6 +185,9 @@ class OverviewDialog(QDialog):
         ]
         if uncovered:
             lines.append("Teams with nobody on duty: " + ", ".join(uncovered) + ".")
+        on_duty_alone, alone = overview.not_in_team
+        if alone > 0:
+            lines.append(f"Not in a team: {on_duty_alone} of {alone} on duty.")
         if overview.history is not None:
             trend = response_trend(overview.history)
             gaps = coverage_trend(overview.history)
@@ -179,12 +218,8 @@ class OverviewDialog(QDialog):
         _ticks(self.responses, [day.astimezone().strftime("%a %d") for day in trend.days])
         self.responses.setXRange(-0.5, max(len(x) - 0.5, 0.5), padding=0)
         self.responses.setYRange(0, max([v for v in trend.p90_minutes if v] or [1.0]) * 1.1)
-        if all(v is None for v in trend.median_minutes):
-            note = pg.TextItem(
-                "No mention answered yet this week", color=_c(Role.CHART_NOTE), anchor=(0.5, 0.5)
-            )
-            note.setPos((len(x) - 1) / 2, 0.55)
-            self.responses.addItem(note)
+        if trend.empty:
+            _none_yet(self.responses, (len(x) - 1) / 2, 0.55)
 
     def _show_coverage(self, trend: CoverageTrend) -> None:
         self.coverage.clear()
@@ -216,9 +251,10 @@ class OverviewDialog(QDialog):
             ticks = [(0, local[0].strftime("%a %d %H:00"))]
         self.coverage.getAxis("bottom").setTicks([ticks])
         self.coverage.setXRange(-0.5, max(len(x) - 0.5, 0.5), padding=0)
-        self.coverage.setYRange(-0.14 * top, top * 1.05, padding=0)
-        step = max(1, math.ceil(top / 5))
-        self.coverage.getAxis("left").setTicks([[(n, str(n)) for n in range(0, top + 1, step)]])
+        counts = _count_axis(self.coverage, "left", top, low=-0.14 * top)
+        self.coverage.setYRange(-0.14 * top, counts[-1] * 1.05, padding=0)
+        if trend.empty:
+            _none_yet(self.coverage, 0, counts[-1] / 2)
 
 
 def _history_line(trend: ResponseTrend, coverage: CoverageTrend) -> str:
@@ -231,5 +267,4 @@ def _history_line(trend: ResponseTrend, coverage: CoverageTrend) -> str:
     unanswered = (
         f"; {trend.unanswered} mentions of the week still unanswered" if trend.unanswered else ""
     )
-    hours = coverage.gap_hours
-    return f"{first}{unanswered}. Past week: {hours} hours with nobody on duty."
+    return f"{first}{unanswered}. {coverage_words(coverage)}"
