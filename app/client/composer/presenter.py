@@ -185,7 +185,8 @@ class ComposerPresenter:
         self._replies_changed(self.service.cool_off.replies)
         self.check_now()
         if self.route is not None and not self.route.answerable:
-            self._say(f"{self.route.problem} {DRAFT_ANYWAY}", error=True)
+            # The reason and the link stand in the composer (`unanswerable`): say it once.
+            self._say(DRAFT_ANYWAY)
 
     async def _show_account(self, row: MentionRow) -> None:
         """Ask which brand account will post the reply (or why none can) and say it."""
