@@ -108,12 +108,24 @@ class TeamWatch:
             self.tasks.once("roster", self.refresh_roster)
         elif event.type is EventType.COVERAGE_GAP:
             self._gap(event)
-        elif event.type is EventType.FOLLOWUP_DUE:
+        elif event.type is EventType.FOLLOWUP_DUE or (
+            event.type is EventType.MENTION_UPDATED and self._touches_followups(event)
+        ):
             self.tasks.once("followups", self.refresh_followups)
-        elif event.type is EventType.MENTION_UPDATED and self.followups:
-            mention = event.payload.get("mention") or {}
-            if any(f.mention.id == mention.get("id") for f in self.followups):
-                self.tasks.once("followups", self.refresh_followups)
+
+    def _touches_followups(self, event: EventPublic) -> bool:
+        """A listed mention changed, or one now carries a check-back this list shows (mine;
+        anyone's for a manager): resolving with "check back in n days" makes a follow-up."""
+        mention = event.payload.get("mention")
+        if not isinstance(mention, dict):
+            return False
+        mention_id = mention.get("id")
+        if any(f.mention.id == mention_id for f in self.followups):
+            return True
+        if mention.get("follow_up_at") is None:
+            return False
+        me = self.me
+        return me is not None and (me.role.is_manager or mention.get("assignee_id") == me.id)
 
     def _gap(self, event: EventPublic) -> None:
         payload = event.payload

@@ -92,6 +92,8 @@ def connect_signals(ui: ConsoleUi) -> None:
         bridge.rowsChanged.connect(composer.rows_changed)
         bridge.viewerChanged.connect(composer.viewer_changed)
         composer.viewer_changed(session.viewer)
+        # Every Resolve (keys, menu, detail) checks back as the composer's Resolve would.
+        mention_actions.check_back = composer.send_bar.follow_up
 
     # --- the manager menus: Replies & cool-off… (managers), Teams… (admins)
     reply_library, team_admin = ui.reply_library, ui.team_admin

@@ -25,10 +25,15 @@ class MentionActions(QObject):
     ) -> None:
         super().__init__(parent)
         self._notices = notices
+        # Where Resolve reads "check back in N days" (None: no check-back). The shell points
+        # it at the composer's choice, so the keys, the menu and the detail's button resolve
+        # as the composer's Resolve button does.
+        self.check_back: Callable[[], int | None] = lambda: None
         self._calls: dict[MentionAction, Callable[[int], Coroutine[Any, Any, ActionOutcome]]] = {
             MentionAction.CLAIM: session.claim,
             MentionAction.RELEASE: session.release,
-            MentionAction.RESOLVE: session.resolve,
+            # The choice is read now, when the rep asks, not when the task gets to run.
+            MentionAction.RESOLVE: lambda i: session.resolve(i, self.check_back()),
             MentionAction.SNOOZE: session.snooze,
         }
         self._tasks = TaskKeeper("mention actions")
