@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from app.client.composer.service import ComposerService
-from app.client.connection.api import ResponderApi
+from app.client.connection.api import ApiError, Offline, ResponderApi, check_token
 from app.client.connection.credentials import (
     CredentialError,
     EncryptedFileTokenStore,
@@ -30,6 +30,7 @@ from app.client.connection.credentials import (
     WrongPassphrase,
     probe_keyring,
 )
+from app.client.connection.events import ConnectionState
 from app.client.connection.solo import SoloServer, SoloServerFailed
 from app.client.settings import (
     ConsoleMode,
@@ -49,6 +50,7 @@ from app.common.tasks import TaskKeeper
 from app.ui.composer.bridge import ComposerBridge
 from app.ui.qt.async_slots import cancel_slot_tasks, run_blocking_dialog
 from app.ui.qt.plain import plain_message_box
+from app.ui.shell.actions import Action
 from app.ui.shell.build import ConsoleUi, build_console
 from app.ui.shell.session_bridge import SessionBridge
 from app.ui.shell.start_dialogs import (
@@ -65,6 +67,7 @@ from app.ui.team.bridge import TeamBridge
 log = logging.getLogger("app.desktop")
 
 SCREENSHOT_TIMEOUT = 60.0
+SOLO_SIGN_IN_NOTE = "Solo mode uses its own private server and token: there is no sign-in."
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,17 +168,20 @@ async def token_store_for(
     return MemoryTokenStore(), settings
 
 
-async def team_token(server_url: str, tokens: TokenStore, typed: str = "") -> str | None:
-    """The stored token, else the one typed at first run, else ask (once) and keep it."""
-    token = await tokens.get(server_url)
-    if token:
-        return token
-    token = typed
-    while not token:
-        dialog = TokenDialog(server_url)
-        if not await _exec(dialog):
-            return None
-        token = dialog.value()
+async def check_with_server(server_url: str, token: str) -> str | None:
+    """The Sign in dialog's check (`GET /api/v1/me`): None when the server accepts the token
+    — or cannot be reached now (it is then kept, and asked again should the server refuse
+    it) — else the sentence the dialog shows."""
+    try:
+        await check_token(server_url, token)
+    except Offline:
+        return None
+    except ApiError as exc:
+        return exc.detail
+    return None
+
+
+async def keep_token(server_url: str, token: str, tokens: TokenStore) -> None:
     try:
         await tokens.set(server_url, token)
     except CredentialError as exc:
@@ -184,7 +190,78 @@ async def team_token(server_url: str, tokens: TokenStore, typed: str = "") -> st
             "Token not kept",
             f"{exc}\nYou will be asked again next time.",
         ).exec()
+
+
+async def team_token(server_url: str, tokens: TokenStore, typed: str = "") -> str | None:
+    """The stored token (one the server refuses makes the session ask again), else the one
+    typed at first run once the server accepted it, else ask; a token is kept only after the
+    check."""
+    token = await tokens.get(server_url)
+    if token:
+        return token
+    problem = ""
+    if typed:
+        problem = await check_with_server(server_url, typed) or ""
+        if not problem:
+            await keep_token(server_url, typed, tokens)
+            return typed
+    dialog = TokenDialog(server_url, problem, check=check_with_server)
+    if not await _exec(dialog):
+        return None
+    token = dialog.value()
+    await keep_token(server_url, token, tokens)
     return token
+
+
+async def sign_in(
+    server_url: str,
+    tokens: TokenStore,
+    session: ConsoleSession,
+    problem: str = "",
+    parent: QWidget | None = None,
+) -> bool:
+    """Console ▸ Sign in… (and a token the server stopped accepting): ask for a token, check
+    it with the server, keep it in the token store in use, rebind and reconnect the session.
+    False when the rep cancelled."""
+    dialog = TokenDialog(server_url, problem, parent, check=check_with_server)
+    if not await _exec(dialog):
+        return False
+    token = dialog.value()
+    await keep_token(server_url, token, tokens)
+    session.use_token(server_url, token)
+    return True
+
+
+class SignIn:
+    """Asks for a token when the rep chooses Console ▸ Sign in… or the server refuses the one
+    in use (one dialog at a time)."""
+
+    def __init__(
+        self,
+        server_url: str,
+        tokens: TokenStore,
+        session: ConsoleSession,
+        window: QWidget,
+        tasks: TaskKeeper,
+    ) -> None:
+        self._server_url = server_url
+        self._tokens = tokens
+        self._session = session
+        self._window = window
+        self._tasks = tasks
+        self._asking: asyncio.Task[bool] | None = None
+
+    def ask(self, problem: str = "") -> None:
+        if self._asking is not None and not self._asking.done():
+            return
+        self._asking = self._tasks.spawn(
+            sign_in(self._server_url, self._tokens, self._session, problem, self._window),
+            name="sign-in",
+        )
+
+    def connection_changed(self, change: tuple[ConnectionState, str]) -> None:
+        if change[0] is ConnectionState.UNAUTHORIZED:
+            self.ask(f"Your token is no longer accepted by {self._server_url}.")
 
 
 async def load_cached_stream(session: ConsoleSession) -> None:
@@ -251,7 +328,14 @@ async def run_console(app: QApplication, options: Options) -> int:
             if token is None:
                 return 0
             base_url = team_url
+            signer = SignIn(team_url, tokens, session, window, tasks)
+            window.action(Action.SIGN_IN).triggered.connect(lambda _=False: signer.ask())
+            session.connection_changed.connect(signer.connection_changed)
         else:
+            sign_in_action = window.action(Action.SIGN_IN)
+            sign_in_action.setEnabled(False)
+            sign_in_action.setToolTip(SOLO_SIGN_IN_NOTE)
+            sign_in_action.setStatusTip(SOLO_SIGN_IN_NOTE)
             solo = SoloServer(
                 options.data_dir,
                 blocking,

@@ -15,6 +15,7 @@ from typing import Any, Self, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from app.client.hooks import Hook
 from app.models.composer import (
     CannedCreate,
     CannedPublic,
@@ -153,6 +154,29 @@ def _error_from_response(response: httpx.Response) -> ApiError:
     return BadRequest(detail, status, code)
 
 
+def token_refused_text(server: str) -> str:
+    """What the connection state says when the server stops accepting the token."""
+    return f"Your token is no longer accepted by {server}. Sign in again (Console ▸ Sign in…)."
+
+
+def token_not_accepted_text(server: str) -> str:
+    """What the Sign in dialog says of a token the server refuses."""
+    return f"That token is not accepted by {server}."
+
+
+async def check_token(
+    base_url: str, token: str, *, transport: httpx.AsyncBaseTransport | None = None
+) -> UserPublic:
+    """Ask the server who this token is (`GET /api/v1/me`) before keeping it. Raises
+    `Unauthorized` (with `token_not_accepted_text`) for a refused token, `Offline` and the
+    other `ApiError`s as any call does."""
+    async with ResponderApi(base_url, token, transport=transport) as api:
+        try:
+            return await api.me()
+        except Unauthorized as exc:
+            raise Unauthorized(token_not_accepted_text(api.base_url), exc.status, exc.code) from exc
+
+
 def _dump(model: BaseModel) -> dict[str, Any]:
     return model.model_dump(mode="json", exclude_none=True)
 
@@ -175,6 +199,9 @@ class ResponderApi:
         self.base_url = ""
         self._token = ""
         self._client: httpx.AsyncClient | None = None
+        # Every 401 the server answers (a wrong or revoked token), with its sentence: the
+        # session stops retrying and the console asks for a token again.
+        self.token_refused: Hook[str] = Hook()
         if base_url is not None and token is not None:
             self.bind(base_url, token)
 
@@ -198,6 +225,17 @@ class ResponderApi:
             timeout=httpx.Timeout(self._timeout),
             transport=self._transport,
         )
+
+    def rebind(self, base_url: str, token: str) -> None:
+        """Use another token (and server address) from now on: after Sign in…. Calls already
+        on their way finish with the old one."""
+        if self._client is None:
+            self.bind(base_url, token)
+            return
+        self.base_url = base_url.rstrip("/")
+        self._token = token
+        self._client.base_url = httpx.URL(self.base_url)
+        self._client.headers["Authorization"] = f"Bearer {token}"
 
     @property
     def token(self) -> str:
@@ -240,7 +278,10 @@ class ResponderApi:
         except (httpx.TransportError, httpx.TimeoutException) as exc:
             raise Offline(f"The server at {self.base_url} did not answer ({exc!s}).") from exc
         if response.status_code >= 400:
-            raise _error_from_response(response)
+            error = _error_from_response(response)
+            if isinstance(error, Unauthorized):
+                self.token_refused.emit(token_refused_text(self.base_url))
+            raise error
         return response
 
     async def _call(

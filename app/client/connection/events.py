@@ -15,7 +15,7 @@ import httpx
 from httpx_sse import SSEError, aconnect_sse
 from pydantic import ValidationError
 
-from app.client.connection.api import API_PREFIX
+from app.client.connection.api import API_PREFIX, token_refused_text
 from app.models.schemas import EventPublic
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,9 @@ class EventStream:
             self._on_state(state, detail)
 
     async def run(self) -> None:
+        """Read, reconnecting with backoff, until cancelled — or until the server refuses the
+        token: then the state is UNAUTHORIZED and `run` returns (retrying cannot help; a new
+        token makes a new stream)."""
         attempt = 0
         # read=None: the stream is silent between events; keep-alive comments keep it open.
         timeout = httpx.Timeout(5.0, read=None)
@@ -90,11 +93,11 @@ class EventStream:
                     detail = "The event stream ended."
                 except _Refused as exc:
                     self._set_state(ConnectionState.UNAUTHORIZED, str(exc))
+                    return
                 except (httpx.TransportError, httpx.TimeoutException, SSEError) as exc:
                     detail = f"The server at {self._base_url} is unreachable ({exc!s})."
                     log.info("event stream lost: %s", exc)
-                if self.state != ConnectionState.UNAUTHORIZED:
-                    self._set_state(ConnectionState.OFFLINE, detail)
+                self._set_state(ConnectionState.OFFLINE, detail)
                 await self._wait(self._backoff.delay(attempt))
                 attempt += 1
 
@@ -107,12 +110,11 @@ class EventStream:
         headers = {"Authorization": f"Bearer {self._token}", "Accept": "text/event-stream"}
         if self.cursor is not None:
             headers["Last-Event-ID"] = str(self.cursor)
-        if self.state != ConnectionState.UNAUTHORIZED:
-            self._set_state(ConnectionState.CONNECTING)
+        self._set_state(ConnectionState.CONNECTING)
         async with aconnect_sse(client, "GET", API_PREFIX + "/events", headers=headers) as source:
             status = source.response.status_code
             if status in (401, 403):
-                raise _Refused("The server refused the token; sign in again.")
+                raise _Refused(token_refused_text(self._base_url))
             if status >= 400:
                 raise httpx.TransportError(f"event stream answered HTTP {status}")
             self._set_state(ConnectionState.ONLINE)

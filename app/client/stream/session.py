@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import httpx
 
@@ -52,6 +53,19 @@ class Viewer:
         return self.user.id if self.user else None
 
 
+async def _first_of(*waits: Coroutine[Any, Any, object]) -> None:
+    """Run the coroutines until one of them ends; cancel the others."""
+    tasks = [asyncio.ensure_future(w) for w in waits]
+    try:
+        done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    for task in done:
+        task.result()  # a failure is not swallowed
+
+
 class ConsoleSession:
     """One user's live view of one server. `open()` loads the cache; `run()` syncs until
     cancelled; the action methods may be called at any time, online or not."""
@@ -83,6 +97,9 @@ class ConsoleSession:
         self._tasks = TaskKeeper("console")
         self._stream: EventStream | None = None
         self._apply_task: asyncio.Task[None] | None = None
+        self._token_changed = asyncio.Event()
+        self._token_refused = asyncio.Event()
+        api.token_refused.connect(self._refused)
         self.state = ConnectionState.CONNECTING
         self.viewer = Viewer(None, frozenset(), frozenset())
         self.outbox_entries: list[OutboxEntry] = []
@@ -166,9 +183,31 @@ class ConsoleSession:
         return rows
 
     async def run(self) -> None:
-        """Sync until cancelled: who am I, a snapshot when there is no cursor, then events."""
+        """Sync until cancelled: who am I, a snapshot when there is no cursor, then events.
+        When the server refuses the token (401) the state is UNAUTHORIZED and nothing is
+        retried until `use_token` gives another one."""
         self.start_applying()
-        await self._connect_until_ready()
+        while True:
+            self._token_changed.clear()
+            self._token_refused.clear()
+            if await self._connect_until_ready():
+                await self._follow_events()
+            if not self._token_changed.is_set():
+                await self._token_changed.wait()
+
+    def use_token(self, base_url: str, token: str) -> None:
+        """A token the server accepted (Sign in…): rebind the API client and reconnect."""
+        self.api.rebind(base_url, token)
+        self._set_state(ConnectionState.CONNECTING)
+        self._token_changed.set()
+
+    def _refused(self, detail: str) -> None:
+        self._set_state(ConnectionState.UNAUTHORIZED, detail)
+        self._token_refused.set()
+
+    async def _follow_events(self) -> None:
+        """Read the event stream until it ends for good: the token refused (by the stream or
+        any other call) or replaced."""
         cursor = await self._worker.call(self._store.event_cursor)
         self._stream = EventStream(
             self.api.base_url,
@@ -179,7 +218,7 @@ class ConsoleSession:
             backoff=self._backoff,
             transport=self._stream_transport,
         )
-        await self._stream.run()
+        await _first_of(self._stream.run(), self._token_refused.wait(), self._token_changed.wait())
 
     def start_applying(self) -> None:
         """Start applying received events (`run` does this; offline tools may call it alone)."""
@@ -199,9 +238,9 @@ class ConsoleSession:
             self.state = state
             self.connection_changed.emit((state, detail))
 
-    async def _connect_until_ready(self) -> None:
+    async def _connect_until_ready(self) -> bool:
+        """True once synced; False when the token is refused or replaced meanwhile."""
         attempt = 0
-        wake = asyncio.Event()
         while True:
             try:
                 me = await self.api.me()
@@ -210,15 +249,18 @@ class ConsoleSession:
                 await self._refresh_team()
                 await self._sync_handoffs()
                 await self._snapshot_if_needed()
-                return
-            except Unauthorized as exc:
-                self._set_state(ConnectionState.UNAUTHORIZED, exc.detail)
+                return True
+            except Unauthorized:
+                self._token_refused.set()  # the api's hook has said so
+                return False
             except Offline as exc:
                 self._set_state(ConnectionState.OFFLINE, exc.detail)
             except ApiError as exc:
                 self._set_state(ConnectionState.OFFLINE, exc.detail)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), self._backoff.delay(attempt))
+                await asyncio.wait_for(self._token_changed.wait(), self._backoff.delay(attempt))
+            if self._token_changed.is_set():
+                return False
             attempt += 1
 
     async def _snapshot_if_needed(self) -> None:

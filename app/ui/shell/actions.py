@@ -36,6 +36,7 @@ class Action(StrEnum):
     SHORTCUTS = "shortcuts"
     QUIT = "quit"
     # without keys
+    SIGN_IN = "sign_in"
     DUTY_ON = "duty_on"
     DUTY_AWAY = "duty_away"
     DUTY_OFF = "duty_off"
@@ -107,6 +108,9 @@ _SPECS: dict[Action, ActionSpec] = {
     Action.RECONNECT: ActionSpec("&Reconnect now", "F5", "Reconnect to the server now"),
     Action.SHORTCUTS: ActionSpec("&Keyboard shortcuts", "F1", "Show this list of shortcuts"),
     Action.QUIT: ActionSpec("&Quit", "Ctrl+Q", "Quit the console"),
+    Action.SIGN_IN: ActionSpec(
+        "S&ign in…", help="Enter another access token for the team server (checked first)"
+    ),
     Action.DUTY_ON: ActionSpec("On duty", checkable=True),
     Action.DUTY_AWAY: ActionSpec("Away", checkable=True),
     Action.DUTY_OFF: ActionSpec("Off duty", checkable=True),
@@ -178,7 +182,14 @@ MENUS: tuple[MenuSpec, ...] = (
     MenuSpec(
         Menu.CONSOLE,
         "&Console",
-        (Action.RECONNECT, Action.REPLY_LIBRARY, SEPARATOR, Action.TEAM_ADMIN, Action.QUIT),
+        (
+            Action.RECONNECT,
+            Action.SIGN_IN,
+            Action.REPLY_LIBRARY,
+            SEPARATOR,
+            Action.TEAM_ADMIN,
+            Action.QUIT,
+        ),
     ),
     MenuSpec(Menu.MENTION, "&Mention", tuple(MENTION_ACTIONS)),
     MenuSpec(

@@ -1,9 +1,10 @@
 """The dialogs before the console starts: first run (solo / team server / demo), the server
-token, where to keep the token when there is no usable keyring, and the passphrase of the
-encrypted token file."""
+token (also Console ▸ Sign in…; checked with the server before it is kept), where to keep the
+token when there is no usable keyring, and the passphrase of the encrypted token file."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.qt import theme
+from app.ui.qt.async_slots import async_slot
 from app.ui.qt.theme import Role
 
 
@@ -136,32 +138,86 @@ class FirstRunDialog(QDialog):
         return FirstRunAnswer(StartChoice.DEMO if self.demo.isChecked() else StartChoice.SOLO)
 
 
-class TokenDialog(QDialog):
-    """Asks for the token of a team server once; it is then kept by the credential store."""
+# Asks the server about a token before it is kept: None when accepted, else a sentence for
+# the user ("That token is not accepted by …"); the dialog then stays open.
+TokenCheck = Callable[[str, str], Awaitable[str | None]]
 
-    def __init__(self, server_url: str, problem: str = "", parent: QWidget | None = None) -> None:
+
+class TokenDialog(QDialog):
+    """Sign in (at start-up, Console ▸ Sign in…, or when the server stops accepting the
+    token): the server's address and the access token. With a `check`, OK asks the server
+    first; a refused token is said here and the dialog stays open."""
+
+    def __init__(
+        self,
+        server_url: str,
+        problem: str = "",
+        parent: QWidget | None = None,
+        *,
+        check: TokenCheck | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sign in to the team server")
+        self.setAccessibleName("Sign in")
         self.setMinimumWidth(560)
+        self._check = check
+        self.server_url = QLineEdit(server_url)
+        self.server_url.setReadOnly(True)
+        self.server_url.setAccessibleName("Team server address")
         self.token = QLineEdit()
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.token.setAccessibleName("Your access token")
-        buttons = QDialogButtonBox(
+        self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.buttons.accepted.connect(self._try_token)
+        self.buttons.rejected.connect(self.reject)
+        self.error = _explain(problem)
+        self.error.setStyleSheet(theme.text_style(Role.ERROR_TEXT))
+        self.error.setAccessibleName("Problem")
+        self.error.setVisible(bool(problem))
         layout = QVBoxLayout(self)
         layout.addWidget(_heading("Sign in"))
-        layout.addWidget(_explain(f"Paste the access token for {server_url}. You are asked once."))
-        if problem:
-            error = _explain(problem)
-            error.setStyleSheet(theme.text_style(Role.ERROR_TEXT))
-            layout.addWidget(error)
+        layout.addWidget(_explain("Paste the access token your manager gave you for this server."))
         form = QFormLayout()
+        form.addRow("Server &address:", self.server_url)
         form.addRow("Access &token:", self.token)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def _say(self, problem: str) -> None:
+        self.error.setText(problem)
+        self.error.setVisible(bool(problem))
+
+    def _try_token(self) -> None:
+        if not self.value():
+            self._say("Enter the access token your manager gave you.")
+            self.token.setFocus()
+            return
+        if self._check is None:
+            self.accept()
+            return
+        self._checking()
+
+    @async_slot
+    async def _checking(self) -> None:
+        self.buttons.setEnabled(False)
+        self._say(f"Checking the token with {self.server()}…")
+        try:
+            problem = await self._check(self.server(), self.value()) if self._check else None
+        finally:
+            self.buttons.setEnabled(True)
+        if problem:
+            self._say(problem)
+            self.token.selectAll()
+            self.token.setFocus()
+            return
+        self._say("")
+        self.accept()
+
+    def server(self) -> str:
+        return self.server_url.text().strip()
 
     def value(self) -> str:
         return self.token.text().strip()
