@@ -303,7 +303,7 @@ class CoolOff:
                 log.exception("the cool-off round failed; trying again")
                 report = LeaveReport(offline=True)
             delay = self.next_due_in()
-            if report.offline and delay is not None:
+            if (report.offline or report.behind_action) and delay is not None:
                 delay = max(delay, retry_seconds)
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
@@ -316,6 +316,9 @@ class CoolOff:
             now = self._clock()
             due = [r for r in self.replies if r.state is CoolingState.COUNTING and r.due_at <= now]
             for reply in due:
+                if await self._outbox.behind_an_action(reply):
+                    report.behind_action = True  # leaves once the session has sent it
+                    continue
                 outcome = await self._leave(reply, report)
                 if outcome is None:  # offline: the rest waits for the network too
                     break

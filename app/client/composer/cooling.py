@@ -177,6 +177,13 @@ class CoolOffStore:
         )
         self._replies[reply.seq] = reply
 
+    async def behind_an_action(self, reply: CoolingReply) -> bool:
+        """An earlier queued action of the reply's mention (a claim made offline) has not
+        reached the server yet: the reply waits for it (the outbox keeps order per mention)."""
+        return await self._worker.call(
+            lambda: self._store.action_pending_before(reply.mention_id, reply.seq)
+        )
+
     async def remove(self, seq: int) -> None:
         """The reply left, was cancelled or was settled: it is gone from the outbox."""
         await self._worker.call(lambda: self._store.remove_outbox(seq))

@@ -56,6 +56,8 @@ class LeaveReport:
     conflicts: list[CoolingReply] = field(default_factory=list)
     failed: list[CoolingReply] = field(default_factory=list)
     offline: bool = False
+    # A due reply waits for an earlier queued action of its mention (the session sends it).
+    behind_action: bool = False
 
 
 async def depart(

@@ -116,6 +116,8 @@ class ComposerService:
         self._runner: asyncio.Task[None] | None = None
         session.event_received.connect(self._on_event)
         session.connection_changed.connect(self._on_connection)
+        # A reply waiting behind a queued claim of its mention leaves once that was sent.
+        session.outbox_changed.connect(lambda _entries: self.cool_off.wake())
         self.cool_off.left.connect(self._on_left)
 
     async def start(self) -> None:

@@ -445,6 +445,22 @@ class LocalStore:
             for r in rows
         ]
 
+    def action_pending_before(self, mention_id: int, seq: int) -> bool:
+        """Whether an action (claim, release, resolve, snooze) on the mention, queued before
+        `seq`, has yet to reach the server: a reply of the mention must not overtake it."""
+        stmt = (
+            select(OutboxRow.seq)
+            .where(
+                OutboxRow.mention_id == mention_id,
+                OutboxRow.seq < seq,
+                OutboxRow.kind != ActionKind.REPLY.value,
+                OutboxRow.status == OutboxStatus.PENDING.value,
+            )
+            .limit(1)
+        )
+        with self._engine.connect() as conn:
+            return conn.execute(stmt).first() is not None
+
     def mark_outbox(
         self,
         seq: int,
