@@ -20,7 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from app.client.composer.service import ComposerService
-from app.client.connection.api import ApiError, Offline, ResponderApi, check_token
+from app.client.connection.api import ResponderApi, check_token
 from app.client.connection.credentials import (
     CredentialError,
     EncryptedFileTokenStore,
@@ -30,6 +30,7 @@ from app.client.connection.credentials import (
     WrongPassphrase,
     probe_keyring,
 )
+from app.client.connection.errors import ApiError, Offline
 from app.client.connection.events import ConnectionState
 from app.client.connection.solo import SoloServer, SoloServerFailed
 from app.client.settings import (

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-from app.client.connection.api import ApiError, Offline
+from app.client.connection.errors import ApiError, Offline
 from app.client.connection.events import ConnectionState
 from app.client.hooks import Hook
 from app.client.stream.actions import ActionOutcome, ActionResult

@@ -38,7 +38,8 @@ from app.client.composer.policy import (
     check_sendable,
     system_clock,
 )
-from app.client.connection.api import ApiError, ResponderApi
+from app.client.connection.api import ResponderApi
+from app.client.connection.errors import ApiError
 from app.client.hooks import Hook
 from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker

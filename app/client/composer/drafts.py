@@ -16,7 +16,8 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.client.connection.api import ApiError, ResponderApi
+from app.client.connection.api import ResponderApi
+from app.client.connection.errors import ApiError
 from app.client.hooks import Hook
 from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker

@@ -14,14 +14,14 @@ from enum import StrEnum
 from uuid import UUID
 
 from app.client.composer.cooling import ColleagueReply, CoolingReply
-from app.client.connection.api import (
+from app.client.connection.api import ResponderApi
+from app.client.connection.errors import (
     ApiError,
     BadRequest,
     Conflict,
     Forbidden,
     NotFound,
     Offline,
-    ResponderApi,
     ServerError,
     Unauthorized,
 )

@@ -15,6 +15,15 @@ from typing import Any, Self, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from app.client.connection.errors import (
+    NotFound,
+    Offline,
+    ServerError,
+    Unauthorized,
+    error_from_response,
+    token_not_accepted_text,
+    token_refused_text,
+)
 from app.client.hooks import Hook
 from app.models.composer import (
     CannedCreate,
@@ -36,7 +45,6 @@ from app.models.schemas import (
     ClaimRequest,
     CoveragePublic,
     DutyUpdate,
-    ErrorBody,
     HandoffCreate,
     HandoffDecline,
     HandoffPublic,
@@ -54,7 +62,6 @@ from app.models.schemas import (
     UserCreate,
     UserCreated,
     UserPublic,
-    UserRef,
     UsersPublic,
     VersionedRequest,
 )
@@ -74,94 +81,6 @@ API_PREFIX = "/api/v1"
 PAGE_LIMIT_MAX = 500
 
 _Model = TypeVar("_Model", bound=BaseModel)
-
-
-class ApiError(Exception):
-    """The server refused a call or could not be reached. `detail` is a sentence for the user."""
-
-    def __init__(self, detail: str, status: int | None = None, code: str | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.status = status
-        self.code = code
-
-
-class Offline(ApiError):
-    """The server did not answer (no network, server down, timeout)."""
-
-
-class Unauthorized(ApiError):
-    """The token was missing, wrong or revoked (401)."""
-
-
-class Forbidden(ApiError):
-    """The caller's role may not do this (403)."""
-
-
-class NotFound(ApiError):
-    """No such mention, user, handoff or broadcast (404)."""
-
-
-class BadRequest(ApiError):
-    """The server rejected the request's content (400/413/422); `detail` says why."""
-
-
-class Conflict(ApiError):
-    """The mention changed meanwhile (409): someone else took it, or the version is stale."""
-
-    def __init__(
-        self,
-        detail: str,
-        status: int | None = 409,
-        code: str | None = None,
-        current_owner: UserRef | None = None,
-        current_version: int | None = None,
-    ) -> None:
-        super().__init__(detail, status, code)
-        self.current_owner = current_owner
-        self.current_version = current_version
-
-
-class ServerError(ApiError):
-    """The server failed (5xx): a bug on its side, reported as such."""
-
-
-def _error_from_response(response: httpx.Response) -> ApiError:
-    body: ErrorBody | None
-    try:
-        body = ErrorBody.model_validate_json(response.content)
-    except ValidationError:
-        body = None
-    status = response.status_code
-    detail = body.detail if body else (response.text.strip()[:300] or response.reason_phrase)
-    code = body.code if body else None
-    if status == 401:
-        return Unauthorized(detail, status, code)
-    if status == 403:
-        return Forbidden(detail, status, code)
-    if status == 404:
-        return NotFound(detail, status, code)
-    if status == 409:
-        return Conflict(
-            detail,
-            status,
-            code,
-            current_owner=body.current_owner if body else None,
-            current_version=body.current_version if body else None,
-        )
-    if status >= 500:
-        return ServerError(detail, status, code)
-    return BadRequest(detail, status, code)
-
-
-def token_refused_text(server: str) -> str:
-    """What the connection state says when the server stops accepting the token."""
-    return f"Your token is no longer accepted by {server}. Sign in again (Console ▸ Sign in…)."
-
-
-def token_not_accepted_text(server: str) -> str:
-    """What the Sign in dialog says of a token the server refuses."""
-    return f"That token is not accepted by {server}."
 
 
 async def check_token(
@@ -278,7 +197,7 @@ class ResponderApi:
         except (httpx.TransportError, httpx.TimeoutException) as exc:
             raise Offline(f"The server at {self.base_url} did not answer ({exc!s}).") from exc
         if response.status_code >= 400:
-            error = _error_from_response(response)
+            error = error_from_response(response)
             if isinstance(error, Unauthorized):
                 self.token_refused.emit(token_refused_text(self.base_url))
             raise error

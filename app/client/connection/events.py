@@ -15,7 +15,8 @@ import httpx
 from httpx_sse import SSEError, aconnect_sse
 from pydantic import ValidationError
 
-from app.client.connection.api import API_PREFIX, token_refused_text
+from app.client.connection.api import API_PREFIX
+from app.client.connection.errors import token_refused_text
 from app.models.schemas import EventPublic
 
 log = logging.getLogger(__name__)

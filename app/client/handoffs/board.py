@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from pydantic import ValidationError
 
-from app.client.connection.api import ApiError, Conflict, Offline
+from app.client.connection.errors import ApiError, Conflict, Offline
 from app.client.connection.events import ConnectionState
 from app.client.hooks import Hook
 from app.client.stream.actions import ActionOutcome, ActionResult

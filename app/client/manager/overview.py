@@ -17,7 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.client.connection.api import ApiError, ResponderApi
+from app.client.connection.api import ResponderApi
+from app.client.connection.errors import ApiError
 from app.client.stream.rows import URGENT_PRIORITY, MentionRow
 from app.models.schemas import HandoffPublic
 from app.models.team_schemas import OverviewPublic, RosterPublic

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.client.connection.api import ApiError, ResponderApi
+from app.client.connection.api import ResponderApi
+from app.client.connection.errors import ApiError
 from app.models.schemas import UserPublic
 from app.models.team_schemas import TeamCreate, TeamPublic, TeamUpdate
 

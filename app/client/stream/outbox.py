@@ -11,14 +11,8 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 from uuid import UUID
 
-from app.client.connection.api import (
-    ApiError,
-    Conflict,
-    Offline,
-    ResponderApi,
-    ServerError,
-    Unauthorized,
-)
+from app.client.connection.api import ResponderApi
+from app.client.connection.errors import ApiError, Conflict, Offline, ServerError, Unauthorized
 from app.client.stream.store import ActionKind, LocalStore, OutboxEntry, OutboxStatus
 from app.client.worker import BlockingWorker
 from app.models.schemas import MentionPublic, ReplyCreate

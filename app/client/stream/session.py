@@ -13,7 +13,8 @@ from typing import Any
 
 import httpx
 
-from app.client.connection.api import ApiError, Offline, ResponderApi, Unauthorized
+from app.client.connection.api import ResponderApi
+from app.client.connection.errors import ApiError, Offline, Unauthorized
 from app.client.connection.events import Backoff, ConnectionState, EventStream
 from app.client.hooks import Hook
 from app.client.stream.actions import ACTION_WORDS, describe_entry

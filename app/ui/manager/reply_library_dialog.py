@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.client.connection.api import ApiError
+from app.client.connection.errors import ApiError
 from app.client.manager.reply_library import (
     KIND_WORDS,
     LibraryContents,

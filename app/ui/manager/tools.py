@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QWidget
 
-from app.client.connection.api import ApiError
+from app.client.connection.errors import ApiError
 from app.client.manager.overview import load_overview
 from app.client.stream.session import ConsoleSession, Viewer
 from app.client.team.watch import TeamWatch

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.client.connection.api import (
-    BadRequest,
-    Conflict,
-    NotFound,
-    Offline,
-    ResponderApi,
-    Unauthorized,
-)
+from app.client.connection.api import ResponderApi
+from app.client.connection.errors import BadRequest, Conflict, NotFound, Offline, Unauthorized
 from app.client.connection.solo import free_port
 from app.models.enums import MentionStatus
 from tests.support.live_server import LiveServer, mention_json

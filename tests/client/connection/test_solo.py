@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.client.connection.api import ResponderApi, Unauthorized
+from app.client.connection.api import ResponderApi
+from app.client.connection.errors import Unauthorized
 from app.client.connection.solo import SoloServer
 from app.client.worker import BlockingWorker
 from app.models.enums import Role

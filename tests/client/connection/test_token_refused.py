@@ -10,7 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.client.connection.api import ResponderApi, Unauthorized, check_token
+from app.client.connection.api import ResponderApi, check_token
+from app.client.connection.errors import Unauthorized
 from app.client.connection.events import Backoff, ConnectionState, EventStream
 from app.client.stream.session import ConsoleSession
 from app.client.stream.store import LocalStore
