@@ -298,6 +298,7 @@ class CoolOff:
         """Send replies as they fall due, until cancelled. Waits on the wake event with the
         time left to the next due reply (a schedule, not a poll for a condition)."""
         while True:
+            self._wake.clear()  # a wake during the round (an action sent) calls another
             try:
                 report = await self.tick()
             except Exception:  # a bug: log it, keep the countdowns running
@@ -306,7 +307,6 @@ class CoolOff:
             delay = self.next_due_in()
             if (report.offline or report.behind_action) and delay is not None:
                 delay = max(delay, retry_seconds)
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
 

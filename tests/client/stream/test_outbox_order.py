@@ -4,6 +4,7 @@ reply is accepted — even when the cool-off wakes on reconnect before the sessi
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 from app.client.composer.cool_off import CoolOff
 from app.client.composer.policy import CoolOffPolicy
+from app.client.composer.service import ComposerService
 from app.client.connection.api import ResponderApi
 from app.client.connection.events import ConnectionState
 from app.client.stream.actions import ActionResult
@@ -20,7 +22,7 @@ from app.client.stream.store import ActionKind
 from app.tone import check_reply
 from tests.client.netcut import NetworkCut, network_between
 from tests.client.stream.test_session_offline import online, running_session
-from tests.client.waiting import until_true
+from tests.client.waiting import until, until_true
 from tests.support.composer import FakeClock, live_server
 from tests.support.live_server import LiveServer, mention_json
 
@@ -100,3 +102,55 @@ async def test_a_reply_waits_for_the_earlier_claim_of_its_mention(
         detail = await api.mention(mention_id)
     assert detail.assignee_id == rep_id
     assert [r.body for r in detail.replies] == [REPLY]
+
+
+async def test_the_consoles_cool_off_sends_the_waiting_reply_after_the_claim(
+    live_server: LiveServer, link: NetworkCut, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same, as the console runs it: the composer service's countdown, unattended."""
+    _, token = live_server.create_user("ola-order-2", role="rep")
+    [mention_id] = live_server.ingest([mention_json(f"ord-{uuid.uuid4().hex[:8]}", TEXT)])
+    async with running_session(link.base_url, token, tmp_path / "c.sqlite3") as session:
+        service = ComposerService(
+            session,
+            session._store,
+            session._worker,
+            device="order-desk",
+            clock=FakeClock(),
+            policy=CoolOffPolicy(0, 0),
+            save_delay=0.01,
+        )
+        await service.start()
+        try:
+            await online(session)
+            row = session.row(mention_id)
+            assert row is not None
+            seen: list[str] = []
+
+            def recorded(name: str, call: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
+                async def wrapper(*args: Any, **kwargs: Any) -> Any:
+                    result = await call(*args, **kwargs)
+                    seen.append(name)
+                    return result
+
+                return wrapper
+
+            monkeypatch.setattr(session.api, "claim", recorded("claim", session.api.claim))
+            monkeypatch.setattr(session.api, "reply", recorded("reply", session.api.reply))
+            service.cool_off.policy = CoolOffPolicy(0, 0)  # the server's policy came meanwhile
+            link.cut()
+            await until_true(
+                session.connection_changed, lambda: session.state is ConnectionState.OFFLINE
+            )
+            assert (await session.claim(mention_id)).result is ActionResult.QUEUED
+            await service.cool_off.send(
+                mention_id, str(uuid.uuid4()), REPLY, row.version, check_reply(REPLY, mention=TEXT)
+            )
+            left = asyncio.ensure_future(until(service.cool_off.left, lambda _left: True))
+            link.connect()
+            session.reconnect_now()
+            await left
+            assert seen == ["claim", "reply"]
+            assert service.cool_off.replies == []
+        finally:
+            await service.aclose()
