@@ -97,3 +97,16 @@ class TaskKeeper:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._running.clear()
         self._again.clear()
+
+
+async def first_of(*waits: Coroutine[Any, Any, object]) -> None:
+    """Run the coroutines until one of them ends; cancel the others."""
+    tasks = [asyncio.ensure_future(w) for w in waits]
+    try:
+        done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    for task in done:
+        task.result()  # a failure is not swallowed

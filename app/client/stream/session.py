@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Coroutine, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 import httpx
 
@@ -26,7 +25,7 @@ from app.client.stream.outbox import FlushReport, Outbox
 from app.client.stream.rows import MentionRow
 from app.client.stream.store import ActionKind, LocalStore, OutboxEntry, OutboxStatus
 from app.client.worker import BlockingWorker
-from app.common.tasks import TaskKeeper
+from app.common.tasks import TaskKeeper, first_of
 from app.models.enums import Duty, EventType
 from app.models.schemas import EventPublic, HandoffPublic, MentionDetail, MentionPublic, UserPublic
 
@@ -52,19 +51,6 @@ class Viewer:
     @property
     def user_id(self) -> int | None:
         return self.user.id if self.user else None
-
-
-async def _first_of(*waits: Coroutine[Any, Any, object]) -> None:
-    """Run the coroutines until one of them ends; cancel the others."""
-    tasks = [asyncio.ensure_future(w) for w in waits]
-    try:
-        done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-    for task in done:
-        task.result()  # a failure is not swallowed
 
 
 class ConsoleSession:
@@ -219,7 +205,7 @@ class ConsoleSession:
             backoff=self._backoff,
             transport=self._stream_transport,
         )
-        await _first_of(self._stream.run(), self._token_refused.wait(), self._token_changed.wait())
+        await first_of(self._stream.run(), self._token_refused.wait(), self._token_changed.wait())
 
     def start_applying(self) -> None:
         """Start applying received events (`run` does this; offline tools may call it alone)."""
