@@ -185,6 +185,8 @@ class TokenDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        # The address is shown, not asked: what the rep types goes into the token.
+        self.token.setFocus()
 
     def _say(self, problem: str) -> None:
         self.error.setText(problem)

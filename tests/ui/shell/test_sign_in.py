@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 
 from app.client.connection.api import ResponderApi
@@ -147,3 +148,15 @@ def test_a_refused_token_typed_at_first_run_is_not_kept(
     assert token == good
     assert script.problem_at_open == f"That token is not accepted by {url}."
     assert qloop.run_until_complete(tokens.get(url)) == good
+
+
+def test_what_the_rep_types_goes_into_the_token(qapp: object) -> None:
+    """The address is shown read-only above the token: typing must land in the token field
+    (a real window's keyboard focus went to the address, and the typed token was lost)."""
+    dialog = TokenDialog("https://team.example")
+    dialog.show()
+    QApplication.processEvents()
+    assert dialog.focusWidget() is dialog.token
+    QTest.keyClicks(dialog.focusWidget(), "tok-123")
+    assert dialog.value() == "tok-123"
+    dialog.close()
