@@ -4,7 +4,8 @@
 
 `live_server`: a real server process on SQLite, fresh per test module (see live_server.py).
 `postgres_url`: a fresh PostgreSQL database URL per test module (skips without PostgreSQL).
-`postgres_live_server`: a real server process on such a database."""
+`postgres_live_server`: a real server process on such a database.
+`mastodon`, `server`: a mastodon-mock and a real server process, fresh per test."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.connectors.helpers import MastodonMock
 from tests.support.live_server import LiveServer, start_live_server
 from tests.support.postgres import temporary_postgres_database
 
@@ -36,3 +38,21 @@ def postgres_live_server(
     tmp = Path(tmp_path_factory.mktemp("live-server-pg"))
     with start_live_server(tmp, database_url=postgres_url) as server:
         yield server
+
+
+@pytest.fixture
+def mastodon(tmp_path: Path) -> Iterator[MastodonMock]:
+    """A real Mastodon-compatible server (mastodon-mock) per test."""
+    workdir = tmp_path / "mastodon"
+    workdir.mkdir(parents=True, exist_ok=True)
+    server = MastodonMock(workdir)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A real server process on SQLite, fresh per test."""
+    with start_live_server(tmp_path / "server") as live:
+        yield live

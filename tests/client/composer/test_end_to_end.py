@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -26,28 +26,12 @@ from tests.client.waiting import until_true
 from tests.connectors.helpers import BRAND_TOKEN, MastodonMock
 from tests.server.helpers import add_mastodon_account, events_from_now, is_account, is_mention
 from tests.support.composer import FakeClock
-from tests.support.live_server import LiveServer, start_live_server
+from tests.support.live_server import LiveServer
 
 REPLY = (
     "I'm so sorry your order is late. I've asked the warehouse to trace it now; "
     "could you DM us your order number?"
 )
-
-
-@pytest.fixture
-def mastodon(tmp_path: Path) -> Iterator[MastodonMock]:
-    workdir = tmp_path / "mastodon"
-    workdir.mkdir(parents=True, exist_ok=True)
-    server = MastodonMock(workdir)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    with start_live_server(tmp_path / "server") as live:
-        yield live
 
 
 @asynccontextmanager

@@ -6,29 +6,13 @@ of tests/server/conftest.py would share one database between tests)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.connectors.helpers import MastodonMock
-from tests.support.live_server import LiveServer, start_live_server
+from tests.support.fixtures import mastodon, server
 from tests.support.postgres import temporary_postgres_database
 
-
-@pytest.fixture
-def mastodon(tmp_path: Path) -> Iterator[MastodonMock]:
-    workdir = tmp_path / "mastodon"
-    workdir.mkdir(parents=True, exist_ok=True)
-    server = MastodonMock(workdir)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    with start_live_server(tmp_path / "server") as live:
-        yield live
+__all__ = ["mastodon", "server"]
 
 
 @pytest.fixture
