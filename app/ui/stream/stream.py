@@ -137,6 +137,23 @@ class MentionStream(QObject):
         self.order = StreamOrder.PRIORITY if on else StreamOrder.NEWEST
         self.apply_filter()
 
+    # --- view state (saved with the console's settings) ------------------------------------
+
+    def view_state(self) -> dict[str, str]:
+        """What the rep chose to look at, as plain strings the settings file can hold."""
+        return {"mode": self.filter_bar.mode().value, "order": self.order.value}
+
+    def restore_view_state(self, state: dict[str, str]) -> None:
+        """Apply a saved `view_state`; unknown keys and values (an older or newer console
+        wrote them) are ignored, each on its own."""
+        with contextlib.suppress(ValueError):
+            self.order = StreamOrder(state.get("order", ""))
+        with contextlib.suppress(ValueError):
+            mode = FilterMode(state.get("mode", ""))
+            if self.filter_bar.show_mode(mode):
+                return  # re-enters through modeChosen, which applies the filter
+        self.apply_filter()
+
     def apply_filter(self) -> None:
         self.proxy.set_filter(
             StreamFilter(
