@@ -1,5 +1,6 @@
 """The console's own settings, declared once with types and defaults, saved as JSON under the
-user config dir; plus the platform paths (data, config) everything else derives from."""
+user config dir (the window's layout too, as the toolkit's opaque states in base64); plus the
+platform paths (data, config) everything else derives from."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ from enum import StrEnum
 from pathlib import Path
 
 import platformdirs
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+)
 
 APP_NAME = "responder-console"
 
@@ -24,12 +31,33 @@ class TokenStorage(StrEnum):
     ENCRYPTED_FILE = "encrypted_file"
 
 
+class WindowLayout(BaseModel):
+    """The window as the rep left it: geometry, docks and splitter as Qt's own saved states
+    (base64 of saveGeometry / saveState), and what the stream showed (its tab, order and
+    filters, as `MentionStream.view_state` gives them). Empty strings: nothing saved yet."""
+
+    geometry: str = ""
+    state: str = ""
+    splitter: str = ""
+    stream_view: dict[str, str] = Field(default_factory=dict)
+
+
 class ConsoleSettings(BaseModel):
     mode: ConsoleMode | None = Field(default=None, description="None until the first run chose.")
     server_url: str | None = None
     token_storage: TokenStorage = TokenStorage.KEYRING
     user_name: str | None = None
     notifications: bool = True
+    window: WindowLayout = Field(default_factory=WindowLayout)
+
+    @field_validator("window", mode="wrap")
+    @classmethod
+    def _layout_or_none(cls, value: object, handler: ValidatorFunctionWrapHandler) -> object:
+        # A damaged or foreign layout costs the layout, never the mode, server or token choice.
+        try:
+            return handler(value)
+        except ValidationError:
+            return WindowLayout()
 
 
 def data_dir() -> Path:
@@ -51,7 +79,7 @@ def cache_path(root: Path, mode: ConsoleMode, server_url: str | None) -> Path:
 def load_settings(path: Path) -> ConsoleSettings:
     try:
         return ConsoleSettings.model_validate_json(path.read_text("utf-8"))
-    except (OSError, ValidationError):
+    except (OSError, ValueError):  # unreadable, not UTF-8, not JSON, not our settings
         return ConsoleSettings()
 
 
