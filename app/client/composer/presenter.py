@@ -340,13 +340,8 @@ class ComposerPresenter:
                 row.id, draft.client_id, text, draft.base_version, report, check.conflict
             )
             return  # the conflict shows the colleague's reply and the choices
-        reply = await self.service.cool_off.send(
-            row.id, draft.client_id, text, check.base_version, report
-        )
-        why = " (longer: the draft or the customer is heated)" if reply.heated else ""
-        self._say(
-            f"Queued. It leaves in {round(reply.remaining(self.service.cool_off.now()))} s{why}."
-        )
+        await self.service.cool_off.send(row.id, draft.client_id, text, check.base_version, report)
+        self._say("")  # the countdown bar says when it leaves, and why it is longer
 
     @_refusal_said
     async def update_reply(self) -> None:

@@ -25,7 +25,7 @@ from app.client.connection.errors import ApiError
 from app.client.connection.events import ConnectionState
 from app.client.hooks import Hook
 from app.client.stream.session import ActionOutcome, ConsoleSession
-from app.client.stream.store import LocalStore
+from app.client.stream.store import ActionKind, LocalStore, OutboxEntry, OutboxStatus
 from app.client.worker import BlockingWorker
 from app.common.tasks import TaskKeeper
 from app.models.composer import CannedPublic
@@ -117,7 +117,10 @@ class ComposerService:
         session.event_received.connect(self._on_event)
         session.connection_changed.connect(self._on_connection)
         # A reply waiting behind a queued claim of its mention leaves once that was sent.
-        session.outbox_changed.connect(lambda _entries: self.cool_off.wake())
+        self._actions_waiting: frozenset[tuple[int, OutboxStatus]] = frozenset()
+        session.outbox_changed.connect(self._outbox_changed)
+        # The session's outbox (the status bar, the rows' markers) follows every countdown.
+        self.cool_off.changed.connect(self._replies_changed)
         self.cool_off.left.connect(self._on_left)
 
     async def start(self) -> None:
@@ -224,6 +227,17 @@ class ComposerService:
         await asyncio.gather(*pending, return_exceptions=True)
 
     # --- listeners -----------------------------------------------------------------------
+
+    def _replies_changed(self, _replies: list[CoolingReply]) -> None:
+        self._tasks.spawn(self.session.refresh_outbox(), name="outbox-refresh")
+
+    def _outbox_changed(self, entries: list[OutboxEntry]) -> None:
+        """Wake the cool-off when a queued action (not a reply: the cool-off's own changes come
+        back here too) was sent or stopped."""
+        waiting = frozenset((e.seq, e.status) for e in entries if e.kind is not ActionKind.REPLY)
+        if waiting != self._actions_waiting:
+            self._actions_waiting = waiting
+            self.cool_off.wake()
 
     def _on_connection(self, change: tuple[ConnectionState, str]) -> None:
         if change[0] is ConnectionState.ONLINE:

@@ -391,7 +391,8 @@ class ConsoleSession:
         self.outbox_changed.emit(entries)
         return changed
 
-    async def _refresh_outbox(self) -> None:
+    async def refresh_outbox(self) -> None:
+        """Read the outbox again (the cool-off changed a reply in it) and announce it."""
         changed = self._set_outbox(await self._outbox.entries())
         if changed:
             self.rows_changed.emit(changed)
@@ -403,7 +404,7 @@ class ConsoleSession:
         if report.applied:
             applied = await self._worker.call(lambda: self._store.apply_mentions(report.applied))
             self._publish(applied)
-        await self._refresh_outbox()
+        await self.refresh_outbox()
         for entry in (*report.conflicts, *report.failed):
             row = self._rows.get(entry.mention_id)
             self.notice.emit(describe_entry(entry, row.handle if row else None))
@@ -435,7 +436,7 @@ class ConsoleSession:
     async def dismiss(self, seq: int) -> None:
         """The rep has read a conflicting or failed action: let it go."""
         await self._outbox.dismiss(seq)
-        await self._refresh_outbox()
+        await self.refresh_outbox()
 
     async def set_duty(self, duty: Duty) -> ActionOutcome:
         me = self.viewer.user
@@ -462,7 +463,7 @@ class ConsoleSession:
         self, kind: ActionKind, row: MentionRow, payload: dict[str, object]
     ) -> ActionOutcome:
         entry = await self._outbox.enqueue(kind, row.id, payload)
-        await self._refresh_outbox()
+        await self.refresh_outbox()
         report = await self._flush_outbox()
         word = ACTION_WORDS[kind]
         if any(e.seq == entry.seq for e in report.sent):
@@ -474,7 +475,7 @@ class ConsoleSession:
                     if bad.status is OutboxStatus.CONFLICT
                     else ActionResult.FAILED
                 )
-                return ActionOutcome(result, describe_entry(bad, row.handle))
+                return ActionOutcome(result, describe_entry(bad, row.handle), bad.current_owner)
         return ActionOutcome(
             ActionResult.QUEUED,
             f"Offline: the {word} of {row.handle} is queued and will be sent on reconnect.",

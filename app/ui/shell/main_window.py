@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,8 @@ from PySide6.QtWidgets import (
 from app.client.connection.events import ConnectionState
 from app.client.stream.rows import MentionRow
 from app.client.stream.session import Viewer
-from app.client.stream.store import OutboxEntry, OutboxStatus
+from app.client.stream.store import OutboxEntry
+from app.client.stream.words import connection_words, outbox_words
 from app.ui.qt import theme
 from app.ui.qt.banner import Banner
 from app.ui.qt.theme import Role
@@ -40,19 +40,13 @@ from app.ui.shell.actions import (
     MenuItem,
     Section,
 )
+from app.ui.shell.columns import MentionColumn, StreamColumns
 from app.ui.shell.notifier import UrgentNotifier, badge_icon
 from app.ui.shell.shortcuts_dialog import ShortcutsDialog
 from app.ui.stream.filter import FilterMode
 from app.ui.stream.stream import MentionStream
 
 APP_TITLE = "Responder Console"
-
-_STATE_TEXT = {
-    ConnectionState.CONNECTING: "Connecting…",
-    ConnectionState.ONLINE: "● Online",
-    ConnectionState.OFFLINE: "○ Offline — cached stream",
-    ConnectionState.UNAUTHORIZED: "Token refused",
-}
 
 OFFLINE_TEXT = (
     "You are offline. The stream shows cached mentions; you can read, search and "
@@ -133,22 +127,12 @@ class MainWindow(QMainWindow):
     # --- construction --------------------------------------------------------------------
 
     def _lay_out(self, parts: WindowParts) -> None:
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.detail, 1)
+        mention_parts: list[tuple[QWidget, int]] = [(self.detail, 1)]
         if parts.composer is not None:
-            right_layout.addWidget(parts.composer, 1)  # the reply shares the column
+            mention_parts.append((parts.composer, 1))  # the reply shares the column
         if parts.handoffs is not None:
-            right_layout.addWidget(parts.handoffs)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.view)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([900, 440])
-        splitter.setChildrenCollapsible(False)
+            mention_parts.append((parts.handoffs, 0))
+        self.columns = StreamColumns(self.view, MentionColumn(mention_parts))
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -158,7 +142,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stream.filter_bar)
         layout.addWidget(self.offline_banner)
         layout.addWidget(self.notice_banner)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.columns, 1)
         self.setCentralWidget(central)
 
     def _dock(self, part: DockPart) -> QDockWidget:
@@ -180,12 +164,12 @@ class MainWindow(QMainWindow):
             dock.hide()
 
     def _build_status_bar(self) -> None:
-        self.connection_label = QLabel(_STATE_TEXT[ConnectionState.CONNECTING])
+        self.connection_label = QLabel(connection_words(ConnectionState.CONNECTING))
         self.connection_label.setAccessibleName("Connection")
         self.duty_label = QLabel("Duty: unknown")
         self.duty_label.setTextFormat(Qt.TextFormat.PlainText)  # the user's name, as written
         self.duty_label.setAccessibleName("Duty")
-        self.outbox_label = QLabel("Outbox: empty")
+        self.outbox_label = QLabel(outbox_words([]))
         self.outbox_label.setAccessibleName("Outbox")
         self.urgent_label = QLabel("")
         self.urgent_label.setAccessibleName("Urgent unassigned mentions")
@@ -260,7 +244,8 @@ class MainWindow(QMainWindow):
         index = self.view.indexAt(point)
         if not index.isValid():
             return
-        self.view.selectRow(index.row())
+        if not self.view.selectionModel().isRowSelected(index.row()):
+            self.view.selectRow(index.row())  # a selected row keeps the others selected too
         menu = QMenu(self)
         for action in CONTEXT_MENU:
             menu.addAction(self._actions[action])
@@ -275,7 +260,7 @@ class MainWindow(QMainWindow):
 
     def show_connection(self, state_value: str, detail: str) -> None:
         state = ConnectionState(state_value)
-        self.connection_label.setText(_STATE_TEXT[state])
+        self.connection_label.setText(connection_words(state))
         self.connection_label.setToolTip(detail)
         if state is ConnectionState.OFFLINE:
             self.offline_banner.say(OFFLINE_TEXT)
@@ -296,15 +281,7 @@ class MainWindow(QMainWindow):
             self.action(action).setChecked(value is duty)
 
     def show_outbox(self, entries: list[OutboxEntry]) -> None:
-        waiting = sum(1 for e in entries if e.status is OutboxStatus.PENDING)
-        attention = len(entries) - waiting
-        if not entries:
-            self.outbox_label.setText("Outbox: empty")
-        else:
-            parts = [f"{waiting} waiting"] if waiting else []
-            if attention:
-                parts.append(f"{attention} need you")
-            self.outbox_label.setText("Outbox: " + ", ".join(parts))
+        self.outbox_label.setText(outbox_words(entries))
 
     def show_urgent_count(self, count: int) -> None:
         """Unassigned urgent mentions: the tray badge, the status bar and the title."""
@@ -343,7 +320,7 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def show_shortcuts(self) -> ShortcutsDialog:
-        dialog = ShortcutsDialog(self)
+        dialog = ShortcutsDialog(self, with_composer=self.composer is not None)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.client.stream.rows import MentionRow
+from app.client.stream.words import pending_words
 from app.models.schemas import MentionDetail
 
 
@@ -168,7 +169,8 @@ class MentionDetailPane(QWidget):
         name = isolate(row.author_name or row.author_handle)
         self.heading.setText(f"{LTR}{name}  {isolate(row.handle)}{demo}")
         owner = row.assignee_name or "nobody"
-        pending = f" · {row.pending_action} queued (offline)" if row.pending_action else ""
+        waiting = pending_words(row.pending_action)
+        pending = f" · {waiting}" if waiting else ""
         urgent = " · URGENT" if row.is_urgent else ""
         self.meta.setText(
             f"{row.network.value.capitalize()} · {_when(row.created_at)} · "

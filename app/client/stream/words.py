@@ -1,0 +1,106 @@
+"""What the console says about its own state, one function per label, each from the state it
+describes: the connection line, the outbox line of the status bar, the "waiting to be sent"
+marker of a mention, and the state of a reply the rep sent (cooling off, sending, sent, failed).
+The widgets only show these sentences; a label that changes is computed again from its source,
+never edited in place, so no text outlives the state it described."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.client.connection.events import ConnectionState
+from app.client.stream.store import ActionKind, OutboxEntry, OutboxStatus
+from app.models.enums import ReplyStatus
+from app.models.schemas import ReplyPublic
+
+CONNECTION_WORDS = {
+    ConnectionState.CONNECTING: "Connecting…",
+    ConnectionState.ONLINE: "● Online",
+    ConnectionState.OFFLINE: "○ Offline — cached stream",
+    ConnectionState.UNAUTHORIZED: "Token refused",
+}
+
+_ACTION_NOUNS = {
+    ActionKind.CLAIM: "claim",
+    ActionKind.RELEASE: "release",
+    ActionKind.RESOLVE: "resolve",
+    ActionKind.SNOOZE: "snooze",
+    ActionKind.REPLY: "reply",
+}
+
+
+def connection_words(state: ConnectionState) -> str:
+    """The status bar's connection label."""
+    return CONNECTION_WORDS[state]
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def outbox_words(entries: Sequence[OutboxEntry]) -> str:
+    """The status bar's outbox label, from the whole outbox: replies in their cool-off (or
+    due and waiting for the network), other actions waiting to be sent, and what stopped for
+    the rep's decision."""
+    cooling = sum(
+        1 for e in entries if e.kind is ActionKind.REPLY and e.status is OutboxStatus.PENDING
+    )
+    waiting = sum(
+        1 for e in entries if e.kind is not ActionKind.REPLY and e.status is OutboxStatus.PENDING
+    )
+    stopped = len(entries) - cooling - waiting
+    parts = []
+    if cooling:
+        parts.append(_count(cooling, "reply cooling off", "replies cooling off"))
+    if waiting:
+        parts.append(_count(waiting, "action waiting to be sent", "actions waiting to be sent"))
+    if stopped:
+        parts.append(_count(stopped, "needs your decision", "need your decision"))
+    return "Outbox: " + (", ".join(parts) if parts else "empty")
+
+
+def pending_words(kind: str | None) -> str:
+    """The marker of a mention with an action of the rep's still in the outbox ("" without).
+    It says what waits, not why: the connection line says whether the console is offline."""
+    if not kind:
+        return ""
+    if kind == ActionKind.REPLY.value:
+        return "your reply is in its cool-off"
+    try:
+        noun = _ACTION_NOUNS[ActionKind(kind)]
+    except ValueError:
+        noun = kind
+    return f"your {noun} waits to be sent"
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyLine:
+    """One reply of the rep's as the conversation shows it: its state in words and, once the
+    network has it, the link to the post."""
+
+    state: str
+    url: str | None = None
+
+
+def sent_reply_words(reply: ReplyPublic) -> ReplyLine:
+    """A reply the server has: sending, sent (with its link), or failed (with the reason)."""
+    if reply.status is ReplyStatus.SENT:
+        return ReplyLine("sent", reply.external_url)
+    if reply.status is ReplyStatus.FAILED:
+        return ReplyLine(f"failed: {(reply.error or 'no reason given').strip()}")
+    return ReplyLine("sending")
+
+
+def cooling_reply_words(
+    due_at: datetime, now: datetime, *, stopped: str | None = None, waiting: bool = False
+) -> ReplyLine:
+    """A reply still on this console: in its cool-off, due and waiting for the network, or
+    stopped for the rep's decision (`stopped`: why)."""
+    if stopped is not None:
+        return ReplyLine(f"held: {stopped}")
+    left = max((due_at - now).total_seconds(), 0.0)
+    if waiting and left <= 0:
+        return ReplyLine("due, waiting for the connection")
+    return ReplyLine(f"cooling off, leaves in {int(left + 0.999)} s")
