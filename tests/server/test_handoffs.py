@@ -62,8 +62,11 @@ def test_handoff_to_a_person_accepted(team_app: World) -> None:
     assert mention["version"] == 4
     assert [h["status"] for h in mention["handoffs"]] == ["accepted"]
     summaries = [entry["summary"] for entry in mention["history"]]
-    assert "Handoff pending" in summaries
-    assert "Handoff accepted" in summaries
+    # History in sentences, once each (the mention's own change goes with the handoff's)
+    assert summaries[-2:] == [
+        "ana handed it off to ben: Customer asks about a refund; said we'd check.",
+        "ben accepted the handoff",
+    ]
     # Answered: it leaves the open boxes, and a second answer is refused.
     assert w.call("GET", "/handoffs", "ben", box="to_me").json()["count"] == 0
     again = w.call("POST", f"/handoffs/{handoff['id']}/decline", "ben", {"reason": "oops"})
@@ -124,6 +127,17 @@ def test_decline_needs_a_reason_and_returns_the_mention_to_the_sender(team_app: 
     events = w.events("mention.updated", "handoff.updated")
     assert events[-2].payload["action"] == "handoff_declined"
     assert events[-1].payload["handoff"]["status"] == "declined"
+    # The history reads as sentences; the arrival names no person (an admin's call to the
+    # ingest endpoint brought it, nobody did it)
+    history = mention["history"]
+    assert [h["summary"] for h in history] == [
+        "Arrived from Mastodon",
+        "ana claimed it",
+        "ana handed it off to ben: Customer asks about a refund; said we'd check.",
+        "ben declined the handoff: Billing owns refunds, not me.",
+    ]
+    assert history[0]["actor"] is None
+    assert history[1]["actor"]["name"] == "ana"
     # The sender may hand it on again.
     _handoff(w, "ana", mention_id, to_team="billing")
 
@@ -244,7 +258,9 @@ def test_unanswered_handoff_escalates_to_the_teams_on_duty_manager(team_app: Wor
     assert escalated["waiting_seconds"] == 600
     assert written[0].mention_id == mention_id
     history = w.call("GET", f"/mentions/{mention_id}", "sam").json()["history"]
-    assert "Handoff escalated" in [entry["summary"] for entry in history]
+    assert "The handoff to the legal team waited too long and went to lena" in [
+        entry["summary"] for entry in history
+    ]
     box = w.call("GET", "/handoffs", "lena", box="to_me").json()
     assert [h["id"] for h in box["data"]] == [handoff["id"]]
     accepted = w.call("POST", f"/handoffs/{handoff['id']}/accept", "lena")

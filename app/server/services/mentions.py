@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 
 from app.models.enums import EventType, MentionStatus, Network
 from app.models.schemas import HistoryEntry, MentionDetail, MentionPublic, MentionsPublic
-from app.models.tables import Event, Handoff, Mention, Reply, Team, User
+from app.models.tables import Event, Handoff, Mention, Reply, Team
 from app.server.auth import Principal
 from app.server.errors import Invalid, NotFound
 from app.server.events import record_event
 from app.server.services.accounts import reply_route
+from app.server.services.history import history_sentence, is_person_event
 from app.server.views import (
     handoff_public,
     mention_public,
@@ -104,46 +105,6 @@ def get_mention(session: Session, mention_id: int, *, for_update: bool = False) 
     return mention
 
 
-_SUMMARIES = {
-    "claimed": "claimed it",
-    "released": "released it",
-    "assigned": "assigned it",
-    "unassigned": "unassigned it",
-    "resolved": "resolved it",
-    "snoozed": "snoozed it",
-    "woke": "snooze ended",
-    "rescored": "priority changed",
-    "replied": "queued a reply",
-}
-
-
-def _summary(event: Event, actor: User | None) -> str:
-    who = actor.name if actor is not None else "The server"
-    payload = event.payload or {}
-    if event.type == EventType.MENTION_CREATED:
-        return "Arrived"
-    if event.type == EventType.MENTION_UPDATED:
-        action = str(payload.get("action", "updated"))
-        text = _SUMMARIES.get(action, action)
-        if action == "assigned":
-            assignee = (payload.get("mention") or {}).get("assignee") or {}
-            return f"{who} assigned it to {assignee.get('name', '?')}"
-        if action in ("woke", "rescored"):
-            return text[:1].upper() + text[1:]
-        return f"{who} {text}"
-    if event.type == EventType.REPLY_UPDATED:
-        status = (payload.get("reply") or {}).get("status", "updated")
-        return f"Reply {status}"
-    if event.type == EventType.FOLLOWUP_DUE:
-        return "Follow-up due"
-    if event.type == EventType.HANDOFF_UPDATED:
-        status = (payload.get("handoff") or {}).get("status", "updated")
-        return f"Handoff {status}"
-    if event.type == EventType.COVERAGE_GAP:
-        return str(payload.get("reason", "Nobody on duty"))
-    return event.type
-
-
 def mention_detail(session: Session, mention_id: int) -> MentionDetail:
     mention = get_mention(session, mention_id)
     thread_conditions = []
@@ -186,16 +147,20 @@ def mention_detail(session: Session, mention_id: int) -> MentionDetail:
         if team_ids
         else {}
     )
-    history = [
-        HistoryEntry(
-            event_id=e.id,
-            type=EventType(e.type),
-            actor=user_ref(users[e.actor_id]) if e.actor_id in users else None,
-            at=e.created_at,
-            summary=_summary(e, users.get(e.actor_id) if e.actor_id is not None else None),
-        )
-        for e in events
-    ]
+    history = []
+    for e in events:
+        actor = users.get(e.actor_id) if e.actor_id is not None and is_person_event(e) else None
+        sentence = history_sentence(e, actor)
+        if sentence is not None:
+            history.append(
+                HistoryEntry(
+                    event_id=e.id,
+                    type=EventType(e.type),
+                    actor=user_ref(actor) if actor is not None else None,
+                    at=e.created_at,
+                    summary=sentence,
+                )
+            )
     route = reply_route(session, mention)
     return MentionDetail(
         **mention_public(mention).model_dump(),

@@ -1,0 +1,121 @@
+"""A mention's history in sentences: each event of the mention's log as one line a rep reads
+("Mara declined the handoff: not billing", "Dana's reply was posted: <link>"), naming who did
+it only when a person did (an arrival comes from its network, not from whoever ran the
+webhook)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.models.enums import EventType, HandoffStatus, Network, ReplyStatus
+from app.models.networks import rules_for
+from app.models.tables import Event, User
+
+NOTE_LENGTH = 80  # a handoff note quoted in the history, at most
+
+_MENTION_ACTIONS = {
+    "claimed": "claimed it",
+    "released": "released it",
+    "unassigned": "unassigned it",
+    "resolved": "resolved it",
+    "snoozed": "snoozed it",
+    "replied": "replied",
+    "followup_done": "checked back on it",
+}
+
+
+def _name(ref: Any, fallback: str) -> str:
+    if isinstance(ref, dict) and ref.get("name"):
+        return str(ref["name"])
+    return fallback
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= NOTE_LENGTH else text[: NOTE_LENGTH - 1] + "…"
+
+
+def is_person_event(event: Event) -> bool:
+    """Whether the event's actor is the person who did it (an arrival is the network's)."""
+    return event.type != EventType.MENTION_CREATED
+
+
+def history_sentence(event: Event, actor: User | None) -> str | None:
+    """One line of a mention's history; None for an event another line already tells (the
+    mention's own change that goes with a handoff's)."""
+    who = actor.name if actor is not None else "The server"
+    payload: dict[str, Any] = event.payload or {}
+    mention = payload.get("mention") or {}
+    if event.type == EventType.MENTION_CREATED:
+        network = str(mention.get("network", ""))
+        if network == Network.WEBHOOK:
+            return "Arrived through the webhook"
+        if network == Network.FEED:
+            return "Arrived from a feed"
+        known = {n.value: n for n in Network}
+        if network in known:
+            return f"Arrived from {rules_for(known[network]).display_name}"
+        return "Arrived"
+    if event.type == EventType.MENTION_UPDATED:
+        if str(payload.get("action", "")).startswith("handoff"):
+            return None  # the handoff's own event says it
+        return _mention_sentence(str(payload.get("action", "updated")), who, mention)
+    if event.type == EventType.REPLY_UPDATED:
+        return _reply_sentence(payload.get("reply") or {})
+    if event.type == EventType.HANDOFF_UPDATED:
+        return _handoff_sentence(payload.get("handoff") or {})
+    if event.type == EventType.FOLLOWUP_DUE:
+        return "A follow-up is due"
+    if event.type == EventType.COVERAGE_GAP:
+        return str(payload.get("reason", "Nobody was on duty."))
+    return str(event.type)
+
+
+def _mention_sentence(action: str, who: str, mention: dict[str, Any]) -> str:
+    if action == "assigned":
+        return f"{who} assigned it to {_name(mention.get('assignee'), 'someone')}"
+    if action == "woke":
+        return "Its snooze ended"
+    if action == "rescored":
+        priority = mention.get("priority")
+        if isinstance(priority, int | float):
+            return f"Its priority changed to {priority:.0f}"
+        return "Its priority changed"
+    return f"{who} {_MENTION_ACTIONS.get(action, action)}"
+
+
+def _reply_sentence(reply: dict[str, Any]) -> str:
+    author = _name(reply.get("author"), "A colleague")
+    status = reply.get("status")
+    if status == ReplyStatus.SENT:
+        url = reply.get("external_url")
+        return f"{author}'s reply was posted" + (f": {url}" if url else "")
+    if status == ReplyStatus.FAILED:
+        return f"{author}'s reply failed: {reply.get('error') or 'no reason given'}"
+    if status == ReplyStatus.SENDING:
+        return f"{author}'s reply is being posted"
+    return f"{author} sent a reply; it waits to be posted"
+
+
+def _handoff_sentence(handoff: dict[str, Any]) -> str:
+    status = handoff.get("status")
+    sender = _name(handoff.get("from_user"), "A colleague")
+    target = _name(handoff.get("to_user"), "")
+    if not target:
+        team = handoff.get("to_team")
+        target = f"the {team} team" if team else "a colleague"
+    decider = _name(handoff.get("decided_by"), target)
+    if status == HandoffStatus.PENDING:
+        note = _quote(str(handoff.get("note") or ""))
+        return f"{sender} handed it off to {target}" + (f": {note}" if note else "")
+    if status == HandoffStatus.ACCEPTED:
+        return f"{decider} accepted the handoff"
+    if status == HandoffStatus.DECLINED:
+        reason = _quote(str(handoff.get("reason") or ""))
+        return f"{decider} declined the handoff" + (f": {reason}" if reason else "")
+    if status == HandoffStatus.ESCALATED:
+        to = _name(handoff.get("escalated_to"), "a manager")
+        return f"The handoff to {target} waited too long and went to {to}"
+    if status == HandoffStatus.CANCELLED:
+        return f"The handoff to {target} was closed: the mention moved on"
+    return f"The handoff to {target} changed"
