@@ -1,9 +1,12 @@
 """What a rep does to a mention from the stream and how it went: the four ownership actions
-(claim, release, resolve, snooze), the outcome of any console action, and the sentence that
-tells the rep about an action that could not be applied."""
+(claim, release, resolve, snooze), the outcome of any console action, the sentence that tells
+the rep about an action that could not be applied, and the one sentence that sums up an action
+on several mentions at once."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -30,6 +33,44 @@ class ActionResult(StrEnum):
 class ActionOutcome:
     result: ActionResult
     message: str
+    owner: str | None = None  # a conflict: who has the mention now, when the server said
+
+
+# The past tense that opens a sum-up of an action on several mentions.
+DONE_WORDS = {
+    MentionAction.CLAIM: "Claimed",
+    MentionAction.RELEASE: "Released",
+    MentionAction.RESOLVE: "Resolved",
+    MentionAction.SNOOZE: "Snoozed",
+}
+
+
+def _mentions(n: int) -> str:
+    return f"{n} mention" if n == 1 else f"{n} mentions"
+
+
+def _were(n: int) -> str:
+    return f"{n} was" if n == 1 else f"{n} were"
+
+
+def sum_up(action: MentionAction, outcomes: Sequence[ActionOutcome]) -> str:
+    """One sentence for an action on several mentions: how many it did, then what stopped
+    the others ("Claimed 5 mentions; 1 was already Mara's.")."""
+    counts = Counter(o.result for o in outcomes)
+    done = counts[ActionResult.DONE]
+    parts = [f"{DONE_WORDS[action]} {_mentions(done) if done else 'no mentions'}"]
+    if counts[ActionResult.QUEUED]:
+        parts.append(f"{_were(counts[ActionResult.QUEUED])} queued until the server answers")
+    conflicts = [o for o in outcomes if o.result is ActionResult.CONFLICT]
+    owners = Counter(o.owner for o in conflicts if o.owner)
+    for owner, n in owners.items():
+        parts.append(f"{_were(n)} already {owner}'s")
+    changed = sum(1 for o in conflicts if not o.owner)
+    if changed:
+        parts.append(f"{_were(changed)} changed meanwhile")
+    if counts[ActionResult.FAILED]:
+        parts.append(f"{_were(counts[ActionResult.FAILED])} refused")
+    return "; ".join(parts) + "."
 
 
 ACTION_WORDS = {

@@ -90,6 +90,9 @@ class ComposerPanel(QFrame):
         self.account_label.setAccessibleName("Replying as")
         self.account_label.setTextFormat(Qt.TextFormat.PlainText)
         self.account_label.setStyleSheet("color: #555;")
+        # Long headings and account sentences wrap: they never widen the window's column.
+        for label in (self.heading, self.account_label):
+            label.setWordWrap(True)
         self.draft_conflict = DraftConflictBox()
         self.conflict = ConflictBox(self.presenter.handoff_teams)
         self.breath = BreathBox()

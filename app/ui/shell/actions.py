@@ -24,8 +24,11 @@ class Action(StrEnum):
     RELEASE = "release"
     RESOLVE = "resolve"
     SNOOZE = "snooze"
+    OPEN_LINK = "open_link"
+    COPY_LINK = "copy_link"
     SEARCH = "search"
     FOCUS_STREAM = "focus_stream"
+    FOCUS_REPLY = "focus_reply"
     FILTER_UNASSIGNED = "filter_unassigned"
     FILTER_MINE = "filter_mine"
     FILTER_TEAM = "filter_team"
@@ -84,9 +87,18 @@ _SPECS: dict[Action, ActionSpec] = {
     Action.SNOOZE: ActionSpec(
         "S&nooze for an hour", "Ctrl+Shift+L", "Snooze it for an hour (later)"
     ),
+    Action.OPEN_LINK: ActionSpec(
+        "&Open in browser", "Ctrl+Shift+O", "Open the selected mention's post in the browser"
+    ),
+    Action.COPY_LINK: ActionSpec(
+        "Copy lin&k", "Ctrl+Shift+K", "Copy the link to the selected mention's post"
+    ),
     Action.SEARCH: ActionSpec("&Search", "Ctrl+F", "Search the stream"),
     Action.FOCUS_STREAM: ActionSpec(
         "Go to the s&tream", "Ctrl+Shift+J", "Move the focus to the stream"
+    ),
+    Action.FOCUS_REPLY: ActionSpec(
+        "Go to the &reply editor", "Ctrl+Shift+R", "Move the focus to the reply editor"
     ),
     Action.FILTER_UNASSIGNED: ActionSpec(
         FILTER_TITLES[FilterMode.UNASSIGNED], "Ctrl+1", "Show unassigned mentions"
@@ -129,6 +141,18 @@ _SPECS: dict[Action, ActionSpec] = {
 
 SHORTCUTS: tuple[Action, ...] = tuple(action for action in Action if action.keys)
 
+# Keys that are not window actions: the stream's own moves and the reply editor's keys (its
+# panel binds them; tests/ui/shell/test_shortcuts_help.py checks they are really there).
+# Listed after the actions in Help ▸ Keyboard shortcuts.
+STREAM_KEYS: tuple[tuple[str, str], ...] = (
+    ("J / K, Down / Up", "Next / previous mention in the stream (the detail follows)"),
+    ("Shift+Down / Shift+Up", "Select more mentions (Ctrl or Shift click too)"),
+)
+COMPOSER_KEYS: tuple[tuple[str, str], ...] = (
+    ("Ctrl+Enter", "Send the reply (after the cool-off), in the reply editor"),
+    ("Alt+1 … Alt+9", "Insert canned reply 1 to 9, in the reply editor"),
+)
+
 FILTER_ACTIONS: dict[Action, FilterMode] = {
     Action.FILTER_UNASSIGNED: FilterMode.UNASSIGNED,
     Action.FILTER_MINE: FilterMode.MINE,
@@ -147,6 +171,8 @@ DUTY_ACTIONS: dict[Action, Duty] = {
     Action.DUTY_AWAY: Duty.AWAY,
     Action.DUTY_OFF: Duty.OFF_DUTY,
 }
+# Act on the selected mention's post; disabled while it has no link.
+LINK_ACTIONS = (Action.OPEN_LINK, Action.COPY_LINK)
 # The docks' show/hide entries are the docks' own toggle actions, titled with these rows.
 DOCK_ACTIONS = (Action.ROSTER_DOCK, Action.FOLLOWUPS_DOCK, Action.ACKS_DOCK)
 
@@ -191,7 +217,7 @@ MENUS: tuple[MenuSpec, ...] = (
             Action.QUIT,
         ),
     ),
-    MenuSpec(Menu.MENTION, "&Mention", tuple(MENTION_ACTIONS)),
+    MenuSpec(Menu.MENTION, "&Mention", (*MENTION_ACTIONS, SEPARATOR, *LINK_ACTIONS)),
     MenuSpec(
         Menu.VIEW,
         "&View",
@@ -202,6 +228,7 @@ MENUS: tuple[MenuSpec, ...] = (
             SEPARATOR,
             Action.SEARCH,
             Action.FOCUS_STREAM,
+            Action.FOCUS_REPLY,
             SEPARATOR,
             *DOCK_ACTIONS,
             Action.OVERVIEW,
@@ -212,7 +239,7 @@ MENUS: tuple[MenuSpec, ...] = (
 )
 
 # The stream's context menu.
-CONTEXT_MENU: tuple[Action, ...] = tuple(MENTION_ACTIONS)
+CONTEXT_MENU: tuple[Action, ...] = (*MENTION_ACTIONS, *LINK_ACTIONS)
 
 # Shortcuts desktops and editors reserve; ours may reuse one only with the same meaning
 # (Ctrl+F search, Ctrl+Q quit, F1 help, F5 refresh).

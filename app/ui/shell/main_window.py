@@ -40,7 +40,7 @@ from app.ui.shell.actions import (
     MenuItem,
     Section,
 )
-from app.ui.shell.columns import MentionColumn, StreamColumns
+from app.ui.shell.columns import MentionColumn, StreamColumns, scrolling
 from app.ui.shell.notifier import UrgentNotifier, badge_icon
 from app.ui.shell.shortcuts_dialog import ShortcutsDialog
 from app.ui.stream.filter import FilterMode
@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
 
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.setContentsMargins(8, 6, 8, 4)
+        layout.setContentsMargins(6, 6, 6, 4)  # half a screen: list, filter bar and a dock fit
         for banner in parts.banners:
             layout.addWidget(banner)
         layout.addWidget(self.stream.filter_bar)
@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
     def _dock(self, part: DockPart) -> QDockWidget:
         dock = QDockWidget(part.action.text, self)
         dock.setObjectName(f"dock-{part.name}")
-        dock.setWidget(part.widget)
+        dock.setWidget(scrolling(part.widget, f"dock-{part.name}-scroll"))
         dock.setAccessibleName(part.action.text)
         return dock
 

@@ -12,9 +12,17 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import SignalInstance
 
 from app.client.stream.actions import MentionAction
+from app.client.stream.narrowing import PRIORITY_FIRST
 from app.models.enums import Duty
 from app.models.schemas import HandoffPublic
-from app.ui.shell.actions import DUTY_ACTIONS, FILTER_ACTIONS, MENTION_ACTIONS, Action
+from app.ui.shell.actions import (
+    DUTY_ACTIONS,
+    FILTER_ACTIONS,
+    LINK_ACTIONS,
+    MENTION_ACTIONS,
+    Action,
+)
+from app.ui.stream.links import MentionLinks, has_link
 from app.ui.team.tray import NO_TRAY_NOTE, close_to_tray_policy, tray_available
 
 if TYPE_CHECKING:
@@ -44,14 +52,19 @@ def connect_signals(ui: ConsoleUi) -> None:
     bridge.viewerChanged.connect(stream.set_viewer)
     for action, mode in FILTER_ACTIONS.items():
         act(action).triggered.connect(lambda _=False, m=mode: stream.set_filter_mode(m))
+    # One order: the toggle, the header and the saved view all set the stream's sort; the
+    # toggle is checked exactly while that sort is highest priority first.
     act(Action.SORT_PRIORITY).toggled.connect(stream.set_priority_first)
+    stream.sortChanged.connect(
+        lambda sort: act(Action.SORT_PRIORITY).setChecked(sort == PRIORITY_FIRST)
+    )
     act(Action.SEARCH).triggered.connect(stream.filter_bar.focus_search)
     act(Action.FOCUS_STREAM).triggered.connect(stream.view.setFocus)
 
     # --- ownership actions: menu, keys, context menu, the detail's buttons
     for action, mention_action in MENTION_ACTIONS.items():
         act(action).triggered.connect(
-            lambda _=False, a=mention_action: mention_actions.run_on(a, stream.selected_row())
+            lambda _=False, a=mention_action: mention_actions.run_on(a, stream.action_rows())
         )
     detail = stream.detail
     requests: dict[MentionAction, SignalInstance] = {
@@ -63,6 +76,18 @@ def connect_signals(ui: ConsoleUi) -> None:
     for mention_action, requested in requests.items():
         requested.connect(lambda i, a=mention_action: mention_actions.run(a, i))
     stream.view.customContextMenuRequested.connect(window.show_context_menu)
+
+    # --- the selected mention's post: open in the browser, copy its link
+    links = MentionLinks(notices, window)
+    act(Action.OPEN_LINK).triggered.connect(lambda: links.open(stream.selected_row()))
+    act(Action.COPY_LINK).triggered.connect(lambda: links.copy(stream.selected_row()))
+
+    def offer_links(row: object) -> None:
+        for action in LINK_ACTIONS:
+            act(action).setEnabled(has_link(stream.selected_row()))
+
+    offer_links(None)
+    stream.mentionShown.connect(offer_links)
 
     # --- connection, my duty, the outbox
     bridge.connectionChanged.connect(window.show_connection)
@@ -94,6 +119,9 @@ def connect_signals(ui: ConsoleUi) -> None:
         composer.viewer_changed(session.viewer)
         # Every Resolve (keys, menu, detail) checks back as the composer's Resolve would.
         mention_actions.check_back = composer.send_bar.follow_up
+        act(Action.FOCUS_REPLY).triggered.connect(lambda: composer.editor.setFocus())
+    else:
+        act(Action.FOCUS_REPLY).setEnabled(False)
 
     # --- the manager menus: Replies & cool-off… (managers), Teams… (admins)
     reply_library, team_admin = ui.reply_library, ui.team_admin

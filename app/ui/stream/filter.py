@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from app.client.stream.narrowing import NEWEST_FIRST, Narrowing, StreamSort, sort_positions
 from app.client.stream.rows import MentionRow
 from app.models.enums import MentionStatus
 from app.ui.stream.model import Column, MentionStreamModel
@@ -45,11 +46,6 @@ class FilterMode(StrEnum):
     ALL = "all"
 
 
-class StreamOrder(StrEnum):
-    NEWEST = "newest"
-    PRIORITY = "priority"  # highest priority first; among equals, the longest waiting first
-
-
 FILTER_TITLES = {
     FilterMode.UNASSIGNED: "Unassigned",
     FilterMode.MINE: "Mine",
@@ -66,10 +62,18 @@ class StreamFilter:
     user_id: int | None = None
     team_member_ids: frozenset[int] = field(default_factory=frozenset)
     handed_to_me: frozenset[int] = field(default_factory=frozenset)
-    order: StreamOrder = StreamOrder.NEWEST
+    narrowing: Narrowing = field(default_factory=Narrowing)
+    sort: StreamSort = NEWEST_FIRST
+
+    @property
+    def narrowed(self) -> bool:
+        """A search or a network, priority or status choice narrows what the tab shows."""
+        return bool(self.search) or self.narrowing.active
 
     def accepts(self, row: MentionRow) -> bool:
         if self.search and self.search.casefold() not in row.haystack:
+            return False
+        if not self.narrowing.accepts(row):
             return False
         mode = self.mode
         if mode is FilterMode.ALL:
@@ -90,6 +94,14 @@ class StreamFilter:
     def predicate_rows(self, rows: list[MentionRow]) -> list[int]:
         """Positions (oldest first) of the rows this filter accepts: `accepts` unrolled into
         one comprehension per mode, since this runs over every row at each filter switch."""
+        positions = self._mode_rows(rows)
+        narrowing = self.narrowing
+        if narrowing.active:
+            accepts = narrowing.accepts
+            return [i for i in positions if accepts(rows[i])]
+        return positions
+
+    def _mode_rows(self, rows: list[MentionRow]) -> list[int]:
         needle = self.search.casefold()
         mode = self.mode
         if mode is FilterMode.ALL:
@@ -128,21 +140,21 @@ class StreamFilter:
 
 
 class MentionFilterProxy(QAbstractProxyModel):
-    """Shows the stream model's rows that the current `StreamFilter` accepts, newest first or
-    highest priority first, and the pinned mention (the one the rep has selected) even when the
-    filter no longer accepts it: a mention claimed from "Unassigned" stays where it was, marked
-    as no longer in this view, until the rep selects another one.
+    """Shows the stream model's rows that the current `StreamFilter` accepts, in its sort
+    (newest first, or by a column either way), and the pinned mention (the one the rep has
+    selected) even when the filter no longer accepts it: a mention claimed from "Unassigned"
+    stays where it was, marked as no longer in this view, until the rep selects another one.
 
     Newest first, rows are the accepted source positions read backwards and live changes are
-    fine-grained inserts and removals. By priority, the display order is a sorted copy, and a
+    fine-grained inserts and removals. By a column, the display order is a sorted copy, and a
     live change re-sorts it as one layout change that keeps the selection on its mention."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._filter = StreamFilter()
         self._accepted: list[int] = []  # source positions, ascending
-        self._by_priority: list[int] = []  # source positions in display order (PRIORITY only)
-        self._priority_row: dict[int, int] = {}  # source position → proxy row (PRIORITY only)
+        self._by_column: list[int] = []  # source positions in display order (column sorts)
+        self._column_row: dict[int, int] = {}  # source position → proxy row (column sorts)
         self._stream: MentionStreamModel | None = None
         self._pinned: int | None = None  # mention id kept in the view while selected
 
@@ -215,22 +227,24 @@ class MentionFilterProxy(QAbstractProxyModel):
             i = bisect_left(self._accepted, pinned)
             if i == len(self._accepted) or self._accepted[i] != pinned:
                 self._accepted.insert(i, pinned)
-        if self._filter.order is StreamOrder.PRIORITY:
-            # Stable sort of ascending positions: equal priorities stay oldest first.
-            negated = [-row.priority for row in rows]
-            self._by_priority = sorted(self._accepted, key=negated.__getitem__)
-            self._priority_row = {p: row for row, p in enumerate(self._by_priority)}
+        if self._sorted:
+            self._by_column = sort_positions(rows, self._accepted, self._filter.sort)
+            self._column_row = {p: row for row, p in enumerate(self._by_column)}
         else:
-            self._by_priority = []
-            self._priority_row = {}
+            self._by_column = []
+            self._column_row = {}
+
+    @property
+    def stream_sort(self) -> StreamSort:
+        return self._filter.sort
 
     @property
     def _sorted(self) -> bool:
-        return self._filter.order is StreamOrder.PRIORITY
+        return not self._filter.sort.is_arrival
 
     def _position_at(self, proxy_row: int) -> int:
         if self._sorted:
-            return self._by_priority[proxy_row]
+            return self._by_column[proxy_row]
         return self._accepted[len(self._accepted) - 1 - proxy_row]
 
     def _relayout(self) -> None:
@@ -319,7 +333,7 @@ class MentionFilterProxy(QAbstractProxyModel):
 
     def _proxy_row_of(self, position: int) -> int | None:
         if self._sorted:
-            return self._priority_row.get(position)
+            return self._column_row.get(position)
         i = bisect_left(self._accepted, position)
         if i < len(self._accepted) and self._accepted[i] == position:
             return len(self._accepted) - 1 - i

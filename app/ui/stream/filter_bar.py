@@ -1,19 +1,56 @@
-"""The bar above the stream: the filter tabs (Unassigned, Mine, My team, Handed to me, All),
-how many mentions are shown, and the search box (its text settles 150 ms after the last key)."""
+"""The bar above the stream: the filter tabs (Unassigned, Mine, My team, Handed to me, All), the
+network, priority and status choices that narrow them, how many mentions are shown ("N found"
+while a search or a choice narrows the tab), and the search box (its text settles 150 ms after
+the last key)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTabBar, QWidget
+from collections.abc import Mapping
+from typing import Any
 
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QTabBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.client.stream.narrowing import (
+    ANY_NETWORK,
+    ANY_PRIORITY,
+    ANY_STATUS,
+    NETWORK_TITLES,
+    PRIORITY_TITLES,
+    STATUS_TITLES,
+    Narrowing,
+    PriorityBand,
+)
+from app.models.enums import MentionStatus, Network
 from app.ui.stream.filter import FILTER_TITLES, FilterMode
 
 SEARCH_DELAY_MS = 150
 
 
+def _choice_box(name: str, anything: str, titles: Mapping[Any, str]) -> QComboBox:
+    """A compact combo: "any" first (no data), then one entry per choice (its enum as data)."""
+    box = QComboBox()
+    box.setAccessibleName(name)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    box.addItem(anything, None)
+    for value, title in titles.items():
+        box.addItem(title, value.value)
+    return box
+
+
 class FilterBar(QWidget):
     modeChosen = Signal(object)  # FilterMode: a tab became current
     searchSettled = Signal()  # the search text stopped changing
+    narrowingChosen = Signal()  # a network, priority or status choice changed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -23,12 +60,16 @@ class FilterBar(QWidget):
         self.tabs.setExpanding(False)
         for mode in self.modes:
             self.tabs.addTab(FILTER_TITLES[mode])
+        self.network_box = _choice_box("Network", ANY_NETWORK, NETWORK_TITLES)
+        self.priority_box = _choice_box("Priority", ANY_PRIORITY, PRIORITY_TITLES)
+        self.status_box = _choice_box("Status", ANY_STATUS, STATUS_TITLES)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search author or text (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search mentions")
-        self.search.setMinimumWidth(280)
+        self.search.setMinimumWidth(200)
         self.search.setMaximumWidth(360)
+        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -36,17 +77,31 @@ class FilterBar(QWidget):
         self.shown_label.setAccessibleName("Mentions shown")
         self.shown_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.shown_label.setMinimumWidth(
-            self.shown_label.fontMetrics().horizontalAdvance("888,888 shown") + 8
+            self.shown_label.fontMetrics().horizontalAdvance("888,888 found") + 8
         )
-        layout = QHBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(self.tabs)
+        top.addStretch(1)
+        top.addWidget(self.shown_label)
+        narrowing = QHBoxLayout()
+        for box in self._boxes:
+            narrowing.addWidget(box)
+        narrowing.addStretch(1)
+        narrowing.addWidget(self.search)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.tabs)
-        layout.addStretch(1)
-        layout.addWidget(self.shown_label)
-        layout.addWidget(self.search)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addLayout(narrowing)
         self.tabs.currentChanged.connect(lambda i: self.modeChosen.emit(self.modes[i]))
         self.search.textChanged.connect(lambda _: self._search_timer.start())
         self._search_timer.timeout.connect(self.searchSettled.emit)
+        for box in self._boxes:
+            box.currentIndexChanged.connect(lambda _i: self.narrowingChosen.emit())
+
+    @property
+    def _boxes(self) -> tuple[QComboBox, QComboBox, QComboBox]:
+        return (self.network_box, self.priority_box, self.status_box)
 
     def mode(self) -> FilterMode:
         return self.modes[self.tabs.currentIndex()]
@@ -59,11 +114,35 @@ class FilterBar(QWidget):
         self.tabs.setCurrentIndex(index)
         return True
 
+    def show_mode_quietly(self, mode: FilterMode) -> None:
+        """Make `mode`'s tab current without `modeChosen` (the caller applies the filter)."""
+        self.tabs.blockSignals(True)
+        self.tabs.setCurrentIndex(self.modes.index(mode))
+        self.tabs.blockSignals(False)
+
+    def narrowing(self) -> Narrowing:
+        network = self.network_box.currentData()
+        band = self.priority_box.currentData()
+        status = self.status_box.currentData()
+        return Narrowing(
+            network=Network(network) if network is not None else None,
+            band=PriorityBand(band) if band is not None else None,
+            status=MentionStatus(status) if status is not None else None,
+        )
+
+    def show_narrowing(self, narrowing: Narrowing) -> None:
+        """Show these choices without announcing each one (the caller applies them once)."""
+        chosen = (narrowing.network, narrowing.band, narrowing.status)
+        for box, value in zip(self._boxes, chosen, strict=True):
+            box.blockSignals(True)
+            box.setCurrentIndex(0 if value is None else max(0, box.findData(value.value)))
+            box.blockSignals(False)
+
     def search_text(self) -> str:
         return self.search.text().strip()
 
-    def set_shown(self, shown: int) -> None:
-        self.shown_label.setText(f"{shown:,} shown")
+    def set_shown(self, shown: int, narrowed: bool = False) -> None:
+        self.shown_label.setText(f"{shown:,} found" if narrowed else f"{shown:,} shown")
 
     def focus_search(self) -> None:
         self.search.setFocus()

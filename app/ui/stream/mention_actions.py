@@ -1,16 +1,17 @@
 """Claim, release, resolve and snooze from anywhere in the window (menu, keys, context menu, the
 detail's buttons): each runs as a kept task and its outcome is told through the notices — a
-conflict or refusal as a problem, anything else in passing."""
+conflict or refusal as a problem, anything else in passing. On several selected mentions the
+same session calls run one after another and one sentence sums them up in the status bar."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject
 
-from app.client.stream.actions import ActionOutcome, ActionResult, MentionAction
+from app.client.stream.actions import ActionOutcome, ActionResult, MentionAction, sum_up
 from app.client.stream.rows import MentionRow
 from app.client.stream.session import ConsoleSession
 from app.common.tasks import TaskKeeper
@@ -42,12 +43,19 @@ class MentionActions(QObject):
         """Start the action; the returned task ends with its outcome (None: cancelled)."""
         return self._tasks.spawn(self._report(self._calls[action](mention_id)))
 
-    def run_on(self, action: MentionAction, row: MentionRow | None) -> None:
-        """The action on the selected mention, if there is one."""
-        if row is None:
+    def run_on(self, action: MentionAction, rows: Sequence[MentionRow]) -> None:
+        """The action on the selected mentions, if there are any."""
+        if not rows:
             self._notices.say("Select a mention first.", NO_SELECTION_MS)
-            return
-        self.run(action, row.id)
+        elif len(rows) == 1:
+            self.run(action, rows[0].id)
+        else:
+            self.run_all(action, [row.id for row in rows])
+
+    def run_all(self, action: MentionAction, mention_ids: Sequence[int]) -> asyncio.Task[str]:
+        """The action on each mention in turn (the outbox keeps them in order); the returned
+        task ends with the sentence that summed them up."""
+        return self._tasks.spawn(self._report_all(action, list(mention_ids)))
 
     @property
     def running(self) -> tuple[asyncio.Task[Any], ...]:
@@ -56,6 +64,17 @@ class MentionActions(QObject):
 
     async def aclose(self) -> None:
         await self._tasks.aclose()
+
+    async def _report_all(self, action: MentionAction, mention_ids: list[int]) -> str:
+        outcomes: list[ActionOutcome] = []
+        try:
+            for mention_id in mention_ids:
+                outcomes.append(await self._calls[action](mention_id))
+        except asyncio.CancelledError:
+            return ""  # quitting: nobody is left to read it
+        sentence = sum_up(action, outcomes)
+        self._notices.say(sentence)
+        return sentence
 
     async def _report(self, pending: Coroutine[Any, Any, ActionOutcome]) -> ActionOutcome | None:
         try:

@@ -14,13 +14,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Coroutine
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QItemSelection, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
+from app.client.stream.narrowing import (
+    NEWEST_FIRST,
+    PRIORITY_FIRST,
+    Narrowing,
+    PriorityBand,
+    SortColumn,
+    StreamSort,
+    next_sort,
+)
 from app.client.stream.rows import MentionRow
 from app.client.stream.session import Viewer
 from app.common.tasks import TaskKeeper
+from app.models.enums import MentionStatus, Network
 from app.models.schemas import MentionDetail
 from app.ui.stream.detail_pane import MentionDetailPane
 from app.ui.stream.filter import (
@@ -28,7 +39,6 @@ from app.ui.stream.filter import (
     FilterMode,
     MentionFilterProxy,
     StreamFilter,
-    StreamOrder,
 )
 from app.ui.stream.filter_bar import FilterBar
 from app.ui.stream.model import MentionStreamModel
@@ -53,6 +63,22 @@ def left_view_text(mode: FilterMode) -> str:
     )
 
 
+_E = TypeVar("_E", bound=StrEnum)
+
+
+class _SavedView:
+    """Reads one saved value as its enum; None when it is missing or no longer exists."""
+
+    def __init__(self, state: dict[str, str]) -> None:
+        self._state = state
+
+    def read(self, kind: type[_E], key: str) -> _E | None:
+        try:
+            return kind(self._state.get(key, ""))
+        except ValueError:
+            return None
+
+
 LoadDetail = Callable[[int], Coroutine[Any, Any, MentionDetail | None]]
 
 
@@ -60,12 +86,14 @@ class MentionStream(QObject):
     # The detail pane shows another mention (MentionRow): the rep selected it. The composer and
     # the handoffs follow this, never the list's own selection.
     mentionShown = Signal(object)
+    # The stream's order changed (StreamSort): the header's indicator and the "Highest
+    # priority first" toggle show it; the proxy holds it.
+    sortChanged = Signal(object)
 
     def __init__(self, load_detail: LoadDetail, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._load_detail = load_detail
         self.viewer = Viewer(None, frozenset(), frozenset())
-        self.order = StreamOrder.NEWEST
         # Done with the first rows shown (screenshots wait for it).
         self.loaded: asyncio.Future[int] = asyncio.get_event_loop().create_future()
         self._tasks = TaskKeeper("stream")
@@ -87,7 +115,12 @@ class MentionStream(QObject):
             changed.connect(self.update_shown)
         self.filter_bar.modeChosen.connect(self.set_filter_mode)
         self.filter_bar.searchSettled.connect(self.apply_filter)
-        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.filter_bar.narrowingChosen.connect(self.apply_filter)
+        self.view.columnClicked.connect(self.sort_by_column)
+        self.sortChanged.connect(self.view.show_sort)
+        selection = self.view.selectionModel()
+        selection.selectionChanged.connect(self._selection_changed)
+        selection.currentRowChanged.connect(self._selection_changed)
         self.proxy.modelReset.connect(self._reselect)
         self.update_shown()
 
@@ -112,7 +145,7 @@ class MentionStream(QObject):
     def update_shown(self, *_: object) -> None:
         """The count above the stream, and the sentence inside it when it is empty."""
         shown = self.proxy.rowCount()
-        self.filter_bar.set_shown(shown)
+        self.filter_bar.set_shown(shown, self.proxy.stream_filter.narrowed)
         if shown:
             self.view.empty_label.hide()
             return
@@ -120,6 +153,8 @@ class MentionStream(QObject):
         text = _EMPTY_TEXT[mode] if self.model.rowCount() else _EMPTY_TEXT[FilterMode.ALL]
         if self.filter_bar.search_text():
             text = "No mention matches the search."
+        elif self.proxy.stream_filter.narrowing.active:
+            text = "No mention here matches the network, priority and status chosen."
         self.view.say_empty(text)
 
     # --- filters -------------------------------------------------------------------------
@@ -133,28 +168,64 @@ class MentionStream(QObject):
             return  # re-enters through modeChosen
         self.apply_filter()
 
+    @property
+    def sort(self) -> StreamSort:
+        return self.proxy.stream_sort
+
+    def set_sort(self, sort: StreamSort) -> None:
+        if sort != self.proxy.stream_sort:
+            self.apply_filter(sort)
+
     def set_priority_first(self, on: bool) -> None:
-        self.order = StreamOrder.PRIORITY if on else StreamOrder.NEWEST
-        self.apply_filter()
+        """The View menu's toggle: highest priority first, or back to newest first (turning it
+        off leaves any other column's sort alone)."""
+        if on:
+            self.set_sort(PRIORITY_FIRST)
+        elif self.proxy.stream_sort == PRIORITY_FIRST:
+            self.set_sort(NEWEST_FIRST)
+
+    def sort_by_column(self, column: SortColumn) -> None:
+        """A header click: sort by that column; the same column again reverses."""
+        self.set_sort(next_sort(self.proxy.stream_sort, column))
 
     # --- view state (saved with the console's settings) ------------------------------------
 
     def view_state(self) -> dict[str, str]:
         """What the rep chose to look at, as plain strings the settings file can hold."""
-        return {"mode": self.filter_bar.mode().value, "order": self.order.value}
+        sort, narrowing = self.proxy.stream_sort, self.filter_bar.narrowing()
+        return {
+            "mode": self.filter_bar.mode().value,
+            "sort_column": sort.column.value if sort.column else "",
+            "sort_order": "descending" if sort.descending else "ascending",
+            "network": narrowing.network.value if narrowing.network else "",
+            "priority": narrowing.band.value if narrowing.band else "",
+            "status": narrowing.status.value if narrowing.status else "",
+        }
 
     def restore_view_state(self, state: dict[str, str]) -> None:
         """Apply a saved `view_state`; unknown keys and values (an older or newer console
         wrote them) are ignored, each on its own."""
-        with contextlib.suppress(ValueError):
-            self.order = StreamOrder(state.get("order", ""))
-        with contextlib.suppress(ValueError):
-            mode = FilterMode(state.get("mode", ""))
-            if self.filter_bar.show_mode(mode):
-                return  # re-enters through modeChosen, which applies the filter
-        self.apply_filter()
+        saved = _SavedView(state)
+        self.filter_bar.show_narrowing(
+            Narrowing(
+                network=saved.read(Network, "network"),
+                band=saved.read(PriorityBand, "priority"),
+                status=saved.read(MentionStatus, "status"),
+            )
+        )
+        sort = self.proxy.stream_sort
+        order = state.get("sort_order")
+        if "sort_column" in state and order in ("ascending", "descending"):
+            column = saved.read(SortColumn, "sort_column")
+            if column is not None or state["sort_column"] == "":
+                sort = StreamSort(column, descending=order == "descending")
+        mode = saved.read(FilterMode, "mode")
+        if mode is not None:
+            self.filter_bar.show_mode_quietly(mode)
+        self.apply_filter(sort)
 
-    def apply_filter(self) -> None:
+    def apply_filter(self, sort: StreamSort | None = None) -> None:
+        before = self.proxy.stream_sort
         self.proxy.set_filter(
             StreamFilter(
                 mode=self.filter_bar.mode(),
@@ -162,11 +233,14 @@ class MentionStream(QObject):
                 user_id=self.viewer.user_id,
                 team_member_ids=self.viewer.team_member_ids,
                 handed_to_me=self.viewer.handed_to_me,
-                order=self.order,
+                narrowing=self.filter_bar.narrowing(),
+                sort=before if sort is None else sort,
             )
         )
         self.update_shown()
         self._say_left_view()
+        if self.proxy.stream_sort != before:
+            self.sortChanged.emit(self.proxy.stream_sort)
 
     def _say_left_view(self) -> None:
         """Tell the rep when the shown mention is no longer one the current filter shows."""
@@ -179,6 +253,15 @@ class MentionStream(QObject):
     def selected_row(self) -> MentionRow | None:
         """The mention the detail pane shows, as last known: what every action acts on."""
         return self.detail.row
+
+    def action_rows(self) -> list[MentionRow]:
+        """What an ownership action acts on: every selected mention when the rep selected
+        several, else the one the detail pane shows."""
+        selected = self.view.selected_rows()
+        if len(selected) > 1:
+            return selected
+        row = self.selected_row()
+        return [row] if row is not None else []
 
     def select_mention(self, mention_id: int) -> bool:
         return self.view.select_mention(mention_id)
@@ -198,7 +281,9 @@ class MentionStream(QObject):
         if selected is not None:
             self.select_mention(selected)
 
-    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+    def _selection_changed(self, *_: object) -> None:
+        """The current row moved (arrows, j/k, a click) or the selection changed: the detail
+        pane follows the current mention while it is selected."""
         row = self.view.selected_row()
         if row is None:
             return  # nothing selected in the list (a reset): the detail keeps its mention

@@ -1,6 +1,7 @@
-"""The stream's table: one fixed-height row per mention painted by the delegate, single row
-selection, a context menu on request, and a sentence inside the empty table saying why it is
-empty.
+"""The stream's table: one fixed-height row per mention painted by the delegate, extended row
+selection (Shift/Ctrl click, Shift+arrows), j/k moving like the arrows, headers that sort when
+clicked (the stream decides the order; the header only shows it), a context menu on request,
+and a sentence inside the empty table saying why it is empty.
 
 Rows do not move under the pointer: when mentions arrive or the list re-sorts while the rep is
 scrolled down or has the pointer over the list, the row at the top stays at the top (the new
@@ -8,10 +9,11 @@ ones wait above it); at the top with the pointer elsewhere, new mentions appear 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCursor
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QCursor, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
 
+from app.client.stream.narrowing import SortColumn, StreamSort
 from app.client.stream.rows import MentionRow
 from app.ui.stream.delegate import ROW_HEIGHT, MentionDelegate
 from app.ui.stream.filter import MentionFilterProxy
@@ -26,8 +28,23 @@ COLUMN_WIDTHS = {
     Column.STATUS: 92,
 }
 
+# The columns a header click sorts by (the mention's text does not sort).
+SORT_COLUMNS = {
+    Column.NETWORK: SortColumn.NETWORK,
+    Column.PRIORITY: SortColumn.PRIORITY,
+    Column.AUTHOR: SortColumn.AUTHOR,
+    Column.AGE: SortColumn.AGE,
+    Column.OWNER: SortColumn.OWNER,
+    Column.STATUS: SortColumn.STATUS,
+}
+_SECTION_OF = {sort: column for column, sort in SORT_COLUMNS.items()}
+# Vim-style keys that move like the arrows (with Shift, they extend the selection too).
+_MOVE_KEYS = {Qt.Key.Key_J: Qt.Key.Key_Down, Qt.Key.Key_K: Qt.Key.Key_Up}
+
 
 class StreamView(QTableView):
+    columnClicked = Signal(object)  # SortColumn: the rep clicked a sortable column's header
+
     def __init__(self, proxy: MentionFilterProxy, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.proxy = proxy
@@ -35,7 +52,7 @@ class StreamView(QTableView):
         self.setItemDelegate(MentionDelegate(self))
         self.setAccessibleName("Mention stream")
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.setAlternatingRowColors(True)
@@ -52,6 +69,11 @@ class StreamView(QTableView):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)  # newest first: no column
+        header.sectionClicked.connect(self._section_clicked)
+        self._sort = StreamSort()
         # Said inside the empty stream, so an empty pane explains itself.
         self.empty_label = QLabel(self.viewport())
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -64,6 +86,31 @@ class StreamView(QTableView):
         proxy.rowsInserted.connect(self._keep_anchor)
         proxy.layoutAboutToBeChanged.connect(self._hold_anchor)
         proxy.layoutChanged.connect(self._keep_anchor)
+
+    # --- sorting and moving -------------------------------------------------------------
+
+    def _section_clicked(self, section: int) -> None:
+        # The header flipped its own indicator already; put the stream's order back on it
+        # (the stream answers a sortable click through `show_sort`).
+        self.show_sort(self._sort)
+        column = SORT_COLUMNS.get(Column(section))
+        if column is not None:
+            self.columnClicked.emit(column)
+
+    def show_sort(self, sort: StreamSort) -> None:
+        """Show the stream's order on the header: its column's indicator, none when newest
+        first."""
+        self._sort = sort
+        order = Qt.SortOrder.DescendingOrder if sort.descending else Qt.SortOrder.AscendingOrder
+        section = -1 if sort.column is None else int(_SECTION_OF[sort.column])
+        self.horizontalHeader().setSortIndicator(section, order)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        arrow = _MOVE_KEYS.get(Qt.Key(event.key()))
+        allowed = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+        if arrow is not None and not (event.modifiers() & ~allowed):
+            event = QKeyEvent(QEvent.Type.KeyPress, arrow, event.modifiers(), "")
+        super().keyPressEvent(event)
 
     # --- keeping rows still under the pointer --------------------------------------------
 
@@ -101,10 +148,16 @@ class StreamView(QTableView):
         self.empty_label.show()
 
     def selected_row(self) -> MentionRow | None:
+        """The current mention, if it is selected (the one the detail pane follows)."""
         index = self.currentIndex()
         if not index.isValid() or not self.selectionModel().isRowSelected(index.row()):
             return None
         return self.proxy.row_at(index.row())
+
+    def selected_rows(self) -> list[MentionRow]:
+        """Every selected mention, top to bottom."""
+        rows = sorted(index.row() for index in self.selectionModel().selectedRows())
+        return [self.proxy.row_at(row) for row in rows]
 
     def select_mention(self, mention_id: int) -> bool:
         proxy_row = self.proxy.proxy_row_of_mention(mention_id)

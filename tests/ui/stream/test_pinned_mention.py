@@ -1,5 +1,5 @@
 """The proxy keeps the selected (pinned) mention in the view when it leaves the filter, marked
-as no longer in this view, in both orders; selecting another mention lets it go."""
+as no longer in this view, in every order; selecting another mention lets it go."""
 
 from __future__ import annotations
 
@@ -8,6 +8,12 @@ import asyncio
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
+from app.client.stream.narrowing import (
+    NEWEST_FIRST,
+    PRIORITY_FIRST,
+    SortColumn,
+    StreamSort,
+)
 from app.models.enums import MentionStatus
 from app.ui.stream.delegate import MentionDelegate
 from app.ui.stream.filter import (
@@ -15,7 +21,6 @@ from app.ui.stream.filter import (
     FilterMode,
     MentionFilterProxy,
     StreamFilter,
-    StreamOrder,
 )
 from app.ui.stream.model import Column, MentionStreamModel
 from tests.ui.rows import make_row
@@ -25,7 +30,16 @@ def _ids(proxy: MentionFilterProxy) -> list[int]:
     return [proxy.row_at(r).id for r in range(proxy.rowCount())]
 
 
-def _stream(order: StreamOrder) -> tuple[MentionStreamModel, MentionFilterProxy, QTableView]:
+# Every kind of order: arrival (fine-grained changes) and column sorts (layout changes).
+ORDERS = (
+    NEWEST_FIRST,
+    PRIORITY_FIRST,
+    StreamSort(SortColumn.AUTHOR, descending=False),
+    StreamSort(SortColumn.AGE, descending=True),
+)
+
+
+def _stream(order: StreamSort) -> tuple[MentionStreamModel, MentionFilterProxy, QTableView]:
     model = MentionStreamModel()
     proxy = MentionFilterProxy()
     proxy.setSourceModel(model)
@@ -35,7 +49,7 @@ def _stream(order: StreamOrder) -> tuple[MentionStreamModel, MentionFilterProxy,
             for i in range(1, 7)
         ]
     )
-    proxy.set_filter(StreamFilter(mode=FilterMode.UNASSIGNED, user_id=7, order=order))
+    proxy.set_filter(StreamFilter(mode=FilterMode.UNASSIGNED, user_id=7, sort=order))
     view = QTableView()
     view.setItemDelegate(MentionDelegate(view))
     view.resize(900, 300)
@@ -53,7 +67,7 @@ def _selected(view: QTableView, proxy: MentionFilterProxy) -> int | None:
 def test_the_pinned_mention_stays_when_claimed_and_goes_when_unpinned(
     qloop: asyncio.AbstractEventLoop,
 ) -> None:
-    for order in StreamOrder:
+    for order in ORDERS:
         model, proxy, view = _stream(order)
         row = proxy.proxy_row_of_mention(3)
         assert row is not None
@@ -75,11 +89,11 @@ def test_the_pinned_mention_stays_when_claimed_and_goes_when_unpinned(
         assert not view.grab().isNull()  # the delegate paints the mark before the text
         view.hide()
         # A filter switch keeps it too; in Mine it belongs and is not marked.
-        proxy.set_filter(StreamFilter(mode=FilterMode.MINE, user_id=7, order=order))
+        proxy.set_filter(StreamFilter(mode=FilterMode.MINE, user_id=7, sort=order))
         assert _ids(proxy) == [3]
         assert not proxy.is_outside(0)
 
-        proxy.set_filter(StreamFilter(mode=FilterMode.UNASSIGNED, user_id=7, order=order))
+        proxy.set_filter(StreamFilter(mode=FilterMode.UNASSIGNED, user_id=7, sort=order))
         other = proxy.proxy_row_of_mention(5)
         assert other is not None
         view.selectRow(other)

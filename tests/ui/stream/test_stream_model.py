@@ -8,8 +8,9 @@ import asyncio
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QLabel, QTableView
 
+from app.client.stream.narrowing import PRIORITY_FIRST
 from app.models.enums import MentionStatus
-from app.ui.stream.filter import FilterMode, MentionFilterProxy, StreamFilter, StreamOrder
+from app.ui.stream.filter import FilterMode, MentionFilterProxy, StreamFilter
 from app.ui.stream.model import Column, MentionRole, MentionStreamModel
 from tests.ui.rows import make_row, make_rows
 
@@ -110,7 +111,7 @@ def test_priority_order_follows_live_changes_and_keeps_the_selection(
     rows = make_rows(1, 500)
     model.load(rows)
     for mode in (FilterMode.ALL, FilterMode.UNASSIGNED):
-        spec = StreamFilter(mode, order=StreamOrder.PRIORITY)
+        spec = StreamFilter(mode, sort=PRIORITY_FIRST)
         proxy.set_filter(spec)
         expected = [
             r.id
@@ -118,7 +119,7 @@ def test_priority_order_follows_live_changes_and_keeps_the_selection(
         ]
         assert _ids(proxy) == expected, mode
 
-    proxy.set_filter(StreamFilter(FilterMode.ALL, order=StreamOrder.PRIORITY))
+    proxy.set_filter(StreamFilter(FilterMode.ALL, sort=PRIORITY_FIRST))
     selected_id = proxy.row_at(10).id
     view.selectRow(10)
     # A new mention outranks everything, and the selected one loses its rank: the view keeps

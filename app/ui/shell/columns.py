@@ -1,0 +1,98 @@
+"""The window's two columns: the stream's list, and the selected mention's column (detail,
+composer, handoffs). The list keeps a width its text stays readable at, whatever the other
+column shows; the other column scrolls inside itself, so no prompt, box or long line can take
+the list's width or grow the window. Where the window is too narrow for both side by side
+(half a screen), the mention's column goes under the list."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
+
+# The list's least width: its fixed columns and a line of the mention's text.
+STREAM_MIN_WIDTH = 520
+# The mention's column side by side with the list needs this much; narrower, it goes below.
+MENTION_COLUMN_WIDTH = 380
+# A dock's least width: beside a half-screen list, it scrolls rather than grow the window.
+SCROLLING_MIN_WIDTH = 48
+# Under the list, the list keeps this share of the height.
+STACKED_STREAM_SHARE = 0.45
+
+
+def scrolling(widget: QWidget, name: str) -> QScrollArea:
+    """`widget` in a frame that scrolls when the window gives it less room than it wants:
+    what it wants (its least width and height) then never reaches the window."""
+    area = QScrollArea()
+    area.setObjectName(name)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setMinimumWidth(SCROLLING_MIN_WIDTH)
+    area.setWidget(widget)
+    return area
+
+
+class MentionColumn(QScrollArea):
+    """The selected mention's column: its parts stacked, scrolling when they need more room
+    than the window gives (their wishes never reach the window)."""
+
+    def __init__(self, parts: list[tuple[QWidget, int]]) -> None:
+        super().__init__()
+        self.setObjectName("mentionColumn")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        # Beside the list it is as narrow as the rep drags it: the window's least width is
+        # the list's, so it can always be made half a screen wide (the column then goes below).
+        self.setMinimumWidth(1)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget, stretch in parts:
+            layout.addWidget(widget, stretch)
+        self.setWidget(inner)
+
+
+class StreamColumns(QSplitter):
+    """The list beside (or, when narrow, above) the mention's column."""
+
+    def __init__(self, stream_view: QWidget, mention_column: MentionColumn) -> None:
+        super().__init__(Qt.Orientation.Horizontal)
+        self.setObjectName("streamColumns")
+        self.stream_view = stream_view
+        self.mention_column = mention_column
+        stream_view.setMinimumWidth(STREAM_MIN_WIDTH)
+        self.addWidget(stream_view)
+        self.addWidget(mention_column)
+        self.setStretchFactor(0, 3)
+        self.setStretchFactor(1, 2)
+        self.setChildrenCollapsible(False)
+        self.setSizes([900, 440])
+
+    def side_by_side_width(self) -> int:
+        """The least width at which the two columns stand side by side."""
+        return STREAM_MIN_WIDTH + self.handleWidth() + MENTION_COLUMN_WIDTH
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_orientation()
+
+    def _fit_orientation(self) -> None:
+        wanted = (
+            Qt.Orientation.Horizontal
+            if self.width() >= self.side_by_side_width()
+            else Qt.Orientation.Vertical
+        )
+        if wanted is self.orientation():
+            return
+        self.setOrientation(wanted)
+        if wanted is Qt.Orientation.Vertical:
+            stream = round(self.height() * STACKED_STREAM_SHARE)
+            self.setSizes([stream, self.height() - stream])
+        else:
+            self.setSizes([self.width() - MENTION_COLUMN_WIDTH, MENTION_COLUMN_WIDTH])
+
+    def restore(self, state: QByteArray) -> bool:
+        """Sizes the rep left (Qt's saved state); the orientation still follows the width."""
+        restored = self.restoreState(state)
+        self._fit_orientation()
+        return restored
