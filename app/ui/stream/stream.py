@@ -67,16 +67,29 @@ _E = TypeVar("_E", bound=StrEnum)
 
 
 class _SavedView:
-    """Reads one saved value as its enum; None when it is missing or no longer exists."""
+    """Reads saved values as their enums: a missing or unknown value keeps what is shown now;
+    "" is "any" where a choice may be empty."""
 
     def __init__(self, state: dict[str, str]) -> None:
         self._state = state
 
-    def read(self, kind: type[_E], key: str) -> _E | None:
+    def read(self, kind: type[_E], key: str, current: _E) -> _E:
+        value = self._state.get(key)
+        if value is None:
+            return current
         try:
-            return kind(self._state.get(key, ""))
+            return kind(value)
         except ValueError:
+            return current
+
+    def choice(self, kind: type[_E], key: str, current: _E | None) -> _E | None:
+        if self._state.get(key) == "":
             return None
+        return self.read(kind, key, current)  # type: ignore[type-var]
+
+
+# The first saved views (before header sorts) said only newest or priority first.
+_SAVED_ORDERS = {"newest": NEWEST_FIRST, "priority": PRIORITY_FIRST}
 
 
 LoadDetail = Callable[[int], Coroutine[Any, Any, MentionDetail | None]]
@@ -205,23 +218,21 @@ class MentionStream(QObject):
     def restore_view_state(self, state: dict[str, str]) -> None:
         """Apply a saved `view_state`; unknown keys and values (an older or newer console
         wrote them) are ignored, each on its own."""
-        saved = _SavedView(state)
+        saved, now = _SavedView(state), self.filter_bar.narrowing()
         self.filter_bar.show_narrowing(
             Narrowing(
-                network=saved.read(Network, "network"),
-                band=saved.read(PriorityBand, "priority"),
-                status=saved.read(MentionStatus, "status"),
+                network=saved.choice(Network, "network", now.network),
+                band=saved.choice(PriorityBand, "priority", now.band),
+                status=saved.choice(MentionStatus, "status", now.status),
             )
         )
-        sort = self.proxy.stream_sort
+        sort = _SAVED_ORDERS.get(state.get("order", ""), self.proxy.stream_sort)
         order = state.get("sort_order")
-        if "sort_column" in state and order in ("ascending", "descending"):
-            column = saved.read(SortColumn, "sort_column")
-            if column is not None or state["sort_column"] == "":
+        if order in ("ascending", "descending"):
+            column = saved.choice(SortColumn, "sort_column", sort.column)
+            if column is not None or state.get("sort_column") == "":
                 sort = StreamSort(column, descending=order == "descending")
-        mode = saved.read(FilterMode, "mode")
-        if mode is not None:
-            self.filter_bar.show_mode_quietly(mode)
+        self.filter_bar.show_mode_quietly(saved.read(FilterMode, "mode", self.filter_bar.mode()))
         self.apply_filter(sort)
 
     def apply_filter(self, sort: StreamSort | None = None) -> None:
