@@ -465,6 +465,8 @@ class ComposerPresenter:
         if outcome.fate is ReplyFate.POSTED:
             self.draft = LocalDraft(self.row.id, str(uuid.uuid4()), "", self.row.version)
             self._replace_text("")
+            self.dismissals.clear()
+            self.check_now()  # the sent text's prompts go with it
             self.state = ComposerState.WRITING
             self._say(outcome.message)
         else:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from app.client.connection.events import ConnectionState
 from app.client.stream.store import ActionKind, OutboxEntry, OutboxStatus
@@ -93,14 +92,14 @@ def sent_reply_words(reply: ReplyPublic) -> ReplyLine:
     return ReplyLine("sending")
 
 
-def cooling_reply_words(
-    due_at: datetime, now: datetime, *, stopped: str | None = None, waiting: bool = False
-) -> ReplyLine:
-    """A reply still on this console: in its cool-off, due and waiting for the network, or
-    stopped for the rep's decision (`stopped`: why)."""
-    if stopped is not None:
-        return ReplyLine(f"held: {stopped}")
-    left = max((due_at - now).total_seconds(), 0.0)
-    if waiting and left <= 0:
+def outbox_reply_words(entry: OutboxEntry) -> ReplyLine:
+    """A reply still on this console (in the outbox): in its cool-off, due and waiting for
+    the network, or stopped for the rep's decision. The countdown's seconds are the
+    composer's to show: one countdown line, not two."""
+    if entry.status is OutboxStatus.CONFLICT:
+        return ReplyLine(f"held for your decision: {entry.detail or 'the mention changed'}")
+    if entry.status is OutboxStatus.FAILED:
+        return ReplyLine(f"not sent: {entry.detail or 'refused'}")
+    if entry.payload.get("waiting_for_network"):
         return ReplyLine("due, waiting for the connection")
-    return ReplyLine(f"cooling off, leaves in {int(left + 0.999)} s")
+    return ReplyLine("cooling off (you can still edit or cancel it)")

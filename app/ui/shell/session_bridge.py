@@ -7,11 +7,16 @@ from PySide6.QtCore import QObject, Signal
 
 from app.client.connection.events import ConnectionState
 from app.client.stream.session import ConsoleSession
+from app.models.schemas import EventPublic
 from app.ui.qt.relay import relay, route
 
 
 def _state_and_detail(change: tuple[ConnectionState, str]) -> tuple[str, str]:
     return change[0].value, change[1]
+
+
+def _mention_of(event: EventPublic) -> tuple[int]:
+    return (event.mention_id or 0,)
 
 
 class SessionBridge(QObject):
@@ -22,6 +27,7 @@ class SessionBridge(QObject):
     outboxChanged = Signal(list)  # list[OutboxEntry]
     urgentMention = Signal(object)  # MentionRow
     notice = Signal(str)
+    mentionTouched = Signal(int)  # an event about this mention arrived (0: about none)
 
     def __init__(self, session: ConsoleSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -36,5 +42,6 @@ class SessionBridge(QObject):
                 route(session.outbox_changed, self.outboxChanged),
                 route(session.urgent_mention, self.urgentMention),
                 route(session.notice, self.notice),
+                route(session.event_received, self.mentionTouched, _mention_of),
             ],
         )

@@ -92,6 +92,9 @@ def connect_signals(ui: ConsoleUi) -> None:
     # --- connection, my duty, the outbox
     bridge.connectionChanged.connect(window.show_connection)
     bridge.outboxChanged.connect(window.show_outbox)
+    # --- the shown mention's conversation and history follow its replies and events
+    bridge.outboxChanged.connect(stream.detail.show_outbox)
+    bridge.mentionTouched.connect(stream.refresh_detail)
     window.offline_banner.button.clicked.connect(session.reconnect_now)
     act(Action.RECONNECT).triggered.connect(session.reconnect_now)
     window.notice_banner.button.clicked.connect(window.clear_notices)

@@ -3,9 +3,10 @@ and the history of what happened to it. Content from networks is shown as plain 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtCore import Qt, QUrl, Signal, SignalInstance
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -20,7 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.client.stream.rows import MentionRow
-from app.client.stream.words import pending_words
+from app.client.stream.store import ActionKind, OutboxEntry
+from app.client.stream.words import (
+    ReplyLine,
+    outbox_reply_words,
+    pending_words,
+    sent_reply_words,
+)
 from app.models.schemas import MentionDetail
 
 
@@ -41,6 +49,9 @@ def isolate(text: str) -> str:
 LTR = "\u200e"  # our own sentences read left to right whatever they quote
 
 
+MIN_LIST_HEIGHT = 110  # about five lines: the conversation and history stay readable
+
+
 class MentionDetailPane(QWidget):
     """Shows one mention; the buttons ask the window to act (claim, release, resolve, snooze)."""
 
@@ -48,11 +59,14 @@ class MentionDetailPane(QWidget):
     releaseRequested = Signal(int)
     resolveRequested = Signal(int)
     snoozeRequested = Signal(int)
+    detailShown = Signal()  # the thread and history of the shown mention are on screen
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Selected mention")
         self._row: MentionRow | None = None
+        self._detail: MentionDetail | None = None
+        self._outbox: list[OutboxEntry] = []
 
         self.heading = QLabel("No mention selected")
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
@@ -106,21 +120,41 @@ class MentionDetailPane(QWidget):
 
         self.thread_label = QLabel("Conversation")
         self.thread_view = QTreeWidget()
-        self.thread_view.setHeaderLabels(["Author", "Text", "When"])
+        self.thread_view.setHeaderLabels(["Author", "Text", "When", "State"])
         self.thread_view.setRootIsDecorated(False)
+        self.thread_view.setWordWrap(True)
         self.thread_view.setAccessibleName("Conversation thread")
+        self.thread_view.setMinimumHeight(MIN_LIST_HEIGHT)
         thread_header = self.thread_view.header()
         thread_header.setStretchLastSection(False)
-        thread_header.resizeSection(0, 130)
-        thread_header.resizeSection(2, 100)
+        thread_header.resizeSection(0, 120)
+        thread_header.resizeSection(2, 95)
+        thread_header.resizeSection(3, 190)
         thread_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # A sent reply's link opens with a double click or Enter.
+        self.thread_view.itemActivated.connect(self._open_link)
         self.history_label = QLabel("History")
         self.history_view = QTreeWidget()
-        self.history_view.setHeaderLabels(["When", "Who", "What"])
+        self.history_view.setHeaderLabels(["When", "What happened"])
         self.history_view.setRootIsDecorated(False)
+        self.history_view.setWordWrap(True)
         self.history_view.setAccessibleName("Mention history")
-        self.history_view.setColumnWidth(0, 100)
-        self.history_view.setColumnWidth(1, 110)
+        self.history_view.setMinimumHeight(MIN_LIST_HEIGHT)
+        self.history_view.setColumnWidth(0, 95)
+        self.history_view.itemActivated.connect(self._open_link)
+        # The rep drags the line between the conversation and the history.
+        lists = QSplitter(Qt.Orientation.Vertical)
+        lists.setChildrenCollapsible(False)
+        for label, view in (
+            (self.thread_label, self.thread_view),
+            (self.history_label, self.history_view),
+        ):
+            box = QWidget()
+            box_layout = QVBoxLayout(box)
+            box_layout.setContentsMargins(0, 0, 0, 0)
+            box_layout.addWidget(label)
+            box_layout.addWidget(view, 1)
+            lists.addWidget(box)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -129,10 +163,7 @@ class MentionDetailPane(QWidget):
         layout.addWidget(self.left_view)
         layout.addWidget(self.body)
         layout.addLayout(buttons)
-        layout.addWidget(self.thread_label)
-        layout.addWidget(self.thread_view, 1)
-        layout.addWidget(self.history_label)
-        layout.addWidget(self.history_view, 1)
+        layout.addWidget(lists, 1)
 
     @property
     def mention_id(self) -> int | None:
@@ -157,6 +188,7 @@ class MentionDetailPane(QWidget):
         previous = self._row.id if self._row else None
         self._row = row
         if row is None:
+            self._detail = None
             self.heading.setText("No mention selected")
             self.meta.setText("Select a mention in the stream to see it here.")
             self.body.setPlainText("")
@@ -184,6 +216,7 @@ class MentionDetailPane(QWidget):
         self.resolve_button.setEnabled(row.status.is_open)
         self.snooze_button.setEnabled(row.status.is_open)
         if previous != row.id:
+            self._detail = None
             self.thread_view.clear()
             self.history_view.clear()
 
@@ -198,29 +231,74 @@ class MentionDetailPane(QWidget):
         item.setFirstColumnSpanned(True)
         item.setDisabled(True)
 
+    def show_outbox(self, entries: list[OutboxEntry]) -> None:
+        """The console's outbox changed: the shown mention's waiting reply follows it."""
+        self._outbox = entries
+        if self._row is not None:
+            self._show_conversation()
+
     def show_detail(self, detail: MentionDetail | None) -> None:
-        self.thread_view.clear()
+        self._detail = detail
         self.history_view.clear()
+        self._show_conversation()
         if detail is None:
-            self._note(self.thread_view, "Offline: the thread shows when the server answers.")
+            self.detailShown.emit()
             return
-        for item in detail.thread:
-            self.thread_view.addTopLevelItem(
-                QTreeWidgetItem(
-                    ["@" + item.author.handle.lstrip("@"), item.text, _short_when(item.created_at)]
-                )
-            )
-        if not detail.thread:
-            self._note(self.thread_view, "No other posts in this thread.")
         for entry in detail.history:
-            who = entry.actor.name if entry.actor else "system"
-            self.history_view.addTopLevelItem(
-                QTreeWidgetItem([_short_when(entry.at), who, entry.summary])
-            )
+            item = QTreeWidgetItem([_short_when(entry.at), entry.summary])
+            item.setToolTip(1, entry.summary)
+            self.history_view.addTopLevelItem(item)
         if not detail.history:
-            self.history_view.addTopLevelItem(
-                QTreeWidgetItem([_short_when(datetime.now(UTC)), "", "No history yet."])
-            )
+            self._note(self.history_view, "No history yet.")
+        self.detailShown.emit()
+
+    def _show_conversation(self) -> None:
+        """The thread's posts, then the replies: the server's (sending, sent with the link to
+        the post, failed with the reason) and the one still on this console."""
+        view, detail, row = self.thread_view, self._detail, self._row
+        view.clear()
+        if detail is None or row is None or detail.id != row.id:
+            self._note(view, "Offline: the thread shows when the server answers.")
+        else:
+            for post in detail.thread:
+                view.addTopLevelItem(
+                    QTreeWidgetItem(
+                        [
+                            "@" + post.author.handle.lstrip("@"),
+                            post.text,
+                            _short_when(post.created_at),
+                            "",
+                        ]
+                    )
+                )
+            for reply in detail.replies:
+                line = sent_reply_words(reply)
+                when = reply.sent_at or reply.created_at
+                self._add_reply(f"{reply.author.name} (reply)", reply.body, _short_when(when), line)
+            if not detail.thread and not detail.replies:
+                self._note(view, "No other posts in this thread.")
+        if row is None:
+            return
+        for entry in self._outbox:
+            if entry.mention_id == row.id and entry.kind is ActionKind.REPLY:
+                body = str(entry.payload.get("body", ""))
+                self._add_reply(
+                    "You (reply)", body, _short_when(entry.created_at), outbox_reply_words(entry)
+                )
+
+    def _add_reply(self, author: str, body: str, when: str, line: ReplyLine) -> None:
+        state = f"{line.state}: {line.url}" if line.url else line.state
+        item = QTreeWidgetItem([author, body, when, state])
+        item.setToolTip(3, state)
+        if line.url:
+            item.setData(3, Qt.ItemDataRole.UserRole, line.url)
+        self.thread_view.addTopLevelItem(item)
+
+    @staticmethod
+    def _open_link(item: QTreeWidgetItem, _column: int) -> None:
+        url = item.data(3, Qt.ItemDataRole.UserRole)
+        if isinstance(url, str) and url:
+            QDesktopServices.openUrl(QUrl(url))
 
 
 class PlaceholderPanel(QFrame):
