@@ -72,7 +72,11 @@ def heading(row: MentionRow | None) -> str:
 def account(network: Network, name: str | None) -> str:
     """The brand account the reply goes out as (its name when the server gave it)."""
     where = network_name(network)
-    return f"as {name} on {where}" if name else f"as the brand's {where} account"
+    if not name:
+        return f"as the brand's {where} account"
+    if name.casefold() == where.casefold():  # "as the Demo account", not "as demo on Demo"
+        return f"as the {where} account"
+    return f"as {name} on {where}"
 
 
 def reply_route(route: ReplyRoute) -> str:

@@ -24,6 +24,7 @@ from app.client.stream.actions import ActionResult as ActionResult
 from app.client.stream.outbox import FlushReport, Outbox
 from app.client.stream.rows import MentionRow
 from app.client.stream.store import ActionKind, LocalStore, OutboxEntry, OutboxStatus
+from app.client.stream.words import queued_words
 from app.client.worker import BlockingWorker
 from app.common.tasks import TaskKeeper, first_of
 from app.models.enums import Duty, EventType
@@ -476,10 +477,7 @@ class ConsoleSession:
                     else ActionResult.FAILED
                 )
                 return ActionOutcome(result, describe_entry(bad, row.handle), bad.current_owner)
-        return ActionOutcome(
-            ActionResult.QUEUED,
-            f"Offline: the {word} of {row.handle} is queued and will be sent on reconnect.",
-        )
+        return ActionOutcome(ActionResult.QUEUED, queued_words(kind, row.handle, self.state))
 
     # --- drafts ---------------------------------------------------------------------------
 

@@ -35,6 +35,15 @@ def connection_words(state: ConnectionState) -> str:
     return CONNECTION_WORDS[state]
 
 
+def queued_words(kind: ActionKind, handle: str, state: ConnectionState) -> str:
+    """What the rep is told when an action could not reach the server and waits in the
+    outbox: "offline" only when the console is offline, not while it is still connecting."""
+    noun = _ACTION_NOUNS[kind]
+    if state is ConnectionState.OFFLINE:
+        return f"Offline: the {noun} of {handle} is queued and will be sent on reconnect."
+    return f"Not connected yet: the {noun} of {handle} waits and is sent once the server answers."
+
+
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 

@@ -258,7 +258,7 @@ class MentionDetailPane(QWidget):
         view, detail, row = self.thread_view, self._detail, self._row
         view.clear()
         if detail is None or row is None or detail.id != row.id:
-            self._note(view, "Offline: the thread shows when the server answers.")
+            self._note(view, "The thread shows when the server answers.")
         else:
             for post in detail.thread:
                 view.addTopLevelItem(

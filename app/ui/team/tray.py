@@ -127,8 +127,8 @@ def coverage_sentence(coverage: CoveragePublic | None) -> str:
         return COVERAGE_LOOK["unknown"][1]
     label = COVERAGE_LOOK.get(coverage.level, COVERAGE_LOOK["unknown"])[1]
     names = [u.name for u in coverage.on_duty]
-    if not names:
-        return f"{label}: nobody is on duty"
+    if not names:  # said once: "Nobody on duty", not "Nobody on duty: nobody is on duty"
+        return label if coverage.level == "nobody" else f"{label}: nobody is on duty"
     shown = ", ".join(names[:4]) + (f" +{len(names) - 4}" if len(names) > 4 else "")
     return f"{label}: {len(names)} on duty ({shown})"
 

@@ -15,6 +15,7 @@ from app.client.stream.words import (
     connection_words,
     outbox_words,
     pending_words,
+    queued_words,
     sent_reply_words,
 )
 from app.models.schemas import ReplyPublic
@@ -93,3 +94,11 @@ def test_a_sent_reply_says_its_state_and_link() -> None:
     assert sent_reply_words(failed).state == "failed: 422 too long"
     queued = ReplyPublic.model_validate({**base, "status": "queued"})
     assert sent_reply_words(queued).state == "sending"
+
+
+def test_a_queued_action_says_offline_only_when_offline() -> None:
+    connecting = queued_words(ActionKind.CLAIM, "@ana", ConnectionState.CONNECTING)
+    assert connecting == (
+        "Not connected yet: the claim of @ana waits and is sent once the server answers."
+    )
+    assert queued_words(ActionKind.CLAIM, "@ana", ConnectionState.OFFLINE).startswith("Offline:")

@@ -70,6 +70,8 @@ def test_network_names_come_from_the_table(network: Network) -> None:
     assert heading(_row(network)) == f"Reply to @sam on {name}"
     assert account(network, None) == f"as the brand's {name} account"
     assert account(network, "Acme") == f"as Acme on {name}"
+    # an account named as its network is not said twice ("as demo on Demo")
+    assert account(network, name.lower()) == f"as the {name} account"
     assert heading(None) == "Reply"
 
 

@@ -10,8 +10,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app.models.enums import Duty
+from app.models.schemas import CoveragePublic
 from app.ui.shell.actions import Menu
-from app.ui.team.tray import NO_TRAY_NOTE, coverage_pixmap
+from app.ui.team.tray import NO_TRAY_NOTE, coverage_pixmap, coverage_sentence
 from tests.support.live_server import LiveServer
 from tests.ui.team_harness import TeamTestConsole
 
@@ -157,3 +158,10 @@ def test_close_to_tray_hides_the_window_and_quit_really_quits(
     console.inside(window.quit)  # the Quit action and the tray's Quit
     assert closed == [True]
     assert told == ["note"]
+
+
+def test_nobody_on_duty_is_said_once() -> None:
+    nobody = CoveragePublic(
+        covered=False, level="nobody", on_duty=[], teams=[], managers_on_duty=[]
+    )
+    assert coverage_sentence(nobody) == "Nobody on duty"
