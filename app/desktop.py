@@ -53,6 +53,7 @@ from app.ui.qt.async_slots import cancel_slot_tasks, run_blocking_dialog
 from app.ui.qt.plain import plain_message_box
 from app.ui.shell.actions import Action
 from app.ui.shell.build import ConsoleUi, build_console
+from app.ui.shell.resume import select_resumed_reply
 from app.ui.shell.session_bridge import SessionBridge
 from app.ui.shell.start_dialogs import (
     FirstRunDialog,
@@ -319,6 +320,7 @@ async def run_console(app: QApplication, options: Options) -> int:
         await composer.start()
         window.show()
         await load_cached_stream(session)
+        select_resumed_reply(window, composer)  # a reply left counting down is shown
 
         if team_url is not None:
             picked = await token_store_for(settings, options, blocking)

@@ -10,12 +10,16 @@
         server.add_brand_account("acme")               # replies to Mastodon mentions can be sent
         ids = server.ingest([mention_json("ext-1", "Where is my order?")])
         server.headers(rep_token)                      # {"Authorization": "Bearer …"}
+        server.get("/api/v1/mentions/1", rep_token)    # a GET's JSON (raises on an error)
+        server.stop(); server.start()                  # away and back: same port and database
 
 `start_live_server(tmp_dir, database_url=None, env=None, extra_args=(), timeout=30.0)` runs
 `python -m app.server.cli init` then `… serve --host 127.0.0.1 --port <free port>` (with the
 given database URL, e.g. a PostgreSQL one, instead of a SQLite file), waits (bounded) until
-GET /api/v1/health answers, and stops the process (SIGTERM, then SIGKILL) on exit. The server's
-output goes to `server.log_path`, shown when start-up fails. Pytest fixtures built on it live in
+GET /api/v1/health answers, and stops the process (SIGTERM, then SIGKILL) on exit. `stop()` then
+`start()` takes the server away and brings it back on the same port and database (the consoles'
+"server gone" and "server back"). The server's output goes to `server.log_path` (appended to
+across restarts), shown when start-up fails. Pytest fixtures built on it live in
 tests/support/fixtures.py."""
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -86,9 +91,16 @@ class LiveServer:
     process: subprocess.Popen[bytes]
     log_path: Path
     env: dict[str, str] = field(default_factory=dict)
+    command: list[str] = field(default_factory=list)  # `serve …`, for start() after stop()
 
     def headers(self, token: str | None = None) -> dict[str, str]:
         return {"Authorization": f"Bearer {token or self.admin_token}"}
+
+    def get(self, path: str, token: str | None = None) -> Any:
+        """GET an API path (as the admin, or with `token`) and return its JSON."""
+        response = httpx.get(f"{self.base_url}{path}", headers=self.headers(token), timeout=10)
+        response.raise_for_status()
+        return response.json()
 
     def create_user(
         self, name: str, *, role: str = "rep", teams: Sequence[str] = ()
@@ -124,13 +136,21 @@ class LiveServer:
         return last_line(result.stdout)
 
     def add_brand_account(
-        self, name: str, *, network: str = "mastodon", base_url: str = UNREACHABLE_NETWORK
+        self,
+        name: str,
+        *,
+        network: str = "mastodon",
+        base_url: str = UNREACHABLE_NETWORK,
+        secret: str = "test-brand-secret",
+        verify: bool = False,
     ) -> int:
-        """Connect a brand account (`add-account … --no-verify`, a secret on stdin), so that
-        the network's mentions pushed through the webhook can be answered: the server refuses
-        at once a reply that no brand account could post. By default it points at a closed
-        local port: replies are queued and the sender's attempts fail and are retried, nothing
-        leaves the machine. Returns the account's id."""
+        """Connect a brand account (`add-account …`, the secret on stdin), so that the
+        network's mentions pushed through the webhook can be answered: the server refuses at
+        once a reply that no brand account could post. By default it points at a closed local
+        port (`--no-verify`): replies are queued and the sender's attempts fail and are
+        retried, nothing leaves the machine. With a real network (a mastodon-mock's URL, its
+        brand token as `secret`, `verify=True`) the server checks the account, ingests its
+        mentions and posts the replies there. Returns the account's id."""
         result = subprocess.run(
             [
                 sys.executable,
@@ -143,13 +163,13 @@ class LiveServer:
                 "--base-url",
                 base_url,
                 "--secret-stdin",
-                "--no-verify",
+                *([] if verify else ["--no-verify"]),
                 "--database-url",
                 self.database_url,
             ],
             cwd=REPO_ROOT,
             env={**os.environ, **self.env},
-            input="test-brand-secret\n",
+            input=secret + "\n",
             capture_output=True,
             text=True,
             timeout=60,
@@ -162,7 +182,20 @@ class LiveServer:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
+    @property
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def start(self, timeout: float = 30.0) -> None:
+        """Start the server again after `stop()`: same port, same database, same options;
+        returns once it answers /api/v1/health."""
+        if self.running:
+            raise RuntimeError("the server is still running")
+        self.process = _spawn(self.command, self.env, self.log_path)
+        _wait_until_healthy(self, timeout)
+
     def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM (then SIGKILL after `timeout`); returns once the process has ended."""
         if self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGTERM)
@@ -171,6 +204,19 @@ class LiveServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=timeout)
+
+
+def _spawn(
+    command: Sequence[str], env: Mapping[str, str], log_path: Path
+) -> subprocess.Popen[bytes]:
+    with log_path.open("ab") as log_file:
+        return subprocess.Popen(
+            list(command),
+            cwd=REPO_ROOT,
+            env={**os.environ, **env},
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def _wait_until_healthy(server: LiveServer, timeout: float) -> None:
@@ -218,35 +264,30 @@ def start_live_server(
         admin_token = last_line(added.stdout)
     port = free_port()
     log_path = tmp_dir / f"server-{port}.log"
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "app.server.cli",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--database-url",
-                url,
-                "--log-level",
-                "warning",
-                *extra_args,
-            ],
-            cwd=REPO_ROOT,
-            env={**os.environ, **full_env},
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
+    log_path.write_bytes(b"")
+    command = [
+        sys.executable,
+        "-m",
+        "app.server.cli",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--database-url",
+        url,
+        "--log-level",
+        "warning",
+        *extra_args,
+    ]
     server = LiveServer(
         base_url=f"http://127.0.0.1:{port}",
         admin_token=admin_token,
         database_url=url,
-        process=process,
+        process=_spawn(command, full_env, log_path),
         log_path=log_path,
         env=dict(full_env),
+        command=command,
     )
     try:
         _wait_until_healthy(server, timeout)

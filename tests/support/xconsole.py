@@ -4,6 +4,8 @@
     console.sign_in(token)                  # "this session only", then the token dialog
     wid = console.main_window()             # the window id, found by the console's pid
     console.wait_for_request("POST", r"/api/v1/mentions/5/claim", status=409)
+    console.wait_for_log(r"event stream lost", after=mark)   # mark = console.log_mark()
+    console.outbox()                        # its durable outbox: kind, mention, status, payload
     console.kill9()                         # SIGKILL, as a crash would
     console = console.relaunch()            # same HOME: same settings, cache and outbox
 
@@ -20,6 +22,7 @@ the console asks where to keep the token. The console's output goes to `<home>/c
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import signal
@@ -28,6 +31,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.support.live_server import REPO_ROOT
 from tests.support.xdesktop import TrayIcon, XDesktop, die_with_parent, poll
@@ -49,6 +53,16 @@ class Request:
     method: str
     path: str  # without the server's address, with the query
     status: int
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One row of a console's durable outbox (a queued claim, a reply in its cool-off, …)."""
+
+    kind: str  # "claim", "reply", …
+    mention_id: int
+    status: str  # "pending", "conflict", "failed"
+    payload: dict[str, Any]  # a reply's: body, due_at and queued_at (epoch seconds), heated, …
 
 
 def _python() -> str:
@@ -155,6 +169,29 @@ class XConsole:
             on_timeout=lambda: f"title now: {self.title()!r}",
         )
 
+    def log_mark(self) -> int:
+        """How much the log holds now: pass it as `after` to wait only for later lines."""
+        return len(self.log())
+
+    def wait_for_log(self, pattern: str, *, after: int = 0, timeout: float = 30.0) -> str:
+        """Wait until the console's log, from offset `after`, has a line matching `pattern`
+        (re.search); returns the line."""
+
+        def look() -> str | None:
+            if problem := self.problem():
+                raise RuntimeError(problem)
+            return next(
+                (line for line in self.log()[after:].splitlines() if re.search(pattern, line)),
+                None,
+            )
+
+        return poll(
+            look,
+            timeout,
+            f"{self.name}'s console to log {pattern!r}",
+            on_timeout=lambda: "its last lines:\n" + "\n".join(self.log().splitlines()[-8:]),
+        )
+
     # --- what the console asked the server (its httpx log lines) ---------------------------
 
     def requests(self) -> list[Request]:
@@ -230,6 +267,23 @@ class XConsole:
 
     def local_databases(self) -> list[Path]:
         return sorted((self.home / ".local" / "share").rglob("*.sqlite3"))
+
+    def outbox(self) -> list[OutboxItem]:
+        """The rows of the console's local outbox, oldest first (a read-only look; [] before
+        the console has made its store)."""
+        items: list[OutboxItem] = []
+        for path in self.local_databases():
+            with contextlib.suppress(sqlite3.Error):
+                db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+                try:
+                    rows = db.execute(
+                        "SELECT kind, mention_id, status, payload FROM outbox ORDER BY seq"
+                    ).fetchall()
+                finally:
+                    db.close()
+                for kind, mention_id, status, payload in rows:
+                    items.append(OutboxItem(kind, int(mention_id), status, json.loads(payload)))
+        return items
 
     def outbox_holds(self, text: str) -> bool:
         """Does a local outbox table hold a row mentioning `text`? (read-only look)"""

@@ -368,6 +368,18 @@ class XDesktop:
             for r, g, b in re.findall(r"^\d+,\d+: \((\d+),(\d+),(\d+)", out, re.M)
         ]
 
+    def colour_count(
+        self, x: int, y: int, width: int, height: int, colour: str, *, tolerance: int = 12
+    ) -> int:
+        """How many pixels of a screen rectangle are within `tolerance` (per channel) of
+        `colour` ("#RRGGBB"): e.g. whether a banner of that colour shows in a window's strip."""
+        want = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        return sum(
+            1
+            for pixel in self.pixels(x, y, width, height)
+            if all(abs(a - b) <= tolerance for a, b in zip(pixel, want, strict=True))
+        )
+
     def close(self) -> None:
         if self._xlib is not None:
             self._xlib.close()
