@@ -214,6 +214,13 @@ class MentionFilterProxy(QAbstractProxyModel):
         assert self._stream is not None
         return not self._filter.accepts(self._stream.row_at_position(position))
 
+    def accepted_count(self) -> int:
+        """Rows the filter accepts: the shown ones without a pinned row that left it."""
+        pinned = self._pinned_position()
+        if pinned is None or self._proxy_row_of(pinned) is None or not self._outside(pinned):
+            return len(self._accepted)
+        return len(self._accepted) - 1
+
     def is_outside(self, proxy_row: int) -> bool:
         """Whether this row is shown only because it is pinned (it left the filter)."""
         position = self._position_at(proxy_row)

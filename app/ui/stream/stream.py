@@ -122,6 +122,8 @@ class MentionStream(QObject):
             self.proxy.modelReset,
             self.proxy.rowsInserted,
             self.proxy.rowsRemoved,
+            self.proxy.layoutChanged,
+            self.proxy.dataChanged,  # the kept selected mention left the filter
             self.model.modelReset,
             self.model.rowsInserted,
         ):
@@ -158,7 +160,8 @@ class MentionStream(QObject):
     def update_shown(self, *_: object) -> None:
         """The count above the stream, and the sentence inside it when it is empty."""
         shown = self.proxy.rowCount()
-        self.filter_bar.set_shown(shown, self.proxy.stream_filter.narrowed)
+        # The count is what the filter found; a selected mention kept after it left is not.
+        self.filter_bar.set_shown(self.proxy.accepted_count(), self.proxy.stream_filter.narrowed)
         if shown:
             self.view.empty_label.hide()
             return

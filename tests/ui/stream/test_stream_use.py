@@ -181,6 +181,23 @@ def test_choices_combine_with_tabs_and_search_and_the_count_says_found(
     assert bar.shown_label.text() == "300 shown"
 
 
+def test_the_count_leaves_out_the_kept_selected_mention(
+    qloop: asyncio.AbstractEventLoop, qtbot: QtBot
+) -> None:
+    stream = _stream(qtbot, 30)
+    stream.set_filter_mode(FilterMode.UNASSIGNED)
+    waiting = stream.proxy.rowCount()
+    assert stream.select_mention(_ids(stream)[0])
+    claimed = stream.selected_row()
+    assert claimed is not None
+    stream.update_rows(
+        [make_row(claimed.id, assignee_id=7, status=MentionStatus.ASSIGNED, version=2)]
+    )
+    stream.model.flush()
+    assert stream.proxy.rowCount() == waiting  # still shown, marked as left
+    assert stream.filter_bar.shown_label.text() == f"{waiting - 1} shown"
+
+
 def test_snoozed_is_a_status_to_filter_on(qloop: asyncio.AbstractEventLoop, qtbot: QtBot) -> None:
     stream = _stream(qtbot, 20)
     stream.update_rows([make_row(4, status=MentionStatus.SNOOZED, version=2)])
