@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.client.composer.cool_off import CoolOff
-from app.client.composer.cooling import CoolingReply
+from app.client.composer.cooling import CoolingReply, CoolingState
 from app.client.composer.drafts import DraftKeeper, LocalDraft
 from app.client.composer.leaving import Departure, Verdict, read_changes
 from app.client.composer.policy import Clock, CoolOffPolicy, system_clock
@@ -130,6 +130,16 @@ class ComposerService:
             self._runner = self._tasks.spawn(self.cool_off.run(), name="cool-off")
         if self.session.state is ConnectionState.ONLINE:
             self._tasks.spawn(self.refresh(), name="composer-refresh")
+
+    def resumed_mention(self) -> int | None:
+        """After a restart: the mention whose reply is counting down (the soonest due), else
+        one whose reply waits for the rep's decision — the one the window should show, so its
+        countdown can be seen, edited or cancelled. None when the outbox holds no reply."""
+        replies = self.cool_off.replies
+        counting = [r for r in replies if r.state is CoolingState.COUNTING]
+        if counting:
+            return min(counting, key=lambda r: r.due_at).mention_id
+        return replies[0].mention_id if replies else None
 
     async def refresh(self) -> None:
         """Back online: the team's cool-off, the canned replies, and any reply now due."""
