@@ -106,7 +106,7 @@ def outbox_reply_words(entry: OutboxEntry) -> ReplyLine:
     the network, or stopped for the rep's decision. The countdown's seconds are the
     composer's to show: one countdown line, not two."""
     if entry.status is OutboxStatus.CONFLICT:
-        return ReplyLine(f"held for your decision: {entry.detail or 'the mention changed'}")
+        return ReplyLine("held: it waits for your choice in the composer")
     if entry.status is OutboxStatus.FAILED:
         return ReplyLine(f"not sent: {entry.detail or 'refused'}")
     if entry.payload.get("waiting_for_network"):

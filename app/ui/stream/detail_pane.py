@@ -10,7 +10,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -49,7 +48,9 @@ def isolate(text: str) -> str:
 LTR = "\u200e"  # our own sentences read left to right whatever they quote
 
 
-MIN_LIST_HEIGHT = 110  # about five lines: the conversation and history stay readable
+MIN_LIST_HEIGHT = 64  # a few lines: readable, and the composer below still fits
+LINK_ROLE = Qt.ItemDataRole.UserRole  # a reply's post on the network
+STATE_ROLE = Qt.ItemDataRole.UserRole + 1  # a reply's state in words
 
 
 class MentionDetailPane(QWidget):
@@ -120,17 +121,12 @@ class MentionDetailPane(QWidget):
 
         self.thread_label = QLabel("Conversation")
         self.thread_view = QTreeWidget()
-        self.thread_view.setHeaderLabels(["Author", "Text", "When", "State"])
+        self.thread_view.setHeaderLabels(["From", "Text"])
         self.thread_view.setRootIsDecorated(False)
         self.thread_view.setWordWrap(True)
         self.thread_view.setAccessibleName("Conversation thread")
         self.thread_view.setMinimumHeight(MIN_LIST_HEIGHT)
-        thread_header = self.thread_view.header()
-        thread_header.setStretchLastSection(False)
-        thread_header.resizeSection(0, 120)
-        thread_header.resizeSection(2, 95)
-        thread_header.resizeSection(3, 190)
-        thread_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.thread_view.setColumnWidth(0, 130)
         # A sent reply's link opens with a double click or Enter.
         self.thread_view.itemActivated.connect(self._open_link)
         self.history_label = QLabel("History")
@@ -261,15 +257,9 @@ class MentionDetailPane(QWidget):
             self._note(view, "The thread shows when the server answers.")
         else:
             for post in detail.thread:
+                author = "@" + post.author.handle.lstrip("@")
                 view.addTopLevelItem(
-                    QTreeWidgetItem(
-                        [
-                            "@" + post.author.handle.lstrip("@"),
-                            post.text,
-                            _short_when(post.created_at),
-                            "",
-                        ]
-                    )
+                    QTreeWidgetItem([f"{author}\n{_short_when(post.created_at)}", post.text])
                 )
             for reply in detail.replies:
                 line = sent_reply_words(reply)
@@ -288,15 +278,34 @@ class MentionDetailPane(QWidget):
 
     def _add_reply(self, author: str, body: str, when: str, line: ReplyLine) -> None:
         state = f"{line.state}: {line.url}" if line.url else line.state
-        item = QTreeWidgetItem([author, body, when, state])
-        item.setToolTip(3, state)
+        item = QTreeWidgetItem([f"{author}\n{when}", f"{body}\n→ {state}"])
+        item.setToolTip(1, state)
+        item.setData(1, STATE_ROLE, state)
         if line.url:
-            item.setData(3, Qt.ItemDataRole.UserRole, line.url)
+            item.setData(1, LINK_ROLE, line.url)
         self.thread_view.addTopLevelItem(item)
+
+    def _items(self) -> list[QTreeWidgetItem]:
+        view = self.thread_view
+        items = (view.topLevelItem(i) for i in range(view.topLevelItemCount()))
+        return [item for item in items if item is not None]
+
+    def reply_states(self) -> list[str]:
+        """The state of each reply in the conversation, in order (what the rep reads)."""
+        states = (item.data(1, STATE_ROLE) for item in self._items())
+        return [s for s in states if isinstance(s, str)]
+
+    def reply_link(self, state: str) -> str | None:
+        """The link of the reply shown with this state (None: none)."""
+        for item in self._items():
+            if item.data(1, STATE_ROLE) == state:
+                url = item.data(1, LINK_ROLE)
+                return url if isinstance(url, str) else None
+        return None
 
     @staticmethod
     def _open_link(item: QTreeWidgetItem, _column: int) -> None:
-        url = item.data(3, Qt.ItemDataRole.UserRole)
+        url = item.data(1, LINK_ROLE)
         if isinstance(url, str) and url:
             QDesktopServices.openUrl(QUrl(url))
 

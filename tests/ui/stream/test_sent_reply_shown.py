@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTreeWidget
 
 from app.client.composer.policy import CoolOffPolicy
@@ -70,7 +69,7 @@ class Desk:
         assert self.panel.presenter.state is ComposerState.COUNTING
 
     def states(self) -> list[str]:
-        return _column(self.detail.thread_view, 3)
+        return self.detail.reply_states()
 
     def wait_for_state(self, prefix: str) -> None:
         self.console.wait_until(
@@ -137,7 +136,7 @@ def test_a_sent_reply_is_seen_cooling_then_sent_with_its_link(
         console.bridge.outboxChanged,
         lambda: console.window.outbox_label.text() == "Outbox: 1 reply cooling off",
     )
-    assert _column(detail.thread_view, 1)[-1] == PROMPTED
+    assert _column(detail.thread_view, 1)[-1].startswith(PROMPTED + "\n→ cooling off")
     assert desk.states()[-1].startswith("cooling off")
     assert "your reply is in its cool-off" in detail.meta.text()
     assert "offline" not in detail.meta.text()
@@ -148,12 +147,7 @@ def test_a_sent_reply_is_seen_cooling_then_sent_with_its_link(
     [sent] = [s for s in desk.states() if s.startswith("sent: ")]
     url = sent.removeprefix("sent: ")
     assert url.startswith("http")
-    sent_rows = [
-        detail.thread_view.topLevelItem(i)
-        for i in range(detail.thread_view.topLevelItemCount())
-        if detail.thread_view.topLevelItem(i).text(3) == sent
-    ]
-    assert sent_rows[0].data(3, Qt.ItemDataRole.UserRole) == url
+    assert detail.reply_link(sent) == url
     # no copy of it left "cooling off" and no stale labels
     assert not any(s.startswith("cooling off") for s in desk.states())
     console.wait_until(
