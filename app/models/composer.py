@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from app.models.enums import Role
-from app.models.schemas import Public, Strict
+from app.models.schemas import Count, Public, Strict, Text
 
 DEFAULT_COOL_OFF_SECONDS = 20
 DEFAULT_HEATED_COOL_OFF_SECONDS = 60
@@ -27,10 +27,10 @@ class DraftUpdate(Strict):
     beside it as the `conflict` and the rep is asked. `resolves_conflict` (sent after the rep
     chose) replaces both with this body."""
 
-    body: str = Field(max_length=10_000)
-    base_revision: int = Field(ge=0)
-    device: str = Field(default="", max_length=120)
-    resolves_conflict: bool = False
+    body: Text = Field(max_length=10_000)
+    base_revision: Count
+    device: Text = Field(default="", max_length=120)
+    resolves_conflict: StrictBool = False
 
 
 class DraftCopy(BaseModel):
@@ -64,25 +64,25 @@ class CannedKind(StrEnum):
 
 class CannedCreate(Strict):
     kind: CannedKind = CannedKind.CANNED
-    title: str = Field(min_length=1, max_length=120)
-    body: str = Field(min_length=1, max_length=5000)
+    title: Text = Field(min_length=1, max_length=120)
+    body: Text = Field(min_length=1, max_length=5000)
     role: Role | None = Field(default=None, description="Only for this role; null: every role.")
-    team: str | None = Field(
+    team: Text | None = Field(
         default=None, max_length=80, description="Only for this team; null: every team."
     )
-    shortcut: str = Field(default="", max_length=16)
-    position: int = Field(default=0, ge=0, le=10_000)
+    shortcut: Text = Field(default="", max_length=16)
+    position: StrictInt = Field(default=0, ge=0, le=10_000)
 
 
 class CannedUpdate(Strict):
     kind: CannedKind | None = None
-    title: str | None = Field(default=None, min_length=1, max_length=120)
-    body: str | None = Field(default=None, min_length=1, max_length=5000)
+    title: Text | None = Field(default=None, min_length=1, max_length=120)
+    body: Text | None = Field(default=None, min_length=1, max_length=5000)
     role: Role | None = None
-    team: str | None = Field(default=None, max_length=80)
-    shortcut: str | None = Field(default=None, max_length=16)
-    position: int | None = Field(default=None, ge=0, le=10_000)
-    everyone: bool = Field(
+    team: Text | None = Field(default=None, max_length=80)
+    shortcut: Text | None = Field(default=None, max_length=16)
+    position: StrictInt | None = Field(default=None, ge=0, le=10_000)
+    everyone: StrictBool = Field(
         default=False, description="Clear `role` and `team`: the entry is for everyone."
     )
 
@@ -108,8 +108,8 @@ class CannedsPublic(BaseModel):
 
 
 class CoolOffUpdate(Strict):
-    seconds: int = Field(ge=0, le=MAX_COOL_OFF_SECONDS)
-    heated_seconds: int = Field(ge=0, le=MAX_COOL_OFF_SECONDS)
+    seconds: StrictInt = Field(ge=0, le=MAX_COOL_OFF_SECONDS)
+    heated_seconds: StrictInt = Field(ge=0, le=MAX_COOL_OFF_SECONDS)
 
 
 class CoolOffPublic(BaseModel):

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, StrictBool, StrictInt
 
 from app.models.enums import (
     Duty,
@@ -19,6 +19,35 @@ from app.models.enums import (
     Role,
     Severity,
 )
+
+# --- what a request may carry ----------------------------------------------------------------
+# Integers end where the database's columns end (PostgreSQL `integer` at 2^31−1, `bigint` and
+# SQLite at 2^63−1) and are JSON integers only (no `true`, no `1.0`, no "1"); text never carries
+# NUL, which PostgreSQL cannot store and SQLite would: it is taken out on both, the same way.
+
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+
+
+def _without_nul(value: object) -> object:
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+Text = Annotated[str, BeforeValidator(_without_nul)]
+"""Any text a request carries: NUL characters are removed before the length rules apply."""
+
+Id = Annotated[StrictInt, Field(ge=1, le=INT32_MAX)]
+"""The id of a user, team, handoff, broadcast or canned reply (PostgreSQL `integer`)."""
+
+BigId = Annotated[StrictInt, Field(ge=1, lt=INT64_MAX + 1)]
+"""The id of a mention or a reply (`bigint`). Bounded with `lt`: the OpenAPI spec writes bounds
+as floats, and 2^63 is exact as a float where 2^63−1 is not."""
+
+Version = Annotated[StrictInt, Field(ge=1, le=INT32_MAX)]
+"""A mention's version, as the caller saw it."""
+
+Count = Annotated[StrictInt, Field(ge=0, le=INT32_MAX)]
+"""A non-negative number kept in an `integer` column (followers, a draft's revision)."""
 
 
 class Strict(BaseModel):
@@ -59,9 +88,9 @@ class UserRef(Public):
 
 
 class UserCreate(Strict):
-    name: str = Field(min_length=1, max_length=120)
+    name: Text = Field(min_length=1, max_length=120)
     role: Role = Role.REP
-    teams: list[str] = Field(default_factory=list, max_length=20)
+    teams: list[Text] = Field(default_factory=list, max_length=20)
 
 
 class UserPublic(Public):
@@ -104,26 +133,26 @@ class CoveragePublic(BaseModel):
 
 
 class Author(BaseModel):
-    handle: str = Field(min_length=1, max_length=200)
-    display_name: str = Field(default="", max_length=200)
-    url: str | None = Field(default=None, max_length=500)
-    followers: int | None = Field(default=None, ge=0)
+    handle: Text = Field(min_length=1, max_length=200)
+    display_name: Text = Field(default="", max_length=200)
+    url: Text | None = Field(default=None, max_length=500)
+    followers: Count | None = None
 
 
 class MentionCreate(Strict):
     """One mention pushed through the webhook (or produced by a connector)."""
 
     network: Network
-    external_id: str = Field(min_length=1, max_length=200)
+    external_id: Text = Field(min_length=1, max_length=200)
     author: Author
-    text: str = Field(max_length=20_000)
+    text: Text = Field(max_length=20_000)
     url: HttpUrl | None = None
     created_at: datetime | None = None
-    language: str | None = Field(default=None, max_length=16)
-    in_reply_to_external_id: str | None = Field(default=None, max_length=200)
-    thread_key: str | None = Field(default=None, max_length=200)
+    language: Text | None = Field(default=None, max_length=16)
+    in_reply_to_external_id: Text | None = Field(default=None, max_length=200)
+    thread_key: Text | None = Field(default=None, max_length=200)
     visibility: Literal["public", "unlisted", "private", "direct"] | None = None
-    is_demo: bool = False
+    is_demo: StrictBool = False
 
 
 class MentionPublic(Public):
@@ -166,27 +195,27 @@ class IngestResult(BaseModel):
 
 
 class ClaimRequest(Strict):
-    version: int = Field(ge=1)
+    version: Version
 
 
 class VersionedRequest(Strict):
     """Release, snooze and resolve may carry the version the caller saw (optional)."""
 
-    version: int | None = Field(default=None, ge=1)
+    version: Version | None = None
 
 
 class ResolveRequest(VersionedRequest):
-    follow_up_in_days: int | None = Field(default=None, ge=0, le=365)
+    follow_up_in_days: StrictInt | None = Field(default=None, ge=0, le=365)
 
 
 class SnoozeRequest(VersionedRequest):
     until: datetime | None = None
-    minutes: int | None = Field(default=None, ge=1, le=60 * 24 * 30)
+    minutes: StrictInt | None = Field(default=None, ge=1, le=60 * 24 * 30)
 
 
 class AssignRequest(Strict):
-    user_id: int | None
-    version: int | None = Field(default=None, ge=1)
+    user_id: Id | None
+    version: Version | None = None
 
 
 # --- replies ---------------------------------------------------------------------------------
@@ -194,9 +223,9 @@ class AssignRequest(Strict):
 
 class ReplyCreate(Strict):
     client_id: UUID
-    body: str = Field(max_length=10_000)
-    base_version: int = Field(ge=1)
-    force: bool = False
+    body: Text = Field(max_length=10_000)
+    base_version: Version
+    force: StrictBool = False
 
 
 class ReplyPublic(Public):
@@ -245,14 +274,14 @@ class AccountsPublic(BaseModel):
 
 
 class HandoffCreate(Strict):
-    mention_id: int
-    to_user_id: int | None = None
-    to_team: str | None = Field(default=None, max_length=80)
-    note: str = Field(default="", max_length=4000)
+    mention_id: BigId
+    to_user_id: Id | None = None
+    to_team: Text | None = Field(default=None, max_length=80)
+    note: Text = Field(default="", max_length=4000)
 
 
 class HandoffDecline(Strict):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
 
 
 class HandoffPublic(Public):
@@ -284,7 +313,7 @@ class HandoffsPublic(BaseModel):
 
 
 class BroadcastCreate(Strict):
-    text: str = Field(min_length=1, max_length=4000)
+    text: Text = Field(min_length=1, max_length=4000)
     severity: Severity = Severity.INFO
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from app.models.enums import Duty, Role
-from app.models.schemas import MentionPublic, Strict, UserRef
+from app.models.schemas import Id, MentionPublic, Strict, Text, UserRef
 
 # --- teams and rota ----------------------------------------------------------------------------
 
@@ -17,23 +17,23 @@ _HHMM_END = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
 
 
 class TeamCreate(Strict):
-    name: str = Field(min_length=1, max_length=80)
-    description: str = Field(default="", max_length=300)
-    time_zone: str = Field(default="UTC", max_length=64, description="IANA zone of the rota.")
-    escalate_after_minutes: int = Field(default=15, ge=1, le=7 * 24 * 60)
+    name: Text = Field(min_length=1, max_length=80)
+    description: Text = Field(default="", max_length=300)
+    time_zone: Text = Field(default="UTC", max_length=64, description="IANA zone of the rota.")
+    escalate_after_minutes: StrictInt = Field(default=15, ge=1, le=7 * 24 * 60)
 
 
 class TeamUpdate(Strict):
     """Admins rename and describe; managers set the escalation time and the time zone."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=80)
-    description: str | None = Field(default=None, max_length=300)
-    time_zone: str | None = Field(default=None, max_length=64)
-    escalate_after_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60)
+    name: Text | None = Field(default=None, min_length=1, max_length=80)
+    description: Text | None = Field(default=None, max_length=300)
+    time_zone: Text | None = Field(default=None, max_length=64)
+    escalate_after_minutes: StrictInt | None = Field(default=None, ge=1, le=7 * 24 * 60)
 
 
 class TeamMembersUpdate(Strict):
-    user_ids: list[int] = Field(max_length=1000)
+    user_ids: list[Id] = Field(max_length=1000)
 
 
 class TeamPublic(BaseModel):
@@ -52,18 +52,18 @@ class TeamsPublic(BaseModel):
 
 
 class RotaShiftCreate(Strict):
-    weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday (local).")
+    weekday: StrictInt = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday (local).")
     start: str = Field(pattern=_HHMM, description="Local start time HH:MM.")
     end: str = Field(
         pattern=_HHMM_END, description="Local end time HH:MM (24:00 allowed); ≤ start: next day."
     )
-    user_id: int
+    user_id: Id
 
 
 class RotaUpdate(Strict):
     """Replaces the team's whole weekly rota (an empty list switches the rota off)."""
 
-    time_zone: str | None = Field(default=None, max_length=64)
+    time_zone: Text | None = Field(default=None, max_length=64)
     shifts: list[RotaShiftCreate] = Field(max_length=1000)
 
 
@@ -159,5 +159,3 @@ class FollowupPublic(BaseModel):
 class FollowupsPublic(BaseModel):
     data: list[FollowupPublic]
     count: int
-
-

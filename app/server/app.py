@@ -28,6 +28,7 @@ from app.server.api import (
     teams,
     users,
 )
+from app.server.api.deps import body_gate
 from app.server.auth import USER_TOKEN, Principal, TokenCache, hash_token
 from app.server.clock import Clock, system_clock
 from app.server.db import Database, open_database
@@ -36,6 +37,7 @@ from app.server.errors import install_error_handlers
 from app.server.events import EventHub, install_commit_signal
 from app.server.fastread import FastReads
 from app.server.limits import BodySizeLimit
+from app.server.methods import install_method_not_allowed
 from app.server.services import jobs as job_service
 from app.server.services.claims import ClaimDesk, KnownMentions
 from app.server.services.notify import Notifier, install_notifier
@@ -154,6 +156,7 @@ def create_app(
     app.state.settings = settings
     app.state.clock = clock
     install_error_handlers(app)
+    install_method_not_allowed(app)
     api = APIRouter(prefix=API_PREFIX)
     for module in (health, users, mentions, replies, accounts, events):
         api.include_router(module.router)
@@ -162,5 +165,5 @@ def create_app(
     for module in (drafts, canned):  # the reply composer
         api.include_router(module.router)
     app.include_router(api)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, gate=body_gate(app.state))
     return app

@@ -11,8 +11,10 @@ from app.server.api.deps import (
     ERRORS,
     CurrentUser,
     DatabaseDep,
+    IdPath,
     ManagerUser,
     NowDep,
+    Offset,
     ReadSessionDep,
 )
 from app.server.api.transaction import in_write_transaction
@@ -38,7 +40,7 @@ def list_broadcasts(
         str | None, Query(description="'me': only those I have not acknowledged yet")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> BroadcastsPublic:
     """Newest first, each with who acknowledged it and which on-duty people have not."""
     if unacked not in (None, "me"):
@@ -49,14 +51,14 @@ def list_broadcasts(
 
 @router.get("/{broadcast_id}", response_model=BroadcastPublic)
 def read_broadcast(
-    broadcast_id: int, _user: CurrentUser, session: ReadSessionDep
+    broadcast_id: IdPath, _user: CurrentUser, session: ReadSessionDep
 ) -> BroadcastPublic:
     return service.get_broadcast(session, broadcast_id)
 
 
 @router.post("/{broadcast_id}/ack", response_model=BroadcastPublic)
 async def acknowledge_broadcast(
-    broadcast_id: int, user: CurrentUser, db: DatabaseDep, now: NowDep
+    broadcast_id: IdPath, user: CurrentUser, db: DatabaseDep, now: NowDep
 ) -> BroadcastPublic:
     """Idempotent: acknowledging twice changes nothing the second time."""
     return await in_write_transaction(

@@ -18,7 +18,15 @@ from app.models.composer import (
     ReplyAccountsPublic,
 )
 from app.models.tables import Account
-from app.server.api.deps import ERRORS, CurrentUser, ManagerUser, NowDep, ReadSessionDep, SessionDep
+from app.server.api.deps import (
+    ERRORS,
+    CurrentUser,
+    IdPath,
+    ManagerUser,
+    NowDep,
+    ReadSessionDep,
+    SessionDep,
+)
 from app.server.services import canned as service
 from app.server.services import cool_off as cool_off_service
 
@@ -42,13 +50,15 @@ def create_canned(
 
 @router.patch("/canned/{canned_id}", response_model=CannedPublic)
 def update_canned(
-    canned_id: int, body: CannedUpdate, user: ManagerUser, session: SessionDep, now: NowDep
+    canned_id: IdPath, body: CannedUpdate, user: ManagerUser, session: SessionDep, now: NowDep
 ) -> CannedPublic:
     return service.update_canned(session, canned_id, body, now=now, by=user)
 
 
 @router.delete("/canned/{canned_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_canned(canned_id: int, user: ManagerUser, session: SessionDep, now: NowDep) -> Response:
+def delete_canned(
+    canned_id: IdPath, user: ManagerUser, session: SessionDep, now: NowDep
+) -> Response:
     service.delete_canned(session, canned_id, now=now, by=user)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -60,13 +70,15 @@ def my_cool_off(user: CurrentUser, session: ReadSessionDep) -> CoolOffPublic:
 
 
 @router.get("/teams/{team_id}/cool-off", response_model=CoolOffPublic)
-def read_team_cool_off(team_id: int, _user: CurrentUser, session: ReadSessionDep) -> CoolOffPublic:
+def read_team_cool_off(
+    team_id: IdPath, _user: CurrentUser, session: ReadSessionDep
+) -> CoolOffPublic:
     return cool_off_service.team_cool_off(session, team_id)
 
 
 @router.put("/teams/{team_id}/cool-off", response_model=CoolOffPublic)
 def set_team_cool_off(
-    team_id: int, body: CoolOffUpdate, user: ManagerUser, session: SessionDep, now: NowDep
+    team_id: IdPath, body: CoolOffUpdate, user: ManagerUser, session: SessionDep, now: NowDep
 ) -> CoolOffPublic:
     return cool_off_service.set_team_cool_off(session, team_id, body, by=user, now=now)
 

@@ -3,18 +3,18 @@ the error responses every router documents."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from app.models.enums import Role
-from app.models.schemas import ErrorBody
+from app.models.schemas import INT32_MAX, INT64_MAX, ErrorBody
 from app.server.auth import INGEST_TOKEN, Principal, TokenCache, hash_token
 from app.server.clock import Clock
 from app.server.db import Database
@@ -26,12 +26,23 @@ from app.server.settings import Settings
 
 # The refusals every router can answer with, in the one error body shape (app/server/errors.py).
 ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorBody, "description": "The body is not valid JSON (`malformed_json`)."},
     401: {"model": ErrorBody},
     403: {"model": ErrorBody},
     404: {"model": ErrorBody},
     409: {"model": ErrorBody},
+    413: {"model": ErrorBody, "description": "The body is larger than the server accepts."},
     422: {"model": ErrorBody},
 }
+
+# Ids and offsets in paths and queries end where their columns end (app/models/schemas.py):
+# beyond, the answer is 422 on SQLite and PostgreSQL alike (`lt` for bigints: see BigId).
+IdPath = Annotated[int, Path(ge=1, le=INT32_MAX, description="An id (1 … 2^31−1).")]
+MentionIdPath = Annotated[
+    int, Path(ge=1, lt=INT64_MAX + 1, description="A mention id (1 … 2^63−1).")
+]
+MentionIdQuery = Annotated[int | None, Query(ge=1, lt=INT64_MAX + 1, description="A mention id.")]
+Offset = Annotated[int, Query(ge=0, le=INT32_MAX, description="Rows to skip.")]
 
 
 async def get_database(request: Request) -> Database:
@@ -139,21 +150,46 @@ ReadSessionDep = Annotated[Session, Depends(read_session, scope="function")]
 _bearer = HTTPBearer(auto_error=False, description="The token `add-user` or `init` printed.")
 
 
+MISSING_TOKEN = "Missing bearer token: send 'Authorization: Bearer <token>'."
+INVALID_TOKEN = "The bearer token is not valid (unknown, revoked or mistyped)."
+
+
+async def resolve_token(fast: FastReads, cache: TokenCache, token: str) -> Principal | None:
+    token_hash = hash_token(token)
+    principal = cache.get(token_hash)
+    if principal is None:
+        principal = await fast.principal(token_hash)
+        if principal is not None:
+            cache.put(token_hash, principal)
+    return principal
+
+
 async def authenticate(
     fast: FastReadsDep,
     cache: Annotated[TokenCache, Depends(get_token_cache)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None or not credentials.credentials:
-        raise Unauthorized("Missing bearer token: send 'Authorization: Bearer <token>'.")
-    token_hash = hash_token(credentials.credentials)
-    principal = cache.get(token_hash)
+        raise Unauthorized(MISSING_TOKEN)
+    principal = await resolve_token(fast, cache, credentials.credentials)
     if principal is None:
-        principal = await fast.principal(token_hash)
-        if principal is None:
-            raise Unauthorized("The bearer token is not valid (unknown, revoked or mistyped).")
-        cache.put(token_hash, principal)
+        raise Unauthorized(INVALID_TOKEN)
     return principal
+
+
+def body_gate(state: Any) -> Callable[[str | None], Awaitable[str | None]]:
+    """For the body size cap (app/server/limits.py): a request with a body is let in only
+    with a valid bearer token, so nobody without one makes the server read a byte of it.
+    `state` is the app's state (its fast reads and token cache exist once it has started)."""
+
+    async def gate(authorization: str | None) -> str | None:
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return MISSING_TOKEN
+        principal = await resolve_token(state.fast_reads, state.token_cache, token.strip())
+        return None if principal is not None else INVALID_TOKEN
+
+    return gate
 
 
 PrincipalDep = Annotated[Principal, Depends(authenticate)]

@@ -8,7 +8,15 @@ from fastapi import APIRouter, Query
 
 from app.models.schemas import MentionPublic
 from app.models.team_schemas import FollowupsPublic
-from app.server.api.deps import ERRORS, CurrentUser, DatabaseDep, NowDep, ReadSessionDep
+from app.server.api.deps import (
+    ERRORS,
+    CurrentUser,
+    DatabaseDep,
+    MentionIdPath,
+    NowDep,
+    Offset,
+    ReadSessionDep,
+)
 from app.server.api.transaction import in_write_transaction
 from app.server.services import followups as service
 
@@ -23,7 +31,7 @@ def list_followups(
     scope: Annotated[str, Query(description="me (default) | all (managers)")] = "me",
     when: Annotated[str, Query(description="due (default) | upcoming | any")] = "due",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> FollowupsPublic:
     return service.list_followups(
         session, scope=scope, when=when, by=user, now=now, limit=limit, offset=offset
@@ -32,7 +40,7 @@ def list_followups(
 
 @router.post("/{mention_id}/done", response_model=MentionPublic)
 async def complete_followup(
-    mention_id: int, user: CurrentUser, db: DatabaseDep, now: NowDep
+    mention_id: MentionIdPath, user: CurrentUser, db: DatabaseDep, now: NowDep
 ) -> MentionPublic:
     """The owner (or a manager) checked back: the follow-up leaves the list."""
     return await in_write_transaction(

@@ -7,7 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from app.models.schemas import HandoffCreate, HandoffDecline, HandoffPublic, HandoffsPublic
-from app.server.api.deps import ERRORS, CurrentUser, DatabaseDep, NowDep, ReadSessionDep
+from app.server.api.deps import (
+    ERRORS,
+    CurrentUser,
+    DatabaseDep,
+    IdPath,
+    MentionIdQuery,
+    NowDep,
+    Offset,
+    ReadSessionDep,
+)
 from app.server.api.transaction import in_write_transaction
 from app.server.services import handoffs as service
 
@@ -37,9 +46,9 @@ def list_handoffs(
     status: Annotated[
         str | None, Query(description="open (default: pending or escalated), all, or a list")
     ] = None,
-    mention_id: int | None = None,
+    mention_id: MentionIdQuery = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> HandoffsPublic:
     """Oldest first, each with `waiting_seconds`."""
     return service.list_handoffs(
@@ -56,14 +65,14 @@ def list_handoffs(
 
 @router.get("/{handoff_id}", response_model=HandoffPublic)
 def read_handoff(
-    handoff_id: int, _user: CurrentUser, session: ReadSessionDep, now: NowDep
+    handoff_id: IdPath, _user: CurrentUser, session: ReadSessionDep, now: NowDep
 ) -> HandoffPublic:
     return service.get_handoff(session, handoff_id, now)
 
 
 @router.post("/{handoff_id}/accept", response_model=HandoffPublic)
 async def accept_handoff(
-    handoff_id: int, user: CurrentUser, db: DatabaseDep, now: NowDep
+    handoff_id: IdPath, user: CurrentUser, db: DatabaseDep, now: NowDep
 ) -> HandoffPublic:
     """The recipient (or someone on duty in the recipient team) becomes the owner; when a
     whole team presses accept at once, one wins and the others get 409."""
@@ -72,7 +81,7 @@ async def accept_handoff(
 
 @router.post("/{handoff_id}/decline", response_model=HandoffPublic)
 async def decline_handoff(
-    handoff_id: int, body: HandoffDecline, user: CurrentUser, db: DatabaseDep, now: NowDep
+    handoff_id: IdPath, body: HandoffDecline, user: CurrentUser, db: DatabaseDep, now: NowDep
 ) -> HandoffPublic:
     """Decline with a reason; the mention returns to the sender."""
     return await in_write_transaction(

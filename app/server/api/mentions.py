@@ -17,6 +17,7 @@ from app.models.schemas import (
     MentionsPublic,
     ResolveRequest,
     SnoozeRequest,
+    Text,
     VersionedRequest,
 )
 from app.server.api.deps import (
@@ -25,7 +26,9 @@ from app.server.api.deps import (
     CurrentUser,
     IngestCaller,
     ManagerUser,
+    MentionIdPath,
     NowDep,
+    Offset,
     ReadSessionDep,
     SessionDep,
 )
@@ -63,10 +66,10 @@ def list_mentions(
     ] = None,
     assignee: Annotated[str | None, Query(description="'me', 'none' or a user id.")] = None,
     network: Network | None = None,
-    q: Annotated[str | None, Query(max_length=200, description="Text in body or author.")] = None,
+    q: Annotated[Text | None, Query(max_length=200, description="Text in body or author.")] = None,
     sort: Annotated[str, Query(pattern="^(newest|priority)$")] = "newest",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> MentionsPublic:
     flt = service.MentionFilter(
         statuses=service.parse_statuses(status),
@@ -81,13 +84,19 @@ def list_mentions(
 
 
 @router.get("/{mention_id}", response_model=MentionDetail)
-def mention_detail(mention_id: int, _user: CurrentUser, session: ReadSessionDep) -> MentionDetail:
+def mention_detail(
+    mention_id: MentionIdPath, _user: CurrentUser, session: ReadSessionDep
+) -> MentionDetail:
     return service.mention_detail(session, mention_id)
 
 
 @router.post("/{mention_id}/claim", response_model=MentionPublic)
 async def claim(
-    mention_id: int, body: ClaimRequest, user: CurrentUser, claims: ClaimDeskDep, now: NowDep
+    mention_id: MentionIdPath,
+    body: ClaimRequest,
+    user: CurrentUser,
+    claims: ClaimDeskDep,
+    now: NowDep,
 ) -> MentionPublic:
     """Take the mention if `version` is still current; 409 names the owner otherwise."""
     return await claims.claim(mention_id, body.version, by=user, now=now)
@@ -95,7 +104,7 @@ async def claim(
 
 @router.post("/{mention_id}/release", response_model=MentionPublic)
 def release(
-    mention_id: int,
+    mention_id: MentionIdPath,
     user: CurrentUser,
     session: SessionDep,
     now: NowDep,
@@ -107,14 +116,18 @@ def release(
 
 @router.post("/{mention_id}/assign", response_model=MentionPublic)
 def assign(
-    mention_id: int, body: AssignRequest, manager: ManagerUser, session: SessionDep, now: NowDep
+    mention_id: MentionIdPath,
+    body: AssignRequest,
+    manager: ManagerUser,
+    session: SessionDep,
+    now: NowDep,
 ) -> MentionPublic:
     return ownership.assign(session, mention_id, body.user_id, body.version, by=manager, now=now)
 
 
 @router.post("/{mention_id}/resolve", response_model=MentionPublic)
 def resolve(
-    mention_id: int,
+    mention_id: MentionIdPath,
     user: CurrentUser,
     session: SessionDep,
     now: NowDep,
@@ -127,7 +140,7 @@ def resolve(
 
 @router.post("/{mention_id}/snooze", response_model=MentionPublic)
 def snooze(
-    mention_id: int,
+    mention_id: MentionIdPath,
     user: CurrentUser,
     session: SessionDep,
     now: NowDep,

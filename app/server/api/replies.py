@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from app.models.schemas import ReplyCreate, ReplyPublic
-from app.server.api.deps import ERRORS, CurrentUser, NowDep, SessionDep
+from app.server.api.deps import ERRORS, CurrentUser, MentionIdPath, NowDep, SessionDep
 from app.server.services import replies as service
 
 router = APIRouter(tags=["replies"], responses=ERRORS)
@@ -17,7 +17,7 @@ router = APIRouter(tags=["replies"], responses=ERRORS)
     status_code=status.HTTP_202_ACCEPTED,
 )
 def queue_reply(
-    mention_id: int,
+    mention_id: MentionIdPath,
     body: ReplyCreate,
     user: CurrentUser,
     session: SessionDep,

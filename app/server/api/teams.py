@@ -20,6 +20,7 @@ from app.server.api.deps import (
     ERRORS,
     CurrentUser,
     DatabaseDep,
+    IdPath,
     ManagerUser,
     NowDep,
     ReadSessionDep,
@@ -56,13 +57,13 @@ async def create_team(
 
 
 @router.get("/{team_id}", response_model=TeamPublic)
-def read_team(team_id: int, _user: CurrentUser, session: ReadSessionDep) -> TeamPublic:
+def read_team(team_id: IdPath, _user: CurrentUser, session: ReadSessionDep) -> TeamPublic:
     return service.read_team(session, team_id)
 
 
 @router.patch("/{team_id}", response_model=TeamPublic)
 async def update_team(
-    team_id: int, body: TeamUpdate, user: ManagerUser, db: DatabaseDep, now: NowDep
+    team_id: IdPath, body: TeamUpdate, user: ManagerUser, db: DatabaseDep, now: NowDep
 ) -> TeamPublic:
     """Managers set `escalate_after_minutes` and `time_zone`; admins also rename/describe."""
     return await in_write_transaction(
@@ -72,7 +73,7 @@ async def update_team(
 
 @router.put("/{team_id}/members", response_model=TeamPublic)
 async def set_members(
-    team_id: int, body: TeamMembersUpdate, admin: AdminUser, db: DatabaseDep, now: NowDep
+    team_id: IdPath, body: TeamMembersUpdate, admin: AdminUser, db: DatabaseDep, now: NowDep
 ) -> TeamPublic:
     """Replace the whole member list."""
     return await in_write_transaction(
@@ -82,7 +83,7 @@ async def set_members(
 
 @router.post("/{team_id}/members/{user_id}", response_model=TeamPublic)
 async def add_member(
-    team_id: int, user_id: int, admin: AdminUser, db: DatabaseDep, now: NowDep
+    team_id: IdPath, user_id: IdPath, admin: AdminUser, db: DatabaseDep, now: NowDep
 ) -> TeamPublic:
     return await in_write_transaction(
         db, lambda s: service.add_member(s, team_id, user_id, by=admin, now=now)
@@ -91,7 +92,7 @@ async def add_member(
 
 @router.delete("/{team_id}/members/{user_id}", response_model=TeamPublic)
 async def remove_member(
-    team_id: int, user_id: int, admin: AdminUser, db: DatabaseDep, now: NowDep
+    team_id: IdPath, user_id: IdPath, admin: AdminUser, db: DatabaseDep, now: NowDep
 ) -> TeamPublic:
     return await in_write_transaction(
         db, lambda s: service.remove_member(s, team_id, user_id, by=admin, now=now)
@@ -99,13 +100,15 @@ async def remove_member(
 
 
 @router.get("/{team_id}/rota", response_model=RotaPublic)
-def read_rota(team_id: int, _user: CurrentUser, session: ReadSessionDep, now: NowDep) -> RotaPublic:
+def read_rota(
+    team_id: IdPath, _user: CurrentUser, session: ReadSessionDep, now: NowDep
+) -> RotaPublic:
     return rota_service.get_rota(session, team_id, now)
 
 
 @router.put("/{team_id}/rota", response_model=RotaPublic)
 async def set_rota(
-    team_id: int, body: RotaUpdate, _manager: ManagerUser, db: DatabaseDep, now: NowDep
+    team_id: IdPath, body: RotaUpdate, _manager: ManagerUser, db: DatabaseDep, now: NowDep
 ) -> RotaPublic:
     """Replace the weekly rota (local times in the team's zone) and apply it now."""
     return await in_write_transaction(

@@ -15,6 +15,7 @@ from app.models.schemas import (
 from app.server.api.deps import (
     ERRORS,
     CurrentUser,
+    IdPath,
     ManagerUser,
     NowDep,
     ReadSessionDep,
@@ -46,7 +47,7 @@ def create_user(
 
 @router.put("/users/{user_id}/duty", response_model=UserPublic)
 def set_duty(
-    user_id: int, body: DutyUpdate, user: CurrentUser, session: SessionDep, now: NowDep
+    user_id: IdPath, body: DutyUpdate, user: CurrentUser, session: SessionDep, now: NowDep
 ) -> UserPublic:
     return service.set_duty(session, user_id, body.duty, by=user, now=now)
 

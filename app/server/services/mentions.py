@@ -10,7 +10,13 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models.enums import EventType, MentionStatus, Network
-from app.models.schemas import HistoryEntry, MentionDetail, MentionPublic, MentionsPublic
+from app.models.schemas import (
+    INT32_MAX,
+    HistoryEntry,
+    MentionDetail,
+    MentionPublic,
+    MentionsPublic,
+)
 from app.models.tables import Event, Handoff, Mention, Reply, Team
 from app.server.auth import Principal
 from app.server.errors import Invalid, NotFound
@@ -67,10 +73,10 @@ def list_mentions(session: Session, flt: MentionFilter, *, principal: Principal)
             conditions.append(Mention.assignee_id == principal.user_id)
         elif who == "none":
             conditions.append(Mention.assignee_id.is_(None))
-        elif who.isdigit():
+        elif who.isascii() and who.isdigit() and len(who) <= 10 and int(who) <= INT32_MAX:
             conditions.append(Mention.assignee_id == int(who))
         else:
-            raise Invalid("assignee must be 'me', 'none' or a user id.")
+            raise Invalid(f"assignee must be 'me', 'none' or a user id (1 … {INT32_MAX}).")
     if flt.network is not None:
         conditions.append(Mention.network == flt.network)
     if flt.q:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -79,25 +80,64 @@ class FilterBar(QWidget):
         self.shown_label.setMinimumWidth(
             self.shown_label.fontMetrics().horizontalAdvance("888,888 found") + 8
         )
-        top = QHBoxLayout()
-        top.addWidget(self.tabs)
-        top.addStretch(1)
-        top.addWidget(self.shown_label)
-        narrowing = QHBoxLayout()
+        # The choices and the search share the tabs' row when the bar is wide enough, and
+        # take a second row below them when it is not (half a screen).
+        self.choices = QWidget()
+        self.choices.setAccessibleName("Narrow the stream")
+        choices = QHBoxLayout(self.choices)
+        choices.setContentsMargins(0, 0, 0, 0)
         for box in self._boxes:
-            narrowing.addWidget(box)
-        narrowing.addStretch(1)
-        narrowing.addWidget(self.search)
+            choices.addWidget(box)
+        self._top = QHBoxLayout()
+        self._top.addWidget(self.tabs)
+        self._top.addStretch(1)
+        self._top.addWidget(self.shown_label)
+        self._second = QHBoxLayout()
+        self._second.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addLayout(top)
-        layout.addLayout(narrowing)
+        layout.addLayout(self._top)
+        layout.addLayout(self._second)
+        self.one_row = True
+        self._arrange(one_row=False)
+        # Never wider than two rows need: the window may shrink, and the bar then re-arranges.
+        self.setMinimumWidth(
+            max(
+                self.tabs.minimumSizeHint().width() + self.shown_label.minimumWidth(),
+                self.choices.sizeHint().width() + self.search.minimumWidth(),
+            )
+            + 3 * layout.spacing()
+        )
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.tabs.currentChanged.connect(lambda i: self.modeChosen.emit(self.modes[i]))
         self.search.textChanged.connect(lambda _: self._search_timer.start())
         self._search_timer.timeout.connect(self.searchSettled.emit)
         for box in self._boxes:
             box.currentIndexChanged.connect(lambda _i: self.narrowingChosen.emit())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(one_row=event.size().width() >= self._one_row_width())
+
+    def _one_row_width(self) -> int:
+        parts = (self.tabs, self.choices, self.shown_label)
+        spacing = 6 * max(0, self._top.spacing())
+        return sum(p.sizeHint().width() for p in parts) + self.search.minimumWidth() + spacing + 24
+
+    def _arrange(self, *, one_row: bool) -> None:
+        if one_row == self.one_row:
+            return
+        self.one_row = one_row
+        for layout in (self._top, self._second):
+            layout.removeWidget(self.choices)
+            layout.removeWidget(self.search)
+        if one_row:  # tabs, choices, …, count, search
+            self._top.insertWidget(1, self.choices)
+            self._top.addWidget(self.search, 1)
+        else:  # tabs, …, count / choices, …, search
+            self._second.insertWidget(0, self.choices)
+            self._second.addWidget(self.search, 1)
 
     @property
     def _boxes(self) -> tuple[QComboBox, QComboBox, QComboBox]:
