@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.fixtures import mastodon  # noqa: F401  (a real mastodon-mock per test)
 from tests.support.live_server import LiveServer, start_live_server
 from tests.support.xconsole import Consoles
 from tests.support.xdesktop import XDesktop, desktop_unavailable, start_xdesktop

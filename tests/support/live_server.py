@@ -11,6 +11,7 @@
         ids = server.ingest([mention_json("ext-1", "Where is my order?")])
         server.headers(rep_token)                      # {"Authorization": "Bearer …"}
         server.get("/api/v1/mentions/1", rep_token)    # a GET's JSON (raises on an error)
+        server.claim(1, rep_token)                     # the rep owns mention 1
         server.stop(); server.start()                  # away and back: same port and database
 
 `start_live_server(tmp_dir, database_url=None, env=None, extra_args=(), timeout=30.0)` runs
@@ -101,6 +102,24 @@ class LiveServer:
         response = httpx.get(f"{self.base_url}{path}", headers=self.headers(token), timeout=10)
         response.raise_for_status()
         return response.json()
+
+    def mention_from(self, external_id: str) -> dict[str, Any] | None:
+        """The mention ingested from a network post (by its external id), or None yet."""
+        rows = self.get("/api/v1/mentions?limit=500")["data"]
+        return next((m for m in rows if m["external_id"] == external_id), None)
+
+    def claim(self, mention_id: int, token: str) -> dict[str, Any]:
+        """Claim a mention as the token's user (through the API); returns the mention."""
+        version = self.get(f"/api/v1/mentions/{mention_id}")["version"]
+        response = httpx.post(
+            f"{self.base_url}/api/v1/mentions/{mention_id}/claim",
+            json={"version": version},
+            headers=self.headers(token),
+            timeout=10,
+        )
+        response.raise_for_status()
+        claimed: dict[str, Any] = response.json()
+        return claimed
 
     def create_user(
         self, name: str, *, role: str = "rep", teams: Sequence[str] = ()

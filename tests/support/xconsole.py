@@ -6,6 +6,7 @@
     console.wait_for_request("POST", r"/api/v1/mentions/5/claim", status=409)
     console.wait_for_log(r"event stream lost", after=mark)   # mark = console.log_mark()
     console.outbox()                        # its durable outbox: kind, mention, status, payload
+    console.write_reply(wid, 5, "Thanks!")  # Ctrl+Shift+R, type; done once the draft holds it
     console.kill9()                         # SIGKILL, as a crash would
     console = console.relaunch()            # same HOME: same settings, cache and outbox
 
@@ -263,7 +264,44 @@ class XConsole:
                 if time.monotonic() >= deadline:
                     raise
 
+    def write_reply(self, wid: int, mention_id: int, text: str, *, attempts: int = 3) -> None:
+        """Go to the reply editor (Go to the reply editor, Ctrl+Shift+R), replace its text with
+        `text` (Ctrl+A, typing) and wait until the console's local draft of the mention holds
+        it — online or offline. Typed again when the draft does not follow: the editor takes
+        keys as soon as the mention is shown, but the draft that loads next replaces them."""
+        for attempt in range(1, attempts + 1):
+            self.desk.activate(wid)
+            self.desk.key("ctrl+shift+r", "ctrl+a")
+            self.desk.type_text(text)
+            try:
+                poll(
+                    lambda: self.local_draft(mention_id) == text,
+                    10,
+                    f"{self.name}'s typed reply to reach the local draft of mention {mention_id}",
+                    interval=0.1,
+                    on_timeout=lambda: f"draft now: {self.local_draft(mention_id)!r}",
+                )
+                return
+            except TimeoutError:
+                if attempt == attempts:
+                    raise
+
     # --- its local data (the durable outbox a crash must not lose) ----------------------
+
+    def local_draft(self, mention_id: int) -> str | None:
+        """The text of the console's local draft of a mention (None: no draft yet)."""
+        for path in self.local_databases():
+            with contextlib.suppress(sqlite3.Error):
+                db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+                try:
+                    row = db.execute(
+                        "SELECT body FROM draft WHERE mention_id = ?", (mention_id,)
+                    ).fetchone()
+                finally:
+                    db.close()
+                if row is not None:
+                    return str(row[0])
+        return None
 
     def local_databases(self) -> list[Path]:
         return sorted((self.home / ".local" / "share").rglob("*.sqlite3"))
