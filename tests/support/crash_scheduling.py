@@ -1,0 +1,67 @@
+"""pytest-xdist's file scheduler, made to survive a crashed worker.
+
+The suite runs with `--dist loadfile` (each file on one worker: module-scoped servers). When a
+worker dies in the middle of a file (a segfault in a native library, a test that times out),
+pytest-xdist 3.8's scheduler puts the file's whole workload back on the queue, completed tests
+included, and reschedules every node, even a replacement whose collection has not arrived yet:
+the run then stops with `KeyError: <WorkerController …>` or waits for ever for a worker that was
+sent nothing to do (pytest-xdist issues #784, #1323). Here the crashed test is reported failed
+(as xdist already does) and not run again, only files with tests still to run go back on the
+queue, a node is given work only once its collection is known, and a replacement is kept
+fed until it is told to stop."""
+
+from __future__ import annotations
+
+import pytest
+from xdist.remote import Producer
+from xdist.scheduler import LoadFileScheduling
+from xdist.workermanage import WorkerController
+
+
+class CrashTolerantFileScheduling(LoadFileScheduling):
+    def remove_node(self, node: WorkerController) -> str | None:
+        workload = self.assigned_work.pop(node)
+        if not self._pending_of(workload):
+            return None
+        crashitem = next(
+            nodeid
+            for work_unit in workload.values()
+            for nodeid, completed in work_unit.items()
+            if not completed
+        )
+        for scope, work_unit in workload.items():
+            if crashitem in work_unit:
+                work_unit[crashitem] = True  # reported as failed; running it again proves nothing
+            if not all(work_unit.values()):
+                self.workqueue[scope] = work_unit
+        for other in self.assigned_work:
+            if other in self.registered_collections:
+                self._reschedule(other)
+        return crashitem
+
+    def _reschedule(self, node: WorkerController) -> None:
+        """Keep the node at least three tests ahead (a worker holds back its last test until
+        it knows the next one or is told to stop); tell it to stop once nothing is queued."""
+        if node.shutting_down or node not in self.registered_collections:
+            return  # a replacement gets work once its collection has arrived (`schedule`)
+        while self.workqueue and self._pending_of(self.assigned_work[node]) <= 2:
+            self._assign_work_unit(node)
+        if not self.workqueue:
+            node.shutdown()
+
+    def _assign_work_unit(self, node: WorkerController) -> None:
+        collection = self.registered_collections[node]
+        while self.workqueue:
+            scope, work_unit = self.workqueue.popitem(last=False)
+            pending = [nodeid for nodeid, completed in work_unit.items() if not completed]
+            if pending:
+                self.assigned_work.setdefault(node, {})[scope] = work_unit
+                node.send_runtest_some([collection.index(nodeid) for nodeid in pending])
+                return
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadFileScheduling | None:
+    if config.getvalue("dist") == "loadfile":
+        return CrashTolerantFileScheduling(config, log)
+    return None
