@@ -36,6 +36,21 @@ class ActionOutcome:
     owner: str | None = None  # a conflict: who has the mention now, when the server said
 
 
+# One action on more mentions than this is refused: Ctrl+A selects the whole stream, and a
+# slip of the keys must not resolve a hundred thousand mentions.
+MOST_AT_ONCE = 200
+
+
+def refuse_many(count: int) -> str | None:
+    """Why an action on `count` selected mentions is not started, or None to go ahead."""
+    if count <= MOST_AT_ONCE:
+        return None
+    return (
+        f"{count:,} mentions are selected: one action takes at most {MOST_AT_ONCE}. "
+        "Narrow the selection (a filter or the search helps)."
+    )
+
+
 # The past tense that opens a sum-up of an action on several mentions.
 DONE_WORDS = {
     MentionAction.CLAIM: "Claimed",

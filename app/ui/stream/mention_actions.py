@@ -11,7 +11,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from app.client.stream.actions import ActionOutcome, ActionResult, MentionAction, sum_up
+from app.client.stream.actions import (
+    ActionOutcome,
+    ActionResult,
+    MentionAction,
+    refuse_many,
+    sum_up,
+)
 from app.client.stream.rows import MentionRow
 from app.client.stream.session import ConsoleSession
 from app.common.tasks import TaskKeeper
@@ -45,8 +51,11 @@ class MentionActions(QObject):
 
     def run_on(self, action: MentionAction, rows: Sequence[MentionRow]) -> None:
         """The action on the selected mentions, if there are any."""
+        refusal = refuse_many(len(rows))
         if not rows:
             self._notices.say("Select a mention first.", NO_SELECTION_MS)
+        elif refusal is not None:
+            self._notices.warn(refusal)
         elif len(rows) == 1:
             self.run(action, rows[0].id)
         else:

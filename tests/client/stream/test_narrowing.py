@@ -4,7 +4,14 @@ action on several mentions."""
 
 from __future__ import annotations
 
-from app.client.stream.actions import ActionOutcome, ActionResult, MentionAction, sum_up
+from app.client.stream.actions import (
+    MOST_AT_ONCE,
+    ActionOutcome,
+    ActionResult,
+    MentionAction,
+    refuse_many,
+    sum_up,
+)
 from app.client.stream.narrowing import (
     NETWORK_TITLES,
     NEWEST_FIRST,
@@ -80,3 +87,11 @@ def test_one_sentence_sums_up_an_action_on_several_mentions() -> None:
     assert sum_up(MentionAction.SNOOZE, [taken, taken]) == (
         "Snoozed no mentions; 2 were already Mara's."
     )
+
+
+def test_an_action_on_too_many_mentions_is_refused_with_a_reason() -> None:
+    assert refuse_many(1) is None
+    assert refuse_many(MOST_AT_ONCE) is None
+    refusal = refuse_many(100_000)
+    assert refusal is not None
+    assert "100,000 mentions are selected" in refusal

@@ -11,6 +11,7 @@ from PySide6.QtCore import QItemSelectionModel, QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 
 from app.client.connection.api import ResponderApi
+from app.client.stream.actions import MOST_AT_ONCE
 from app.client.stream.narrowing import PRIORITY_FIRST, SortColumn, StreamSort
 from app.ui.shell.actions import Action
 from app.ui.stream.filter import FilterMode
@@ -129,3 +130,20 @@ def test_the_priority_toggle_and_the_header_share_one_order(
     toggle.trigger()
     assert stream.sort == PRIORITY_FIRST
     assert window.view.horizontalHeader().sortIndicatorSection() == 1
+
+
+def test_select_all_then_resolve_is_refused_above_the_limit(
+    live_server: LiveServer, console_factory: Callable[[str, str], Console]
+) -> None:
+    _, token = live_server.create_user("sel-all", role="rep")
+    ids = live_server.ingest(
+        [mention_json(f"many-{n}", f"Outage again {n}") for n in range(MOST_AT_ONCE + 1)]
+    )
+    console = console_factory(live_server.base_url, token)
+    _show_all(console, ids)
+    console.window.view.selectAll()
+    assert len(console.window.stream.action_rows()) > MOST_AT_ONCE
+    console.window.action(Action.RESOLVE).trigger()
+    assert console.ui.mention_actions.running == ()
+    assert "one action takes at most" in console.window.notice_banner.label.text()
+    assert all(console.session.row(i).status.is_open for i in ids)  # type: ignore[union-attr]
