@@ -1,5 +1,5 @@
 """A mention's history in sentences: each event of the mention's log as one line a rep reads
-("Mara declined the handoff: not billing", "Dana's reply was posted: <link>"), naming who did
+("Mara declined the handoff: not billing", "Reply by Dana was posted: <link>"), naming who did
 it only when a person did (an arrival comes from its network, not from whoever ran the
 webhook)."""
 
@@ -85,16 +85,17 @@ def _mention_sentence(action: str, who: str, mention: dict[str, Any]) -> str:
 
 
 def _reply_sentence(reply: dict[str, Any]) -> str:
-    author = _name(reply.get("author"), "A colleague")
+    # "Reply by …": a possessive reads wrongly after some names (the solo console's "You").
+    author = _name(reply.get("author"), "a colleague")
     status = reply.get("status")
     if status == ReplyStatus.SENT:
         url = reply.get("external_url")
-        return f"{author}'s reply was posted" + (f": {url}" if url else "")
+        return f"Reply by {author} was posted" + (f": {url}" if url else "")
     if status == ReplyStatus.FAILED:
-        return f"{author}'s reply failed: {reply.get('error') or 'no reason given'}"
+        return f"Reply by {author} failed: {reply.get('error') or 'no reason given'}"
     if status == ReplyStatus.SENDING:
-        return f"{author}'s reply is being posted"
-    return f"{author} sent a reply; it waits to be posted"
+        return f"Reply by {author} is being posted"
+    return f"{author[:1].upper()}{author[1:]} sent a reply; it waits to be posted"
 
 
 def _handoff_sentence(handoff: dict[str, Any]) -> str:

@@ -95,6 +95,7 @@ def connect_signals(ui: ConsoleUi) -> None:
     # --- the shown mention's conversation and history follow its replies and events
     bridge.outboxChanged.connect(stream.detail.show_outbox)
     bridge.mentionTouched.connect(stream.refresh_detail)
+    bridge.connectionChanged.connect(lambda *_: stream.refresh_detail(detail.mention_id or 0))
     window.offline_banner.button.clicked.connect(session.reconnect_now)
     act(Action.RECONNECT).triggered.connect(session.reconnect_now)
     window.notice_banner.button.clicked.connect(window.clear_notices)

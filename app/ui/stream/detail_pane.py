@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -136,6 +137,10 @@ class MentionDetailPane(QWidget):
         self.history_view.setWordWrap(True)
         self.history_view.setAccessibleName("Mention history")
         self.history_view.setMinimumHeight(MIN_LIST_HEIGHT)
+        # Both take the room left once the mention and the composer below have theirs (a
+        # list's preferred size would push the composer out of the column).
+        for view in (self.thread_view, self.history_view):
+            view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.history_view.setColumnWidth(0, 95)
         self.history_view.itemActivated.connect(self._open_link)
         # The rep drags the line between the conversation and the history.

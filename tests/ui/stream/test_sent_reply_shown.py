@@ -157,7 +157,10 @@ def test_a_sent_reply_is_seen_cooling_then_sent_with_its_link(
     # the history says it in sentences, with the link
     history = _column(detail.history_view, 1)
     assert history[0] == "Arrived from Mastodon"
-    assert any(line.endswith(f"reply was posted: {url}") for line in history)
+    assert any(
+        line.startswith("Reply by dana-") and line.endswith(f" was posted: {url}")
+        for line in history
+    )
     # after sending, the editor is empty and the old prompts are gone
     console.wait_until(
         desk.panel.bridge.messageChanged, lambda: desk.panel.editor.toPlainText() == ""
@@ -185,4 +188,4 @@ def test_a_refused_reply_shows_as_failed_with_the_reason(
     desk.service.cool_off.wake()
     desk.wait_for_state("failed: ")
     assert not any(s.startswith(("sent", "cooling off")) for s in desk.states())
-    assert any("reply failed: " in line for line in _column(desk.detail.history_view, 1))
+    assert any(" failed: " in line for line in _column(desk.detail.history_view, 1))
