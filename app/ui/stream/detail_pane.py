@@ -283,7 +283,8 @@ class MentionDetailPane(QWidget):
 
     def _add_reply(self, author: str, body: str, when: str, line: ReplyLine) -> None:
         state = f"{line.state}: {line.url}" if line.url else line.state
-        item = QTreeWidgetItem([f"{author}\n{when}", f"{body}\n→ {state}"])
+        # The state first: a long reply is cut short, its state never.
+        item = QTreeWidgetItem([f"{author}\n{when}", f"→ {state}\n{body}"])
         item.setToolTip(1, state)
         item.setData(1, STATE_ROLE, state)
         if line.url:

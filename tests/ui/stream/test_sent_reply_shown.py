@@ -136,7 +136,8 @@ def test_a_sent_reply_is_seen_cooling_then_sent_with_its_link(
         console.bridge.outboxChanged,
         lambda: console.window.outbox_label.text() == "Outbox: 1 reply cooling off",
     )
-    assert _column(detail.thread_view, 1)[-1].startswith(PROMPTED + "\n→ cooling off")
+    assert _column(detail.thread_view, 1)[-1].startswith("→ cooling off")
+    assert _column(detail.thread_view, 1)[-1].endswith("\n" + PROMPTED)
     assert desk.states()[-1].startswith("cooling off")
     assert "your reply is in its cool-off" in detail.meta.text()
     assert "offline" not in detail.meta.text()
