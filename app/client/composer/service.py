@@ -93,7 +93,9 @@ class ComposerService:
         self.session = session
         self._store = store
         self._worker = worker
-        self._order = asyncio.Lock()  # a reply's "left" is handled before its "posted"
+        self._order = asyncio.Lock()  # a reply's "left" and "posted" are handled one by one
+        # Replies posted (or refused) before their departure was handled, by client_id.
+        self._settled_early: dict[str, ReplyStatus] = {}
         self.draft_renewed: Hook[LocalDraft] = Hook()
         extra = {} if save_delay is None else {"save_delay": save_delay}
         self.drafts = DraftKeeper(store, worker, session.api, device=device, **extra)
@@ -266,8 +268,13 @@ class ComposerService:
         """The reply has left: remember it until the network confirms, and give the draft a
         new client_id so any later send is a new reply, never a silent duplicate."""
         async with self._order:
-            key = _in_flight_key(reply.mention_id)
-            await self._worker.call(lambda: self._store.set_state(key, reply.client_id))
+            early = self._settled_early.pop(reply.client_id, None)
+            if early is ReplyStatus.SENT:  # already posted: nothing in flight, no draft left
+                await self.drafts.forget(reply.mention_id)
+                return
+            if early is None:
+                key = _in_flight_key(reply.mention_id)
+                await self._worker.call(lambda: self._store.set_state(key, reply.client_id))
             draft = await self.drafts.open(reply.mention_id, reply.base_version)
             renewed = LocalDraft(
                 reply.mention_id, str(uuid.uuid4()), draft.body, draft.base_version
@@ -293,6 +300,12 @@ class ComposerService:
     async def _settle(self, reply: ReplyPublic) -> None:
         async with self._order:
             ours = await self.in_flight(reply.mention_id) == reply.client_id
+            draft = await self.drafts.open(reply.mention_id, 0)
+            if not ours and draft.client_id == reply.client_id:
+                # The network's answer overtook the reply's departure (a network that posts at
+                # once): settle it now and tell the departure, which comes next.
+                ours = True
+                self._settled_early[reply.client_id] = reply.status
             if ours:
                 key = _in_flight_key(reply.mention_id)
                 await self._worker.call(lambda: self._store.set_state(key, ""))
