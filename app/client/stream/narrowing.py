@@ -41,12 +41,13 @@ PRIORITY_TITLES: dict[PriorityBand, str] = {
     PriorityBand.MEDIUM: f"Medium ({_MEDIUM_PRIORITY:.0f}–{URGENT_PRIORITY - 1:.0f})",
     PriorityBand.LOW: f"Low (under {_MEDIUM_PRIORITY:.0f})",
 }
+# In the order a mention goes through them: the Status column sorts in this order too.
 STATUS_TITLES: dict[MentionStatus, str] = {
     MentionStatus.NEW: "New",
     MentionStatus.ASSIGNED: "Assigned",
     MentionStatus.HANDOFF: "Handed off",
-    MentionStatus.REPLIED: "Replied",
     MentionStatus.SNOOZED: "Snoozed",
+    MentionStatus.REPLIED: "Replied",
     MentionStatus.RESOLVED: "Resolved",
 }
 ANY_NETWORK = "Any network"
@@ -115,7 +116,7 @@ def next_sort(current: StreamSort, column: SortColumn) -> StreamSort:
     return first_click(column)
 
 
-_STATUS_RANK = {status: rank for rank, status in enumerate(MentionStatus)}
+_STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_TITLES)}
 
 
 def _owner_key(row: MentionRow) -> str:

@@ -16,6 +16,7 @@ from app.client.stream.narrowing import (
     NETWORK_TITLES,
     NEWEST_FIRST,
     PRIORITY_FIRST,
+    STATUS_TITLES,
     Narrowing,
     PriorityBand,
     SortColumn,
@@ -59,6 +60,21 @@ def test_column_sorts_keep_ties_oldest_first_both_ways() -> None:
     age = sort_positions(rows, positions, StreamSort(SortColumn.AGE, descending=False))
     created = [rows[p].created_at for p in age]
     assert created == sorted(created, reverse=True)
+
+
+def test_status_sorts_in_the_order_a_mention_goes_through() -> None:
+    flow = [
+        MentionStatus.NEW,
+        MentionStatus.ASSIGNED,
+        MentionStatus.HANDOFF,
+        MentionStatus.SNOOZED,
+        MentionStatus.REPLIED,
+        MentionStatus.RESOLVED,
+    ]
+    rows = [make_row(i, status=s) for i, s in enumerate(reversed(flow), start=1)]
+    order = sort_positions(rows, list(range(len(rows))), StreamSort(SortColumn.STATUS, False))
+    assert [rows[p].status for p in order] == flow
+    assert list(STATUS_TITLES) == flow  # the filter bar offers them in that order too
 
 
 def test_a_header_click_starts_at_the_useful_end_and_a_second_reverses() -> None:
