@@ -398,7 +398,9 @@ class ConsoleSession:
         if changed:
             self.rows_changed.emit(changed)
 
-    async def _flush_outbox(self) -> FlushReport:
+    async def _flush_outbox(self, asked: int | None = None) -> FlushReport:
+        """Send the queued actions; a conflict or refusal is told as a notice, except the one
+        of `asked` (its outbox seq): the rep who just asked is told by the action's outcome."""
         if not self.api.bound:
             return FlushReport(stopped_offline=True)
         report = await self._outbox.flush(self.api)
@@ -407,8 +409,9 @@ class ConsoleSession:
             self._publish(applied)
         await self.refresh_outbox()
         for entry in (*report.conflicts, *report.failed):
-            row = self._rows.get(entry.mention_id)
-            self.notice.emit(describe_entry(entry, row.handle if row else None))
+            if entry.seq != asked:
+                row = self._rows.get(entry.mention_id)
+                self.notice.emit(describe_entry(entry, row.handle if row else None))
         return report
 
     # --- actions -------------------------------------------------------------------------
@@ -465,12 +468,13 @@ class ConsoleSession:
     ) -> ActionOutcome:
         entry = await self._outbox.enqueue(kind, row.id, payload)
         await self.refresh_outbox()
-        report = await self._flush_outbox()
+        report = await self._flush_outbox(entry.seq)
         word = ACTION_WORDS[kind]
         if any(e.seq == entry.seq for e in report.sent):
             return ActionOutcome(ActionResult.DONE, f"Done: {word} of {row.handle}.")
         for bad in (*report.conflicts, *report.failed):
             if bad.seq == entry.seq:
+                await self.dismiss(bad.seq)  # told at once: nothing left for the rep to read
                 result = (
                     ActionResult.CONFLICT
                     if bad.status is OutboxStatus.CONFLICT

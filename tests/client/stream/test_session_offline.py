@@ -129,9 +129,15 @@ async def test_claim_online_and_lost_race_says_who(live_server: LiveServer, tmp_
             seen = await bo.mention(taken)
             await bo.claim(taken, seen.version)
         # Ana clicks before Bo's claim reached her console: her cached version is stale.
+        notices: list[str] = []
+        ana.notice.connect(notices.append)
         outcome = await ana.claim(taken)
         assert outcome.result is ActionResult.CONFLICT
         assert "bo-online has it now" in outcome.message
+        # Said once (by the outcome, to the rep who clicked), and not kept in the outbox as
+        # something still to read ("Outbox: 1 needs your decision")
+        assert notices == []
+        assert ana.outbox_entries == []
 
         def bo_owns_it() -> bool:
             row = ana.row(taken)
