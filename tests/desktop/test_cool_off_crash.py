@@ -2,27 +2,23 @@
 starts it again: the countdown resumes where it was and the reply goes out exactly once.
 
 A real Mastodon-API server (mastodon-mock) is the brand's network: a customer posts, the team
-server ingests it, Ana owns it. In her real console she clicks into the composer, types, sends
-(Ctrl+Enter), and the reply waits its 20 s cool-off in the console's durable outbox. SIGKILL;
-relaunch with the same HOME; sign in again ("this session only" asks again). Oracles: the
-team server's API (the mention's replies), the network (the post's replies on mastodon-mock)
-and the console's local outbox file (the reply is durable before the kill)."""
+server ingests it, Ana owns it. In her real console she goes to the reply editor
+(Ctrl+Shift+R), types, sends (Ctrl+Enter), and the reply waits its 20 s cool-off in the
+console's durable outbox. SIGKILL; relaunch with the same HOME; sign in again ("this session
+only" asks again). Oracles: the team server's API (the mention's replies), the network (the
+post's replies on mastodon-mock) and the console's local outbox file (the reply is durable
+before the kill)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.connectors.helpers import BRAND_TOKEN, MastodonMock
-from tests.support.live_server import REPO_ROOT, LiveServer
+from tests.support.live_server import LiveServer
 from tests.support.xconsole import Consoles, XConsole
 from tests.support.xdesktop import TRAY_HEIGHT, XDesktop, poll
 
@@ -32,16 +28,6 @@ COOL_OFF_SECONDS = 20  # the default for a calm draft to a calm customer (README
 CUSTOMER_POST = "@acme hello, could you tell me when the spring catalogue comes out?"
 REPLY = "Thanks for asking, Alice! Sorry for the wait: the spring catalogue is out on 3 March."
 WINDOW = (40, TRAY_HEIGHT + 40, 1280, 800)  # x, y, width, height of the console's window
-
-
-@pytest.fixture
-def mastodon(tmp_path: Path) -> Iterator[MastodonMock]:
-    workdir = tmp_path / "mastodon"
-    workdir.mkdir(parents=True, exist_ok=True)
-    mock = MastodonMock(workdir)
-    mock.start()
-    yield mock
-    mock.stop()
 
 
 def api(server: LiveServer, path: str, token: str | None = None) -> Any:
@@ -61,108 +47,27 @@ def open_mine(desk: XDesktop, console: XConsole, mention_id: int, *, fresh: bool
     return wid
 
 
-def add_brand_account(server: LiveServer, mastodon: MastodonMock) -> None:
-    """`responder-server add-account mastodon … --secret-stdin`: the brand's account on the
-    mock network, which the server then ingests from and replies as."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "app.server.cli",
-            "add-account",
-            "mastodon",
-            "--name",
-            "acme",
-            "--base-url",
-            mastodon.base_url,
-            "--secret-stdin",
-            "--database-url",
-            server.database_url,
-        ],
-        cwd=REPO_ROOT,
-        env={**os.environ, **server.env},
-        input=BRAND_TOKEN + "\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-
-
-def ingested(server: LiveServer, external_id: str) -> dict[str, Any] | None:
-    rows = api(server, "/api/v1/mentions?limit=500")["data"]
-    return next((m for m in rows if m["external_id"] == external_id), None)
-
-
-def white_boxes(desk: XDesktop, x: int, y: int, height: int) -> list[tuple[int, int]]:
-    """The white stretches (at least 12 px) down one column of the screen, as (top, bottom)."""
-    runs: list[tuple[int, int]] = []
-    start: int | None = None
-    for i, (r, g, b) in enumerate([*desk.pixels(x, y, 1, height), (0, 0, 0)]):
-        white = min(r, g, b) >= 250
-        if white and start is None:
-            start = i
-        elif not white and start is not None:
-            if i - start >= 12:
-                runs.append((y + start, y + i))
-            start = None
-    return runs
-
-
-def reply_editor_at(desk: XDesktop, wid: int) -> tuple[int, int]:
-    """Where to click to write the reply. The console offers no shortcut to the composer, so
-    look at the screen: down a column near the window's right edge, the white boxes are the
-    search field, the mention's text, the conversation, the history, the reply editor (white
-    once it is enabled for the selected mention; grey before) and the handoff list — the
-    editor is the second white box from the bottom. (The server's copy of the draft then
-    proves that the click landed in the editor.)"""
-    x, y, width, height = desk.geometry(wid)
-    column = x + width - 120  # right of the follow-up spin box, left of the Send button
-
-    def enabled_editor() -> list[tuple[int, int]] | None:
-        found = white_boxes(desk, column, y, height)
-        return found if len(found) >= 6 else None
-
-    boxes = poll(
-        enabled_editor,
-        15,
-        "the reply editor to be enabled (six white boxes down the right-hand column)",
-        interval=0.2,
-        on_timeout=lambda: f"white boxes: {white_boxes(desk, column, y, height)}",
-    )
-    top, bottom = boxes[-2]
-    return column, (top + bottom) // 2
-
-
 def test_kill_minus_nine_during_the_cool_off_resumes_and_sends_once(
     xdesk: XDesktop,
     server: LiveServer,
     mastodon: MastodonMock,
     consoles: Consoles,
 ) -> None:
-    add_brand_account(server, mastodon)
+    server.add_brand_account("acme", base_url=mastodon.base_url, secret=BRAND_TOKEN, verify=True)
     post = mastodon.post("alice", CUSTOMER_POST)
     mention = poll(
-        lambda: ingested(server, str(post["id"])), 30, "the customer's post to be ingested"
+        lambda: server.mention_from(str(post["id"])), 30, "the customer's post to be ingested"
     )
     mention_id = int(mention["id"])
     ana_id, ana_token = server.create_user("Ana", role="rep")
-    claimed = httpx.post(
-        f"{server.base_url}/api/v1/mentions/{mention_id}/claim",
-        json={"version": mention["version"]},
-        headers=server.headers(ana_token),
-        timeout=10,
-    )
-    assert claimed.status_code == 200, claimed.text
+    server.claim(mention_id, ana_token)
 
     ana = consoles.launch("ana", server.base_url)
     ana.sign_in(ana_token)
     wid = open_mine(xdesk, ana, mention_id, fresh=True)
 
-    # Click into the reply editor and type; the synced draft shows the text reached it.
-    xdesk.click(*reply_editor_at(xdesk, wid))
-    xdesk.type_text(REPLY)
+    # Go to the reply editor (Ctrl+Shift+R) and type; the synced draft shows it reached it.
+    ana.write_reply(wid, mention_id, REPLY)
 
     def draft_synced() -> bool:
         response = httpx.get(
