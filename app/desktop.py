@@ -53,6 +53,7 @@ from app.ui.qt.async_slots import cancel_slot_tasks, run_blocking_dialog
 from app.ui.qt.plain import plain_message_box
 from app.ui.shell.actions import Action
 from app.ui.shell.build import ConsoleUi, build_console
+from app.ui.shell.main_window import MainWindow
 from app.ui.shell.resume import select_resumed_reply
 from app.ui.shell.session_bridge import SessionBridge
 from app.ui.shell.start_dialogs import (
@@ -63,6 +64,7 @@ from app.ui.shell.start_dialogs import (
     TokenDialog,
     TokenStorageChoice,
 )
+from app.ui.shell.window_layout import capture, restore
 from app.ui.stream.filter import FilterMode
 from app.ui.team.bridge import TeamBridge
 
@@ -279,6 +281,19 @@ async def load_cached_stream(session: ConsoleSession) -> None:
         gc.enable()
 
 
+def restore_window(window: MainWindow, settings: ConsoleSettings) -> None:
+    """The window as the rep left it last time (before it is shown)."""
+    restore(window, settings.window)
+
+
+def remember_window(path: Path, settings: ConsoleSettings, window: MainWindow) -> None:
+    """Keep the window's layout in the settings file (when the window closes, at quit)."""
+    try:
+        save_settings(path, settings.model_copy(update={"window": capture(window)}))
+    except OSError:
+        log.exception("could not keep the window's layout in %s", path)
+
+
 async def run_console(app: QApplication, options: Options) -> int:
     """The main coroutine: everything the console does happens inside it."""
     settings_path = options.config_dir / "settings.json"
@@ -316,6 +331,7 @@ async def run_console(app: QApplication, options: Options) -> int:
         )
         window = ui.window
         window.notifier.enabled = settings.notifications
+        restore_window(window, settings)
         window.closed.connect(quit_requested.set)
         await composer.start()
         window.show()
@@ -371,6 +387,8 @@ async def run_console(app: QApplication, options: Options) -> int:
         await quit_requested.wait()
         return 0
     finally:
+        if ui is not None and options.screenshot is None:
+            remember_window(settings_path, settings, ui.window)
         await tasks.aclose()
         if ui is not None:
             await ui.cancel_actions()

@@ -6,8 +6,8 @@ the list's width or grow the window. Where the window is too narrow for both sid
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 # The list's least width: its fixed columns and a line of the mention's text.
@@ -30,6 +30,41 @@ def scrolling(widget: QWidget, name: str) -> QScrollArea:
     area.setMinimumWidth(SCROLLING_MIN_WIDTH)
     area.setWidget(widget)
     return area
+
+
+class SidewaysRow(QScrollArea):
+    """A row of controls (the stream's filter bar) that scrolls sideways when the window is
+    narrower than the row wants, instead of making the window wider; as tall as the row,
+    plus the scroll bar while one shows."""
+
+    def __init__(self, row: QWidget, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumWidth(SCROLLING_MIN_WIDTH)
+        self.setWidget(row)
+        self._row = row
+        row.installEventFilter(self)  # the row's own changes (a label shown) refit its height
+        self._fit_height()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._row and event.type() is QEvent.Type.LayoutRequest:
+            self._fit_height()
+        return super().eventFilter(watched, event)
+
+    def _fit_height(self) -> None:
+        wanted = self._row.minimumSizeHint()
+        height = wanted.height()
+        if wanted.width() > self.width():
+            height += self.horizontalScrollBar().sizeHint().height()
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
 
 
 class MentionColumn(QScrollArea):
@@ -67,6 +102,7 @@ class StreamColumns(QSplitter):
         self.setStretchFactor(1, 2)
         self.setChildrenCollapsible(False)
         self.setSizes([900, 440])
+        self._saved: QByteArray | None = None  # the rep's sizes, put back once laid out
 
     def side_by_side_width(self) -> int:
         """The least width at which the two columns stand side by side."""
@@ -75,6 +111,13 @@ class StreamColumns(QSplitter):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_orientation()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)  # after the first resize: the sizes are the window's now
+        if self._saved is not None:
+            saved, self._saved = self._saved, None
+            self.restoreState(saved)
+            self._fit_orientation()
 
     def _fit_orientation(self) -> None:
         wanted = (
@@ -91,8 +134,8 @@ class StreamColumns(QSplitter):
         else:
             self.setSizes([self.width() - MENTION_COLUMN_WIDTH, MENTION_COLUMN_WIDTH])
 
-    def restore(self, state: QByteArray) -> bool:
-        """Sizes the rep left (Qt's saved state); the orientation still follows the width."""
-        restored = self.restoreState(state)
-        self._fit_orientation()
-        return restored
+    def restore(self, state: QByteArray) -> None:
+        """Sizes the rep left (Qt's saved state), put back when the window shows (sizes set
+        before it is laid out are scaled to a size it does not have yet); the orientation
+        still follows the width. A state Qt does not accept is ignored."""
+        self._saved = state

@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -40,7 +40,7 @@ from app.ui.shell.actions import (
     MenuItem,
     Section,
 )
-from app.ui.shell.columns import MentionColumn, StreamColumns, scrolling
+from app.ui.shell.columns import MentionColumn, SidewaysRow, StreamColumns, scrolling
 from app.ui.shell.notifier import UrgentNotifier, badge_icon
 from app.ui.shell.shortcuts_dialog import ShortcutsDialog
 from app.ui.stream.filter import FilterMode
@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(6, 6, 6, 4)  # half a screen: list, filter bar and a dock fit
         for banner in parts.banners:
             layout.addWidget(banner)
-        layout.addWidget(self.stream.filter_bar)
+        layout.addWidget(SidewaysRow(self.stream.filter_bar, "filterRow"))
         layout.addWidget(self.offline_banner)
         layout.addWidget(self.notice_banner)
         layout.addWidget(self.columns, 1)
@@ -173,14 +173,22 @@ class MainWindow(QMainWindow):
         self.outbox_label.setAccessibleName("Outbox")
         self.urgent_label = QLabel("")
         self.urgent_label.setAccessibleName("Urgent unassigned mentions")
-        self.urgent_label.setStyleSheet(
-            f"color: {theme.name(Role.URGENT_TEXT)}; font-weight: bold;"
-        )
+        self._paint_urgent_label()
         status = self.statusBar()
         status.addPermanentWidget(self.urgent_label)
         status.addPermanentWidget(self.outbox_label)
         status.addPermanentWidget(self.duty_label)
         status.addPermanentWidget(self.connection_label)
+
+    def _paint_urgent_label(self) -> None:
+        style = f"color: {theme.name(Role.URGENT_TEXT)}; font-weight: bold;"
+        if style != self.urgent_label.styleSheet():  # a new style sheet changes the palette
+            self.urgent_label.setStyleSheet(style)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._paint_urgent_label()  # light or dark: the role's other column
 
     def _build_menus(
         self, sections: Mapping[Section, Sequence[QAction | None]]

@@ -55,6 +55,7 @@ class FullConsole:
         assert panel is not None
         self.panel: ComposerPanel = panel
         self.task: asyncio.Task[None] | None = None
+        self.closed = False
 
     def start(self) -> None:
         """Show the window and connect, as the desktop does (after its layout is restored)."""
@@ -153,14 +154,21 @@ class FullConsole:
             self.panel.checkCompleted.disconnect(done)
 
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        finish = self.loop.run_until_complete
         if self.task is not None:
             self.task.cancel()
-            self.loop.run_until_complete(asyncio.gather(self.task, return_exceptions=True))
-        self.run(self.ui.cancel_actions())
-        self.run(self.panel.aclose())
-        self.run(self.ui.aclose())
-        self.run(self.composer_service.aclose())
-        self.run(self.session.aclose())
+            finish(asyncio.gather(self.task, return_exceptions=True))
+        for closing in (
+            self.ui.cancel_actions(),
+            self.panel.aclose(),
+            self.ui.aclose(),
+            self.composer_service.aclose(),
+            self.session.aclose(),
+        ):
+            finish(asyncio.wait_for(closing, 15))
         self.store.close()
         self.worker.shutdown()
         self.window.quit()
