@@ -27,7 +27,7 @@ from tests.support.live_server import LiveServer
 from tests.support.xconsole import Consoles, OutboxItem, XConsole
 from tests.support.xdesktop import TRAY_HEIGHT, XDesktop, poll
 
-pytestmark = [pytest.mark.desktop, pytest.mark.slow, pytest.mark.timeout(170)]
+pytestmark = [pytest.mark.desktop, pytest.mark.slow, pytest.mark.timeout(180)]
 
 CUSTOMER_POST = "@acme hello, could you tell me when the spring catalogue comes out?"
 HEATED = "THIS IS NOT OUR FAULT!!! You obviously did not read the manual, that is on you!!!"

@@ -24,7 +24,7 @@ from tests.support.live_server import LiveServer
 from tests.support.xconsole import Consoles, XConsole
 from tests.support.xdesktop import TRAY_HEIGHT, XDesktop, poll
 
-pytestmark = [pytest.mark.desktop, pytest.mark.slow, pytest.mark.timeout(170)]
+pytestmark = [pytest.mark.desktop, pytest.mark.slow, pytest.mark.timeout(180)]
 
 CUSTOMER_POST = "@acme hi! my parcel says delivered but nothing is here, can you check?"
 REPLY = "Hi Alice, sorry about that! I have asked the courier to check; I will write back today."
