@@ -51,6 +51,7 @@ from app.common.tasks import TaskKeeper
 from app.ui.composer.bridge import ComposerBridge
 from app.ui.qt.async_slots import cancel_slot_tasks, run_blocking_dialog
 from app.ui.qt.plain import plain_message_box
+from app.ui.qt.scheme import SchemeFollower
 from app.ui.shell.actions import Action
 from app.ui.shell.build import ConsoleUi, build_console
 from app.ui.shell.main_window import MainWindow
@@ -71,6 +72,11 @@ from app.ui.team.bridge import TeamBridge
 log = logging.getLogger("app.desktop")
 
 SCREENSHOT_TIMEOUT = 60.0
+COLOR_SCHEMES: dict[str, Qt.ColorScheme | None] = {
+    "system": None,
+    "light": Qt.ColorScheme.Light,
+    "dark": Qt.ColorScheme.Dark,
+}
 SOLO_SIGN_IN_NOTE = "Solo mode uses its own private server and token: there is no sign-in."
 
 
@@ -81,6 +87,7 @@ class Options:
     screenshot: Path | None
     data_dir: Path
     config_dir: Path
+    color_scheme: str = "system"
 
 
 def parse_args(argv: Sequence[str] | None) -> Options:
@@ -95,6 +102,12 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         type=Path,
         help="start, wait until the stream has loaded, save the main window as PNG, exit",
     )
+    parser.add_argument(
+        "--color-scheme",
+        choices=tuple(COLOR_SCHEMES),
+        default="system",
+        help="light or dark for the console alone (default: follow the system)",
+    )
     parser.add_argument("--data-dir", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--config-dir", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -106,6 +119,7 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         screenshot=args.screenshot,
         data_dir=args.data_dir or data_dir(),
         config_dir=args.config_dir or config_dir(),
+        color_scheme=args.color_scheme,
     )
 
 
@@ -450,6 +464,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("responder-console")
     app.setQuitOnLastWindowClosed(False)
     app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
+    # Light or dark as the system is (and becomes), unless the rep chose one.
+    scheme = SchemeFollower(app, COLOR_SCHEMES[options.color_scheme], parent=app)
+    scheme.setObjectName("colorScheme")
     # qasync.run works on Python 3.11 and 3.12 (asyncio.run's loop_factory is 3.12+ only).
     result: int = qasync.run(run_console(app, options))
     return result

@@ -3,7 +3,7 @@ a coverage gap), hidden while there is nothing to say. Its colours are theme rol
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
 from app.ui.qt import theme
@@ -18,9 +18,8 @@ class Banner(QFrame):
     def __init__(self, name: str, background: Role, text: Role, button_text: str) -> None:
         super().__init__()
         self.setObjectName(name)
-        self.setStyleSheet(
-            BANNER_STYLE.format(name=name, bg=theme.name(background), fg=theme.name(text))
-        )
+        self._roles = (background, text)
+        self._paint_style()
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
@@ -30,6 +29,19 @@ class Banner(QFrame):
         layout.addWidget(self.label, 1)
         layout.addWidget(self.button)
         self.hide()
+
+    def _paint_style(self) -> None:
+        background, text = self._roles
+        style = BANNER_STYLE.format(
+            name=self.objectName(), bg=theme.name(background), fg=theme.name(text)
+        )
+        if style != self.styleSheet():  # a new style sheet changes the palette again
+            self.setStyleSheet(style)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._paint_style()  # light or dark: the roles' other column
 
     def say(self, text: str) -> None:
         self.label.setText(text)

@@ -9,7 +9,7 @@ drawn as text on the window, and light banners, get a variant readable on a dark
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
@@ -81,23 +81,23 @@ class Role(StrEnum):
 
 # role: (light, dark)
 _TABLE: dict[Role, tuple[str, str]] = {
-    Role.NETWORK_MASTODON: ("#6364FF", "#6364FF"),
-    Role.NETWORK_BLUESKY: ("#1185FE", "#1185FE"),
+    Role.NETWORK_MASTODON: ("#5B5CE6", "#5B5CE6"),
+    Role.NETWORK_BLUESKY: ("#0A6FD6", "#0A6FD6"),
     Role.NETWORK_X: ("#4D4D4D", "#4D4D4D"),
-    Role.NETWORK_FEED: ("#D86B00", "#D86B00"),
+    Role.NETWORK_FEED: ("#B35900", "#B35900"),
     Role.NETWORK_WEBHOOK: ("#5A6B7B", "#5A6B7B"),
     Role.NETWORK_DEMO: ("#8A5A9E", "#8A5A9E"),
-    Role.STATUS_NEW: ("#1E7FD8", "#1E7FD8"),
-    Role.STATUS_ASSIGNED: ("#2E8B57", "#2E8B57"),
-    Role.STATUS_HANDOFF: ("#B8860B", "#B8860B"),
+    Role.STATUS_NEW: ("#1A73C8", "#1A73C8"),
+    Role.STATUS_ASSIGNED: ("#2A7D4F", "#2A7D4F"),
+    Role.STATUS_HANDOFF: ("#8F6A00", "#8F6A00"),
     Role.STATUS_REPLIED: ("#5F6FA8", "#5F6FA8"),
     Role.STATUS_RESOLVED: ("#6B6B6B", "#6B6B6B"),
-    Role.STATUS_SNOOZED: ("#8E6BBF", "#8E6BBF"),
-    Role.PILL_UNKNOWN: ("#777777", "#777777"),
+    Role.STATUS_SNOOZED: ("#7E5CAE", "#7E5CAE"),
+    Role.PILL_UNKNOWN: ("#707070", "#707070"),
     Role.PILL_TEXT: ("#FFFFFF", "#FFFFFF"),
     Role.DEMO: ("#A0522D", "#A0522D"),
-    Role.URGENT: ("#D32F2F", "#D32F2F"),
-    Role.URGENT_TEXT: ("#C62828", "#EF5350"),
+    Role.URGENT: ("#C62828", "#FF5A4F"),
+    Role.URGENT_TEXT: ("#C62828", "#FF6B6B"),
     Role.OFFLINE_BANNER: ("#FFF4CE", "#4A3B00"),
     Role.OFFLINE_BANNER_TEXT: ("#3B2F00", "#FFF4CE"),
     Role.NOTICE_BANNER: ("#FDE7E9", "#5F1119"),
@@ -128,8 +128,8 @@ _TABLE: dict[Role, tuple[str, str]] = {
     Role.CHART_TEXT: ("#202020", "#202020"),
     Role.CHART_NOTE: ("#606060", "#606060"),
     Role.CHART_URGENT: ("#C62828", "#C62828"),
-    Role.CHART_RAISED: ("#F9A825", "#F9A825"),
-    Role.CHART_ROUTINE: ("#90A4AE", "#90A4AE"),
+    Role.CHART_RAISED: ("#C77700", "#C77700"),
+    Role.CHART_ROUTINE: ("#78909C", "#78909C"),
     Role.CHART_MEDIAN: ("#1565C0", "#1565C0"),
     Role.CHART_P90: ("#EF6C00", "#EF6C00"),
     Role.CHART_VOLUME: ("#1565C0", "#1565C0"),
@@ -137,6 +137,88 @@ _TABLE: dict[Role, tuple[str, str]] = {
     Role.CHART_COVERED: ("#2E7D32", "#2E7D32"),
     Role.CHART_GAP: ("#D32F2F", "#D32F2F"),
 }
+
+
+class Surface(StrEnum):
+    """What a role is drawn on when it is not another role: the palette's window (labels,
+    dialogs, the status bar), its base (lists, the stream) and alternate rows, or the white
+    canvas of the overview's plots."""
+
+    WINDOW = "window"
+    BASE = "base"
+    ALTERNATE_BASE = "alternate_base"
+    WHITE = "white"
+
+
+class Contrast(float, Enum):
+    """WCAG 2 contrast ratios: body text, and large text or graphics (icons, plot lines)."""
+
+    TEXT = 4.5
+    LARGE_OR_UI = 3.0
+
+
+_PILLS = (
+    Role.NETWORK_MASTODON,
+    Role.NETWORK_BLUESKY,
+    Role.NETWORK_X,
+    Role.NETWORK_FEED,
+    Role.NETWORK_WEBHOOK,
+    Role.NETWORK_DEMO,
+    Role.STATUS_NEW,
+    Role.STATUS_ASSIGNED,
+    Role.STATUS_HANDOFF,
+    Role.STATUS_REPLIED,
+    Role.STATUS_RESOLVED,
+    Role.STATUS_SNOOZED,
+    Role.PILL_UNKNOWN,
+    Role.DEMO,
+)
+_PALETTE_SURFACES = (Surface.WINDOW, Surface.BASE, Surface.ALTERNATE_BASE)
+_SENTENCES = (Role.ERROR_TEXT, Role.DONE_TEXT, Role.PENDING_TEXT)
+_DUTIES = (Role.DUTY_ON, Role.DUTY_AWAY, Role.DUTY_OFF)
+_MARKED_FILLS = (
+    Role.APP_ICON,
+    Role.URGENT,
+    Role.COVERAGE_COVERED,
+    Role.COVERAGE_NOBODY,
+    Role.COVERAGE_UNKNOWN,
+    Role.TRAY_URGENT_BADGE,
+    Role.TRAY_UNREAD_BADGE,
+)
+_PLOT_MARKS = (
+    Role.CHART_URGENT,
+    Role.CHART_RAISED,
+    Role.CHART_ROUTINE,
+    Role.CHART_MEDIAN,
+    Role.CHART_P90,
+    Role.CHART_VOLUME,
+    Role.CHART_COVERED,
+    Role.CHART_GAP,
+)
+
+# Every foreground the console draws on a background, with the contrast it needs, in both
+# columns (tests/ui/test_theme_contrast.py measures them all).
+PAIRS: tuple[tuple[Role, Role | Surface, Contrast], ...] = (
+    *((Role.PILL_TEXT, pill, Contrast.TEXT) for pill in _PILLS),
+    (Role.URGENT, Surface.BASE, Contrast.TEXT),  # an urgent mention's priority number
+    (Role.URGENT, Surface.ALTERNATE_BASE, Contrast.TEXT),
+    (Role.URGENT_TEXT, Surface.WINDOW, Contrast.TEXT),
+    (Role.OFFLINE_BANNER_TEXT, Role.OFFLINE_BANNER, Contrast.TEXT),
+    (Role.NOTICE_BANNER_TEXT, Role.NOTICE_BANNER, Contrast.TEXT),
+    (Role.COVERAGE_BANNER_TEXT, Role.COVERAGE_BANNER, Contrast.TEXT),
+    (Role.BROADCAST_INFO_TEXT, Role.BROADCAST_INFO, Contrast.TEXT),
+    (Role.BROADCAST_IMPORTANT_TEXT, Role.BROADCAST_IMPORTANT, Contrast.TEXT),
+    (Role.BROADCAST_URGENT_TEXT, Role.BROADCAST_URGENT, Contrast.TEXT),
+    *((role, surface, Contrast.TEXT) for role in _SENTENCES for surface in _PALETTE_SURFACES),
+    *((role, surface, Contrast.TEXT) for role in _DUTIES for surface in _PALETTE_SURFACES),
+    # Icons: big bold letters and counts, ticks and crosses.
+    *((Role.ICON_MARK, fill, Contrast.LARGE_OR_UI) for fill in _MARKED_FILLS),
+    (Role.ICON_MARK_ON_THIN, Role.COVERAGE_THIN, Contrast.LARGE_OR_UI),
+    (Role.CHART_TEXT, Surface.WHITE, Contrast.TEXT),
+    (Role.CHART_NOTE, Surface.WHITE, Contrast.TEXT),
+    *((mark, Surface.WHITE, Contrast.LARGE_OR_UI) for mark in _PLOT_MARKS),
+    (Role.CHART_COVERED, Role.CHART_MEMBERS, Contrast.LARGE_OR_UI),  # on-duty over team size
+)
 
 _colours: dict[tuple[Role, bool], QColor] = {}
 
@@ -162,6 +244,32 @@ def color(role: Role, palette: QPalette | None = None) -> QColor:
     if colour is None:
         colour = _colours[(role, dark)] = QColor(_TABLE[role][1 if dark else 0])
     return QColor(colour)
+
+
+def surface(which: Surface, palette: QPalette) -> QColor:
+    """The colour `which` has in `palette`."""
+    if which is Surface.WHITE:
+        return QColor("#FFFFFF")
+    roles = {
+        Surface.WINDOW: QPalette.ColorRole.Window,
+        Surface.BASE: QPalette.ColorRole.Base,
+        Surface.ALTERNATE_BASE: QPalette.ColorRole.AlternateBase,
+    }
+    return palette.color(roles[which])
+
+
+def contrast(first: QColor, second: QColor) -> float:
+    """The WCAG 2 contrast ratio of two opaque colours (1 to 21)."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(colour: QColor) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(c) for c in (colour.redF(), colour.greenF(), colour.blueF()))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
 def text_style(role: Role) -> str:
