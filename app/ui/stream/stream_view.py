@@ -112,6 +112,11 @@ class StreamView(QTableView):
             event = QKeyEvent(QEvent.Type.KeyPress, arrow, event.modifiers(), "")
         super().keyPressEvent(event)
 
+    def keyboardSearch(self, search: str) -> None:
+        """Typed letters do not jump to a row whose network starts with them (Qt's default):
+        in a live stream that moved the selection, and the detail with it, by surprise; the
+        search box (Ctrl+F) finds mentions."""
+
     # --- keeping rows still under the pointer --------------------------------------------
 
     def _pointer_over(self) -> bool:
