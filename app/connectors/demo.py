@@ -34,7 +34,7 @@ from app.connectors.base import (
 )
 from app.models.enums import Network
 from app.models.networks import rules_for
-from app.models.schemas import Author, MentionCreate
+from app.models.schemas import Author, MentionCreate, follower_count
 
 DEMO_MARKER = "[demo]"
 DEMO_HOST = "demo.invalid"
@@ -69,7 +69,7 @@ class DemoItem:
             text=str(data["text"]),
             language=str(data["language"]) if data.get("language") else None,
             visibility=vis,
-            followers=int(followers) if isinstance(followers, int) else None,
+            followers=follower_count(followers),
             minutes_ago=float(minutes) if isinstance(minutes, (int, float)) else None,
             in_reply_to=str(data["in_reply_to"]) if data.get("in_reply_to") else None,
         )

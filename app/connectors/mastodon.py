@@ -41,7 +41,7 @@ from app.connectors.http import HttpSession, default_error
 from app.connectors.text import clip, html_to_text
 from app.models.enums import Network
 from app.models.networks import addressed_reply, rules_for
-from app.models.schemas import Author, MentionCreate
+from app.models.schemas import Author, MentionCreate, follower_count
 
 
 def id_key(value: str) -> tuple[int, str]:
@@ -175,7 +175,7 @@ class MastodonConnector:
                 handle=clip(self._handle(account), 200),
                 display_name=clip(str(account.get("display_name") or ""), 200),
                 url=account.get("url") if isinstance(account.get("url"), str) else None,
-                followers=followers if isinstance(followers, int) and followers >= 0 else None,
+                followers=follower_count(followers),
             ),
             text=clip(status_text(status), 20_000),
             url=str(status.get("url") or status.get("uri") or "") or None,

@@ -37,7 +37,7 @@ from app.connectors.http import HttpSession, error_message
 from app.connectors.text import clip, plain_text
 from app.models.enums import Network
 from app.models.networks import addressed_reply, rules_for
-from app.models.schemas import Author, MentionCreate
+from app.models.schemas import Author, MentionCreate, follower_count
 
 TWEET_FIELDS = (
     "created_at,author_id,conversation_id,in_reply_to_user_id,lang,referenced_tweets,entities"
@@ -169,7 +169,7 @@ class XConnector:
                 handle=clip(f"@{username}", 200),
                 display_name=clip(str(user.get("name") or ""), 200),
                 url=f"https://x.com/{username}",
-                followers=followers if isinstance(followers, int) and followers >= 0 else None,
+                followers=follower_count(followers),
             ),
             text=clip(tweet_text(tweet), 20_000),
             url=f"https://x.com/{username}/status/{tweet_id}",

@@ -50,6 +50,14 @@ Count = Annotated[StrictInt, Field(ge=0, le=INT32_MAX)]
 """A non-negative number kept in an `integer` column (followers, a draft's revision)."""
 
 
+def follower_count(value: object) -> int | None:
+    """A network's follower count as `Author.followers` takes it: None unless a JSON integer
+    in 0 … 2^31−1 (a connector keeps the mention when a network sends something odd)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= INT32_MAX:
+        return value
+    return None
+
+
 class Strict(BaseModel):
     """Request bodies: unknown fields are an error, not silently dropped."""
 
