@@ -44,8 +44,8 @@ class SidewaysRow(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMinimumWidth(SCROLLING_MIN_WIDTH)
+        self._row = row  # before setWidget: the scroll area filters the row's events at once
         self.setWidget(row)
-        self._row = row
         row.installEventFilter(self)  # the row's own changes (a label shown) refit its height
         self._fit_height()
 
