@@ -33,7 +33,7 @@ from app.server.auth import USER_TOKEN, Principal, TokenCache, hash_token
 from app.server.clock import Clock, system_clock
 from app.server.db import Database, open_database
 from app.server.demo import play_demo
-from app.server.errors import install_error_handlers
+from app.server.errors import install_error_handlers, watch_recovery
 from app.server.events import EventHub, install_commit_signal
 from app.server.fastread import FastReads
 from app.server.limits import BodySizeLimit
@@ -98,6 +98,7 @@ def create_app(
             listeners=[known.observe],
         )
         install_commit_signal(db, hub.wake_threadsafe)
+        watch_recovery(app, db)  # a committed write ends a logged fault (errors.FaultLog)
         notifier = Notifier(settings.notify_urls) if settings.notify_urls else None
         uninstall_notifier = install_notifier(db, notifier) if notifier is not None else None
         cache = TokenCache(settings.token_cache_seconds)

@@ -1,18 +1,29 @@
-"""Domain errors raised by services and the handlers that turn every error into an ErrorBody."""
+"""Domain errors raised by services and the handlers that turn every error into an ErrorBody.
+
+Database faults are told apart (`classify_fault`): busy for a moment (503, retry soon), away
+(503: the server reconnects by itself), or a full disk (507: retrying cannot help until someone
+frees space). Each fault is logged once when it starts and once when it ends (`FaultLog`)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Mapping
+from enum import StrEnum
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import event as sa_event
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.models.schemas import ErrorBody, UserRef
+from app.server.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +81,177 @@ class Conflict(DomainError):
 class Invalid(DomainError):
     status_code = 422
     code = "invalid"
+
+
+class Fault(StrEnum):
+    """What a database error means for the caller."""
+
+    BUSY = "busy"  # locked for a moment: try again in a second
+    UNAVAILABLE = "database_unavailable"  # unreachable or restarting: the server reconnects
+    DISK_FULL = "disk_full"  # no space to write: an administrator must free some
+
+
+# Status, sentence and Retry-After (None: retrying by itself cannot help) per fault.
+FAULT_RESPONSES: dict[Fault, tuple[int, str, str | None]] = {
+    Fault.BUSY: (503, "The database is busy; nothing was changed. Try again.", "1"),
+    Fault.UNAVAILABLE: (
+        503,
+        "The server cannot reach its database right now; nothing was changed. It reconnects "
+        "by itself: try again in a few seconds.",
+        "2",
+    ),
+    Fault.DISK_FULL: (
+        507,
+        "The server's disk is full; nothing was changed. An administrator must free disk "
+        "space; the server carries on by itself once there is room.",
+        None,
+    ),
+}
+
+_SQLITE_FULL = 13
+_SQLITE_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+_PG_DISK_FULL = "53100"
+# Lock waits, serialisation failures, deadlocks and statement timeouts pass by themselves.
+_PG_BUSY = {"55P03", "40001", "40P01", "57014"}
+
+
+def classify_fault(exc: BaseException) -> Fault | None:
+    """The fault behind a database error (SQLAlchemy's wrapper or the driver's own), or None
+    when it is no operational fault (a programming error stays a 500)."""
+    if isinstance(exc, DatabaseFault):
+        return exc.fault
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return Fault.UNAVAILABLE
+        return classify_fault(exc.orig) if exc.orig is not None else None
+    if isinstance(exc, sqlite3.OperationalError):
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        text = str(exc).lower()
+        if code == _SQLITE_FULL or "disk is full" in text:
+            return Fault.DISK_FULL
+        if code in _SQLITE_BUSY or "locked" in text:
+            return Fault.BUSY
+        return Fault.UNAVAILABLE
+    if isinstance(exc, psycopg.OperationalError):
+        state = exc.sqlstate or ""
+        if state == _PG_DISK_FULL:
+            return Fault.DISK_FULL
+        if state in _PG_BUSY:
+            return Fault.BUSY
+        return Fault.UNAVAILABLE  # no connection, admin shutdown, cannot connect now, …
+    return None
+
+
+class DatabaseFault(Exception):
+    """A database error translated where it happened (fast reads): answered like the rest."""
+
+    def __init__(self, fault: Fault, cause: BaseException | str) -> None:
+        super().__init__(str(cause))
+        self.fault = fault
+
+
+class FaultLog:
+    """Logs a database fault once when it starts and once when it ends, not once per request
+    (a full disk or an outage would otherwise write a line per call).
+
+    A fault ends with a committed write (`healthy`) once none has been reported for
+    `settle_seconds`: on a nearly full disk small writes still fit while larger ones fail, and
+    each of those would otherwise read as "the disk has room again", then "full" again.
+    `monotonic` is the clock (injectable)."""
+
+    def __init__(
+        self, *, settle_seconds: float = 5.0, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._open: dict[Fault, float] = {}  # open fault → when it was last reported
+        self._refused: dict[Fault, int] = {}
+        self._settle = settle_seconds
+        self._monotonic = monotonic
+        self._mutex = threading.Lock()
+
+    def report(self, fault: Fault, cause: BaseException) -> None:
+        if fault is Fault.BUSY:  # busy moments are short and independent: each is a line
+            log.warning("database busy: %s", cause)
+            return
+        with self._mutex:
+            started = fault not in self._open
+            self._open[fault] = self._monotonic()
+            self._refused[fault] = self._refused.get(fault, 0) + 1
+        if not started:
+            return
+        if fault is Fault.DISK_FULL:
+            log.error("the disk is full: writes are refused (507) until there is room (%s)", cause)
+        else:
+            log.error("the database is unreachable: calls answer 503 until it is back (%s)", cause)
+
+    def healthy(self) -> None:
+        """A write committed: a fault not seen for `settle_seconds` is over."""
+        if not self._open:  # the common case, without the lock
+            return
+        now = self._monotonic()
+        with self._mutex:
+            ended = [f for f, last in self._open.items() if now - last >= self._settle]
+            counts = {f: self._refused.pop(f, 0) for f in ended}
+            for fault in ended:
+                del self._open[fault]
+        for fault in ended:
+            what = (
+                "the disk has room again"
+                if fault is Fault.DISK_FULL
+                else "the database is reachable again"
+            )
+            log.warning("%s: writes succeed (%d calls were refused)", what, counts[fault])
+
+    @property
+    def open_faults(self) -> frozenset[Fault]:
+        return frozenset(self._open)
+
+
+class LoopFailures:
+    """For a background loop that retries: log its failure once, not at every round, and once
+    when it works again. A database fault is one line; anything else keeps its traceback."""
+
+    def __init__(self, logger: logging.Logger, what: str) -> None:
+        self._log = logger
+        self._what = what
+        self._failing = False
+
+    def failed(self, exc: BaseException) -> None:
+        if self._failing:
+            return
+        self._failing = True
+        fault = classify_fault(exc)
+        if fault is None:
+            self._log.error("%s failed; retrying", self._what, exc_info=exc)
+        else:
+            self._log.warning("%s failed (%s: %s); retrying", self._what, fault, exc)
+
+    def succeeded(self) -> None:
+        if self._failing:
+            self._failing = False
+            self._log.warning("%s works again", self._what)
+
+
+def watch_recovery(app: FastAPI, db: Database) -> None:
+    """Close the app's open faults (FaultLog.healthy) after every committed write."""
+    faults: FaultLog = app.state.faults
+
+    def after_commit(_session: Any) -> None:
+        faults.healthy()
+
+    sa_event.listen(db.write_sessions, "after_commit", after_commit)
+
+
+def fault_response(faults: FaultLog | None, exc: BaseException) -> JSONResponse | None:
+    """The answer to a database fault (logged once per episode), or None if it is none."""
+    fault = classify_fault(exc)
+    if fault is None:
+        return None
+    if faults is not None:
+        cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+        faults.report(fault, cause)
+    status, detail, retry_after = FAULT_RESPONSES[fault]
+    headers = {"Retry-After": retry_after} if retry_after is not None else None
+    return _error(status, detail, str(fault), headers)
 
 
 def _error(
@@ -130,12 +312,15 @@ def install_error_handlers(app: FastAPI) -> None:
             409, "The change conflicts with existing data; nothing was changed.", "conflict"
         )
 
-    @app.exception_handler(OperationalError)
-    async def busy_error(_request: Request, exc: OperationalError) -> JSONResponse:
-        log.warning("database busy or unavailable: %s", exc.orig)
-        return _error(
-            503,
-            "The database is busy; nothing was changed. Try again.",
-            "busy",
-            {"Retry-After": "1"},
-        )
+    app.state.faults = FaultLog()
+
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(DatabaseFault)
+    @app.exception_handler(sqlite3.OperationalError)
+    @app.exception_handler(psycopg.OperationalError)
+    async def database_fault(request: Request, exc: Exception) -> JSONResponse:
+        response = fault_response(request.app.state.faults, exc)
+        if response is None:  # not an operational fault: a bug, answered as one
+            log.error("database error", exc_info=exc)
+            return _error(500, "The server failed; nothing was changed.", "internal_error")
+        return response

@@ -10,9 +10,14 @@ Fan-out: one `EventHub` per process runs one tailer task. It wakes on an in-proc
 (a commit in this process), on LISTEN/NOTIFY (PostgreSQL, a dedicated psycopg async
 connection) or on a slow poll (writes from other processes on SQLite, such as the CLI), reads
 the new rows once, tells its listeners (the claims' `KnownMentions`, services/claims.py) and
-puts the encoded frame in every subscriber's queue. Each SSE connection subscribes first,
-replays from the database after its cursor, then follows its queue, skipping ids it has
-already sent — so nothing is missed and nothing is sent twice."""
+puts the encoded frame in every subscriber's queue. Each SSE connection (`EventStream`)
+subscribes first, replays from the database after its cursor, then follows its queue, skipping
+ids it has already sent — so nothing is missed and nothing is sent twice.
+
+Slow consumers: a subscriber's queue holds at most `queue_size` events; a consumer that falls
+further behind is dropped (its stream ends) and resumes with Last-Event-ID, and each
+user has at most `cap` streams open (`open_stream`). While the database is away the tailer
+retries at every poll; open streams stay open and carry on when it is back."""
 
 from __future__ import annotations
 
@@ -33,6 +38,7 @@ from sqlalchemy.orm import Session
 from app.models.enums import EventType, Role
 from app.models.tables import Event
 from app.server.db import Database, plain_postgres_url
+from app.server.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +153,7 @@ def encode_event(row: Any) -> WireEvent:
 
 
 class Overflowed(Exception):
-    """The subscriber fell too far behind; it must replay from the database."""
+    """The subscriber fell too far behind: it is dropped and must resume from its cursor."""
 
 
 _OVERFLOW = WireEvent(id=-1, type="", audience=None, frame=b"")
@@ -155,16 +161,23 @@ _OVERFLOW = WireEvent(id=-1, type="", audience=None, frame=b"")
 
 @dataclass(eq=False)
 class Subscriber:
-    """One SSE connection's inbox. Bounded by hand (the queue itself is unbounded) so that
-    the overflow marker always fits: a subscriber that falls behind replays from the DB."""
+    """One SSE connection's inbox, bounded: at most `limit` events wait in it. One more
+    overflows it: the waiting events are let go at once (the stream resumes from the database
+    by Last-Event-ID), only the overflow marker stays and the hub forgets the subscriber. A
+    consumer that reads ends its stream at the marker; one that stopped reading holds nothing
+    but the marker until the send timeout closes its connection (api/events.py)."""
 
     queue: asyncio.Queue[WireEvent]
     limit: int
     overflowed: bool = False
 
     def offer(self, item: WireEvent) -> bool:
+        if self.overflowed:
+            return False
         if self.queue.qsize() >= self.limit:
             self.overflowed = True
+            while not self.queue.empty():  # nothing needs them any more: free the memory
+                self.queue.get_nowait()
             self.queue.put_nowait(_OVERFLOW)
             return False
         self.queue.put_nowait(item)
@@ -175,6 +188,64 @@ class Subscriber:
         if item is _OVERFLOW:
             raise Overflowed
         return item
+
+
+class TooManyStreams(DomainError):
+    """The user already has as many event streams open as allowed."""
+
+    status_code = 429
+    code = "too_many_streams"
+
+
+class EventStream:
+    """One SSE connection: its subscriber, its user's stream slot, and its frames.
+
+    `frames()` replays from the database after the cursor, then follows the subscriber's queue,
+    skipping ids already sent: nothing missed, nothing twice. It ends (the client resumes with
+    Last-Event-ID) when the consumer falls more than the queue's limit behind, or when the
+    database cannot be read. `close()` gives the user's slot back (idempotent)."""
+
+    def __init__(self, hub: EventHub, user_id: int, role: Role, after: int) -> None:
+        self._hub = hub
+        self.user_id = user_id
+        self.role = role
+        self.cursor = after
+        self.subscriber = hub.subscribe()
+        self.dropped = False
+        self._closed = False
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._hub._release(self)
+
+    async def frames(self) -> AsyncIterator[bytes]:
+        sub = self.subscriber
+        try:
+            while True:
+                try:
+                    batch = await self._hub.read_after(self.cursor)
+                except Exception as exc:  # the database is away: end; the client resumes
+                    log.info("event stream ends at %d: %s", self.cursor, exc)
+                    return
+                for item in batch:
+                    if item.visible_to(self.role):
+                        yield item.frame
+                    self.cursor = item.id
+                if len(batch) < BATCH:
+                    break
+            while True:
+                item = await sub.next()
+                if item.id <= self.cursor:
+                    continue
+                if item.visible_to(self.role):
+                    yield item.frame
+                self.cursor = item.id
+        except Overflowed:
+            self.dropped = True
+            log.info("dropped a slow event stream of user %d at %d", self.user_id, self.cursor)
+        finally:
+            self.close()
 
 
 BATCH = 1000
@@ -197,10 +268,12 @@ class EventHub:
         self._poll_seconds = poll_seconds
         self._queue_size = queue_size
         self._subscribers: set[Subscriber] = set()
+        self._streams_per_user: dict[int, int] = {}
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._last_id = 0
+        self._failing = False  # the tailer's reads fail (logged once, and once when over)
         self._limiter = anyio.CapacityLimiter(4)
         # Told of every new event, in order, before any subscriber (on the loop: must not block).
         self._listeners = tuple(listeners)
@@ -282,8 +355,14 @@ class EventHub:
                         self._last_id = item.id
                     if len(batch) < BATCH:
                         break
-            except Exception:  # the database hiccuped: try again at the next wake or poll
-                log.exception("event tailer could not read new events")
+            except Exception as exc:  # the database is away: try again at the next wake or poll
+                if not self._failing:
+                    self._failing = True
+                    log.warning("event tailer cannot read new events (%s); retrying", exc)
+                continue
+            if self._failing:
+                self._failing = False
+                log.warning("event tailer reads new events again from id %d", self._last_id)
 
     def _fan_out(self, item: WireEvent) -> None:
         for listener in self._listeners:
@@ -322,28 +401,24 @@ class EventHub:
     def unsubscribe(self, sub: Subscriber) -> None:
         self._subscribers.discard(sub)
 
-    async def stream(self, role: Role, after: int) -> AsyncIterator[bytes]:
-        """SSE frames after `after`: replay from the database, then live, no gap, no repeat."""
-        cursor = after
-        while True:
-            sub = self.subscribe()
-            try:
-                while True:
-                    batch = await self.read_after(cursor)
-                    for item in batch:
-                        if item.visible_to(role):
-                            yield item.frame
-                        cursor = item.id
-                    if len(batch) < BATCH:
-                        break
-                while True:
-                    item = await sub.next()
-                    if item.id <= cursor:
-                        continue
-                    if item.visible_to(role):
-                        yield item.frame
-                    cursor = item.id
-            except Overflowed:
-                log.info("event subscriber fell behind at %s; replaying from the database", cursor)
-            finally:
-                self.unsubscribe(sub)
+    def open_stream(self, user_id: int, role: Role, after: int, *, cap: int) -> EventStream:
+        """A new event stream for the user, or TooManyStreams when `cap` are already open."""
+        open_now = self._streams_per_user.get(user_id, 0)
+        if open_now >= cap:
+            raise TooManyStreams(
+                f"You already have {open_now} event streams open, the most allowed; close a "
+                "console (or wait a minute for a lost connection to be noticed) and try again."
+            )
+        self._streams_per_user[user_id] = open_now + 1
+        return EventStream(self, user_id, role, after)
+
+    def _release(self, stream: EventStream) -> None:
+        self.unsubscribe(stream.subscriber)
+        left = self._streams_per_user.get(stream.user_id, 0) - 1
+        if left > 0:
+            self._streams_per_user[stream.user_id] = left
+        else:
+            self._streams_per_user.pop(stream.user_id, None)
+
+    def streams_of(self, user_id: int) -> int:
+        return self._streams_per_user.get(user_id, 0)

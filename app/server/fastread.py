@@ -5,14 +5,21 @@ the read itself.
 SQLite: one read-only connection used on the event loop; under WAL a reader never waits for
 a writer, so a point read takes microseconds (if the file is ever busy, the read is retried
 in a worker thread with the normal busy timeout). PostgreSQL: a few psycopg async
-connections in autocommit mode, so the loop awaits the network instead of blocking."""
+connections in autocommit mode, so the loop awaits the network instead of blocking.
+
+A PostgreSQL restart (or any dropped connection) must not break these reads for good: a broken
+connection is thrown away and its slot reconnects on next use, a read that met a dead
+connection is tried once more on a fresh one (reads are idempotent), and while the database
+cannot be reached every read raises `DatabaseFault` (answered 503 with a sentence)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sqlite3
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import anyio
 from sqlalchemy.engine import make_url
@@ -20,6 +27,12 @@ from sqlalchemy.engine import make_url
 from app.models.enums import Role
 from app.server.auth import INGEST_TOKEN, USER_TOKEN, Principal
 from app.server.db import Database, plain_postgres_url
+from app.server.errors import DatabaseFault, Fault, classify_fault
+
+log = logging.getLogger(__name__)
+
+# A reconnect that does not answer within this is an outage, not a slow read.
+CONNECT_TIMEOUT_SECONDS = 3
 
 _EVENTS_AFTER = (
     "SELECT id, type, audience, created_at, actor_id, mention_id, payload FROM events "
@@ -30,6 +43,7 @@ _TOKEN = (
     "SELECT t.kind, t.name, u.id, u.name, u.role, u.active FROM api_tokens t "
     "LEFT JOIN users u ON u.id = t.user_id WHERE t.token_hash = %s AND t.revoked_at IS NULL"
 )
+T = TypeVar("T")
 
 
 class FastReads:
@@ -40,19 +54,20 @@ class FastReads:
         self._size = connections
         self._sqlite: sqlite3.Connection | None = None
         self._sqlite_path: str | None = None
-        self._pg: asyncio.Queue[Any] | None = None
-        self._pg_all: list[Any] = []
+        # Free slots: a connection, or None for a slot that reconnects on its next use.
+        self._pg: asyncio.Queue[Any | None] | None = None
+        self._pg_all: set[Any] = set()
+        self._pg_url = ""
+        self._lost = False  # an outage is under way (logged once, and once when it ends)
 
     async def start(self) -> None:
         if self._db.is_postgres:
-            import psycopg
-
-            url = plain_postgres_url(self._db.engine.url.render_as_string(hide_password=False))
+            self._pg_url = plain_postgres_url(
+                self._db.engine.url.render_as_string(hide_password=False)
+            )
             self._pg = asyncio.Queue()
             for _ in range(self._size):
-                conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
-                self._pg_all.append(conn)
-                self._pg.put_nowait(conn)
+                self._pg.put_nowait(await self._connect())
         else:
             self._sqlite_path = make_url(str(self._db.engine.url)).database or ""
             self._sqlite = self._open_sqlite(busy_ms=0)
@@ -66,8 +81,70 @@ class FastReads:
         conn.execute("PRAGMA query_only=ON")
         return conn
 
+    async def _connect(self) -> Any:
+        import psycopg
+
+        conn = await psycopg.AsyncConnection.connect(
+            self._pg_url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
+        )
+        self._pg_all.add(conn)
+        return conn
+
+    async def _discard(self, conn: Any) -> None:
+        self._pg_all.discard(conn)
+        with contextlib.suppress(Exception):
+            await conn.close()
+
+    async def _forget_idle(self) -> None:
+        """Close every idle connection: their slots reconnect on their next use."""
+        assert self._pg is not None
+        idle = [self._pg.get_nowait() for _ in range(self._pg.qsize())]
+        for conn in idle:
+            if conn is not None:
+                await self._discard(conn)
+            self._pg.put_nowait(None)
+
+    async def _on_pg(self, work: Callable[[Any], Awaitable[T]]) -> T:
+        """`work(connection)` on a pooled connection; a dead connection is replaced and the
+        read tried once more; an unreachable database raises DatabaseFault(UNAVAILABLE)."""
+        import psycopg
+
+        assert self._pg is not None
+        for attempt in (1, 2):
+            conn = await self._pg.get()
+            try:
+                if conn is None or conn.closed or conn.broken:
+                    if conn is not None:
+                        await self._discard(conn)
+                    conn = None
+                    conn = await self._connect()
+                result = await work(conn)
+            except psycopg.OperationalError as exc:
+                fault = classify_fault(exc) or Fault.UNAVAILABLE
+                dead = fault is Fault.UNAVAILABLE or conn is None or conn.closed or conn.broken
+                if dead and conn is not None:
+                    await self._discard(conn)
+                self._pg.put_nowait(None if dead else conn)
+                if fault is Fault.UNAVAILABLE:
+                    await self._forget_idle()  # a restart took the idle ones too
+                if attempt == 1 and fault is Fault.UNAVAILABLE:
+                    continue  # the connection died (a restart): once more on a fresh one
+                if fault is Fault.UNAVAILABLE and not self._lost:
+                    self._lost = True
+                    log.warning("fast reads: the database is unreachable (%s)", exc)
+                raise DatabaseFault(fault, exc) from exc
+            except BaseException:
+                self._pg.put_nowait(conn)
+                raise
+            self._pg.put_nowait(conn)
+            if self._lost:
+                self._lost = False
+                log.warning("fast reads: the database is reachable again")
+            return result
+        raise AssertionError("unreachable")  # pragma: no cover
+
     async def close(self) -> None:
-        for conn in self._pg_all:
+        for conn in list(self._pg_all):
             with contextlib.suppress(Exception):
                 await conn.close()
         self._pg_all.clear()
@@ -85,36 +162,39 @@ class FastReads:
 
     async def fetchone(self, sql: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:
         if self._pg is not None:
-            conn = await self._pg.get()
-            try:
-                cursor = await conn.execute(sql, params)
-                row = await cursor.fetchone()
-            finally:
-                self._pg.put_nowait(conn)
+
+            async def one(conn: Any) -> Any:
+                return await (await conn.execute(sql, params)).fetchone()
+
+            row = await self._on_pg(one)
             return tuple(row) if row is not None else None
         assert self._sqlite is not None
         lite = sql.replace("%s", "?")
         try:
             row = self._sqlite.execute(lite, params).fetchone()
         except sqlite3.OperationalError:  # busy for a moment: wait for it off the loop
-            return await anyio.to_thread.run_sync(self._sqlite_slow, lite, params)
+            return await self._sqlite_retry(self._sqlite_slow, lite, params)
         return tuple(row) if row is not None else None
+
+    async def _sqlite_retry(self, read: Callable[..., T], sql: str, params: tuple[Any, ...]) -> T:
+        try:
+            return await anyio.to_thread.run_sync(read, sql, params)
+        except sqlite3.OperationalError as exc:
+            raise DatabaseFault(classify_fault(exc) or Fault.UNAVAILABLE, exc) from exc
 
     async def fetchall(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         if self._pg is not None:
-            conn = await self._pg.get()
-            try:
-                cursor = await conn.execute(sql, params)
-                rows = await cursor.fetchall()
-            finally:
-                self._pg.put_nowait(conn)
-            return [tuple(row) for row in rows]
+
+            async def every(conn: Any) -> Any:
+                return await (await conn.execute(sql, params)).fetchall()
+
+            return [tuple(row) for row in await self._on_pg(every)]
         assert self._sqlite is not None
         lite = sql.replace("%s", "?")
         try:
             return [tuple(row) for row in self._sqlite.execute(lite, params).fetchall()]
         except sqlite3.OperationalError:
-            return await anyio.to_thread.run_sync(self._sqlite_slow_all, lite, params)
+            return await self._sqlite_retry(self._sqlite_slow_all, lite, params)
 
     def _sqlite_slow_all(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         conn = self._open_sqlite(busy_ms=5000)

@@ -30,7 +30,12 @@ class Settings(BaseSettings):
     run_jobs: bool = True
     # Threads that run blocking database work; the connection pool is sized to match.
     worker_threads: int = Field(default=16, ge=2, le=200)
+    # Event streams: a consumer more than this many events behind is dropped (it resumes with
+    # Last-Event-ID), as is one whose socket takes no data for `stream_send_timeout_seconds`;
+    # each user has at most `max_streams_per_user` streams open.
     subscriber_queue_size: int = Field(default=10_000, ge=10)
+    stream_send_timeout_seconds: float = Field(default=20.0, gt=0)
+    max_streams_per_user: int = Field(default=8, ge=1)
     solo_token: str | None = None
     # The solo console shows it in its status bar and history: "You: On duty", "You claimed it".
     solo_user: str = "You"

@@ -55,3 +55,23 @@ def read_until(source: EventSource, last_id: int) -> list[ReceivedEvent]:
 
 def last_event_id(base_url: str) -> int:
     return int(httpx.get(f"{base_url}/api/v1/health", timeout=10).json()["last_event_id"])
+
+
+def read_resuming(
+    base_url: str, token: str, *, after: int, last_id: int, reconnects: int = 100
+) -> tuple[list[ReceivedEvent], int]:
+    """Events after `after` up to `last_id`, reconnecting with Last-Event-ID whenever the
+    server ends the stream (as a console does); returns them and how many streams it took."""
+    received: list[ReceivedEvent] = []
+    cursor = after
+    for streams in range(1, reconnects + 1):
+        with open_stream(base_url, token, last_event_id=cursor) as source:
+            for sse in source.iter_sse():
+                if not sse.data:
+                    continue
+                event = ReceivedEvent(id=int(sse.id), type=sse.event, data=json.loads(sse.data))
+                received.append(event)
+                cursor = event.id
+                if cursor >= last_id:
+                    return received, streams
+    raise AssertionError(f"not at event {last_id} after {reconnects} streams (at {cursor})")

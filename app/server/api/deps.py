@@ -18,7 +18,7 @@ from app.models.schemas import INT32_MAX, INT64_MAX, ErrorBody
 from app.server.auth import INGEST_TOKEN, Principal, TokenCache, hash_token
 from app.server.clock import Clock
 from app.server.db import Database
-from app.server.errors import Forbidden, Unauthorized
+from app.server.errors import DatabaseFault, Forbidden, Unauthorized
 from app.server.events import EventHub
 from app.server.fastread import FastReads
 from app.server.services.claims import ClaimDesk
@@ -186,7 +186,10 @@ def body_gate(state: Any) -> Callable[[str | None], Awaitable[str | None]]:
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return MISSING_TOKEN
-        principal = await resolve_token(state.fast_reads, state.token_cache, token.strip())
+        try:
+            principal = await resolve_token(state.fast_reads, state.token_cache, token.strip())
+        except DatabaseFault:  # the database is away: the handler's own check answers 503
+            return None
         return None if principal is not None else INVALID_TOKEN
 
     return gate

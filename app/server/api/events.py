@@ -1,15 +1,27 @@
-"""GET /events: the event log as server-sent events, resumable with Last-Event-ID."""
+"""GET /events: the event log as server-sent events, resumable with Last-Event-ID.
+
+A consumer that does not keep up is dropped rather than buffered without end: when it falls
+more than the subscriber queue's size behind (the stream ends where it is), or when one write
+to its socket waits longer than `stream_send_timeout_seconds` (the connection is closed); the
+client resumes from its Last-Event-ID. Each user has at most `max_streams_per_user` streams
+open (429 beyond)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
 from sse_starlette import EventSourceResponse, ServerSentEvent
+from sse_starlette.sse import SendTimeoutError
+from starlette.types import Receive, Scope, Send
 
 from app.models.schemas import INT64_MAX
 from app.server.api.deps import ERRORS, CurrentUser, HubDep, SettingsDep
 from app.server.errors import Invalid
+from app.server.events import EventStream
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["events"], responses=ERRORS)
 
@@ -29,10 +41,33 @@ def _keepalive() -> ServerSentEvent:
     return ServerSentEvent(comment="keep-alive")
 
 
+class StreamResponse(EventSourceResponse):
+    """The event stream's response: ended when one write waits longer than the send timeout
+    (a client that stopped reading), and always giving the user's stream slot back."""
+
+    def __init__(self, stream: EventStream, **kwargs: object) -> None:
+        super().__init__(stream.frames(), **kwargs)  # type: ignore[arg-type]
+        self._stream = stream
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except SendTimeoutError:
+            log.info(
+                "dropped an event stream of user %d: its client stopped reading",
+                self._stream.user_id,
+            )
+        finally:
+            self._stream.close()
+
+
 @router.get(
     "/events",
     response_class=EventSourceResponse,
-    responses={200: {"content": {"text/event-stream": {}}, "description": "Event stream."}},
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "Event stream."},
+        429: {"description": "The user has the most event streams allowed open already."},
+    },
 )
 async def stream_events(
     user: CurrentUser,
@@ -45,10 +80,13 @@ async def stream_events(
 ) -> EventSourceResponse:
     """Events after the cursor (`Last-Event-ID` header or `?after=`), then live ones."""
     assert user.role is not None
+    assert user.user_id is not None
     cursor = _cursor(last_event_id, after)
-    return EventSourceResponse(
-        hub.stream(user.role, cursor),
+    stream = hub.open_stream(user.user_id, user.role, cursor, cap=settings.max_streams_per_user)
+    return StreamResponse(
+        stream,
         ping=settings.keepalive_seconds,
         ping_message_factory=_keepalive,
+        send_timeout=settings.stream_send_timeout_seconds,
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

@@ -31,6 +31,7 @@ from app.connectors import (
 from app.models.enums import Network
 from app.server.clock import Clock
 from app.server.db import Database
+from app.server.errors import LoopFailures
 from app.server.services.accounts import (
     STATE_DEGRADED,
     STATE_ERROR,
@@ -123,12 +124,15 @@ class IngestSupervisor:
     # --- the supervising loop ------------------------------------------------------------------
 
     async def run(self) -> None:
+        failures = LoopFailures(log, "ingest supervisor: reconciling accounts")
         try:
             while True:
                 try:
                     await self._reconcile()
-                except Exception:
-                    log.exception("ingest supervisor: reconciling accounts failed; retrying")
+                except Exception as exc:
+                    failures.failed(exc)
+                else:
+                    failures.succeeded()
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(self._refresh):
                         await self.wake.wait()

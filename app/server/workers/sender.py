@@ -42,7 +42,7 @@ from app.models.enums import ReplyStatus
 from app.models.tables import Mention, Reply
 from app.server.clock import Clock
 from app.server.db import Database
-from app.server.errors import DomainError
+from app.server.errors import DomainError, LoopFailures
 from app.server.services.accounts import (
     STATE_ERROR,
     AccountConfig,
@@ -111,6 +111,7 @@ class ReplySender:
 
     async def run(self) -> None:
         last_recovery = -float("inf")
+        failures = LoopFailures(log, "reply sender: claiming replies")
         try:
             while True:
                 try:
@@ -127,8 +128,10 @@ class ReplySender:
                             await self._spawn(claimed)
                         if len(claimed_now) < free:
                             break
-                except Exception:
-                    log.exception("reply sender: claiming replies failed; retrying")
+                except Exception as exc:
+                    failures.failed(exc)
+                else:
+                    failures.succeeded()
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(self._poll):
                         await self.wake.wait()
