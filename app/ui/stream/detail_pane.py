@@ -239,6 +239,12 @@ class MentionDetailPane(QWidget):
             self._show_conversation()
 
     def show_detail(self, detail: MentionDetail | None) -> None:
+        """The shown mention's thread and history; None (the server did not answer) keeps
+        what was last shown of this mention rather than blanking it when the console goes
+        offline."""
+        if detail is None and self._detail is not None and self._detail.id == self.mention_id:
+            self.detailShown.emit()
+            return
         self._detail = detail
         self.history_view.clear()
         self._show_conversation()

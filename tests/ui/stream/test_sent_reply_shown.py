@@ -189,4 +189,9 @@ def test_a_refused_reply_shows_as_failed_with_the_reason(
     desk.service.cool_off.wake()
     desk.wait_for_state("failed: ")
     assert not any(s.startswith(("sent", "cooling off")) for s in desk.states())
-    assert any(" failed: " in line for line in _column(desk.detail.history_view, 1))
+    history = _column(desk.detail.history_view, 1)
+    assert any(" failed: " in line for line in history)
+    # the server not answering a reload (offline) keeps what was shown, not a blank
+    desk.detail.show_detail(None)
+    assert _column(desk.detail.history_view, 1) == history
+    assert any(s.startswith("failed: ") for s in desk.states())
