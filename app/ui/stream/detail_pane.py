@@ -264,6 +264,11 @@ class MentionDetailPane(QWidget):
         the post, failed with the reason) and the one still on this console."""
         view, detail, row = self.thread_view, self._detail, self._row
         view.clear()
+        mine = [
+            e
+            for e in self._outbox
+            if row is not None and e.mention_id == row.id and e.kind is ActionKind.REPLY
+        ]
         if detail is None or row is None or detail.id != row.id:
             self._note(view, "The thread shows when the server answers.")
         else:
@@ -276,16 +281,12 @@ class MentionDetailPane(QWidget):
                 line = sent_reply_words(reply)
                 when = reply.sent_at or reply.created_at
                 self._add_reply(f"{reply.author.name} (reply)", reply.body, _short_when(when), line)
-            if not detail.thread and not detail.replies:
+            if not detail.thread and not detail.replies and not mine:
                 self._note(view, "No other posts in this thread.")
-        if row is None:
-            return
-        for entry in self._outbox:
-            if entry.mention_id == row.id and entry.kind is ActionKind.REPLY:
-                body = str(entry.payload.get("body", ""))
-                self._add_reply(
-                    "You (reply)", body, _short_when(entry.created_at), outbox_reply_words(entry)
-                )
+        for entry in mine:
+            body = str(entry.payload.get("body", ""))
+            queued = _short_when(entry.created_at)
+            self._add_reply("You (reply)", body, queued, outbox_reply_words(entry))
 
     def _add_reply(self, author: str, body: str, when: str, line: ReplyLine) -> None:
         state = f"{line.state}: {line.url}" if line.url else line.state

@@ -139,6 +139,7 @@ def test_a_sent_reply_is_seen_cooling_then_sent_with_its_link(
     assert _column(detail.thread_view, 1)[-1].startswith("→ cooling off")
     assert _column(detail.thread_view, 1)[-1].endswith("\n" + PROMPTED)
     assert desk.states()[-1].startswith("cooling off")
+    assert not any("No other posts" in t for t in _column(detail.thread_view, 0))
     assert "your reply is in its cool-off" in detail.meta.text()
     assert "offline" not in detail.meta.text()
 
