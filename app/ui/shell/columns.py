@@ -126,6 +126,8 @@ class StreamColumns(QSplitter):
             else Qt.Orientation.Vertical
         )
         if wanted is self.orientation():
+            if wanted is Qt.Orientation.Horizontal:
+                self._keep_mention_column()
             return
         self.setOrientation(wanted)
         if wanted is Qt.Orientation.Vertical:
@@ -133,6 +135,14 @@ class StreamColumns(QSplitter):
             self.setSizes([stream, self.height() - stream])
         else:
             self.setSizes([self.width() - MENTION_COLUMN_WIDTH, MENTION_COLUMN_WIDTH])
+
+    def _keep_mention_column(self) -> None:
+        """Side by side, the mention's column keeps its width when the window narrows (a dock
+        opened): the list, above its least width, gives way first."""
+        stream, column = self.sizes()
+        if column < MENTION_COLUMN_WIDTH and stream > STREAM_MIN_WIDTH:
+            given = min(MENTION_COLUMN_WIDTH - column, stream - STREAM_MIN_WIDTH)
+            self.setSizes([stream - given, column + given])
 
     def restore(self, state: QByteArray) -> None:
         """Sizes the rep left (Qt's saved state), put back when the window shows (sizes set

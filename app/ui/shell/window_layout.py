@@ -15,6 +15,9 @@ from app.ui.shell.main_window import MainWindow
 
 # Bumped when the docks or toolbars change so much that an older saved state would mislead.
 STATE_VERSION = 1
+# Room for a window manager's title bar above a window that has not been shown yet.
+TITLE_BAR = 40
+FRAME_SIDE = 4
 # How much of the window's top edge must be on a screen for the rep to grab it.
 GRIP = 48
 
@@ -41,6 +44,8 @@ def restore(window: MainWindow, layout: WindowLayout) -> None:
     """Put a saved layout back (before the window is shown); what does not fit is skipped."""
     if layout.geometry:
         window.restoreGeometry(_bytes(layout.geometry))
+    else:
+        fit_screen(window)  # the first start: the default size, within this screen
     keep_on_screen(window)
     if layout.state:
         window.restoreState(_bytes(layout.state), STATE_VERSION)
@@ -48,6 +53,20 @@ def restore(window: MainWindow, layout: WindowLayout) -> None:
         window.columns.restore(_bytes(layout.splitter))
     if layout.stream_view:
         window.stream.restore_view_state(dict(layout.stream_view))
+
+
+def fit_screen(window: QMainWindow) -> None:
+    """Shrink the window to the primary screen's free area (its frame not shown yet: leave
+    room for a title bar and borders)."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    width = min(window.width(), area.width() - 2 * FRAME_SIDE)
+    height = min(window.height(), area.height() - TITLE_BAR - FRAME_SIDE)
+    if (width, height) != (window.width(), window.height()):
+        window.resize(width, height)
+    window.move(area.left() + (area.width() - width) // 2 - FRAME_SIDE, area.top())
 
 
 def keep_on_screen(window: QMainWindow) -> None:

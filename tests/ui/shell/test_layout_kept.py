@@ -120,6 +120,15 @@ def test_a_damaged_layout_still_starts_a_usable_window(
     assert window.stream.view_state()  # a view the stream knows
 
 
+def test_the_first_start_fits_the_screen(consoles: Callable[[], FullConsole]) -> None:
+    console = consoles()  # built at its default size, 1280 x 780, on an 800 x 800 screen
+    restore_window(console.window, ConsoleSettings())
+    console.start()
+    settle(console)
+    area = QGuiApplication.primaryScreen().availableGeometry()
+    assert area.contains(console.window.geometry())
+
+
 def test_a_window_saved_on_a_screen_that_is_gone_comes_back_on_this_one(qapp: QApplication) -> None:
     window = QMainWindow()
     window.setGeometry(QRect(QPoint(5200, 3100), QSize(1400, 900)))  # a monitor unplugged

@@ -15,7 +15,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QApplication
 
 from app.ui.shell.actions import Action
-from app.ui.shell.columns import STREAM_MIN_WIDTH
+from app.ui.shell.columns import MENTION_COLUMN_WIDTH, STREAM_MIN_WIDTH
 from app.ui.shell.main_window import MainWindow
 from app.ui.stream.model import Column
 from tests.support.composer import BRAND_ACCOUNT, live_server
@@ -113,6 +113,7 @@ def test_docks_and_half_a_screen_keep_the_stream(
         assert settled(console) == QSize(1280, 740)
         assert_stream_usable(console.window)
         assert console.window.columns.orientation() is Qt.Orientation.Horizontal
+        assert console.window.columns.mention_column.width() >= MENTION_COLUMN_WIDTH
 
     console.inside(lambda: console.window.resize(683, 740))
     assert settled(console) == QSize(683, 740)
