@@ -139,11 +139,44 @@ _KEYS: dict[SortColumn, Callable[[MentionRow], Any]] = {
 }
 
 
-def sort_positions(rows: list[MentionRow], positions: list[int], sort: StreamSort) -> list[int]:
+class SortKeys:
+    """Every row's key for one column, by position, kept between sorts: reversing, a filter
+    switch or a live change re-sorts without computing 100,000 keys again. Whoever holds it
+    says when rows change (`replaced`) or move (`forget`); appended rows are picked up."""
+
+    def __init__(self) -> None:
+        self._column: SortColumn | None = None
+        self._keys: list[Any] = []
+
+    def forget(self) -> None:
+        self._column, self._keys = None, []
+
+    def replaced(self, rows: list[MentionRow], positions: list[int]) -> None:
+        if self._column is None:
+            return
+        key = _KEYS[self._column]
+        for position in positions:
+            if position < len(self._keys):
+                self._keys[position] = key(rows[position])
+
+    def by_position(self, rows: list[MentionRow], column: SortColumn) -> list[Any]:
+        key = _KEYS[column]
+        if column is not self._column or len(self._keys) > len(rows):
+            self._column, self._keys = column, list(map(key, rows))
+        elif len(self._keys) < len(rows):
+            self._keys.extend(map(key, rows[len(self._keys) :]))
+        return self._keys
+
+
+def sort_positions(
+    rows: list[MentionRow],
+    positions: list[int],
+    sort: StreamSort,
+    keys: SortKeys | None = None,
+) -> list[int]:
     """`positions` (ascending, into `rows`) in `sort`'s display order; ties keep oldest first
     in both directions (a stable sort, reversed stably)."""
     if sort.column is None:
         return positions[::-1]
-    key = _KEYS[sort.column]
-    keys = {p: key(rows[p]) for p in positions}
-    return sorted(positions, key=keys.__getitem__, reverse=sort.descending)
+    by_position = (keys or SortKeys()).by_position(rows, sort.column)
+    return sorted(positions, key=by_position.__getitem__, reverse=sort.descending)

@@ -21,7 +21,13 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from app.client.stream.narrowing import NEWEST_FIRST, Narrowing, StreamSort, sort_positions
+from app.client.stream.narrowing import (
+    NEWEST_FIRST,
+    Narrowing,
+    SortKeys,
+    StreamSort,
+    sort_positions,
+)
 from app.client.stream.rows import MentionRow
 from app.models.enums import MentionStatus
 from app.ui.stream.model import Column, MentionStreamModel
@@ -155,6 +161,7 @@ class MentionFilterProxy(QAbstractProxyModel):
         self._accepted: list[int] = []  # source positions, ascending
         self._by_column: list[int] = []  # source positions in display order (column sorts)
         self._column_row: dict[int, int] = {}  # source position → proxy row (column sorts)
+        self._sort_keys = SortKeys()  # each row's key for the sorted column, by position
         self._stream: MentionStreamModel | None = None
         self._pinned: int | None = None  # mention id kept in the view while selected
 
@@ -235,7 +242,9 @@ class MentionFilterProxy(QAbstractProxyModel):
             if i == len(self._accepted) or self._accepted[i] != pinned:
                 self._accepted.insert(i, pinned)
         if self._sorted:
-            self._by_column = sort_positions(rows, self._accepted, self._filter.sort)
+            self._by_column = sort_positions(
+                rows, self._accepted, self._filter.sort, self._sort_keys
+            )
             self._column_row = {p: row for row, p in enumerate(self._by_column)}
         else:
             self._by_column = []
@@ -349,6 +358,7 @@ class MentionFilterProxy(QAbstractProxyModel):
     # --- following the source ------------------------------------------------------------
 
     def _source_reset(self) -> None:
+        self._sort_keys.forget()  # positions may have moved (a late page re-sorted the model)
         self.beginResetModel()
         self._recompute()
         self.endResetModel()
@@ -374,6 +384,7 @@ class MentionFilterProxy(QAbstractProxyModel):
     def _source_replaced(self, positions: list[int]) -> None:
         """Rows were replaced (claimed, resolved…): they may enter or leave the filter."""
         assert self._stream is not None
+        self._sort_keys.replaced(self._stream.rows_oldest_first(), positions)
         if self._sorted:
             self._relayout()
             return

@@ -132,6 +132,42 @@ def test_header_clicks_sort_reverse_and_show_the_one_order(
     assert len(sorts) == 5
 
 
+def _owners(stream: MentionStream) -> list[str]:
+    rows = [stream.proxy.row_at(r) for r in range(stream.proxy.rowCount())]
+    return [(r.assignee_name or "\uffff").casefold() for r in rows]
+
+
+def test_a_column_sort_follows_live_changes_and_reloads(
+    qloop: asyncio.AbstractEventLoop, qtbot: QtBot
+) -> None:
+    stream = _stream(qtbot, 40)
+    stream.sort_by_column(SortColumn.OWNER)  # A to Z, nobody's last
+    assert _owners(stream) == sorted(_owners(stream))
+    last = stream.proxy.row_at(stream.proxy.rowCount() - 1)
+    assert last.assignee_name is None
+    stream.update_rows(
+        [
+            make_row(
+                last.id,
+                assignee_id=5,
+                assignee_name="Aaron",
+                status=MentionStatus.ASSIGNED,
+                version=2,
+            )
+        ]
+    )
+    stream.model.flush()
+    assert stream.proxy.row_at(0).id == last.id  # re-sorted by the owner it has now
+    # A reload puts other rows at the same positions: they sort by their own owners.
+    stream.load_rows(
+        [make_row(i, assignee_id=None, assignee_name=None) for i in range(200, 230)]
+        + [make_row(i, assignee_id=9, assignee_name=f"Rep {i}") for i in range(230, 290)]
+    )
+    assert _owners(stream) == sorted(_owners(stream))
+    stream.sort_by_column(SortColumn.OWNER)  # reversed: the same keys, the other way
+    assert _owners(stream) == sorted(_owners(stream), reverse=True)
+
+
 def test_a_sort_keeps_the_selected_mention_selected(
     qloop: asyncio.AbstractEventLoop, qtbot: QtBot
 ) -> None:
