@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidg
 
 # The list's least width: its fixed columns and a line of the mention's text.
 STREAM_MIN_WIDTH = 520
-# The mention's column side by side with the list needs this much; narrower, it goes below.
-MENTION_COLUMN_WIDTH = 380
+# The mention's column side by side with the list needs this much (the detail pane and its
+# scroll bar); narrower, it goes below.
+MENTION_COLUMN_WIDTH = 400
 # A dock's least width: beside a half-screen list, it scrolls rather than grow the window.
 SCROLLING_MIN_WIDTH = 48
 # Under the list, the list keeps this share of the height.
