@@ -21,7 +21,7 @@ from PySide6.QtGui import QColor, QPalette
 
 from app.ui.qt import theme
 from tests.support.live_server import LiveServer, mention_json
-from tests.support.xconsole import Consoles, XConsole
+from tests.support.xconsole import Consoles
 from tests.support.xdesktop import SCREEN_WIDTH, TRAY_HEIGHT, XDesktop, poll
 
 pytestmark = [pytest.mark.desktop, pytest.mark.slow, pytest.mark.timeout(170)]
@@ -40,15 +40,6 @@ def put_on_duty(server: LiveServer, user_id: int, token: str) -> None:
         timeout=10,
     )
     response.raise_for_status()
-
-
-def urgent_banner_pixels(desk: XDesktop, console: XConsole, wid: int) -> int:
-    """Urgent-banner pixels in a thin strip down the left edge of the window's top part (the
-    banners sit at the top of the central area, inside a 6 px margin)."""
-    if problem := console.problem():
-        raise RuntimeError(problem)
-    x, y, _width, height = desk.geometry(wid)
-    return desk.colour_count(x + 10, y, 4, min(height, 400), URGENT_FILL)
 
 
 def test_a_managers_broadcast_reaches_a_rep_who_acknowledges_it(
@@ -72,7 +63,7 @@ def test_a_managers_broadcast_reaches_a_rep_who_acknowledges_it(
     # Online with the broadcasts loaded (the console reads them once it is connected).
     dana.wait_for_request("GET", "/api/v1/broadcasts", status=200)
     ben.wait_for_request("GET", "/api/v1/broadcasts", status=200)
-    assert urgent_banner_pixels(xdesk, ben, ben_window) == 0
+    assert ben.banner_pixels(ben_window, URGENT_FILL) == 0
     xdesk.screenshot("dana-left-ben-right-both-on-duty")
 
     # Dana: Duty ▸ Send a broadcast… (the menu's only B mnemonic), all by keyboard.
@@ -103,11 +94,11 @@ def test_a_managers_broadcast_reaches_a_rep_who_acknowledges_it(
 
     # Ben's console shows the urgent banner within seconds, without anyone touching it.
     poll(
-        lambda: urgent_banner_pixels(xdesk, ben, ben_window) >= 100,
+        lambda: ben.banner_pixels(ben_window, URGENT_FILL) >= 100,
         SECONDS + 10,
         "the urgent broadcast banner in Ben's window",
         interval=0.1,
-        on_timeout=lambda: f"banner pixels: {urgent_banner_pixels(xdesk, ben, ben_window)}",
+        on_timeout=lambda: f"banner pixels: {ben.banner_pixels(ben_window, URGENT_FILL)}",
     )
     shown_after = time.monotonic() - sent_at
     xdesk.screenshot(f"ben-sees-the-urgent-banner-after-{shown_after:.1f}s")
@@ -120,7 +111,7 @@ def test_a_managers_broadcast_reaches_a_rep_who_acknowledges_it(
     ack_path = rf"/api/v1/broadcasts/{broadcast['id']}/ack"
     ben.wait_for_request("POST", ack_path, status=200, after=before)
     poll(
-        lambda: urgent_banner_pixels(xdesk, ben, ben_window) == 0,
+        lambda: ben.banner_pixels(ben_window, URGENT_FILL) == 0,
         10,
         "the banner to leave Ben's window once acknowledged",
         interval=0.1,

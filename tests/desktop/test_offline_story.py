@@ -33,15 +33,6 @@ WINDOW = (40, TRAY_HEIGHT + 20, 1600, 1010)  # x, y, width, height of the consol
 OFFLINE_FILL = theme.name(theme.Role.OFFLINE_BANNER, QPalette(QColor("#F0F0F0")))
 
 
-def offline_banner_pixels(desk: XDesktop, console: XConsole, wid: int) -> int:
-    """Offline-banner pixels in a thin strip down the left edge of the window's top part (the
-    banners sit at the top of the central area, inside a 6 px margin)."""
-    if problem := console.problem():
-        raise RuntimeError(problem)
-    x, y, _width, height = desk.geometry(wid)
-    return desk.colour_count(x + 10, y, 4, min(height, 400), OFFLINE_FILL)
-
-
 def queued(console: XConsole, mention_id: int) -> list[str] | None:
     """The kinds of the mention's queued actions, once both the claim and the reply wait."""
     kinds = [i.kind for i in console.outbox() if i.mention_id == mention_id]
@@ -77,7 +68,7 @@ def test_offline_claim_and_reply_go_out_once_when_the_server_returns(
     before = len(ana.requests())
     ana.select_first_row(wid, "ctrl+5", mention_id)  # All: it stays listed once claimed
     ana.wait_for_request("GET", rf"/api/v1/mentions/{mention_id}/draft", after=before)
-    assert offline_banner_pixels(xdesk, ana, wid) == 0
+    assert ana.banner_pixels(wid, OFFLINE_FILL) == 0
     xdesk.screenshot("online-the-customers-mention-selected")
 
     # The team server goes away: the console notices by itself and says so.
@@ -85,7 +76,7 @@ def test_offline_claim_and_reply_go_out_once_when_the_server_returns(
     server.stop()
     ana.wait_for_log(r"event stream lost", after=mark, timeout=30)
     poll(
-        lambda: offline_banner_pixels(xdesk, ana, wid) >= 50,
+        lambda: ana.banner_pixels(wid, OFFLINE_FILL) >= 50,
         15,
         "the offline banner in Ana's window",
         interval=0.1,
@@ -118,7 +109,7 @@ def test_offline_claim_and_reply_go_out_once_when_the_server_returns(
     server.start()
     ana.wait_for_request("GET", "/api/v1/events", status=200, after=returned_at, timeout=60)
     poll(
-        lambda: offline_banner_pixels(xdesk, ana, wid) == 0,
+        lambda: ana.banner_pixels(wid, OFFLINE_FILL) == 0,
         15,
         "the offline banner to leave Ana's window",
         interval=0.1,

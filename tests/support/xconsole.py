@@ -344,6 +344,14 @@ class XConsole:
                     db.close()
         return False
 
+    def banner_pixels(self, wid: int, colour: str) -> int:
+        """Pixels of `colour` ("#RRGGBB") in a thin strip down the left edge of the window's
+        top part, where its banners (broadcast, offline, …) sit inside the 6 px margin."""
+        if problem := self.problem():
+            raise RuntimeError(problem)
+        x, y, _width, height = self.desk.geometry(wid)
+        return self.desk.colour_count(x + 10, y, 4, min(height, 400), colour)
+
     def visible_windows(self) -> set[int]:
         """Every visible window of this console (menus and popups included)."""
         out = self.desk.xdotool(
