@@ -102,6 +102,7 @@ def test_terminated_backends_under_load(drill: Drill) -> None:
     try:
         poll(lambda: load.ingested >= 5, 20, "the first writes")
         terminated = 0
+        healed: list[float] = []
         for _round in range(3):
             terminated += drill.terminate_backends()
             cut = time.monotonic()
@@ -111,6 +112,9 @@ def test_terminated_backends_under_load(drill: Drill) -> None:
                     RECOVERY_SECONDS,
                     f"{path} succeeds again after the backends were terminated",
                 )
+            healed.append(
+                min(a.at for a in load.answers if a.at > cut and a.path == "ingest" and a.ok) - cut
+            )
     finally:
         load.stop()
     assert terminated >= 3
@@ -120,6 +124,12 @@ def test_terminated_backends_under_load(drill: Drill) -> None:
     finally:
         console.close()
     _refusals_are_sentences(load)
+    refused = sum(1 for a in load.answers if a.status == 503)
+    print(
+        f"\n{terminated} backends terminated in 3 cuts; {len(load.answers)} calls, {refused} "
+        f"answered 503; first write after each cut: "
+        + ", ".join(f"{h * 1000:.0f} ms" for h in healed)
+    )
     assert console.ids == drill.all_event_ids(start), "the console missed or repeated events"
     assert len(console.ids) >= load.ingested
 

@@ -83,6 +83,10 @@ class Answer:
     detail: str
     retry_after: str | None
 
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
 
 @dataclass
 class Load:
