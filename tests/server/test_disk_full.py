@@ -1,33 +1,40 @@
-"""Drill: the disk under the SQLite database fills up, then space returns.
+"""Drill: the disk under the database fills up, then space returns.
 
 A real server process keeps its database on a small tmpfs mounted for the test (root only;
-skipped otherwise). With the disk full, writes answer 507 with a sentence that says so — not
-"busy, try again" with a Retry-After, which made clients retry for ever — while reads go on;
-the fault is logged once, not once per call. Once space is freed the next write succeeds,
+skipped otherwise): a SQLite file, or a PostgreSQL database in a tablespace there. With the
+disk full, writes answer 507 with a sentence that says so — not "busy, try again" with a
+Retry-After, which made clients retry for ever — while reads go on; the fault is logged once,
+not once per call. Once space is freed the next write succeeds,
 without restarting the server, and the recovery is logged once."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import pwd
+import secrets
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
+from psycopg import sql
+from sqlalchemy.engine import make_url
 
 from tests.support.drills import poll
 from tests.support.live_server import LiveServer, mention_json, start_live_server
+from tests.support.postgres import postgres_admin_url
 
 DISK_FULL = "The server's disk is full; nothing was changed."
 DISK_MB = 16
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    disk = tmp_path / "disk"
-    disk.mkdir()
+@contextlib.contextmanager
+def mounted_small_disk(disk: Path) -> Iterator[Path]:
+    """A tmpfs of DISK_MB at `disk` (an empty directory) while in the block."""
     mounted = subprocess.run(
         ["mount", "-t", "tmpfs", "-o", f"size={DISK_MB}m", "tmpfs", str(disk)],
         capture_output=True,
@@ -40,6 +47,14 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         yield disk
     finally:
         subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    with mounted_small_disk(disk):
+        yield disk
 
 
 def fill(disk: Path) -> Path:
@@ -65,6 +80,10 @@ def server(small_disk: Path, tmp_path: Path) -> Iterator[LiveServer]:
 
 
 def test_a_full_disk_says_so_and_recovers(server: LiveServer, small_disk: Path) -> None:
+    _check_full_disk(server, small_disk)
+
+
+def _check_full_disk(server: LiveServer, small_disk: Path) -> None:
     admin = server.headers()
     big = "My order is late. " * 200  # ~3.6 kB a mention: the WAL must grow
     with httpx.Client(base_url=server.base_url, timeout=10) as client:
@@ -124,3 +143,61 @@ def test_a_full_disk_says_so_and_recovers(server: LiveServer, small_disk: Path) 
     assert log.count("the disk is full") == 1, log[-3000:]
     assert log.count("the disk has room again") == 1, log[-3000:]
     assert "busy" not in log
+
+
+@pytest.fixture
+def pg_small_disk() -> Iterator[Path]:
+    """A small disk PostgreSQL's own user can reach (pytest's tmp dirs are root's only)."""
+    disk = Path(tempfile.mkdtemp(prefix="responder-pg-disk-"))
+    disk.chmod(0o755)
+    try:
+        with mounted_small_disk(disk):
+            disk.chmod(0o755)
+            yield disk
+    finally:
+        disk.rmdir()
+
+
+@pytest.fixture
+def postgres_on_small_disk(pg_small_disk: Path) -> Iterator[str]:
+    """A fresh PostgreSQL database whose files live on the small disk (a tablespace there);
+    needs the PostgreSQL server on this machine (it writes into the directory)."""
+    admin_url = make_url(postgres_admin_url()).set(drivername="postgresql")
+    if admin_url.host not in ("127.0.0.1", "localhost") or os.geteuid() != 0:
+        pytest.skip("needs the PostgreSQL server on this machine and root")
+    try:
+        owner = pwd.getpwnam("postgres")
+    except KeyError:
+        pytest.skip("no 'postgres' system user to own the tablespace's directory")
+    place = pg_small_disk / "pg"
+    place.mkdir()
+    os.chown(place, owner.pw_uid, owner.pw_gid)
+    name = f"responder_full_{secrets.token_hex(4)}"
+    plain = admin_url.render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as admin:
+        admin.execute(
+            sql.SQL("CREATE TABLESPACE {} LOCATION {}").format(
+                sql.Identifier(name), sql.Literal(str(place))
+            )
+        )
+        try:
+            admin.execute(
+                sql.SQL("CREATE DATABASE {} TABLESPACE {}").format(
+                    sql.Identifier(name), sql.Identifier(name)
+                )
+            )
+            try:
+                yield admin_url.set(database=name).render_as_string(hide_password=False)
+            finally:
+                admin.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
+        finally:
+            admin.execute(sql.SQL("DROP TABLESPACE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+def test_a_full_disk_under_postgresql_says_so_and_recovers(
+    postgres_on_small_disk: str, pg_small_disk: Path, tmp_path: Path
+) -> None:
+    with start_live_server(tmp_path, database_url=postgres_on_small_disk) as server:
+        _check_full_disk(server, pg_small_disk)
