@@ -17,6 +17,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 WRITE_OPTION = "responder_write"
+# Seconds a new PostgreSQL connection may take before the database counts as unreachable.
+CONNECT_TIMEOUT_SECONDS = 3
 
 
 class DatabaseUrlError(ValueError):
@@ -77,11 +79,15 @@ def make_engine(url: str, *, pool_size: int = 20, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    # A connection attempt that gets no answer is an outage, not a wait for ever (libpq's
+    # default): the request answers 503 instead of holding a worker thread.
+    connect_args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}
     return create_engine(
         full,
         pool_size=pool_size,
         max_overflow=kwargs.pop("max_overflow", 10),
-        pool_pre_ping=True,
+        pool_pre_ping=True,  # a connection a restart killed is replaced at checkout
+        connect_args=connect_args,
         **kwargs,
     )
 

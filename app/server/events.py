@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from app.models.enums import EventType, Role
 from app.models.tables import Event
-from app.server.db import Database, plain_postgres_url
+from app.server.db import CONNECT_TIMEOUT_SECONDS, Database, plain_postgres_url
 from app.server.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -404,7 +404,9 @@ class EventHub:
         delay = 0.5
         while True:
             try:
-                async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+                async with await psycopg.AsyncConnection.connect(
+                    url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
+                ) as conn:
                     await conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
                     delay = 0.5
                     self._wake.set()  # catch up on whatever happened while not listening

@@ -26,13 +26,10 @@ from sqlalchemy.engine import make_url
 
 from app.models.enums import Role
 from app.server.auth import INGEST_TOKEN, USER_TOKEN, Principal
-from app.server.db import Database, plain_postgres_url
+from app.server.db import CONNECT_TIMEOUT_SECONDS, Database, plain_postgres_url
 from app.server.errors import DatabaseFault, Fault, classify_fault
 
 log = logging.getLogger(__name__)
-
-# A reconnect that does not answer within this is an outage, not a slow read.
-CONNECT_TIMEOUT_SECONDS = 3
 
 _EVENTS_AFTER = (
     "SELECT id, type, audience, created_at, actor_id, mention_id, payload FROM events "
@@ -112,11 +109,13 @@ class FastReads:
         assert self._pg is not None
         for attempt in (1, 2):
             conn = await self._pg.get()
+            fresh = False  # a connection made for this read: its failure is not a leftover
             try:
                 if conn is None or conn.closed or conn.broken:
                     if conn is not None:
                         await self._discard(conn)
                     conn = None
+                    fresh = True
                     conn = await self._connect()
                 result = await work(conn)
             except psycopg.OperationalError as exc:
@@ -127,8 +126,8 @@ class FastReads:
                 self._pg.put_nowait(None if dead else conn)
                 if fault is Fault.UNAVAILABLE:
                     await self._forget_idle()  # a restart took the idle ones too
-                if attempt == 1 and fault is Fault.UNAVAILABLE:
-                    continue  # the connection died (a restart): once more on a fresh one
+                if attempt == 1 and fault is Fault.UNAVAILABLE and not fresh:
+                    continue  # an old connection died (a restart): once more on a fresh one
                 if fault is Fault.UNAVAILABLE and not self._lost:
                     self._lost = True
                     log.warning("fast reads: the database is unreachable (%s)", exc)

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import psycopg
 
-from app.server.db import Database, plain_postgres_url
+from app.server.db import CONNECT_TIMEOUT_SECONDS, Database, plain_postgres_url
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,9 @@ class PostgresLocks:
                 log.warning("advisory-lock connection lost: giving up %d locks", len(self._held))
                 self._held.clear()
                 self.generation += 1
-            self._conn = psycopg.connect(self._url, autocommit=True)
+            self._conn = psycopg.connect(
+                self._url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
+            )
         return self._conn
 
     def _execute(self, sql: str, namespace: int, key: int) -> bool:
