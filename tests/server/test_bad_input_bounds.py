@@ -23,9 +23,7 @@ INT64 = 2**63  # one beyond bigint, and beyond SQLite's INTEGER
 def server(request: pytest.FixtureRequest) -> LiveServer:
     name = "live_server" if request.param == "sqlite" else "postgres_live_server"
     live: LiveServer = request.getfixturevalue(name)
-    if not getattr(live, "_bounds_ready", False):
-        live.add_brand_account("bounds-brand")
-        live._bounds_ready = True  # type: ignore[attr-defined]
+    live.add_brand_account(f"bounds-brand-{uuid.uuid4().hex[:8]}")  # replies can be queued
     return live
 
 
