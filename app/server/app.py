@@ -33,7 +33,7 @@ from app.server.auth import USER_TOKEN, Principal, TokenCache, hash_token
 from app.server.clock import Clock, system_clock
 from app.server.db import Database, open_database
 from app.server.demo import play_demo
-from app.server.errors import install_error_handlers, watch_recovery
+from app.server.errors import LoopFailures, install_error_handlers, watch_recovery
 from app.server.events import EventHub, install_commit_signal
 from app.server.fastread import FastReads
 from app.server.limits import BodySizeLimit
@@ -56,11 +56,14 @@ def _run_jobs_once(db: Database, clock: Clock) -> None:
 
 
 async def _jobs_loop(db: Database, clock: Clock, interval: float) -> None:
+    failures = LoopFailures(log, "background job round")  # once per outage, not every round
     while True:
         try:
             await anyio.to_thread.run_sync(_run_jobs_once, db, clock)
-        except Exception:
-            log.exception("background jobs failed; retrying next round")
+        except Exception as exc:
+            failures.failed(exc)
+        else:
+            failures.succeeded()
         await asyncio.sleep(interval)  # a schedule, not a wait for a condition
 
 

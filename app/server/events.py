@@ -434,8 +434,9 @@ class EventHub:
         open_now = self._streams_per_user.get(user_id, 0)
         if open_now >= cap:
             raise TooManyStreams(
-                f"You already have {open_now} event streams open, the most allowed; close a "
-                "console (or wait a minute for a lost connection to be noticed) and try again."
+                f"You already have {open_now} event streams open, the most allowed; close "
+                "another console and try again (a connection lost without a goodbye stays "
+                "counted until the server notices it is gone)."
             )
         self._streams_per_user[user_id] = open_now + 1
         return EventStream(self, user_id, role, after)

@@ -34,11 +34,13 @@ LOOPS_FAILED = (
     "event tailer cannot read new events",
     "reply sender: claiming replies failed",
     "ingest supervisor: reconciling accounts failed",
+    "background job round failed",
 )
 LOOPS_BACK = (
     "event tailer reads new events again",
     "reply sender: claiming replies works again",
     "ingest supervisor: reconciling accounts works again",
+    "background job round works again",
 )
 
 
@@ -79,6 +81,7 @@ def drill(tmp_path: Path) -> Iterator[Drill]:
             # The background loops look often, so the outage reaches each of them.
             "RESPONDER_SENDER_POLL_SECONDS": "0.2",
             "RESPONDER_ACCOUNT_REFRESH_SECONDS": "0.2",
+            "RESPONDER_JOB_INTERVAL_SECONDS": "0.5",
         }
         with start_live_server(tmp_path, database_url=proxy.url_for(url), env=env) as server:
             _id, rep = server.create_user("outage-rep")
