@@ -1,6 +1,7 @@
 """Schemathesis over the server's own OpenAPI spec, against real server processes on SQLite and
-PostgreSQL, as an admin and as a rep: no answer is a server error (5xx) and every answer is one
-the spec documents (status code, content type, headers, body schema).
+PostgreSQL, as an admin and as a rep: no answer is a server error (5xx), every answer is one
+the spec documents (status code, content type, headers, body schema, 405 with its Allow), and
+an operation asked without a valid token says 401 (`ignored_auth`).
 
 Driven through schemathesis's engine (what its command line runs: the coverage phase's
 boundary values, negative data and unexpected methods, then fuzzing); its pytest loader does not
@@ -34,6 +35,7 @@ CHECKS = (
     "response_schema_conformance",
     "unsupported_method",
     "allow_header_conformance",
+    "ignored_auth",
 )
 
 
