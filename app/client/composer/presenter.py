@@ -98,6 +98,8 @@ class ComposerPresenter:
         self.body = ""  # the text on screen, as the panel reports it
         self.signed = False
         self.opening: asyncio.Task[None] | None = None
+        # What the rep typed for the mention being opened before its draft arrived.
+        self._typed_early = ""
         self._tasks = TaskKeeper("composer")
 
         self.state_changed: Hook[ComposerState] = Hook()
@@ -144,6 +146,12 @@ class ComposerPresenter:
             return None
         if self.opening is not None and not self.opening.done():
             self.opening.cancel()
+        if self.draft is not None:
+            # The editor empties at once: keys typed from now on are for the new mention
+            # (`edited` keeps them until its draft arrives), never the previous one's.
+            self.draft = None
+            self._replace_text("")
+        self._typed_early = ""
         self.opening = self._tasks.spawn(self._open(row), name="composer-open")
         return self.opening
 
@@ -176,6 +184,12 @@ class ComposerPresenter:
                 log.info("no server copy of the draft: %s", exc)
         if self.row is None or self.row.id != row.id:
             return
+        early, self._typed_early = self._typed_early, ""
+        if early.strip():
+            body = f"{draft.body}\n{early}" if draft.body else early
+            base = draft.base_version if draft.body else row.version
+            draft = replace(draft, body=body, base_version=base)
+            self.service.drafts.typed(draft)
         self.draft = draft
         self._replace_text(draft.body)
         posting = await self.service.in_flight(row.id) is not None
@@ -206,6 +220,9 @@ class ComposerPresenter:
         """The rep changed the text: keep the draft (saved soon). True when it counts as
         typing, so the text should be checked after a pause."""
         self.body = body
+        if self.draft is None and self.opening is not None and not self.opening.done():
+            self._typed_early = body  # kept until the draft arrives (`_open`)
+            return False
         if self.row is None or self.draft is None:
             return False
         base = self.draft.base_version if self.draft.body else self.row.version
