@@ -110,7 +110,11 @@ FAULT_RESPONSES: dict[Fault, tuple[int, str, str | None]] = {
 
 _SQLITE_FULL = 13
 _SQLITE_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+_SQLITE_AWAY = {10, 14}  # SQLITE_IOERR, SQLITE_CANTOPEN
 _PG_DISK_FULL = "53100"
+# Connection exceptions, insufficient resources, operator intervention, system errors; and no
+# SQLSTATE at all: the connection itself failed.
+_PG_AWAY = {"08", "53", "57", "58"}
 # Lock waits, serialisation failures, deadlocks and statement timeouts pass by themselves.
 _PG_BUSY = {"55P03", "40001", "40P01", "57014"}
 
@@ -129,16 +133,19 @@ def classify_fault(exc: BaseException) -> Fault | None:
         text = str(exc).lower()
         if code == _SQLITE_FULL or "disk is full" in text:
             return Fault.DISK_FULL
-        if code in _SQLITE_BUSY or "locked" in text:
+        if code in _SQLITE_BUSY or "database is locked" in text:
             return Fault.BUSY
-        return Fault.UNAVAILABLE
+        if code in _SQLITE_AWAY or "unable to open database" in text:
+            return Fault.UNAVAILABLE
+        return None  # "no such table" and friends: a bug, not an outage
     if isinstance(exc, psycopg.OperationalError):
-        state = exc.sqlstate or ""
+        state = exc.sqlstate
         if state == _PG_DISK_FULL:
             return Fault.DISK_FULL
         if state in _PG_BUSY:
             return Fault.BUSY
-        return Fault.UNAVAILABLE  # no connection, admin shutdown, cannot connect now, …
+        if state is None or state[:2] in _PG_AWAY:
+            return Fault.UNAVAILABLE  # no connection, admin shutdown, cannot connect now, …
     return None
 
 

@@ -128,7 +128,7 @@ class Load:
         return response.is_success
 
     def successes_after(self, moment: float, path: str) -> int:
-        return sum(1 for a in self.answers if a.at > moment and a.path == path and a.status < 300)
+        return sum(1 for a in self.answers if a.at > moment and a.path == path and a.ok)
 
     def _call(self, client: httpx.Client, path: str, method: str, url: str, **kw: object) -> bool:
         try:
