@@ -33,6 +33,16 @@ ERRORS: dict[int | str, dict[str, object]] = {
     409: {"model": ErrorBody},
     413: {"model": ErrorBody, "description": "The body is larger than the server accepts."},
     422: {"model": ErrorBody},
+    503: {
+        "model": ErrorBody,
+        "description": "The database is busy (`busy`) or cannot be reached "
+        "(`database_unavailable`); nothing was changed. Retry after `Retry-After` seconds.",
+    },
+    507: {
+        "model": ErrorBody,
+        "description": "The server's disk is full (`disk_full`); nothing was changed. "
+        "Retrying does not help until space is freed.",
+    },
 }
 
 # Ids and offsets in paths and queries end where their columns end (app/models/schemas.py):
