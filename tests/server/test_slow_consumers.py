@@ -144,6 +144,9 @@ def test_streams_that_never_read_are_dropped(server: LiveServer) -> None:
     )
     assert probe.worst < 2.0, f"/health took {probe.worst:.2f} s with {STUCK} stuck streams"
     assert grown < 100, f"the server grew by {grown:.0f} MB"
+    log = server.log()
+    assert log.count("its client stopped reading") == STUCK, "each dropped once, said once"
+    assert "without completing response" not in log, "a drop on purpose is no server error"
     # Each user's stream slots were given back: a new stream opens.
     sock, head = open_stuck_stream(server.base_url, tokens[0])
     sock.close()

@@ -9,6 +9,7 @@ open (429 beyond)."""
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
@@ -22,6 +23,21 @@ from app.server.errors import Invalid
 from app.server.events import EventStream
 
 log = logging.getLogger(__name__)
+
+# Set (in the request's own task) when a stream was dropped on purpose: uvicorn then says
+# "ASGI callable returned without completing response." as an error; that line is ours.
+_DROPPED: ContextVar[bool] = ContextVar("responder_stream_dropped", default=False)
+_INCOMPLETE = "ASGI callable returned without completing response."
+
+
+class _DroppedStreamFilter(logging.Filter):
+    """Drops uvicorn's error line for a stream this module ended on purpose (and logged)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.msg == _INCOMPLETE and _DROPPED.get())
+
+
+_FILTER = _DroppedStreamFilter()
 
 router = APIRouter(tags=["events"], responses=ERRORS)
 
@@ -50,9 +66,13 @@ class StreamResponse(EventSourceResponse):
         self._stream = stream
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        uvicorn_log = logging.getLogger("uvicorn.error")
+        if _FILTER not in uvicorn_log.filters:
+            uvicorn_log.addFilter(_FILTER)
         try:
             await super().__call__(scope, receive, send)
         except SendTimeoutError:
+            _DROPPED.set(True)
             log.info(
                 "dropped an event stream of user %d: its client stopped reading",
                 self._stream.user_id,
