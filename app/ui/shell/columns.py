@@ -1,8 +1,9 @@
 """The window's two columns: the stream's list, and the selected mention's column (detail,
 composer, handoffs). The list keeps a width its text stays readable at, whatever the other
-column shows; the other column scrolls inside itself, so no prompt, box or long line can take
-the list's width or grow the window. Where the window is too narrow for both side by side
-(half a screen), the mention's column goes under the list."""
+column shows; the other column's least size is its own, not its parts', so no prompt, box or
+long line can take the list's width or grow the window (docks and the filter bar scroll).
+Where the window is too narrow for both side by side (half a screen), the mention's column
+goes under the list."""
 
 from __future__ import annotations
 
@@ -68,24 +69,19 @@ class SidewaysRow(QScrollArea):
         self._fit_height()
 
 
-class MentionColumn(QScrollArea):
-    """The selected mention's column: its parts stacked, scrolling when they need more room
-    than the window gives (their wishes never reach the window)."""
+class MentionColumn(QWidget):
+    """The selected mention's column: its parts stacked. Its least size is set, not taken from
+    its parts, so what they show (prompts, boxes, long lines) never reaches the window: when
+    the window gives less room than they want, they get less."""
 
     def __init__(self, parts: list[tuple[QWidget, int]]) -> None:
         super().__init__()
         self.setObjectName("mentionColumn")
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        # Beside the list it is as narrow as the rep drags it: the window's least width is
-        # the list's, so it can always be made half a screen wide (the column then goes below).
-        self.setMinimumWidth(1)
-        inner = QWidget()
-        layout = QVBoxLayout(inner)
+        self.setMinimumSize(1, 1)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget, stretch in parts:
             layout.addWidget(widget, stretch)
-        self.setWidget(inner)
 
 
 class StreamColumns(QSplitter):
