@@ -50,6 +50,7 @@ from app.client.worker import BlockingWorker
 from app.common.tasks import TaskKeeper
 from app.ui.composer.bridge import ComposerBridge
 from app.ui.qt.async_slots import cancel_slot_tasks, run_blocking_dialog
+from app.ui.qt.collector import GuiThreadCollector
 from app.ui.qt.plain import plain_message_box
 from app.ui.qt.scheme import SchemeFollower
 from app.ui.shell.actions import Action
@@ -464,6 +465,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("responder-console")
     app.setQuitOnLastWindowClosed(False)
     app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
+    # Cycles are collected on this thread between events, never inside Qt's dispatch.
+    GuiThreadCollector(app).start()
     # Light or dark as the system is (and becomes), unless the rep chose one.
     scheme = SchemeFollower(app, COLOR_SCHEMES[options.color_scheme], parent=app)
     scheme.setObjectName("colorScheme")

@@ -30,7 +30,7 @@ class CountdownBar(TintedBox):
         self.label.setFont(font)
         self.label.setAccessibleName("Cool-off countdown")
         self.update_button = QPushButton("&Update text")
-        self.cancel_button = QPushButton("&Cancel")
+        self.cancel_button = QPushButton("Cance&l")
         self.send_now_button = QPushButton("Send &now")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)

@@ -55,7 +55,7 @@ class TeamPanels:
     def __init__(self, desk: TeamDesk, session: ConsoleSession, notifier: UrgentNotifier) -> None:
         self.broadcast_banner = BroadcastBanner()
         self.coverage_banner = Banner(
-            "coverage", Role.COVERAGE_BANNER, Role.COVERAGE_BANNER_TEXT, "Dis&miss"
+            "coverage", Role.COVERAGE_BANNER, Role.COVERAGE_BANNER_TEXT, "Dismiss"
         )
         self.coverage_banner.setAccessibleDescription("Coverage alert: nobody suitable on duty")
         self.handoff_panel = HandoffPanel(desk.handoffs, session.row)

@@ -108,10 +108,10 @@ class MainWindow(QMainWindow):
         self.resize(1280, 780)
 
         self.offline_banner = Banner(
-            "offline", Role.OFFLINE_BANNER, Role.OFFLINE_BANNER_TEXT, "&Reconnect now"
+            "offline", Role.OFFLINE_BANNER, Role.OFFLINE_BANNER_TEXT, "Reconnect now"
         )
         self.notice_banner = Banner(
-            "notice", Role.NOTICE_BANNER, Role.NOTICE_BANNER_TEXT, "Dis&miss"
+            "notice", Role.NOTICE_BANNER, Role.NOTICE_BANNER_TEXT, "&Got it"
         )
         self.notice_banner.setAccessibleDescription("An action that could not be applied")
         self._lay_out(parts)

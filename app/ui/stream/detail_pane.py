@@ -100,10 +100,12 @@ class MentionDetailPane(QWidget):
         self.body.setMaximumHeight(120)
         self.body.setTabChangesFocus(True)
 
-        self.claim_button = QPushButton("&Claim")
-        self.release_button = QPushButton("Re&lease")
-        self.resolve_button = QPushButton("Resol&ve")
-        self.snooze_button = QPushButton("S&nooze 1 h")
+        # No Alt+letters here: the window's menus own them, and each of these has its
+        # Ctrl+Shift key (Mention menu).
+        self.claim_button = QPushButton("Claim")
+        self.release_button = QPushButton("Release")
+        self.resolve_button = QPushButton("Resolve")
+        self.snooze_button = QPushButton("Snooze 1 h")
         buttons = QHBoxLayout()
         for button, name in (
             (self.claim_button, "Claim the selected mention"),
