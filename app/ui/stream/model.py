@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 
 from app.client.stream.rows import MentionRow
+from app.client.stream.words import pending_words
 from app.ui.qt.plain import plain_tooltip
 
 FLUSH_INTERVAL_MS = 50
@@ -72,9 +73,9 @@ def age_text(created_at: datetime, now: datetime) -> str:
 
 
 def owner_text(row: MentionRow) -> str:
-    if row.pending_action:
-        return f"{row.pending_action} queued"
-    return row.assignee_name or "—"
+    """The owner, or the marker of an action of the rep's still in the outbox (the words the
+    detail pane says too)."""
+    return pending_words(row.pending_action) or row.assignee_name or "—"
 
 
 def status_text(row: MentionRow) -> str:
@@ -150,11 +151,14 @@ class MentionStreamModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(row: MentionRow, column: Column) -> str | None:
-        """The author's and the text's tooltips: a stranger's words, shown literally."""
+        """The author's and the text's tooltips (a stranger's words, shown literally), and the
+        owner's while it is a marker the cell may cut."""
         if column is Column.TEXT:
             return plain_tooltip(row.text[:500])
         if column is Column.AUTHOR:
             return plain_tooltip(f"{row.author_name or row.author_handle} {row.handle}")
+        if column is Column.OWNER and row.pending_action:
+            return plain_tooltip(owner_text(row))  # the marker, whole where the cell cuts it
         return None
 
     def _display(self, row: MentionRow, column: Column) -> str:

@@ -3,11 +3,18 @@ selection (Shift/Ctrl click, Shift+arrows), j/k moving like the arrows, headers 
 clicked (the stream decides the order; the header only shows it), a context menu on request,
 and a sentence inside the empty table saying why it is empty.
 
+The mention's text always keeps a readable width: where the list is narrower than the other
+columns' widths plus that text (half a screen), those columns give way, each towards a least
+width that still shows a short name or a status; wider, their own widths come back. A width the
+rep dragged becomes that column's own width, given up only when the text would lose its room.
+
 Rows do not move under the pointer: when mentions arrive or the list re-sorts while the rep is
 scrolled down or has the pointer over the list, the row at the top stays at the top (the new
 ones wait above it); at the top with the pointer elsewhere, new mentions appear at the top."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QCursor, QKeyEvent
@@ -27,6 +34,34 @@ COLUMN_WIDTHS = {
     Column.OWNER: 104,
     Column.STATUS: 92,
 }
+# How narrow each column may get when the list is narrow: a badge, a priority, a short name
+# beside the DEMO pill, an age, a short owner, the widest status pill.
+COLUMN_MIN_WIDTHS = {
+    Column.NETWORK: 44,
+    Column.PRIORITY: 40,
+    Column.AUTHOR: 104,
+    Column.AGE: 36,
+    Column.OWNER: 52,
+    Column.STATUS: 74,
+}
+# The mention's text keeps this much when the other columns can give it up.
+TEXT_READABLE_WIDTH = 220
+
+
+def fit_widths(
+    preferred: Mapping[Column, int], available: int, text: int = TEXT_READABLE_WIDTH
+) -> dict[Column, int]:
+    """The columns' widths (all but the text) in a list `available` px wide: their preferred
+    widths when the text still has `text` px beside them; otherwise each gives up the same
+    share of what it has above its least width, no more than the text needs."""
+    need = sum(preferred.values()) + text - available
+    spare = {c: max(0, w - COLUMN_MIN_WIDTHS.get(c, w)) for c, w in preferred.items()}
+    total = sum(spare.values())
+    if need <= 0 or total == 0:
+        return dict(preferred)
+    share = min(1.0, need / total)
+    return {c: w - round(spare[c] * share) for c, w in preferred.items()}
+
 
 # The columns a header click sorts by (the mention's text does not sort).
 SORT_COLUMNS = {
@@ -69,6 +104,11 @@ class StreamView(QTableView):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
+        # The columns' own widths (the rep's drags included), and whether we are the one
+        # resizing them.
+        self._preferred = dict(COLUMN_WIDTHS)
+        self._fitting = False
+        header.sectionResized.connect(self._section_resized)
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)  # newest first: no column
@@ -86,6 +126,31 @@ class StreamView(QTableView):
         proxy.rowsInserted.connect(self._keep_anchor)
         proxy.layoutAboutToBeChanged.connect(self._hold_anchor)
         proxy.layoutChanged.connect(self._keep_anchor)
+
+    # --- column widths -----------------------------------------------------------------
+
+    def _section_resized(self, section: int, _old: int, new: int) -> None:
+        if self._fitting or section == Column.TEXT:
+            return
+        self._preferred[Column(section)] = new  # the rep dragged it: its width from now on
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        handled = super().viewportEvent(event)
+        if event.type() is QEvent.Type.Resize:
+            self.fit_columns()
+        return handled
+
+    def fit_columns(self) -> None:
+        """Size the columns for the list's width (see the module docstring)."""
+        widths = fit_widths(self._preferred, self.viewport().width())
+        header = self.horizontalHeader()
+        self._fitting = True
+        try:
+            for column, width in widths.items():
+                if header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+        finally:
+            self._fitting = False
 
     # --- sorting and moving -------------------------------------------------------------
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QLabel, QTableView
 
 from app.client.stream.narrowing import PRIORITY_FIRST
+from app.client.stream.words import pending_words
 from app.models.enums import MentionStatus
 from app.ui.stream.filter import FilterMode, MentionFilterProxy, StreamFilter
 from app.ui.stream.model import Column, MentionRole, MentionStreamModel
@@ -145,3 +146,27 @@ def test_void_calls_do_not_abort_pyside(qapp: object) -> None:
     for i in range(20_000):
         label.setText(str(i))
     assert label.text() == "19999"
+
+
+def test_the_owner_column_says_a_waiting_action_in_the_status_bar_s_words(
+    qloop: asyncio.AbstractEventLoop,
+) -> None:
+    model = MentionStreamModel()
+    model.load(
+        [
+            make_row(1, pending_action="reply", assignee_name="Ana"),
+            make_row(2, pending_action="claim"),
+            make_row(3, assignee_name="Ana"),
+        ]
+    )
+
+    def owner(mention_id: int, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        return model.data(model.index_of(mention_id, Column.OWNER), role)
+
+    assert owner(1) == pending_words("reply")
+    assert owner(2) == pending_words("claim")
+    assert owner(3) == "Ana"
+    assert "queued" not in str(owner(1))
+    # The cell may cut the marker; its tooltip says it whole.
+    assert pending_words("reply") in str(owner(1, Qt.ItemDataRole.ToolTipRole))
+    assert not owner(3, Qt.ItemDataRole.ToolTipRole)
