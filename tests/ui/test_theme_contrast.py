@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from app.ui.qt import theme
 from app.ui.qt.banner import Banner
@@ -105,3 +105,21 @@ def test_surfaces_are_what_the_palette_says(app: QApplication) -> None:
     palette = dark_palette()
     assert theme.surface(Surface.BASE, palette) == palette.color(ROLE.Base)
     assert theme.surface(Surface.WHITE, palette).name() == "#ffffff"
+
+
+def test_a_banner_inside_a_window_turns_with_the_scheme(app: QApplication) -> None:
+    """A widget with its own style sheet inside a window gets no PaletteChange when the
+    application's palette changes: the banner follows the application's palette instead."""
+    window = QWidget()
+    banner = Banner("offline", Role.OFFLINE_BANNER, Role.OFFLINE_BANNER_TEXT, "Retry")
+    QVBoxLayout(window).addWidget(banner)
+    banner.say("Offline")
+    window.show()
+    light_style = banner.styleSheet()
+    app.setPalette(dark_palette())
+    QApplication.processEvents()
+    assert theme.name(Role.OFFLINE_BANNER) in banner.styleSheet()
+    app.setPalette(app.style().standardPalette())
+    QApplication.processEvents()
+    assert banner.styleSheet() == light_style
+    window.close()

@@ -7,6 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.ui.composer.tinted import TintedBox
+from app.ui.qt.theme import Role
 
 BREATH_TEXT = (
     "Take a breath. Parts of this reply read as heated or blaming (underlined). Step away "
@@ -20,7 +21,7 @@ class BreathBox(TintedBox):
     offerRequested = Signal()  # add a DM / email offer to the reply
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("breath", "#FFF4CE", "#4A3A00", parent)
+        super().__init__("breath", Role.BREATH, Role.BREATH_TEXT, parent)
         self.label = QLabel(BREATH_TEXT)
         self.label.setWordWrap(True)
         self.label.setAccessibleName("Take a breath")

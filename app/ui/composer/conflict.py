@@ -21,6 +21,10 @@ from app.client.composer.cooling import ConflictChoice
 from app.client.composer.display import ConflictView
 from app.client.composer.drafts import DraftChoice
 from app.ui.composer.tinted import TintedBox
+from app.ui.qt import theme
+from app.ui.qt.theme import Role
+
+QUOTE_STYLE = "background: {bg}; color: {fg}; padding: 6px; border-radius: 3px;"
 
 
 def _paragraph() -> QLabel:
@@ -44,11 +48,11 @@ class ConflictBox(TintedBox):
     chosen = Signal(object, object)  # ConflictChoice, the team to hand off to (or None)
 
     def __init__(self, teams: Callable[[], list[str]], parent: QWidget | None = None) -> None:
-        super().__init__("conflict", "#FDE7E9", "#5F1119", parent)
+        super().__init__("conflict", Role.CONFLICT, Role.CONFLICT_TEXT, parent)
         self._teams = teams
         self.label = _paragraph()
         self.colleague_text = _paragraph()
-        self.colleague_text.setStyleSheet("background: white; padding: 6px; border-radius: 3px;")
+        self._paint_quote()
         self.discard_button = QPushButton("D&iscard mine")
         self.anyway_button = QPushButton("Send anywa&y")
         self.handoff_button = QToolButton()
@@ -70,6 +74,17 @@ class ConflictBox(TintedBox):
         self.handoff_menu.aboutToShow.connect(self._fill_handoff_menu)
         self.hide()
 
+    def _paint_style(self) -> None:
+        super()._paint_style()
+        if hasattr(self, "colleague_text"):  # not yet while the box is being built
+            self._paint_quote()
+
+    def _paint_quote(self) -> None:
+        """The colleague's reply, quoted on a surface of its own (the editor's, light or dark)."""
+        style = QUOTE_STYLE.format(bg=theme.name(Role.QUOTE), fg=theme.name(Role.QUOTE_TEXT))
+        if style != self.colleague_text.styleSheet():
+            self.colleague_text.setStyleSheet(style)
+
     def show_conflict(self, conflict: ConflictView) -> None:
         self.label.setText(conflict.detail)
         self.colleague_text.setText(conflict.colleague or "")
@@ -90,7 +105,7 @@ class DraftConflictBox(TintedBox):
     settled = Signal(object)  # DraftChoice
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("draftconflict", "#F3E8FD", "#3B1F5E", parent)
+        super().__init__("draftconflict", Role.DRAFT_CONFLICT, Role.DRAFT_CONFLICT_TEXT, parent)
         self.label = _paragraph()
         self.keep_mine_button = QPushButton("Keep this one")
         self.keep_theirs_button = QPushButton("Keep the other")

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.client.composer.display import Countdown
 from app.ui.composer.tinted import TintedBox
+from app.ui.qt.theme import Role
 
 COUNTDOWN_REFRESH_MS = 250
 
@@ -22,7 +23,7 @@ class CountdownBar(TintedBox):
     def __init__(
         self, countdown: Callable[[], Countdown | None], parent: QWidget | None = None
     ) -> None:
-        super().__init__("countdown", "#E8F1FB", "#0B3A66", parent)
+        super().__init__("countdown", Role.COUNTDOWN, Role.COUNTDOWN_TEXT, parent)
         self._countdown = countdown
         self.label = QLabel("")
         font = self.label.font()

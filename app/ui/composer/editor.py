@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from app.client.composer.prompting import breathes, is_critical
+from app.ui.qt import theme
+from app.ui.qt.recolour import follow_palette
+from app.ui.qt.theme import Role
 
 if TYPE_CHECKING:
     from app.tone import Finding
@@ -32,6 +35,12 @@ class ReplyEditor(QPlainTextEdit):
         self.setTabChangesFocus(True)
         self.setMinimumHeight(64)
         self.setEnabled(False)
+        self._findings: list[Finding] = []  # underlined now: marked again in the other scheme
+        follow_palette(self._remark)
+
+    def _remark(self) -> None:
+        if self._findings:
+            self.underline(self._findings)  # light or dark: the marks' other colours
 
     def replace_text(self, text: str) -> None:
         """Show `text` with the cursor at its end."""
@@ -57,7 +66,9 @@ class ReplyEditor(QPlainTextEdit):
         self.setFocus()
 
     def underline(self, findings: list[Finding]) -> None:
-        """Underline what each finding points at; heat and blame also get a red background."""
+        """Underline what each finding points at; heat and blame also get a red background
+        (with its own text colour, readable on it in light and dark)."""
+        self._findings = list(findings)
         text = self.toPlainText()
         selections = []
         for finding in findings:
@@ -66,9 +77,11 @@ class ReplyEditor(QPlainTextEdit):
             selection = QTextEdit.ExtraSelection()
             fmt = QTextCharFormat()
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-            fmt.setUnderlineColor(QColor("#C62828" if is_critical(finding) else "#B8860B"))
+            line = Role.MARK_CRITICAL_LINE if is_critical(finding) else Role.MARK_WARNING_LINE
+            fmt.setUnderlineColor(theme.color(line))
             if breathes(finding):
-                fmt.setBackground(QColor("#FDE7E9"))
+                fmt.setBackground(theme.color(Role.MARK))
+                fmt.setForeground(theme.color(Role.MARK_TEXT))
             cursor = QTextCursor(self.document())
             cursor.setPosition(_utf16(text, finding.start))
             cursor.setPosition(_utf16(text, finding.end), QTextCursor.MoveMode.KeepAnchor)

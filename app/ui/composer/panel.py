@@ -35,6 +35,9 @@ from app.ui.composer.editor import ReplyEditor
 from app.ui.composer.prompts import PromptList
 from app.ui.composer.send_bar import SendBar
 from app.ui.composer.unanswerable import UnanswerableBox
+from app.ui.qt import theme
+from app.ui.qt.recolour import follow_palette
+from app.ui.qt.theme import Role
 
 if TYPE_CHECKING:
     from app.tone import Finding
@@ -44,13 +47,12 @@ SPACING = 5
 
 WRITE_HINT = "Write your reply. Prompts appear as you type; Ctrl+Enter sends after the cool-off."
 SELECT_HINT = "Select a mention to reply to it."
+# The character count's theme role and weight at each level.
 COUNTER_STYLES = {
-    CounterLevel.PLAIN: "color: #555;",
-    CounterLevel.NEAR: "color: #7A5C00; font-weight: normal;",
-    CounterLevel.OVER: "color: #A4262C; font-weight: bold;",
+    CounterLevel.PLAIN: (Role.SUBTLE_TEXT, "normal"),
+    CounterLevel.NEAR: (Role.COUNTER_NEAR, "normal"),
+    CounterLevel.OVER: (Role.ERROR_TEXT, "bold"),
 }
-MESSAGE_COLOUR = "#1F4E79"
-ERROR_COLOUR = "#A4262C"
 
 
 async def _uncancelled(action: Coroutine[Any, Any, None]) -> None:
@@ -89,7 +91,6 @@ class ComposerPanel(QFrame):
         self.account_label = QLabel("")
         self.account_label.setAccessibleName("Replying as")
         self.account_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.account_label.setStyleSheet("color: #555;")
         # Long headings and account sentences wrap: they never widen the window's column.
         for label in (self.heading, self.account_label):
             label.setWordWrap(True)
@@ -113,7 +114,10 @@ class ComposerPanel(QFrame):
         self.message.setAccessibleName("Composer message")
         self.message.hide()
         self.send_bar = SendBar(spacing=SPACING)
+        self._counter_level = CounterLevel.PLAIN
+        self._message_error = False
         self._lay_out()
+        follow_palette(self._paint_styles)
 
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
@@ -145,6 +149,19 @@ class ComposerPanel(QFrame):
         layout.addWidget(self.countdown)
         layout.addWidget(self.message)
         layout.addWidget(self.send_bar)
+
+    # --- colours: theme roles, set again when the scheme turns light or dark --------------
+
+    def _paint_styles(self) -> None:
+        role, weight = COUNTER_STYLES[self._counter_level]
+        message = Role.ERROR_TEXT if self._message_error else Role.MESSAGE_TEXT
+        for label, style in (
+            (self.account_label, theme.text_style(Role.SUBTLE_TEXT)),
+            (self.counter, theme.text_style(role, f"font-weight: {weight};")),
+            (self.message, theme.text_style(message)),
+        ):
+            if style != label.styleSheet():  # a new style sheet changes the palette again
+                label.setStyleSheet(style)
 
     # --- wiring --------------------------------------------------------------------------
 
@@ -275,7 +292,8 @@ class ComposerPanel(QFrame):
             self.counter.setText("")
             return
         self.counter.setText(counter.text)
-        self.counter.setStyleSheet(COUNTER_STYLES[counter.level])
+        self._counter_level = counter.level
+        self._paint_styles()
 
     def _render_state(self, *_: object) -> None:
         presenter = self.presenter
@@ -315,5 +333,6 @@ class ComposerPanel(QFrame):
 
     def _say(self, message: ComposerMessage) -> None:
         self.message.setText(message.text)
-        self.message.setStyleSheet(f"color: {ERROR_COLOUR if message.error else MESSAGE_COLOUR};")
+        self._message_error = message.error
+        self._paint_styles()
         self.message.setVisible(bool(message.text))

@@ -20,7 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.client.composer.prompting import insertable
+from app.ui.qt import theme
 from app.ui.qt.plain import plain_tooltip
+from app.ui.qt.recolour import follow_palette
+from app.ui.qt.theme import Role
 
 if TYPE_CHECKING:  # the tone checker loads on first use, not before the console's first paint
     from app.tone import Finding, FindingCode
@@ -34,19 +37,23 @@ DISMISS_REASONS = (
 )
 
 # Keyed by FindingSeverity's values: they name the rows' `severity` property in the style sheet.
-SEVERITY_COLOURS = {
-    "critical": ("#FDE7E9", "#A4262C"),
-    "warning": ("#FFF4CE", "#6B5000"),
-    "info": ("#EFF6FC", "#1F4E79"),
+# The colours are theme roles: background, text.
+SEVERITY_ROLES = {
+    "critical": (Role.PROMPT_CRITICAL, Role.PROMPT_CRITICAL_TEXT),
+    "warning": (Role.PROMPT_WARNING, Role.PROMPT_WARNING_TEXT),
+    "info": (Role.PROMPT_INFO, Role.PROMPT_INFO_TEXT),
 }
 SEVERITY_WORDS = {"critical": "Fix", "warning": "Consider", "info": "Tip"}
 
 
-PROMPT_STYLE = "".join(
-    f'QFrame#prompt[severity="{name}"] {{ background: {bg}; border-radius: 4px; }} '
-    f'QFrame#prompt[severity="{name}"] QLabel {{ color: {fg}; }} '
-    for name, (bg, fg) in SEVERITY_COLOURS.items()
-)
+def prompt_style() -> str:
+    """The rows' style sheet in the current scheme's colours."""
+    return "".join(
+        f'QFrame#prompt[severity="{severity}"] '
+        f"{{ background: {theme.name(bg)}; border-radius: 4px; }} "
+        f'QFrame#prompt[severity="{severity}"] QLabel {{ color: {theme.name(fg)}; }} '
+        for severity, (bg, fg) in SEVERITY_ROLES.items()
+    )
 
 
 class PromptRow(QFrame):
@@ -142,13 +149,13 @@ class PromptList(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._max_height = max_height
-        inner = QWidget()
+        self._inner = inner = QWidget()
         self._layout = QVBoxLayout(inner)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(3)
         self._layout.addStretch(1)
-        inner.setStyleSheet(PROMPT_STYLE)
         self.setWidget(inner)
+        follow_palette(self._paint_style)
         self._pool: list[PromptRow] = []
         self.rows: list[PromptRow] = []
         self._shown: tuple[tuple[FindingCode, str, str], ...] = ()
@@ -157,6 +164,11 @@ class PromptList(QScrollArea):
         for reason in DISMISS_REASONS:
             action = self.reasons.addAction(reason)
             action.triggered.connect(lambda _=False, r=reason: self._dismiss(r))
+
+    def _paint_style(self) -> None:
+        style = prompt_style()
+        if style != self._inner.styleSheet():  # a new style sheet changes the palette again
+            self._inner.setStyleSheet(style)
 
     def show_findings(self, findings: list[Finding]) -> None:
         key = tuple((f.code, f.message, f.evidence) for f in findings)

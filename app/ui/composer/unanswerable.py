@@ -6,18 +6,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
+from app.ui.composer.tinted import TintedBox
 from app.ui.qt.plain import plain_label, plain_tooltip, set_plain
+from app.ui.qt.theme import Role
 
 
-class UnanswerableBox(QFrame):
+class UnanswerableBox(TintedBox):
     """Shown while the composer's mention cannot be answered from the console."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("unanswerable", Role.UNANSWERABLE, Role.UNANSWERABLE_TEXT, parent)
         self.setAccessibleName("Cannot answer here")
-        self.setStyleSheet("UnanswerableBox { background: #FFF4CE; border-radius: 3px; }")
         self.site_url: str | None = None  # what "Open on the site" opens
         self.sentence = plain_label()
         self.sentence.setWordWrap(True)

@@ -1,12 +1,14 @@
 """A coloured strip across the window with a message and one button (offline, a refused action,
-a coverage gap), hidden while there is nothing to say. Its colours are theme roles."""
+a coverage gap), hidden while there is nothing to say. Its colours are theme roles, set again
+when the console turns light or dark (app/ui/qt/recolour.py)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
 from app.ui.qt import theme
+from app.ui.qt.recolour import follow_palette
 from app.ui.qt.theme import Role
 
 BANNER_STYLE = "QFrame#{name} {{ background: {bg}; border-radius: 4px; }} QLabel {{ color: {fg}; }}"
@@ -19,7 +21,7 @@ class Banner(QFrame):
         super().__init__()
         self.setObjectName(name)
         self._roles = (background, text)
-        self._paint_style()
+        follow_palette(self._paint_style)  # light or dark: the roles' other column
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
@@ -37,11 +39,6 @@ class Banner(QFrame):
         )
         if style != self.styleSheet():  # a new style sheet changes the palette again
             self.setStyleSheet(style)
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
-            self._paint_style()  # light or dark: the roles' other column
 
     def say(self, text: str) -> None:
         self.label.setText(text)

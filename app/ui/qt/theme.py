@@ -77,6 +77,34 @@ class Role(StrEnum):
     CHART_MEMBERS = "chart_members"
     CHART_COVERED = "chart_covered"
     CHART_GAP = "chart_gap"
+    # the reply composer: quiet and coloured sentences on the window
+    SUBTLE_TEXT = "subtle_text"  # the account line, the character count
+    COUNTER_NEAR = "counter_near"  # the count nearing the network's limit
+    MESSAGE_TEXT = "message_text"  # the composer's messages (errors are ERROR_TEXT)
+    # the composer's tinted boxes: background and text
+    PROMPT_CRITICAL = "prompt_critical"
+    PROMPT_CRITICAL_TEXT = "prompt_critical_text"
+    PROMPT_WARNING = "prompt_warning"
+    PROMPT_WARNING_TEXT = "prompt_warning_text"
+    PROMPT_INFO = "prompt_info"
+    PROMPT_INFO_TEXT = "prompt_info_text"
+    BREATH = "breath"
+    BREATH_TEXT = "breath_text"
+    COUNTDOWN = "countdown"
+    COUNTDOWN_TEXT = "countdown_text"
+    CONFLICT = "conflict"
+    CONFLICT_TEXT = "conflict_text"
+    DRAFT_CONFLICT = "draft_conflict"
+    DRAFT_CONFLICT_TEXT = "draft_conflict_text"
+    QUOTE = "quote"  # a colleague's reply quoted in the conflict box
+    QUOTE_TEXT = "quote_text"
+    UNANSWERABLE = "unanswerable"
+    UNANSWERABLE_TEXT = "unanswerable_text"
+    # the reply editor's marked words: heat and blame get a background, all a wavy underline
+    MARK = "mark"
+    MARK_TEXT = "mark_text"
+    MARK_CRITICAL_LINE = "mark_critical_line"
+    MARK_WARNING_LINE = "mark_warning_line"
 
 
 # role: (light, dark)
@@ -136,6 +164,31 @@ _TABLE: dict[Role, tuple[str, str]] = {
     Role.CHART_MEMBERS: ("#CFD8DC", "#CFD8DC"),
     Role.CHART_COVERED: ("#2E7D32", "#2E7D32"),
     Role.CHART_GAP: ("#D32F2F", "#D32F2F"),
+    Role.SUBTLE_TEXT: ("#555555", "#BDBDBD"),
+    Role.COUNTER_NEAR: ("#7A5C00", "#FFD54F"),
+    Role.MESSAGE_TEXT: ("#1F4E79", "#9CC8F0"),
+    Role.PROMPT_CRITICAL: ("#FDE7E9", "#5F1119"),
+    Role.PROMPT_CRITICAL_TEXT: ("#A4262C", "#FDE7E9"),
+    Role.PROMPT_WARNING: ("#FFF4CE", "#4A3B00"),
+    Role.PROMPT_WARNING_TEXT: ("#6B5000", "#FFF4CE"),
+    Role.PROMPT_INFO: ("#EFF6FC", "#0B3558"),
+    Role.PROMPT_INFO_TEXT: ("#1F4E79", "#E3F2FD"),
+    Role.BREATH: ("#FFF4CE", "#4A3B00"),
+    Role.BREATH_TEXT: ("#4A3A00", "#FFF4CE"),
+    Role.COUNTDOWN: ("#E8F1FB", "#0B3558"),
+    Role.COUNTDOWN_TEXT: ("#0B3A66", "#E8F1FB"),
+    Role.CONFLICT: ("#FDE7E9", "#5F1119"),
+    Role.CONFLICT_TEXT: ("#5F1119", "#FDE7E9"),
+    Role.DRAFT_CONFLICT: ("#F3E8FD", "#3B1F5E"),
+    Role.DRAFT_CONFLICT_TEXT: ("#3B1F5E", "#F3E8FD"),
+    Role.QUOTE: ("#FFFFFF", "#1E1E1E"),
+    Role.QUOTE_TEXT: ("#1A1A1A", "#E8E8E8"),
+    Role.UNANSWERABLE: ("#FFF4CE", "#4A3B00"),
+    Role.UNANSWERABLE_TEXT: ("#3B2F00", "#FFF4CE"),
+    Role.MARK: ("#FDE7E9", "#5F1119"),
+    Role.MARK_TEXT: ("#1A1A1A", "#FDE7E9"),
+    Role.MARK_CRITICAL_LINE: ("#C62828", "#FF6B6B"),
+    Role.MARK_WARNING_LINE: ("#8A6508", "#FFC107"),
 }
 
 
@@ -196,6 +249,21 @@ _PLOT_MARKS = (
     Role.CHART_GAP,
 )
 
+_COMPOSER_BOXES = (
+    (Role.PROMPT_CRITICAL_TEXT, Role.PROMPT_CRITICAL),
+    (Role.PROMPT_WARNING_TEXT, Role.PROMPT_WARNING),
+    (Role.PROMPT_INFO_TEXT, Role.PROMPT_INFO),
+    (Role.BREATH_TEXT, Role.BREATH),
+    (Role.COUNTDOWN_TEXT, Role.COUNTDOWN),
+    (Role.CONFLICT_TEXT, Role.CONFLICT),
+    (Role.DRAFT_CONFLICT_TEXT, Role.DRAFT_CONFLICT),
+    (Role.QUOTE_TEXT, Role.QUOTE),
+    (Role.UNANSWERABLE_TEXT, Role.UNANSWERABLE),
+    (Role.MARK_TEXT, Role.MARK),
+)
+_COMPOSER_SENTENCES = (Role.SUBTLE_TEXT, Role.COUNTER_NEAR, Role.MESSAGE_TEXT)
+_MARK_LINES = (Role.MARK_CRITICAL_LINE, Role.MARK_WARNING_LINE)
+
 # Every foreground the console draws on a background, with the contrast it needs, in both
 # columns (tests/ui/test_theme_contrast.py measures them all).
 PAIRS: tuple[tuple[Role, Role | Surface, Contrast], ...] = (
@@ -218,6 +286,14 @@ PAIRS: tuple[tuple[Role, Role | Surface, Contrast], ...] = (
     (Role.CHART_NOTE, Surface.WHITE, Contrast.TEXT),
     *((mark, Surface.WHITE, Contrast.LARGE_OR_UI) for mark in _PLOT_MARKS),
     (Role.CHART_COVERED, Role.CHART_MEMBERS, Contrast.LARGE_OR_UI),  # on-duty over team size
+    # The composer: its sentences on the window, its boxes' text, the marks' wavy lines.
+    *((role, Surface.WINDOW, Contrast.TEXT) for role in _COMPOSER_SENTENCES),
+    *((text, back, Contrast.TEXT) for text, back in _COMPOSER_BOXES),
+    *(
+        (line, back, Contrast.LARGE_OR_UI)
+        for line in _MARK_LINES
+        for back in (Surface.BASE, Role.MARK)
+    ),
 )
 
 _colours: dict[tuple[Role, bool], QColor] = {}
@@ -272,6 +348,14 @@ def _luminance(colour: QColor) -> float:
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
-def text_style(role: Role) -> str:
-    """A style sheet colouring a label's text with `role`."""
-    return f"color: {name(role)};"
+def text_style(role: Role, extra: str = "") -> str:
+    """A style sheet colouring a label's text with `role` (and `extra` declarations)."""
+    return f"color: {name(role)};{' ' + extra if extra else ''}"
+
+
+def box_style(object_name: str, background: Role, text: Role) -> str:
+    """A style sheet for a named frame in `background` whose labels are in `text`."""
+    return (
+        f"QFrame#{object_name} {{ background: {name(background)}; border-radius: 4px; }} "
+        f"QLabel {{ color: {name(text)}; }}"
+    )
