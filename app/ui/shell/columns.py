@@ -70,18 +70,36 @@ class SidewaysRow(QScrollArea):
 
 
 class MentionColumn(QWidget):
-    """The selected mention's column: its parts stacked. Its least size is set, not taken from
-    its parts, so what they show (prompts, boxes, long lines) never reaches the window: when
-    the window gives less room than they want, they get less."""
+    """The selected mention's column: its parts stacked, in a frame that scrolls up and down.
+    Its least width is set, not taken from its parts, so what they show (prompts, boxes, long
+    lines) never widens the window; its least height is what its parts need, so when the
+    window is short (half a screen, the column under the list) it scrolls instead of
+    squeezing the reply editor and the prompts to a line."""
 
     def __init__(self, parts: list[tuple[QWidget, int]]) -> None:
         super().__init__()
         self.setObjectName("mentionColumn")
-        self.setMinimumSize(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget, stretch in parts:
             layout.addWidget(widget, stretch)
+        self.setMinimumSize(1, layout.minimumSize().height())
+        self.frame = QScrollArea()
+        self.frame.setObjectName("mentionColumnFrame")
+        self.frame.setWidgetResizable(True)
+        self.frame.setFrameShape(QFrame.Shape.NoFrame)
+        self.frame.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.frame.setMinimumSize(1, 1)
+        self.frame.setWidget(self)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() is QEvent.Type.LayoutRequest:
+            # A part changed what it needs (prompts appeared): follow its height, never its
+            # width.
+            layout = self.layout()
+            if layout is not None:
+                self.setMinimumHeight(layout.minimumSize().height())
+        return super().event(event)
 
 
 class StreamColumns(QSplitter):
@@ -94,7 +112,7 @@ class StreamColumns(QSplitter):
         self.mention_column = mention_column
         stream_view.setMinimumWidth(STREAM_MIN_WIDTH)
         self.addWidget(stream_view)
-        self.addWidget(mention_column)
+        self.addWidget(mention_column.frame)
         self.setStretchFactor(0, 3)
         self.setStretchFactor(1, 2)
         self.setChildrenCollapsible(False)

@@ -113,10 +113,16 @@ def test_docks_and_half_a_screen_keep_the_stream(
         assert settled(console) == QSize(1280, 740)
         assert_stream_usable(console.window)
         assert console.window.columns.orientation() is Qt.Orientation.Horizontal
-        assert console.window.columns.mention_column.width() >= MENTION_COLUMN_WIDTH
+        assert console.window.columns.mention_column.frame.width() >= MENTION_COLUMN_WIDTH
 
     console.inside(lambda: console.window.resize(683, 740))
     assert settled(console) == QSize(683, 740)
     assert_stream_usable(console.window)
     assert console.window.columns.orientation() is Qt.Orientation.Vertical
     assert console.panel.isVisible()
+    # Under the list the mention's column scrolls: the reply editor and the prompts keep
+    # the height they need instead of being squeezed to a line (seen in a real window).
+    column = console.window.columns.mention_column
+    assert column.frame.verticalScrollBar().maximum() > 0
+    assert console.panel.editor.height() >= console.panel.editor.minimumSizeHint().height()
+    assert console.panel.height() >= console.panel.minimumSizeHint().height()
