@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt
 from PySide6.QtGui import QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 # The list's least width: its fixed columns and a line of the mention's text.
 STREAM_MIN_WIDTH = 520
@@ -91,6 +98,19 @@ class MentionColumn(QWidget):
         self.frame.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.frame.setMinimumSize(1, 1)
         self.frame.setWidget(self)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._follow_focus)
+
+    def _follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Scroll to the part that takes the keyboard (Go to the reply editor), however it
+        got it."""
+        if new is not None and self.isAncestorOf(new):
+            self.reveal(new)
+
+    def reveal(self, part: QWidget) -> None:
+        """Scroll so that `part` (one of the column's widgets) is in view."""
+        self.frame.ensureWidgetVisible(part)
 
     def event(self, event: QEvent) -> bool:
         if event.type() is QEvent.Type.LayoutRequest:

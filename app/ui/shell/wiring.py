@@ -123,7 +123,12 @@ def connect_signals(ui: ConsoleUi) -> None:
         composer.viewer_changed(session.viewer)
         # Every Resolve (keys, menu, detail) checks back as the composer's Resolve would.
         mention_actions.check_back = composer.send_bar.follow_up
-        act(Action.FOCUS_REPLY).triggered.connect(lambda: composer.editor.setFocus())
+
+        def go_to_reply_editor() -> None:
+            composer.editor.setFocus()
+            window.columns.mention_column.reveal(composer.editor)
+
+        act(Action.FOCUS_REPLY).triggered.connect(go_to_reply_editor)
     else:
         act(Action.FOCUS_REPLY).setEnabled(False)
 

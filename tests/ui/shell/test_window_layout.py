@@ -126,3 +126,11 @@ def test_docks_and_half_a_screen_keep_the_stream(
     assert column.frame.verticalScrollBar().maximum() > 0
     assert console.panel.editor.height() >= console.panel.editor.minimumSizeHint().height()
     assert console.panel.height() >= console.panel.minimumSizeHint().height()
+    # Go to the reply editor scrolls the column to it.
+    console.inside(column.frame.verticalScrollBar().minimum)
+    column.frame.verticalScrollBar().setValue(0)
+    console.inside(console.window.action(Action.FOCUS_REPLY).trigger)
+    editor = console.panel.editor
+    viewport = column.frame.viewport()
+    top_left = editor.mapTo(viewport, editor.rect().topLeft())
+    assert viewport.rect().contains(top_left), (top_left, viewport.rect())
