@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import signal
 import socket
 import sys
 from collections.abc import Sequence
@@ -309,6 +310,17 @@ def remember_window(path: Path, settings: ConsoleSettings, window: MainWindow) -
         log.exception("could not keep the window's layout in %s", path)
 
 
+def quit_on_signals(quit_requested: asyncio.Event) -> None:
+    """The desktop session ending (log out, shut down) or `kill` sends SIGTERM (SIGHUP when
+    the terminal closes): quit as from the menu, so the layout is kept, the private server
+    stops with the console and the outbox stays as it was."""
+    loop = asyncio.get_running_loop()
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None:
+            signal.signal(signum, lambda *_: loop.call_soon_threadsafe(quit_requested.set))
+
+
 async def run_console(app: QApplication, options: Options) -> int:
     """The main coroutine: everything the console does happens inside it."""
     settings_path = options.config_dir / "settings.json"
@@ -324,6 +336,7 @@ async def run_console(app: QApplication, options: Options) -> int:
     store_worker = BlockingWorker("console-store")
     solo: SoloServer | None = None
     quit_requested = asyncio.Event()
+    quit_on_signals(quit_requested)
     ui: ConsoleUi | None = None
     session: ConsoleSession | None = None
     store: LocalStore | None = None
