@@ -30,6 +30,7 @@ from app.client.stream.words import (
     sent_reply_words,
 )
 from app.models.schemas import MentionDetail
+from app.ui.qt.plain import plain_tooltip
 
 
 def _when(moment: datetime) -> str:
@@ -255,7 +256,7 @@ class MentionDetailPane(QWidget):
             return
         for entry in detail.history:
             item = QTreeWidgetItem([_short_when(entry.at), entry.summary])
-            item.setToolTip(1, entry.summary)
+            item.setToolTip(1, plain_tooltip(entry.summary))
             self.history_view.addTopLevelItem(item)
         if not detail.history:
             self._note(self.history_view, "No history yet.")
@@ -294,7 +295,7 @@ class MentionDetailPane(QWidget):
         state = f"{line.state}: {line.url}" if line.url else line.state
         # The state first: a long reply is cut short, its state never.
         item = QTreeWidgetItem([f"{author}\n{when}", f"→ {state}\n{body}"])
-        item.setToolTip(1, state)
+        item.setToolTip(1, plain_tooltip(state))
         item.setData(1, STATE_ROLE, state)
         if line.url:
             item.setData(1, LINK_ROLE, line.url)
