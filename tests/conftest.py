@@ -33,6 +33,11 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         yield
     finally:
         if pinned or _qt_app_exists():
+            # Windows the test closed with deleteLater go now, deleted by Qt itself (not by
+            # the wrapper's collector, which once took a window down under its menu bar's
+            # event filter), then the cycles left behind.
+            core = sys.modules["PySide6.QtCore"]
+            core.QCoreApplication.sendPostedEvents(None, core.QEvent.Type.DeferredDelete)
             gc.enable()
             gc.collect()
 
