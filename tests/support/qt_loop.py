@@ -7,10 +7,12 @@ and qtbot.waitSignal does not drive coroutines). Test packages import the `qloop
 from __future__ import annotations
 
 import asyncio
+import warnings
 from collections.abc import Iterator
 
 import pytest
 import qasync
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 
@@ -20,14 +22,33 @@ class SteadyQEventLoop(qasync.QEventLoop):  # type: ignore[misc]
     "no running event loop". Tests run the loop many times, so keep it set for that pass."""
 
     _steady = False
+    # A Qt timer (not an asyncio one) ends a run that goes on past this: rarely, under a loop
+    # the tests start and stop many times, a task's finished future never wakes it and the
+    # asyncio timers stop with it, while Qt's go on. The run then raises RuntimeError ("Event
+    # loop stopped before Future completed") instead of hanging until pytest-timeout kills
+    # the worker.
+    watchdog_seconds = 45.0
 
     def run_until_complete(self, future: object) -> object:
         self._steady = True
+        watchdog = QTimer()
+        watchdog.setSingleShot(True)
+        watchdog.timeout.connect(self.stop)
+        watchdog.start(int(self.watchdog_seconds * 1000))
         try:
             return super().run_until_complete(future)
         finally:
+            watchdog.stop()
             self._steady = False
             asyncio.events._set_running_loop(None)
+
+    def run_within(self, future: object, seconds: float) -> object:
+        """`run_until_complete`, ended by the watchdog after `seconds` (teardown)."""
+        saved, self.watchdog_seconds = self.watchdog_seconds, seconds
+        try:
+            return self.run_until_complete(future)
+        finally:
+            self.watchdog_seconds = saved
 
     def _after_run_forever(self) -> None:
         super()._after_run_forever()
@@ -49,8 +70,11 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
         pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
         for task in pending:
             task.cancel()
-        if pending:
-            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        loop.run_until_complete(loop.shutdown_asyncgens())
+        try:
+            if pending:
+                loop.run_within(asyncio.gather(*pending, return_exceptions=True), 12)
+            loop.run_within(loop.shutdown_asyncgens(), 12)
+        except RuntimeError as stopped:  # the watchdog: warn, do not hang the run
+            warnings.warn(f"qasync loop teardown: {stopped}", stacklevel=1)
         asyncio.set_event_loop(None)
         loop.close()

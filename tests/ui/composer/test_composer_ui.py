@@ -140,8 +140,8 @@ def harness(
     try:
         yield ComposerHarness(console, panel, service, clock, shots)
     finally:
-        console.run(panel.aclose())
-        console.run(service.aclose())
+        console.settle(panel.aclose())
+        console.settle(service.aclose())
         console.close()
 
 

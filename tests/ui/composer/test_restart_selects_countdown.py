@@ -48,8 +48,8 @@ def _close(console: Console) -> None:
     panel, service = console.ui.composer, console.composer_service
     assert panel is not None
     assert service is not None
-    console.run(panel.aclose())
-    console.run(service.aclose())
+    console.settle(panel.aclose())
+    console.settle(service.aclose())
     console.close()
 
 

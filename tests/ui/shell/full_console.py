@@ -158,7 +158,20 @@ class FullConsole:
         if self.closed:
             return
         self.closed = True
-        finish = self.loop.run_until_complete
+
+        def finish(awaitable: Awaitable[object]) -> set[asyncio.Future[object]]:
+            """Wait for one closing piece, but only so long (tests/support/qt_loop.py)."""
+            task = asyncio.ensure_future(awaitable, loop=self.loop)
+            try:
+                done, _ = self.loop.run_within(  # type: ignore[attr-defined]
+                    asyncio.wait({task}, timeout=10), 12
+                )
+            except RuntimeError:
+                done = set()
+            if not done:
+                warnings.warn(f"layout test teardown: {task!r} still running", stacklevel=3)
+            return done
+
         if self.task is not None:
             self.task.cancel()
             finish(asyncio.gather(self.task, return_exceptions=True))
@@ -169,12 +182,7 @@ class FullConsole:
             self.composer_service.aclose(),
             self.session.aclose(),
         ):
-            # As tests/ui/console.py: a piece that never finishes closing must not hang the
-            # run (asyncio.wait, unlike wait_for, does not wait on after its limit).
-            task = asyncio.ensure_future(closing, loop=self.loop)
-            done, _ = finish(asyncio.wait({task}, timeout=10))
-            if not done:
-                warnings.warn(f"layout test teardown: {task!r} still running", stacklevel=2)
+            finish(closing)
         self.store.close()
         self.worker.shutdown()
         self.window.quit()

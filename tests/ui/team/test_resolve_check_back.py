@@ -90,6 +90,6 @@ def test_the_keyboard_resolve_uses_the_composers_check_back_choice(
         resolve_by_keys(unticked)
         assert _follow_up_at(live_server, token, unticked) is None
     finally:
-        console.run(panel.aclose())
-        console.run(service.aclose())
+        console.settle(panel.aclose())
+        console.settle(service.aclose())
         console.close()
