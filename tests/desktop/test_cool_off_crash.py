@@ -18,7 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.connectors.helpers import BRAND_TOKEN, MastodonMock
+from tests.connectors.helpers import MastodonMock
+from tests.desktop.stories import customer_mention
 from tests.support.live_server import LiveServer
 from tests.support.xconsole import Consoles, XConsole
 from tests.support.xdesktop import TRAY_HEIGHT, XDesktop, poll
@@ -54,12 +55,7 @@ def test_kill_minus_nine_during_the_cool_off_resumes_and_sends_once(
     mastodon: MastodonMock,
     consoles: Consoles,
 ) -> None:
-    server.add_brand_account("acme", base_url=mastodon.base_url, secret=BRAND_TOKEN, verify=True)
-    post = mastodon.post("alice", CUSTOMER_POST)
-    mention = poll(
-        lambda: server.mention_from(str(post["id"])), 30, "the customer's post to be ingested"
-    )
-    mention_id = int(mention["id"])
+    post, mention_id = customer_mention(server, mastodon, CUSTOMER_POST)
     ana_id, ana_token = server.create_user("Ana", role="rep")
     server.claim(mention_id, ana_token)
 

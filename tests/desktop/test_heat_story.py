@@ -22,7 +22,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.connectors.helpers import BRAND_TOKEN, MastodonMock
+from tests.connectors.helpers import MastodonMock
+from tests.desktop.stories import customer_mention
 from tests.support.live_server import LiveServer
 from tests.support.xconsole import Consoles, OutboxItem, XConsole
 from tests.support.xdesktop import TRAY_HEIGHT, XDesktop, poll
@@ -103,12 +104,7 @@ def test_a_heated_reply_waits_longer_and_a_cancelled_one_never_leaves(
     mastodon: MastodonMock,
     consoles: Consoles,
 ) -> None:
-    server.add_brand_account("acme", base_url=mastodon.base_url, secret=BRAND_TOKEN, verify=True)
-    post = mastodon.post("alice", CUSTOMER_POST)
-    mention = poll(
-        lambda: server.mention_from(str(post["id"])), 30, "the customer's post to be ingested"
-    )
-    mention_id = int(mention["id"])
+    post, mention_id = customer_mention(server, mastodon, CUSTOMER_POST)
     ana_id, ana_token = server.create_user("Ana", role="rep")
     server.claim(mention_id, ana_token)
     cool_off = server.get("/api/v1/cool-off", ana_token)

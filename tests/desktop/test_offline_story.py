@@ -19,7 +19,8 @@ import pytest
 from PySide6.QtGui import QColor, QPalette
 
 from app.ui.qt import theme
-from tests.connectors.helpers import BRAND_TOKEN, MastodonMock
+from tests.connectors.helpers import MastodonMock
+from tests.desktop.stories import customer_mention
 from tests.support.live_server import LiveServer
 from tests.support.xconsole import Consoles, XConsole
 from tests.support.xdesktop import TRAY_HEIGHT, XDesktop, poll
@@ -54,12 +55,7 @@ def test_offline_claim_and_reply_go_out_once_when_the_server_returns(
     mastodon: MastodonMock,
     consoles: Consoles,
 ) -> None:
-    server.add_brand_account("acme", base_url=mastodon.base_url, secret=BRAND_TOKEN, verify=True)
-    post = mastodon.post("alice", CUSTOMER_POST)
-    mention = poll(
-        lambda: server.mention_from(str(post["id"])), 30, "the customer's post to be ingested"
-    )
-    mention_id = int(mention["id"])
+    post, mention_id = customer_mention(server, mastodon, CUSTOMER_POST)
     ana_id, ana_token = server.create_user("Ana", role="rep")
 
     ana = consoles.launch("ana", server.base_url)
