@@ -1,5 +1,8 @@
 """Starts and stops the user's private solo server: a `python -m app.server.cli serve` child
-process on a free loopback port, with a random token it accepts for the local owner."""
+process with a random token it accepts for the local owner. The child binds a free loopback port
+itself (port 0) and writes it to a file in the private solo folder; the console trusts what
+listens there only once it knows the token (`GET /api/v1/me`): a port chosen by the parent and
+bound later by the child could be taken meanwhile by another program."""
 
 from __future__ import annotations
 
@@ -16,11 +19,17 @@ from pathlib import Path
 import httpx
 
 from app.client.connection.api import API_PREFIX
+from app.client.private_files import PRIVATE_FILE, PRIVATE_UMASK, private_dir, tighten_tree
 from app.client.worker import BlockingWorker
+from app.models.schemas import UserPublic
 
 
 class SoloServerFailed(Exception):
     """The private server did not start; the message carries the end of its log."""
+
+
+class NotOurServer(SoloServerFailed):
+    """What answered on the reported port does not know the private server's token."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +39,15 @@ class SoloConnection:
 
 
 def free_port() -> int:
+    """A port free now (tests' helpers; the solo server binds port 0 itself)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
 class SoloServer:
-    """One private server process; `start` waits until it answers `/health`."""
+    """One private server process; `start` waits until it reports its port and answers
+    `/me` for its token."""
 
     def __init__(
         self,
@@ -69,8 +80,17 @@ class SoloServer:
     def log_path(self) -> Path:
         return self.data_dir / "server.log"
 
-    def _spawn(self, port: int, token: str) -> subprocess.Popen[bytes]:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+    @property
+    def port_path(self) -> Path:
+        return self.data_dir / "port"
+
+    def _prepare(self) -> None:
+        private_dir(self.data_dir)
+        tighten_tree(self.data_dir)  # an older version's 0644 database, log and secrets
+        self.port_path.unlink(missing_ok=True)
+
+    def _spawn(self, token: str) -> subprocess.Popen[bytes]:
+        self._prepare()
         command = [
             self._python,
             "-m",
@@ -79,7 +99,9 @@ class SoloServer:
             "--host",
             "127.0.0.1",
             "--port",
-            str(port),
+            "0",
+            "--port-file",
+            str(self.port_path),
             "--database-url",
             self.database_url,
             "--migrate",
@@ -89,7 +111,8 @@ class SoloServer:
         env = dict(os.environ, RESPONDER_SOLO_TOKEN=token)
         if self._user_name:
             env["RESPONDER_SOLO_USER"] = self._user_name
-        log = self.log_path.open("ab")
+        fd = os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
+        log = os.fdopen(fd, "ab")
         try:
             return subprocess.Popen(
                 command,
@@ -98,28 +121,35 @@ class SoloServer:
                 stderr=subprocess.STDOUT,
                 env=env,
                 cwd=Path(__file__).resolve().parents[2],
+                umask=PRIVATE_UMASK,  # its database, -wal/-shm, secrets and port file: 0600
             )
         finally:
             log.close()
 
+    def _reported_port(self) -> int | None:
+        try:
+            text = self.port_path.read_text("ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return int(text) if text.isdigit() and 0 < int(text) < 65536 else None
+
     async def start(self) -> SoloConnection:
-        port = free_port()
         token = secrets.token_urlsafe(32)
-        self._process = await self._worker.call(lambda: self._spawn(port, token))
-        base_url = f"http://127.0.0.1:{port}"
+        process = await self._worker.call(lambda: self._spawn(token))
+        self._process = process
         deadline = time.monotonic() + self._start_timeout
-        async with httpx.AsyncClient(base_url=base_url, timeout=2.0) as client:
+        headers = {"Authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(timeout=2.0, headers=headers) as client:
             while True:
-                if self._process.poll() is not None:
+                if process.poll() is not None:
                     raise SoloServerFailed(
                         f"The private server stopped at start-up:\n{self._log_tail()}"
                     )
-                try:
-                    response = await client.get(API_PREFIX + "/health")
-                    if response.status_code == 200:
+                port = await self._worker.call(self._reported_port)
+                if port is not None:
+                    base_url = f"http://127.0.0.1:{port}"
+                    if await self._knows_token(client, base_url):
                         break
-                except httpx.TransportError:
-                    pass
                 if time.monotonic() > deadline:
                     await self.stop()
                     raise SoloServerFailed(
@@ -130,6 +160,27 @@ class SoloServer:
                 await asyncio.sleep(0.1)
         self.connection = SoloConnection(base_url, token)
         return self.connection
+
+    async def _knows_token(self, client: httpx.AsyncClient, base_url: str) -> bool:
+        """True when the server at `base_url` answers `/me` for the token this console gave
+        its child; False while it is not answering yet. Anything else is not our server."""
+        try:
+            response = await client.get(base_url + API_PREFIX + "/me")
+        except httpx.TransportError:
+            return False
+        if response.status_code in (502, 503, 504):
+            return False  # starting: its database opens after the port
+        if response.status_code == 200:
+            try:
+                UserPublic.model_validate_json(response.content)
+                return True
+            except ValueError:
+                pass
+        await self.stop()
+        raise NotOurServer(
+            f"Something else answered at {base_url} (HTTP {response.status_code}) and does "
+            "not know the private server's token; the console did not connect to it."
+        )
 
     def _log_tail(self) -> str:
         try:

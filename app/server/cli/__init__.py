@@ -11,10 +11,13 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from app.common.logs import configure_logging
 from app.models.enums import Role
 from app.models.schemas import UserCreate
 from app.server.cli.accounts import add_account_commands
+from app.server.cli.listen import bind_listening_socket, write_port_file
 from app.server.clock import system_clock
 from app.server.db import Database, DatabaseUrlError, open_database
 from app.server.migrate import is_at_head, upgrade_to_head
@@ -167,7 +170,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         limit_concurrency=args.limit_concurrency,
         backlog=4096,
     )
-    uvicorn.Server(config).run()
+    if args.port_file is None:
+        uvicorn.Server(config).run()
+        return 0
+    # Bind first (port 0: the system picks a free one), then report the bound port: nothing
+    # else can take it between the choice and the bind.
+    sock = bind_listening_socket(args.host, args.port)
+    write_port_file(args.port_file, sock.getsockname()[1])
+    config.port = sock.getsockname()[1]
+    uvicorn.Server(config).run(sockets=[sock])
     return 0
 
 
@@ -218,6 +229,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-level", default=os.environ.get("RESPONDER_LOG_LEVEL", "info"))
     p.add_argument("--access-log", action="store_true", help="log every request")
     p.add_argument("--limit-concurrency", type=int, default=None)
+    p.add_argument(
+        "--port-file",
+        type=Path,
+        default=None,
+        help="bind first (--port 0: any free port), then write the bound port to this file",
+    )
     p.set_defaults(func=cmd_serve)
 
     add_account_commands(sub, common)  # add-account, list-accounts, remove-account
@@ -226,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(logging.INFO)
     try:
         return int(args.func(args))
     except CliError as exc:
