@@ -85,6 +85,8 @@ class ErrorBody(BaseModel):
     code: str | None = None
     current_owner: UserRef | None = None
     current_version: int | None = None
+    # A 409 about a mention: its status now, so a console can say what changed meanwhile.
+    current_status: MentionStatus | None = None
 
 
 # --- users, duty, coverage -------------------------------------------------------------------
@@ -207,7 +209,10 @@ class ClaimRequest(Strict):
 
 
 class VersionedRequest(Strict):
-    """Release, snooze and resolve may carry the version the caller saw (optional)."""
+    """Release, snooze and resolve carry the version the caller acted on: a stale one is
+    refused with 409 (the current owner, version and status). The console always sends it;
+    other tools may leave it out (the public contract names only `follow_up_in_days`), and
+    then the action applies to the mention as it is."""
 
     version: Version | None = None
 

@@ -22,6 +22,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.models.enums import MentionStatus
 from app.models.schemas import ErrorBody, UserRef
 from app.server.db import Database
 
@@ -41,6 +42,7 @@ class DomainError(Exception):
         code: str | None = None,
         current_owner: UserRef | None = None,
         current_version: int | None = None,
+        current_status: MentionStatus | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
@@ -48,6 +50,7 @@ class DomainError(Exception):
             self.code = code
         self.current_owner = current_owner
         self.current_version = current_version
+        self.current_status = current_status
 
     def body(self) -> ErrorBody:
         return ErrorBody(
@@ -55,6 +58,7 @@ class DomainError(Exception):
             code=self.code,
             current_owner=self.current_owner,
             current_version=self.current_version,
+            current_status=self.current_status,
         )
 
 

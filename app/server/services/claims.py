@@ -101,7 +101,13 @@ def _lost_claim(owner: UserRef | None, version: int, status: MentionStatus) -> C
             f"The mention changed meanwhile (now version {version}, {status.value}); "
             "reload and try again."
         )
-    return Conflict(detail, code="claim_lost", current_owner=owner, current_version=version)
+    return Conflict(
+        detail,
+        code="claim_lost",
+        current_owner=owner,
+        current_version=version,
+        current_status=status,
+    )
 
 
 def check_claim(mention_id: int, state: ClaimState | None, version: int, user_id: int) -> None:

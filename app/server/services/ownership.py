@@ -26,15 +26,23 @@ def _owner_ref(mention: Mention) -> UserRef | None:
 
 def _conflict(mention: Mention, detail: str, code: str) -> Conflict:
     return Conflict(
-        detail, code=code, current_owner=_owner_ref(mention), current_version=mention.version
+        detail,
+        code=code,
+        current_owner=_owner_ref(mention),
+        current_version=mention.version,
+        current_status=mention.status,
     )
 
 
 def _check_version(mention: Mention, version: int | None) -> None:
+    """Refuse an action made against an older version (None: the caller did not say; other
+    tools may act on the mention as it is)."""
     if version is not None and version != mention.version:
+        owner = f", {mention.assignee.name}'s" if mention.assignee is not None else ""
         raise _conflict(
             mention,
-            f"The mention changed meanwhile (now version {mention.version}); reload and try again.",
+            f"The mention changed meanwhile (now version {mention.version}, "
+            f"{mention.status.value}{owner}); reload and try again.",
             "stale_version",
         )
 

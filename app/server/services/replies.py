@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.models.enums import EventType, MentionStatus, ReplyStatus
 from app.models.schemas import MentionPublic, ReplyCreate, ReplyPublic
-from app.models.tables import Mention, Reply, User
+from app.models.tables import Event, Mention, Reply, User
 from app.server.auth import Principal
 from app.server.errors import Conflict, Invalid, NotFound
 from app.server.events import record_event
@@ -76,6 +76,7 @@ def queue_reply(
             current_version=mention.version,
         )
     if mention.version != request.base_version and not request.force:
+        _refuse_over_a_resolve(session, mention, by)
         owner = mention.assignee
         raise Conflict(
             f"The mention changed since you started writing (version {request.base_version} → "
@@ -83,6 +84,7 @@ def queue_reply(
             code="stale_base_version",
             current_owner=user_ref(owner) if owner else None,
             current_version=mention.version,
+            current_status=mention.status,
         )
     reply = Reply(
         client_id=client_id,
@@ -119,6 +121,41 @@ def queue_reply(
     public = _public(session, reply)
     _record(session, public, mention_public(mention), by=by, now=now)
     return public, True
+
+
+def _resolver(session: Session, mention_id: int) -> int | None:
+    """Who resolved the mention last (the actor of its latest `resolved` change)."""
+    events = session.scalars(
+        select(Event)
+        .where(Event.mention_id == mention_id, Event.type == EventType.MENTION_UPDATED.value)
+        .order_by(Event.id.desc())
+        .limit(200)
+    )
+    for event in events:
+        if event.payload.get("action") == "resolved":
+            return event.actor_id
+    return None
+
+
+def _refuse_over_a_resolve(session: Session, mention: Mention, by: Principal) -> None:
+    """A reply written before someone else resolved the mention waits for the rep to confirm
+    (`force`): the colleague closed the case on purpose. Confirmed, it goes out and the
+    mention stays resolved (`mark_reply_sent`). The rep's own resolve asks nothing: replying,
+    then resolving while the reply cools off, is the usual way to finish."""
+    if mention.status is not MentionStatus.RESOLVED:
+        return
+    resolver = _resolver(session, mention.id)
+    if resolver == by.user_id:
+        return
+    who = session.get(User, resolver) if resolver is not None else None
+    raise Conflict(
+        f"{who.name if who else 'Someone'} resolved this mention since you started writing. "
+        "Send again with force to reply anyway; the mention stays resolved.",
+        code="resolved_meanwhile",
+        current_owner=user_ref(mention.assignee) if mention.assignee else None,
+        current_version=mention.version,
+        current_status=mention.status,
+    )
 
 
 def _record(
