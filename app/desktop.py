@@ -48,6 +48,7 @@ from app.client.stream.session import ConsoleSession
 from app.client.stream.store import LocalStore
 from app.client.team.desk import TeamDesk
 from app.client.worker import BlockingWorker
+from app.common.logs import configure_logging
 from app.common.tasks import TaskKeeper
 from app.ui.composer.bridge import ComposerBridge
 from app.ui.qt.async_slots import cancel_slot_tasks, run_blocking_dialog
@@ -471,7 +472,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import qasync
 
     options = parse_args(argv if argv is not None else sys.argv[1:])
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(logging.INFO)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Responder Console")
