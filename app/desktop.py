@@ -34,6 +34,7 @@ from app.client.connection.credentials import (
 from app.client.connection.errors import ApiError, Offline
 from app.client.connection.events import ConnectionState
 from app.client.connection.solo import SoloServer, SoloServerFailed
+from app.client.private_files import tighten_tree
 from app.client.settings import (
     ConsoleMode,
     ConsoleSettings,
@@ -324,6 +325,9 @@ def quit_on_signals(quit_requested: asyncio.Event) -> None:
 
 async def run_console(app: QApplication, options: Options) -> int:
     """The main coroutine: everything the console does happens inside it."""
+    # Earlier versions left settings, cache, drafts and solo files readable by others.
+    tighten_tree(options.data_dir)
+    tighten_tree(options.config_dir)
     settings_path = options.config_dir / "settings.json"
     settings = load_settings(settings_path)
     plan = await choose_mode(options, settings)

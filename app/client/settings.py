@@ -17,6 +17,8 @@ from pydantic import (
     field_validator,
 )
 
+from app.client.private_files import write_private_text
+
 APP_NAME = "responder-console"
 
 
@@ -84,5 +86,4 @@ def load_settings(path: Path) -> ConsoleSettings:
 
 
 def save_settings(path: Path, settings: ConsoleSettings) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(settings.model_dump_json(indent=2), "utf-8")
+    write_private_text(path, settings.model_dump_json(indent=2))

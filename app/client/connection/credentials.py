@@ -18,6 +18,7 @@ import keyring.errors
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from app.client.private_files import private_dir
 from app.client.worker import BlockingWorker
 
 SERVICE = "responder-console"
@@ -149,7 +150,7 @@ class EncryptedFileTokenStore:
         return fernet, salt, tokens, check
 
     def _save(self, salt: bytes, tokens: dict[str, str], check: str) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
         tmp = self.path.with_suffix(".tmp")
         salt_text = base64.b64encode(salt).decode("ascii")
         body = json.dumps({"salt": salt_text, "check": check, "tokens": tokens})

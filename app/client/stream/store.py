@@ -33,6 +33,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from app.client.private_files import private_file
 from app.client.stream.rows import MentionRow
 from app.models.enums import MentionStatus, Network
 from app.models.schemas import HandoffPublic, MentionPublic
@@ -180,7 +181,7 @@ class LocalStore:
     """One SQLite file per server profile (solo, or one per team server URL)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(path)  # 0600 before SQLite opens it: its -wal and -shm follow its mode
         self.path = path
         self._engine: Engine = create_engine(
             f"sqlite:///{path}", connect_args={"check_same_thread": False}
