@@ -7,6 +7,7 @@ from __future__ import annotations
 import httpx
 from pydantic import ValidationError
 
+from app.models.enums import MentionStatus
 from app.models.schemas import ErrorBody, UserRef
 
 
@@ -50,10 +51,12 @@ class Conflict(ApiError):
         code: str | None = None,
         current_owner: UserRef | None = None,
         current_version: int | None = None,
+        current_status: MentionStatus | None = None,
     ) -> None:
         super().__init__(detail, status, code)
         self.current_owner = current_owner
         self.current_version = current_version
+        self.current_status = current_status
 
 
 class ServerError(ApiError):
@@ -82,6 +85,7 @@ def error_from_response(response: httpx.Response) -> ApiError:
             code,
             current_owner=body.current_owner if body else None,
             current_version=body.current_version if body else None,
+            current_status=body.current_status if body else None,
         )
     if status >= 500:
         return ServerError(detail, status, code)

@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.client.stream.outbox import conflict_facts
 from app.client.stream.store import ActionKind, OutboxEntry, OutboxStatus
+from app.models.enums import MentionStatus
 
 
 class MentionAction(StrEnum):
@@ -97,12 +99,43 @@ ACTION_WORDS = {
 }
 
 
-def describe_entry(entry: OutboxEntry, subject: str | None = None) -> str:
-    """A sentence for the rep about an action that could not be applied."""
+def what_changed(entry: OutboxEntry, me: int | None) -> str | None:
+    """What a colleague did to the mention while the rep's `entry` waited in the outbox, from
+    what the server said when it refused it ("Dana claimed this mention while you were
+    offline."); None when the server said nothing about the mention."""
+    facts = conflict_facts(entry)
+    if not facts:
+        return None
+    owner_id, owner = facts.get("owner_id"), entry.current_owner
+    status = facts.get("status")
+    while_ = "while you were offline"
+    if status == MentionStatus.RESOLVED:
+        return f"This mention was resolved {while_}."
+    if status == MentionStatus.SNOOZED:
+        return f"This mention was snoozed {while_}."
+    if status == MentionStatus.REPLIED:
+        return f"A reply was sent to this mention {while_}."
+    if owner and owner_id != me:
+        return f"{owner} claimed this mention {while_}."
+    if owner_id is None and status == MentionStatus.NEW:
+        return f"This mention was released {while_}."
+    if owner_id is not None and owner_id == me:
+        return f"This mention changed {while_}; it is yours now."
+    return f"This mention changed {while_}."
+
+
+def describe_entry(
+    entry: OutboxEntry, subject: str | None = None, *, queued_by: int | None = None
+) -> str:
+    """A sentence for the rep about an action that could not be applied; `queued_by`: the
+    rep whose action waited in the outbox (the sentence then says what changed meanwhile)."""
     what = f"Your {ACTION_WORDS[entry.kind]} of mention #{entry.mention_id}"
     if subject:
         what += f" ({subject})"
     if entry.status is OutboxStatus.CONFLICT:
+        changed = what_changed(entry, queued_by) if queued_by is not None else None
+        if changed:
+            return f"{changed} {what} was not applied: select the mention to decide."
         if entry.current_owner:
             return f"{what} was not applied: {entry.current_owner} has it now."
         return f"{what} was not applied: the mention changed meanwhile. {entry.detail or ''}"

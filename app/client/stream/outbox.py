@@ -1,14 +1,20 @@
 """Sends the rep's queued actions (claims, releases, resolves, snoozes, replies) to the server in
-the order they were made. An action that conflicts is kept with the reason, never dropped."""
+the order they were made. An action that conflicts is kept with the reason, never dropped, and
+every later action of the same mention is held (not sent) until the rep decides: do it anyway
+(against the mention's current version) or drop it. Other mentions' actions go on.
+
+Each action carries the version of the mention it was made against. When one of the rep's own
+queued actions moved the mention on, the next ones made against the same version are sent
+against the new one: the rep made them in a row, not over a colleague's change."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 from uuid import UUID
 
 from app.client.connection.api import ResponderApi
@@ -27,7 +33,33 @@ class FlushReport:
     conflicts: list[OutboxEntry] = field(default_factory=list)
     failed: list[OutboxEntry] = field(default_factory=list)
     sent: list[OutboxEntry] = field(default_factory=list)
+    held: list[OutboxEntry] = field(default_factory=list)  # behind a conflict of their mention
     stopped_offline: bool = False
+
+
+# Kept in a conflicting entry's payload: what the server said the mention is now.
+CONFLICT_KEY = "conflict"
+
+
+def held_behind_conflicts(entries: Sequence[OutboxEntry]) -> dict[int, OutboxEntry]:
+    """The waiting actions held for the rep's decision: seq → the earlier action of the same
+    mention that conflicted. A reply's own conflict is decided in the composer and holds
+    nothing here; a reply behind an action's conflict is held like any action."""
+    stopped: dict[int, OutboxEntry] = {}
+    held: dict[int, OutboxEntry] = {}
+    for entry in sorted(entries, key=lambda e: e.seq):
+        first = stopped.get(entry.mention_id)
+        if first is not None and entry.status is OutboxStatus.PENDING:
+            held[entry.seq] = first
+        elif entry.status is OutboxStatus.CONFLICT and entry.kind is not ActionKind.REPLY:
+            stopped.setdefault(entry.mention_id, entry)
+    return held
+
+
+def conflict_facts(entry: OutboxEntry) -> dict[str, Any]:
+    """What the server said about the mention when it refused `entry` (empty: nothing)."""
+    facts = entry.payload.get(CONFLICT_KEY)
+    return facts if isinstance(facts, dict) else {}
 
 
 class Outbox:
@@ -59,15 +91,39 @@ class Outbox:
         """The rep has seen a conflicting or failed action and lets it go."""
         await self._store_call(lambda: self._store.remove_outbox(seq))
 
+    async def retry(self, seq: int) -> None:
+        """The rep's "do it anyway": the conflicting action waits again, now against the
+        version the server last named; the next flush sends it before anything it held."""
+
+        def again() -> None:
+            entry = next((e for e in self._store.outbox() if e.seq == seq), None)
+            if entry is None or entry.status is not OutboxStatus.CONFLICT:
+                return
+            payload = {k: v for k, v in entry.payload.items() if k != CONFLICT_KEY}
+            version = conflict_facts(entry).get("version")
+            if isinstance(version, int):
+                payload["version"] = version
+            self._store.mark_outbox(seq, OutboxStatus.PENDING, None, None, payload)
+
+        await self._store_call(again)
+
     async def flush(self, api: ResponderApi) -> FlushReport:
         async with self._lock:
             report = FlushReport()
-            pending = await self._store_call(lambda: self._store.outbox([OutboxStatus.PENDING]))
-            for entry in pending:
-                if entry.kind is ActionKind.REPLY:
+            entries = await self._store_call(self._store.outbox)
+            held = held_behind_conflicts(entries)
+            stopped: set[int] = set()  # mentions whose action conflicted in this flush
+            # mention → (the version our last sent action was made against, the one it left)
+            moved: dict[int, tuple[int, int]] = {}
+            for entry in entries:
+                if entry.status is not OutboxStatus.PENDING or entry.kind is ActionKind.REPLY:
                     continue  # replies leave after their cool-off: app/client/composer/cool_off.py
+                if entry.seq in held or entry.mention_id in stopped:
+                    report.held.append(entry)
+                    continue
+                sending = _rebased(entry, moved.get(entry.mention_id))
                 try:
-                    mention = await self._send(api, entry)
+                    mention = await self._send(api, sending)
                 except Offline:
                     report.stopped_offline = True
                     break
@@ -76,9 +132,8 @@ class Outbox:
                     report.stopped_offline = True
                     break
                 except Conflict as exc:
-                    owner = exc.current_owner.name if exc.current_owner else None
-                    await self._mark(entry, OutboxStatus.CONFLICT, exc.detail, owner)
-                    report.conflicts.append(_with(entry, OutboxStatus.CONFLICT, exc.detail, owner))
+                    stopped.add(entry.mention_id)
+                    report.conflicts.append(await self._stop_at_conflict(entry, exc))
                     continue
                 except ApiError as exc:
                     await self._mark(entry, OutboxStatus.FAILED, exc.detail, None)
@@ -88,7 +143,26 @@ class Outbox:
                 report.sent.append(entry)
                 if mention is not None:
                     report.applied.append(mention)
+                    made_against = sending.payload.get("version")
+                    if isinstance(made_against, int):
+                        moved[entry.mention_id] = (made_against, mention.version)
             return report
+
+    async def _stop_at_conflict(self, entry: OutboxEntry, exc: Conflict) -> OutboxEntry:
+        owner = exc.current_owner
+        facts = {
+            "version": exc.current_version,
+            "status": exc.current_status.value if exc.current_status else None,
+            "owner_id": owner.id if owner else None,
+        }
+        payload = {**entry.payload, CONFLICT_KEY: facts}
+        name = owner.name if owner else None
+        await self._store_call(
+            lambda: self._store.mark_outbox(
+                entry.seq, OutboxStatus.CONFLICT, exc.detail, name, payload
+            )
+        )
+        return replace(_with(entry, OutboxStatus.CONFLICT, exc.detail, name), payload=payload)
 
     async def _mark(
         self, entry: OutboxEntry, status: OutboxStatus, detail: str, owner: str | None
@@ -112,14 +186,18 @@ class Outbox:
                 if owner is None and exc.current_version is not None:
                     return await api.claim(mention_id, exc.current_version)
                 raise
+        # Queued before actions carried their version: applied to the mention as it is.
+        made_against = version if isinstance(version, int) else None
         if entry.kind is ActionKind.RELEASE:
-            return await api.release(mention_id)
+            return await api.release(mention_id, made_against)
         if entry.kind is ActionKind.RESOLVE:
             days = payload.get("follow_up_in_days")
-            return await api.resolve(mention_id, days if isinstance(days, int) else None)
+            days = days if isinstance(days, int) else None
+            return await api.resolve(mention_id, days, made_against)
         if entry.kind is ActionKind.SNOOZE:
             minutes = payload.get("minutes")
-            return await api.snooze(mention_id, minutes=minutes if isinstance(minutes, int) else 60)
+            minutes = minutes if isinstance(minutes, int) else 60
+            return await api.snooze(mention_id, minutes=minutes, version=made_against)
         if entry.kind is ActionKind.REPLY:
             reply = ReplyCreate(
                 client_id=UUID(str(payload["client_id"])),
@@ -143,3 +221,11 @@ def _with(entry: OutboxEntry, status: OutboxStatus, detail: str, owner: str | No
         owner,
         entry.created_at,
     )
+
+
+def _rebased(entry: OutboxEntry, moved: tuple[int, int] | None) -> OutboxEntry:
+    """`entry` to send after the rep's own earlier action moved its mention from `moved[0]` to
+    `moved[1]`: made against the same version as that action, it goes against the new one."""
+    if moved is None or entry.payload.get("version") != moved[0]:
+        return entry
+    return replace(entry, payload={**entry.payload, "version": moved[1]})

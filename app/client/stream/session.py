@@ -411,7 +411,8 @@ class ConsoleSession:
         for entry in (*report.conflicts, *report.failed):
             if entry.seq != asked:
                 row = self._rows.get(entry.mention_id)
-                self.notice.emit(describe_entry(entry, row.handle if row else None))
+                handle = row.handle if row else None
+                self.notice.emit(describe_entry(entry, handle, queued_by=self.viewer.user_id))
         return report
 
     # --- actions -------------------------------------------------------------------------
@@ -437,10 +438,12 @@ class ConsoleSession:
     async def snooze(self, mention_id: int, minutes: int = 60) -> ActionOutcome:
         return await self._act_on(ActionKind.SNOOZE, mention_id, {"minutes": minutes})
 
-    async def dismiss(self, seq: int) -> None:
-        """The rep has read a conflicting or failed action: let it go."""
-        await self._outbox.dismiss(seq)
-        await self.refresh_outbox()
+    async def decide(self, seq: int, *, do_anyway: bool) -> FlushReport:
+        """The rep's answer to an action that conflicted or was refused: send it again against
+        the mention's current version, or let it go; then the actions it held go on (each may
+        stop in turn)."""
+        await (self._outbox.retry(seq) if do_anyway else self._outbox.dismiss(seq))
+        return await self._flush_outbox()
 
     async def set_duty(self, duty: Duty) -> ActionOutcome:
         me = self.viewer.user
@@ -461,7 +464,7 @@ class ConsoleSession:
         row = self._rows.get(mention_id)
         if row is None:
             return ActionOutcome(ActionResult.FAILED, f"Mention #{mention_id} is not known here.")
-        return await self._act(kind, row, payload)
+        return await self._act(kind, row, {**payload, "version": row.version})  # made against
 
     async def _act(
         self, kind: ActionKind, row: MentionRow, payload: dict[str, object]
@@ -474,14 +477,15 @@ class ConsoleSession:
             return ActionOutcome(ActionResult.DONE, f"Done: {word} of {row.handle}.")
         for bad in (*report.conflicts, *report.failed):
             if bad.seq == entry.seq:
-                await self.dismiss(bad.seq)  # told at once: nothing left for the rep to read
+                await self.decide(bad.seq, do_anyway=False)  # told at once: nothing to read
                 result = (
                     ActionResult.CONFLICT
                     if bad.status is OutboxStatus.CONFLICT
                     else ActionResult.FAILED
                 )
                 return ActionOutcome(result, describe_entry(bad, row.handle), bad.current_owner)
-        return ActionOutcome(ActionResult.QUEUED, queued_words(kind, row.handle, self.state))
+        held = any(e.seq == entry.seq for e in report.held)
+        return ActionOutcome(ActionResult.QUEUED, queued_words(kind, row.handle, self.state, held))
 
     # --- drafts ---------------------------------------------------------------------------
 

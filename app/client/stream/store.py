@@ -448,14 +448,15 @@ class LocalStore:
 
     def action_pending_before(self, mention_id: int, seq: int) -> bool:
         """Whether an action (claim, release, resolve, snooze) on the mention, queued before
-        `seq`, has yet to reach the server: a reply of the mention must not overtake it."""
+        `seq`, has yet to reach the server (waiting, or stopped at a conflict for the rep to
+        decide): a reply of the mention must not overtake it."""
         stmt = (
             select(OutboxRow.seq)
             .where(
                 OutboxRow.mention_id == mention_id,
                 OutboxRow.seq < seq,
                 OutboxRow.kind != ActionKind.REPLY.value,
-                OutboxRow.status == OutboxStatus.PENDING.value,
+                OutboxRow.status.in_([OutboxStatus.PENDING.value, OutboxStatus.CONFLICT.value]),
             )
             .limit(1)
         )

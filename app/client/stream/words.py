@@ -35,10 +35,16 @@ def connection_words(state: ConnectionState) -> str:
     return CONNECTION_WORDS[state]
 
 
-def queued_words(kind: ActionKind, handle: str, state: ConnectionState) -> str:
+def queued_words(kind: ActionKind, handle: str, state: ConnectionState, held: bool = False) -> str:
     """What the rep is told when an action could not reach the server and waits in the
-    outbox: "offline" only when the console is offline, not while it is still connecting."""
+    outbox: "offline" only when the console is offline, not while it is still connecting;
+    `held`: it waits behind an earlier action of the mention that conflicted."""
     noun = _ACTION_NOUNS[kind]
+    if held:
+        return (
+            f"The {noun} of {handle} waits: decide first about your earlier action on it "
+            "that a colleague's change stopped."
+        )
     if state is ConnectionState.OFFLINE:
         return f"Offline: the {noun} of {handle} is queued and will be sent on reconnect."
     return f"Not connected yet: the {noun} of {handle} waits and is sent once the server answers."

@@ -33,4 +33,4 @@ class SessionCommands(QObject):
     async def dismiss_problems(self) -> None:
         for entry in list(self.session.outbox_entries):
             if entry.status is not OutboxStatus.PENDING:
-                await self.session.dismiss(entry.seq)
+                await self.session.decide(entry.seq, do_anyway=False)

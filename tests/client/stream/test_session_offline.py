@@ -94,7 +94,7 @@ async def test_offline_claims_flush_in_order_and_conflicts_are_kept(
         assert conflict.mention_id == ids[0]
         assert conflict.status is OutboxStatus.CONFLICT
         assert conflict.current_owner == "lee-offline"
-        assert any("lee-offline has it now" in n for n in notices)
+        assert any("lee-offline claimed this mention while you were offline" in n for n in notices)
 
         def owners_known() -> bool:
             first, second = session.row(ids[0]), session.row(ids[1])
@@ -111,7 +111,7 @@ async def test_offline_claims_flush_in_order_and_conflicts_are_kept(
         assert second_row.pending_action is None
 
         # The rep has read it: only then does it leave the outbox.
-        await session.dismiss(conflict.seq)
+        await session.decide(conflict.seq, do_anyway=False)
         assert session.outbox_entries == []
 
 
