@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import gc
 import logging
 import signal
@@ -33,6 +32,7 @@ from app.client.connection.credentials import (
 )
 from app.client.connection.errors import ApiError, Offline
 from app.client.connection.events import ConnectionState
+from app.client.connection.plain_http import ALLOW_FLAG
 from app.client.connection.solo import SoloServer, SoloServerFailed
 from app.client.private_files import tighten_tree
 from app.client.settings import (
@@ -59,7 +59,9 @@ from app.ui.qt.scheme import SchemeFollower
 from app.ui.shell.actions import Action
 from app.ui.shell.build import ConsoleUi, build_console
 from app.ui.shell.main_window import MainWindow
+from app.ui.shell.plain_http_dialog import can_ask_here, confirm_plain_http
 from app.ui.shell.resume import select_resumed_reply
+from app.ui.shell.screenshot import take_screenshot
 from app.ui.shell.session_bridge import SessionBridge
 from app.ui.shell.start_dialogs import (
     FirstRunDialog,
@@ -70,12 +72,10 @@ from app.ui.shell.start_dialogs import (
     TokenStorageChoice,
 )
 from app.ui.shell.window_layout import capture, restore
-from app.ui.stream.filter import FilterMode
 from app.ui.team.bridge import TeamBridge
 
 log = logging.getLogger("app.desktop")
 
-SCREENSHOT_TIMEOUT = 60.0
 COLOR_SCHEMES: dict[str, Qt.ColorScheme | None] = {
     "system": None,
     "light": Qt.ColorScheme.Light,
@@ -92,6 +92,7 @@ class Options:
     data_dir: Path
     config_dir: Path
     color_scheme: str = "system"
+    allow_plain_http: bool = False
 
 
 def parse_args(argv: Sequence[str] | None) -> Options:
@@ -100,6 +101,11 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     )
     parser.add_argument("--server", metavar="URL", help="connect to a team server")
     parser.add_argument("--demo", action="store_true", help="solo mode with demo mentions")
+    parser.add_argument(
+        ALLOW_FLAG,
+        action="store_true",
+        help="connect to a team server over plain http:// (unencrypted) without asking",
+    )
     parser.add_argument(
         "--screenshot",
         metavar="PATH",
@@ -124,6 +130,7 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         data_dir=args.data_dir or data_dir(),
         config_dir=args.config_dir or config_dir(),
         color_scheme=args.color_scheme,
+        allow_plain_http=args.allow_plain_http,
     )
 
 
@@ -337,6 +344,14 @@ async def run_console(app: QApplication, options: Options) -> int:
     settings = plan.settings.model_copy(
         update={"mode": mode, "server_url": plan.server_url or plan.settings.server_url}
     )
+    if mode is ConsoleMode.TEAM:  # plain http:// to another machine: only with consent
+        asking = options.screenshot is None and can_ask_here()
+        consented = await confirm_plain_http(
+            plan.server_url, settings, allowed_by_flag=options.allow_plain_http, can_ask=asking
+        )
+        if consented is None:
+            return 0 if asking else 2
+        settings = consented
     blocking = BlockingWorker("console-blocking", max_workers=2)
     store_worker = BlockingWorker("console-store")
     solo: SoloServer | None = None
@@ -442,34 +457,6 @@ async def run_console(app: QApplication, options: Options) -> int:
             ui.window.hide()
             ui.window.deleteLater()
         app.processEvents()
-
-
-async def take_screenshot(
-    ui: ConsoleUi, path: Path, done: asyncio.Event, *, wait_for_rows: float
-) -> None:
-    """Wait for the stream (synced, or the cache when offline), show the first mention's
-    detail, save a PNG. `wait_for_rows`: how long an empty stream may take to fill (demo)."""
-    try:
-        session, stream, window = ui.session, ui.stream, ui.window
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(session.synced.wait(), SCREENSHOT_TIMEOUT)
-        if session.row_count == 0:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(stream.loaded), wait_for_rows)
-        stream.model.flush()
-        if stream.proxy.rowCount() == 0 and stream.model.rowCount() > 0:
-            stream.set_filter_mode(FilterMode.ALL)
-        if stream.proxy.rowCount() > 0:
-            stream.view.selectRow(0)
-            await stream.detail_loaded()
-            if ui.composer is not None:
-                await ui.composer.opened()  # its draft loads before the picture
-        QApplication.processEvents()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not window.grab().save(str(path)):
-            log.error("could not write the screenshot to %s", path)
-    finally:
-        done.set()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -50,6 +50,8 @@ class ConsoleSettings(BaseModel):
     token_storage: TokenStorage = TokenStorage.KEYRING
     user_name: str | None = None
     notifications: bool = True
+    # Team servers on plain http:// (not this computer) the rep agreed to connect to anyway.
+    plain_http_servers: list[str] = Field(default_factory=list)
     window: WindowLayout = Field(default_factory=WindowLayout)
 
     @field_validator("window", mode="wrap")
