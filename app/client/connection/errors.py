@@ -1,6 +1,6 @@
 """What the team server's refusals mean for the console: one `ApiError` subclass per kind of
 answer (offline, token refused, forbidden, not found, conflict with its owner, bad request, server
-failure), read from the server's JSON error body, each with a sentence for the user."""
+failure, full disk), read from the server's JSON error body, each with a sentence for the user."""
 
 from __future__ import annotations
 
@@ -63,6 +63,12 @@ class ServerError(ApiError):
     """The server failed (5xx): a bug on its side, reported as such."""
 
 
+class DiskFull(ApiError):
+    """The server's disk is full (507): nothing was changed and retrying cannot help until an
+    administrator frees space. Not a `ServerError`: what retries those stops here, and the
+    rep reads the server's sentence."""
+
+
 def error_from_response(response: httpx.Response) -> ApiError:
     body: ErrorBody | None
     try:
@@ -87,6 +93,8 @@ def error_from_response(response: httpx.Response) -> ApiError:
             current_version=body.current_version if body else None,
             current_status=body.current_status if body else None,
         )
+    if status == 507:
+        return DiskFull(detail, status, code)
     if status >= 500:
         return ServerError(detail, status, code)
     return BadRequest(detail, status, code)
