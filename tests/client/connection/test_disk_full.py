@@ -70,7 +70,8 @@ async def test_a_full_disk_is_told_in_the_servers_sentence_and_not_retried(
         assert not report.stopped_offline
         assert [entry.mention_id for entry in report.failed] == [mention_id]
         (entry,) = await worker.call(lambda: store.outbox([OutboxStatus.FAILED]))
-        assert entry.detail is not None and entry.detail.startswith(DISK_FULL)
+        assert entry.detail is not None
+        assert entry.detail.startswith(DISK_FULL)
     finally:
         store.close()
         worker.shutdown()
