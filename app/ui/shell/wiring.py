@@ -94,6 +94,7 @@ def connect_signals(ui: ConsoleUi) -> None:
     bridge.outboxChanged.connect(window.show_outbox)
     # --- the shown mention's conversation and history follow its replies and events
     bridge.outboxChanged.connect(stream.detail.show_outbox)
+    stream.detail.decision.decided.connect(mention_actions.decide)
     bridge.mentionTouched.connect(stream.refresh_detail)
     bridge.connectionChanged.connect(lambda *_: stream.refresh_detail(detail.mention_id or 0))
     window.offline_banner.button.clicked.connect(session.reconnect_now)

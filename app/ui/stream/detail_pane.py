@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.client.stream.decisions import decision_for
 from app.client.stream.rows import MentionRow
 from app.client.stream.store import ActionKind, OutboxEntry
 from app.client.stream.words import (
@@ -31,6 +32,7 @@ from app.client.stream.words import (
 )
 from app.models.schemas import MentionDetail
 from app.ui.qt.plain import plain_tooltip
+from app.ui.stream.outbox_decision import OutboxDecisionBox
 
 
 def _when(moment: datetime) -> str:
@@ -70,6 +72,8 @@ class MentionDetailPane(QWidget):
         self._row: MentionRow | None = None
         self._detail: MentionDetail | None = None
         self._outbox: list[OutboxEntry] = []
+        self._me: int | None = None
+        self._is_manager = False
 
         self.heading = QLabel("No mention selected")
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
@@ -93,6 +97,9 @@ class MentionDetailPane(QWidget):
         font.setItalic(True)
         self.left_view.setFont(font)
         self.left_view.hide()
+
+        # A queued action of the rep's that a colleague's change stopped: do it anyway or drop.
+        self.decision = OutboxDecisionBox()
 
         self.body = QPlainTextEdit()
         self.body.setReadOnly(True)
@@ -167,6 +174,7 @@ class MentionDetailPane(QWidget):
         layout.addWidget(self.left_view)
         layout.addWidget(self.body)
         layout.addLayout(buttons)
+        layout.addWidget(self.decision)
         layout.addWidget(lists, 1)
 
     @property
@@ -191,6 +199,8 @@ class MentionDetailPane(QWidget):
         """Show what the stream knows at once; `show_detail` adds thread and history later."""
         previous = self._row.id if self._row else None
         self._row = row
+        self._me = my_user_id
+        self._show_decision()
         if row is None:
             self._detail = None
             self.heading.setText("No mention selected")
@@ -236,10 +246,26 @@ class MentionDetailPane(QWidget):
         item.setDisabled(True)
 
     def show_outbox(self, entries: list[OutboxEntry]) -> None:
-        """The console's outbox changed: the shown mention's waiting reply follows it."""
+        """The console's outbox changed: the shown mention's waiting reply and the decision
+        asked about its stopped action follow it."""
         self._outbox = entries
+        self._show_decision()
         if self._row is not None:
             self._show_conversation()
+
+    def set_viewer(self, my_user_id: int | None, is_manager: bool) -> None:
+        """Who is looking: whether "Do it anyway" can work depends on it."""
+        self._me, self._is_manager = my_user_id, is_manager
+        self._show_decision()
+
+    def _show_decision(self) -> None:
+        row = self._row
+        decision = (
+            decision_for(self._outbox, row.id, me=self._me, is_manager=self._is_manager)
+            if row is not None
+            else None
+        )
+        self.decision.show_decision(decision)
 
     def show_detail(self, detail: MentionDetail | None) -> None:
         """The shown mention's thread and history; None (the server did not answer) keeps

@@ -18,6 +18,7 @@ from app.client.stream.actions import (
     refuse_many,
     sum_up,
 )
+from app.client.stream.outbox import FlushReport
 from app.client.stream.rows import MentionRow
 from app.client.stream.session import ConsoleSession
 from app.common.tasks import TaskKeeper
@@ -31,6 +32,7 @@ class MentionActions(QObject):
         self, session: ConsoleSession, notices: Notices, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
+        self._session = session
         self._notices = notices
         # Where Resolve reads "check back in N days" (None: no check-back). The shell points
         # it at the composer's choice, so the keys, the menu and the detail's button resolve
@@ -65,6 +67,24 @@ class MentionActions(QObject):
         """The action on each mention in turn (the outbox keeps them in order); the returned
         task ends with the sentence that summed them up."""
         return self._tasks.spawn(self._report_all(action, list(mention_ids)))
+
+    def decide(self, seq: int, do_anyway: bool) -> asyncio.Task[FlushReport | None]:
+        """The rep's answer about a queued action a colleague's change stopped (the detail
+        pane's box); what then stops in turn is told by the session's notices."""
+        return self._tasks.spawn(self._decide(seq, do_anyway))
+
+    async def _decide(self, seq: int, do_anyway: bool) -> FlushReport | None:
+        try:
+            report = await self._session.decide(seq, do_anyway=do_anyway)
+        except asyncio.CancelledError:
+            return None
+        if report.stopped_offline:
+            self._notices.say("Not connected: your decision is kept and applies on reconnect.")
+        elif any(e.seq == seq for e in report.sent):
+            self._notices.say("Done: your action went through on the mention as it is now.")
+        elif not do_anyway:
+            self._notices.say("Dropped: your action will not be sent.")
+        return report
 
     @property
     def running(self) -> tuple[asyncio.Task[Any], ...]:

@@ -177,6 +177,8 @@ class MentionStream(QObject):
 
     def set_viewer(self, viewer: Viewer) -> None:
         self.viewer = viewer
+        role = viewer.user.role if viewer.user is not None else None
+        self.detail.set_viewer(viewer.user_id, role is not None and role.is_manager)
         self.apply_filter()
 
     def set_filter_mode(self, mode: FilterMode) -> None:
