@@ -51,8 +51,11 @@ API_PREFIX = "/api/v1"
 
 
 def _run_jobs_once(db: Database, clock: Clock) -> None:
+    now = clock()
+    with db.read() as session:  # which priorities move: worked out before the write transaction
+        rescore = job_service.plan_rescore(session, now)
     with db.write() as session:
-        job_service.run_due_jobs(session, clock())
+        job_service.run_due_jobs(session, now, rescore=rescore)
 
 
 async def _jobs_loop(db: Database, clock: Clock, interval: float) -> None:

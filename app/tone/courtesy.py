@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from app.tone.phrases import compile_phrases
+from app.tone.spans import Coverage
 
 ACKNOWLEDGE = compile_phrases(
     [
@@ -278,11 +279,8 @@ class Courtesy:
 
 
 def _apologises(text: str) -> bool:
-    non_apologies = [m.span() for m in NON_APOLOGY.finditer(text)]
-    for match in APOLOGY.finditer(text):
-        if not any(start <= match.start() < end for start, end in non_apologies):
-            return True
-    return False
+    non_apologies = Coverage(m.span() for m in NON_APOLOGY.finditer(text))
+    return any(not non_apologies.covers(m.start()) for m in APOLOGY.finditer(text))
 
 
 _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")

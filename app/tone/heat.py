@@ -25,6 +25,7 @@ from app.tone.heat_words import (
 )
 from app.tone.phrases import compile_labelled, label_of
 from app.tone.sentiment import word_valence
+from app.tone.spans import first_come
 
 
 class HeatKind(StrEnum):
@@ -147,7 +148,7 @@ def find_heat(
             Signal(HeatKind.EXCLAMATION, m.start(), m.end(), m.group())
             for m in _EXCLAMATION_RUN.finditer(text)
         ]
-    return _without_overlaps(signals)
+    return first_come(signals)
 
 
 _LATIN_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -158,11 +159,3 @@ def _hostile_words(text: str) -> list[Signal]:
     scored = [(word_valence(m.group()), m) for m in _LATIN_WORD.finditer(text)]
     worst = [m for valence, m in scored if valence <= -2.0]
     return [Signal(HeatKind.HOSTILE, m.start(), m.end(), m.group()) for m in worst[:3]]
-
-
-def _without_overlaps(signals: list[Signal]) -> list[Signal]:
-    kept: list[Signal] = []
-    for signal in signals:
-        if all(signal.end <= k.start or signal.start >= k.end for k in kept):
-            kept.append(signal)
-    return sorted(kept, key=lambda s: s.start)

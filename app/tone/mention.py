@@ -179,6 +179,27 @@ QUESTION_OPENERS = compile_phrases(
 )
 
 _HANDLE = re.compile(r"(?<!\w)@[\w.@-]+")
+# How much of a mention is read for its priority and kind. Networks allow 280 (X), 300
+# (Bluesky) and 500 (Mastodon's default) characters; a Mastodon server may allow a few thousand
+# and X's long posts 25,000. A post says what it is about in its opening: 2,000 characters are
+# four Mastodon posts, and keep a mention of 2,000 emoji (the worst case: each reads as words)
+# at tens of milliseconds. The stored mention is never cut; only what is read.
+MENTION_SCORED_CHARS = 2_000
+# A cut inside a word could read "lawsuit" as "law": back off to the last space this close.
+_CUT_BACKOFF = 40
+_LAST_SPACE = re.compile(r"\s\S*\Z")
+
+
+def scored_part(text: str) -> str:
+    """The part of a mention that is read: the first `MENTION_SCORED_CHARS` characters, ending
+    at a space where one is near."""
+    if len(text) <= MENTION_SCORED_CHARS:
+        return text
+    part = text[:MENTION_SCORED_CHARS]
+    tail = _LAST_SPACE.search(part, MENTION_SCORED_CHARS - _CUT_BACKOFF)
+    return part[: tail.start()] if tail else part
+
+
 COMPLAINT_SENTIMENT = -0.3
 PRAISE_SENTIMENT = 0.35
 HOSTILE_SENTIMENT = -0.5
@@ -186,8 +207,9 @@ HOSTILE_SENTIMENT = -0.5
 
 @lru_cache(maxsize=256)
 def classify_mention(text: str) -> MentionKind:
-    """Complaint wins over praise and question: "Thanks for nothing", "Why is it broken again?"."""
-    body = _HANDLE.sub(" ", text).strip()
+    """Complaint wins over praise and question: "Thanks for nothing", "Why is it broken again?".
+    Reads the mention's `scored_part`."""
+    body = _HANDLE.sub(" ", scored_part(text)).strip()
     compound = cached_sentiment(body)
     if (
         COMPLAINT_MARKERS.search(body)
@@ -210,8 +232,8 @@ def classify_mention(text: str) -> MentionKind:
 @lru_cache(maxsize=256)
 def is_hostile_mention(text: str) -> bool:
     """An angry customer (the composer lengthens the cool-off): strongly negative, shouting,
-    insults or profanity, in any of the check's languages."""
-    body = _HANDLE.sub(" ", text).strip()
+    insults or profanity, in any of the check's languages. Reads the mention's `scored_part`."""
+    body = _HANDLE.sub(" ", scored_part(text)).strip()
     if not body:
         return False
     compound = cached_sentiment(body)

@@ -15,6 +15,7 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
 
 from app.tone.brand import BrandProfile
+from app.tone.spans import Coverage, first_come
 
 
 class PrivateKind(StrEnum):
@@ -82,6 +83,7 @@ _STREET_ADDRESS = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _IDENTIFIER = re.compile(r"(?<![\w-])[A-Za-z0-9][A-Za-z0-9-]{4,}(?![\w-])")
+_WORD_RUN = re.compile(r"[\w-]+")
 _YEAR_OR_DATE = re.compile(r"(?:19|20)\d\d|\d{1,4}[-./]\d{1,2}[-./]\d{1,4}")
 
 
@@ -148,11 +150,12 @@ def _numbers_in(raw: str) -> tuple[tuple[int, str, str], ...]:
 
 def _phones(text: str, brand: BrandProfile, taken: list[PrivateDatum]) -> list[PrivateDatum]:
     found = []
+    known = Coverage((d.start, d.end) for d in taken)
     for candidate in _PHONE_CANDIDATE.finditer(text):
         raw = candidate.group()
         if sum(c.isdigit() for c in raw) < 7 or _YEAR_OR_DATE.fullmatch(raw.strip()):
             continue
-        if any(d.start <= candidate.start() < d.end for d in taken):
+        if known.covers(candidate.start()):
             continue  # the digits of a card or an order number already found
         for offset, written, e164 in _numbers_in(raw):
             if not brand.owns_phone(e164):
@@ -170,17 +173,20 @@ def _addresses(text: str) -> list[PrivateDatum]:
 
 def _quoted_from_mention(text: str, mention: str) -> list[PrivateDatum]:
     """Identifiers the customer posted (order, account, booking codes) repeated in the reply."""
-    found = []
-    seen: set[str] = set()
+    tokens: dict[str, str] = {}  # lower-case form -> as the customer wrote it first
     for token in _IDENTIFIER.findall(mention):
         if sum(c.isdigit() for c in token) < 4 or _YEAR_OR_DATE.fullmatch(token):
             continue
-        if token.lower() in seen:
-            continue
-        seen.add(token.lower())
-        for match in re.finditer(r"(?<![\w-])" + re.escape(token) + r"(?![\w-])", text, re.I):
-            found.append(PrivateDatum(PrivateKind.QUOTED, match.start(), match.end(), token))
-    return found
+        tokens.setdefault(token.lower(), token)
+    if not tokens:
+        return []
+    # An identifier is a whole run of word characters and hyphens, so one pass over the runs of
+    # the reply finds every repeat (a search per identifier read the reply again for each).
+    return [
+        PrivateDatum(PrivateKind.QUOTED, run.start(), run.end(), tokens[run.group().lower()])
+        for run in _WORD_RUN.finditer(text)
+        if run.group().lower() in tokens
+    ]
 
 
 def find_private_data(
@@ -197,11 +203,7 @@ def find_private_data(
         candidates += _addresses(text)
     if mention:
         candidates += _quoted_from_mention(text, mention)
-    kept: list[PrivateDatum] = []
-    for datum in candidates:
-        if all(datum.end <= other.start or datum.start >= other.end for other in kept):
-            kept.append(datum)
-    return sorted(kept, key=lambda d: d.start)
+    return first_come(candidates)
 
 
 def offers_brand_contact(text: str, brand: BrandProfile) -> bool:

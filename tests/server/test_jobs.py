@@ -46,8 +46,9 @@ def _ingest(db: Database, external_id: str, text: str, *, at: datetime) -> int:
             "created_at": at.isoformat(),
         }
     )
+    readings = ingest.read_items([item])
     with db.write() as session:
-        return ingest.ingest(session, [item], now=at, actor_id=None).created[0]
+        return ingest.ingest(session, [item], readings=readings, now=at, actor_id=None).created[0]
 
 
 def _events(db: Database, mention_id: int) -> list[tuple[str, str | None]]:

@@ -32,6 +32,7 @@ from app.server.api.deps import (
     ReadSessionDep,
     SessionDep,
 )
+from app.server.api.ingest_readings import MAX_INGEST_BATCH, IngestReadings
 from app.server.errors import Invalid
 from app.server.services import mentions as service
 from app.server.services import ownership
@@ -39,13 +40,12 @@ from app.server.services.ingest import ingest as ingest_mentions
 
 router = APIRouter(prefix="/mentions", tags=["mentions"], responses=ERRORS)
 
-MAX_INGEST_BATCH = 1000
-
 
 @router.post("", response_model=IngestResult)
 def ingest(
     body: Annotated[MentionCreate | list[MentionCreate], Body()],
     caller: IngestCaller,
+    readings: IngestReadings,  # before the session: texts are read outside the transaction
     session: SessionDep,
     now: NowDep,
 ) -> IngestResult:
@@ -54,7 +54,7 @@ def ingest(
     items = body if isinstance(body, list) else [body]
     if len(items) > MAX_INGEST_BATCH:
         raise Invalid(f"At most {MAX_INGEST_BATCH} mentions per request.")
-    return ingest_mentions(session, items, now=now, actor_id=caller.user_id)
+    return ingest_mentions(session, items, readings=readings, now=now, actor_id=caller.user_id)
 
 
 @router.get("", response_model=MentionsPublic)

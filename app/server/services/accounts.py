@@ -26,6 +26,7 @@ from app.server.errors import Conflict, Invalid, NotFound
 from app.server.events import MANAGERS, record_event
 from app.server.secrets import secret_ref_for
 from app.server.services.ingest import ingest
+from app.tone.priority import MentionReading
 
 STATE_OK = "ok"
 STATE_DEGRADED = "degraded"
@@ -335,17 +336,20 @@ def store_incoming(
     incoming: Sequence[IncomingMention],
     cursor: str | None,
     *,
+    readings: Sequence[MentionReading],
     now: datetime,
 ) -> IngestResult | None:
     """Store mentions an ingest worker received and move the account's cursor, in the caller's
     transaction (invariant 6: the cursor never runs ahead of what is stored). Returns None when
-    the account is gone (removed while the worker ran): nothing is stored then."""
+    the account is gone (removed while the worker ran): nothing is stored then. `readings` are
+    the mentions' texts read before the transaction (`ingest.read_items`)."""
     account = session.scalar(select(Account).where(Account.id == account_id).with_for_update())
     if account is None:
         return None
     result = ingest(
         session,
         [item.mention for item in incoming],
+        readings=readings,
         now=now,
         actor_id=None,
         account_id=account_id,

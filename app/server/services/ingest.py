@@ -1,6 +1,10 @@
 """Ingest: storing new mentions (from the webhook API or an ingest worker), de-duplicated on
 (network, external_id) and scored; an urgent one that arrives while nobody is on duty opens a
-coverage gap."""
+coverage gap.
+
+Reading a mention's text for its priority is the slow part, so callers do it first, outside
+any write transaction (`read_items`), and pass the readings in: inside the transaction only
+arithmetic is left (`priority_of`)."""
 
 from __future__ import annotations
 
@@ -17,25 +21,34 @@ from app.models.tables import Mention
 from app.server.events import record_event
 from app.server.services.coverage import record_coverage_gap
 from app.server.views import mention_payload
-from app.tone.priority import URGENT_THRESHOLD, score_mention
+from app.tone.priority import URGENT_THRESHOLD, MentionReading, priority_of, read_mention
+
+
+def read_items(items: Sequence[MentionCreate]) -> list[MentionReading]:
+    """Read each item's text for its priority, in order: call before the write transaction."""
+    return [read_mention(item.text) for item in items]
 
 
 def ingest(
     session: Session,
     items: Sequence[MentionCreate],
     *,
+    readings: Sequence[MentionReading],
     now: datetime,
     actor_id: int | None,
     account_id: int | None = None,
     raw_refs: Mapping[str, Mapping[str, str]] | None = None,
 ) -> IngestResult:
-    """Store new mentions (scored), skip ones already known by (network, external_id).
-    An ingest worker passes its brand `account_id` and, per external id, the network's
-    references needed to reply later (`raw_refs`, kept in `mentions.raw`)."""
+    """Store new mentions (scored from `readings`, one per item: see `read_items`), skip ones
+    already known by (network, external_id). An ingest worker passes its brand `account_id`
+    and, per external id, the network's references needed to reply later (`raw_refs`, kept in
+    `mentions.raw`)."""
+    if len(readings) != len(items):
+        raise ValueError(f"{len(items)} mentions but {len(readings)} readings")
     created: list[Mention] = []
     duplicates: list[int] = []
     seen: set[tuple[str, str]] = set()
-    for item in items:
+    for item, reading in zip(items, readings, strict=True):
         key = (item.network.value, item.external_id)
         existing = session.scalar(
             select(Mention.id).where(
@@ -49,8 +62,8 @@ def ingest(
             continue
         seen.add(key)
         created_at = item.created_at or now
-        score = score_mention(
-            item.text, followers=item.author.followers, waiting=max(now - created_at, timedelta(0))
+        priority = priority_of(
+            reading, followers=item.author.followers, waiting=max(now - created_at, timedelta(0))
         )
         mention = Mention(
             network=item.network,
@@ -71,9 +84,9 @@ def ingest(
             updated_at=now,
             status=MentionStatus.NEW,
             version=1,
-            priority=score.priority,
-            sentiment=score.sentiment,
-            risk_words=list(score.risk_words),
+            priority=priority,
+            sentiment=reading.sentiment,
+            risk_words=list(reading.risk_words),
             raw=dict((raw_refs or {}).get(item.external_id) or {}),
             account_id=account_id,
         )

@@ -42,6 +42,7 @@ from app.server.services.accounts import (
     set_account_state,
     store_incoming,
 )
+from app.server.services.ingest import read_items
 from app.server.workers.locks import ACCOUNT_LOCKS, ProcessLocks
 from app.server.workers.pool import ConnectorPool
 
@@ -272,9 +273,15 @@ class IngestSupervisor:
             return account_config(session, account_id)
 
     def _store(self, account_id: int, incoming: IncomingMention) -> bool:
+        readings = read_items([incoming.mention])  # the slow part, before the transaction
         with self._db.write() as session:
             result = store_incoming(
-                session, account_id, [incoming], incoming.cursor, now=self._clock()
+                session,
+                account_id,
+                [incoming],
+                incoming.cursor,
+                readings=readings,
+                now=self._clock(),
             )
         worker = self._workers.get(account_id)
         if worker is not None:
