@@ -149,8 +149,8 @@ def _refuse_over_a_resolve(session: Session, mention: Mention, by: Principal) ->
         return
     who = session.get(User, resolver) if resolver is not None else None
     raise Conflict(
-        f"{who.name if who else 'Someone'} resolved this mention since you started writing. "
-        "Send again with force to reply anyway; the mention stays resolved.",
+        f"{who.name if who else 'Someone'} resolved this mention after you began this reply. "
+        "Send it anyway (force) to reply all the same; the mention stays resolved.",
         code="resolved_meanwhile",
         current_owner=user_ref(mention.assignee) if mention.assignee else None,
         current_version=mention.version,

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from app.client.composer.cool_off import CoolOff
-from app.client.composer.cooling import CoolingState
+from app.client.composer.cooling import ConflictChoice, CoolingState
 from app.client.connection.api import ResponderApi
 from app.client.connection.events import Backoff, ConnectionState
 from app.client.stream.decisions import decision_for
@@ -35,9 +35,14 @@ from tests.support.live_server import LiveServer, mention_json
 REPLY = "So sorry about the wait! I'm checking your order now; please DM us the details."
 
 
+@pytest.fixture(scope="module")
+def brand(live_server: LiveServer) -> int:
+    """One brand account (two would leave the server unsure which one replies)."""
+    return live_server.add_brand_account("versions-brand")
+
+
 @pytest.fixture
-def link(live_server: LiveServer) -> Iterator[NetworkCut]:
-    live_server.add_brand_account(f"versions-{uuid.uuid4().hex[:6]}")  # replies can be queued
+def link(live_server: LiveServer, brand: int) -> Iterator[NetworkCut]:
     with network_between(live_server.base_url) as cut:
         yield cut
 
@@ -252,3 +257,37 @@ async def test_my_own_queued_actions_in_a_row_do_not_conflict(
         await reconnect(session, link)
         await until_true(session.outbox_changed, lambda: session.outbox_entries == [])
         assert _server(live_server, fresh)["status"] == "resolved"
+
+
+async def test_a_reply_due_after_a_colleague_resolved_asks_and_keeps_it_resolved(
+    live_server: LiveServer, link: NetworkCut, tmp_path: Path
+) -> None:
+    """What a rep expects: a colleague closed the case on purpose, so the late reply stops for
+    the rep's word; sent anyway, it reaches the customer and the mention stays resolved."""
+    tag = uuid.uuid4().hex[:6]
+    ana_id, ana_token = live_server.create_user(f"ana-{tag}")
+    _, mia_token = live_server.create_user(f"mia-{tag}", role="manager")
+    [mine] = live_server.ingest([mention_json(f"z-{tag}", "Is my order on its way?")])
+    clock = FakeClock()
+    async with console(link, ana_token, ana_id, tmp_path / "z.sqlite3", clock) as (
+        session,
+        cool_off,
+    ):
+        assert (await session.claim(mine)).result is ActionResult.DONE
+        row = session.row(mine)
+        assert row is not None
+        reply = await cool_off.send(mine, str(uuid.uuid4()), REPLY, row.version, check_reply(REPLY))
+        _post(live_server, f"/mentions/{mine}/resolve", mia_token, {})
+        clock.advance(25)
+
+        first = await cool_off.tick()
+
+        assert first.left == [], first
+        [stopped] = first.conflicts
+        assert f"mia-{tag} resolved this mention" in (stopped.detail or "")
+        assert _server(live_server, mine)["replies"] == []
+        await cool_off.choose(reply.seq, ConflictChoice.SEND_ANYWAY)
+        assert len((await cool_off.tick()).left) == 1
+        after = _server(live_server, mine)
+        assert after["status"] == "resolved"
+        assert [r["body"] for r in after["replies"]] == [REPLY]  # type: ignore[union-attr]
