@@ -1,5 +1,6 @@
 """Crashes and restarts of the server process: a reply caught between the network's answer and
-our commit is not posted twice, and a restart mid-stream loses and duplicates no mention."""
+our commit is not posted twice, and a restart mid-stream (once, or five times in a row) loses
+and duplicates no mention."""
 
 from __future__ import annotations
 
@@ -161,3 +162,35 @@ def test_restart_mid_stream_loses_and_duplicates_no_mention(
         stored = [m["external_id"] for m in mentions(server)]
     assert sorted(stored) == sorted([*posted, late])
     assert len(stored) == len(set(stored)) == 11
+
+
+def test_five_kills_during_ingest_lose_and_duplicate_no_mention(
+    tmp_path: Path, mastodon: MastodonMock
+) -> None:
+    """The operator's drill: the server is killed (-9) five times while a page of mentions is
+    being ingested, and started again on the same database each time."""
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    env = {"RESPONDER_SECRETS_FILE": str(tmp_path / "secrets.json")}
+    posted: list[str] = []
+    for kill in range(5):
+        with start_live_server(tmp_path / f"run-{kill}", database_url=url, env=env) as server:
+            with events_from_now(server) as events:
+                if kill == 0:
+                    add_mastodon_account(server, mastodon.base_url, BRAND_TOKEN)
+                batch = [
+                    mastodon.post("alice", f"@acme round {kill}, post {n}")["id"] for n in range(6)
+                ]
+                posted.extend(batch)
+                # The first of the page is in: the rest are being read or stored right now.
+                events.wait(lambda e: e.type == "mention.created", within=60)
+            server.process.send_signal(signal.SIGKILL)
+            server.process.wait(timeout=10)
+
+    with start_live_server(tmp_path / "after", database_url=url, env=env) as server:
+        with events_from_now(server) as events:
+            poll(lambda: len(mentions(server)) >= len(posted), within=60, what="every mention")
+            late = mastodon.post("carmen", "@acme after five crashes")["id"]
+            events.wait(is_mention(late), within=60)
+        stored = [m["external_id"] for m in mentions(server)]
+    assert sorted(stored) == sorted([*posted, late])
+    assert len(stored) == len(set(stored)) == 31
