@@ -11,6 +11,7 @@ import random
 import sys
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from types import FrameType
 from typing import Any
 
@@ -32,11 +33,12 @@ from app.tone.spans import Coverage, first_come
 from tests.tone.test_check_table import BLAME_CASES, HEAT_CASES, THREE_AS_CASES
 
 # Words that steer VADER's rules: negations, "but", boosters, idioms, caps, emoticons, emoji.
-STEERING = (
+_STEERING_WORDS = (
     "but BUT not never so this without doubt kind of sort of very least at no nor or isn't "
     "ain't hell yeah cut me some slack bad ass kiss of death yeah right the ! ? !! :) :( "
     "😡 😍 💔 🙏 😂 GREAT HORRIBLE"
-).split()
+)
+STEERING = _STEERING_WORDS.split(" ")
 
 
 def lines_run(call: Callable[[], object]) -> int:
@@ -59,7 +61,7 @@ def lines_run(call: Callable[[], object]) -> int:
 
 def assert_linear(make_text: Callable[[int], str], read: Callable[[str], object]) -> None:
     read(make_text(10))  # warm caches (compiled patterns, the lexicon)
-    small, large = (lines_run(lambda n=n: read(make_text(n))) for n in (200, 400))
+    small, large = (lines_run(partial(read, make_text(n))) for n in (200, 400))
     assert large <= 2.2 * small, f"{small} lines for n, {large} for 2n: more than linear"
 
 
