@@ -16,7 +16,6 @@ def bind_listening_socket(host: str, port: int) -> socket.socket:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
         sock.listen(4096)
-        sock.set_inheritable(True)
     except OSError:
         sock.close()
         raise
@@ -29,7 +28,6 @@ def write_port_file(path: Path, port: int) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        os.fchmod(fd, 0o600)
         os.write(fd, f"{port}\n".encode())
         os.fsync(fd)
     finally:
