@@ -36,19 +36,27 @@ class Reads:
     writes_begun: int = 0
     writing_threads: set[int] = field(default_factory=set)
     read_in_writing_thread: list[bool] = field(default_factory=list)
+    hooked: bool = False
+
+    def audit(self, name: str, args: tuple[Any, ...]) -> None:
+        if name == READ_AUDIT_EVENT and self.listening:
+            self.lengths.append(int(args[0]))
+            self.writes_begun_then.append(self.writes_begun)
+            self.read_in_writing_thread.append(threading.get_ident() in self.writing_threads)
+
+    def listen(self) -> None:
+        if not self.hooked:  # an audit hook stays for the process: add it once, count on demand
+            sys.addaudithook(self.audit)
+            self.hooked = True
+        self.lengths.clear()
+        self.writes_begun_then.clear()
+        self.read_in_writing_thread.clear()
+        self.writing_threads.clear()
+        self.writes_begun = 0
+        self.listening = True
 
 
 _READS = Reads()
-
-
-def _audit(name: str, args: tuple[Any, ...]) -> None:
-    if name == READ_AUDIT_EVENT and _READS.listening:
-        _READS.lengths.append(int(args[0]))
-        _READS.writes_begun_then.append(_READS.writes_begun)
-        _READS.read_in_writing_thread.append(threading.get_ident() in _READS.writing_threads)
-
-
-sys.addaudithook(_audit)  # audit hooks cannot be removed: this one only counts while listening
 
 
 @pytest.fixture
@@ -67,8 +75,7 @@ def reads(team_app: World) -> Iterator[Reads]:
     event.listen(engine, "begin", begun)
     event.listen(engine, "commit", ended)
     event.listen(engine, "rollback", ended)
-    _READS.__init__()  # type: ignore[misc]
-    _READS.listening = True
+    _READS.listen()
     try:
         yield _READS
     finally:
