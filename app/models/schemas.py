@@ -125,6 +125,27 @@ class DutyUpdate(Strict):
     duty: Duty
 
 
+# --- user administration: revoking tokens, deactivating, changing a role (ACCESS) ------------
+
+
+class UserUpdate(Strict):
+    """What an admin changes about a user; fields left out stay as they are."""
+
+    active: StrictBool | None = Field(
+        default=None, description="false deactivates the user (and revokes their tokens)."
+    )
+    role: Role | None = None
+
+
+class TokensRevoked(BaseModel):
+    user_id: int
+    name: str
+    revoked: int = Field(description="How many live tokens were revoked.")
+
+
+# --- end of user administration ---------------------------------------------------------------
+
+
 class CoverageTeam(BaseModel):
     team: str | None = Field(description="Team name; null for people in no team.")
     on_duty: list[UserRef]

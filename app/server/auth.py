@@ -7,8 +7,9 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.models.enums import Role
@@ -48,6 +49,17 @@ def issue_token(session: Session, *, kind: str, name: str, user_id: int | None) 
     return token
 
 
+def revoke_tokens(session: Session, user_id: int, *, now: datetime) -> int:
+    """Revoke every live token of the user; returns how many. Other server processes stop
+    accepting them when their cache entries expire (RESPONDER_TOKEN_CACHE_SECONDS)."""
+    result = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def lookup_token(session: Session, token_hash: str) -> Principal | None:
     row = session.execute(
         select(ApiToken.kind, ApiToken.name, User.id, User.name, User.role, User.active)
@@ -78,6 +90,9 @@ class TokenCache:
         """A token that lives only in memory (solo mode)."""
         self._pinned[token_hash] = principal
 
+    def pinned(self, token_hash: str) -> Principal | None:
+        return self._pinned.get(token_hash)
+
     def get(self, token_hash: str) -> Principal | None:
         pinned = self._pinned.get(token_hash)
         if pinned is not None:
@@ -94,6 +109,13 @@ class TokenCache:
             if len(self._entries) > 10_000:
                 self._entries.clear()
             self._entries[token_hash] = (time.monotonic() + self._ttl, principal)
+
+    def forget_user(self, user_id: int) -> None:
+        """This process stops trusting the user's cached tokens at once (after a revocation
+        or a role change made here; other processes wait out their `ttl`)."""
+        with self._lock:
+            for token_hash in [h for h, (_, p) in self._entries.items() if p.user_id == user_id]:
+                del self._entries[token_hash]
 
     def forget_all(self) -> None:
         with self._lock:

@@ -35,8 +35,9 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from app.models.enums import EventType, Role
+from app.models.enums import EventType
 from app.models.tables import Event
+from app.server.access import HandoffParties, StreamAccess, Viewer, parties_in_event
 from app.server.db import CONNECT_TIMEOUT_SECONDS, Database, plain_postgres_url
 from app.server.errors import DomainError
 
@@ -112,12 +113,16 @@ class WireEvent:
     audience: str | None
     frame: bytes
     payload: Any = None  # as read: a dict, or JSON text on SQLite
+    # A handoff's events carry its note and reason: only its parties and managers see them.
+    parties: HandoffParties | None = None
 
-    def visible_to(self, role: Role) -> bool:
+    def visible_to(self, viewer: Viewer) -> bool:
+        if self.parties is not None and not self.parties.include(viewer):
+            return False
         if self.audience is None:
             return True
         if self.audience == MANAGERS:
-            return role.is_manager
+            return viewer.role.is_manager
         return False
 
 
@@ -149,7 +154,10 @@ def encode_event(row: Any) -> WireEvent:
     )
     body = f'{head[:-1]},"payload":{payload_json}}}'
     frame = f"id: {event_id}\r\nevent: {type_}\r\ndata: {body}\r\n\r\n".encode()
-    return WireEvent(id=event_id, type=type_, audience=audience, frame=frame, payload=payload)
+    parties = parties_in_event(payload) if type_ == EventType.HANDOFF_UPDATED else None
+    return WireEvent(
+        id=event_id, type=type_, audience=audience, frame=frame, payload=payload, parties=parties
+    )
 
 
 class Overflowed(Exception):
@@ -203,15 +211,18 @@ class EventStream:
     `frames()` replays from the database after the cursor, then follows the subscriber's queue,
     skipping ids already sent: nothing missed, nothing twice. It ends (the client resumes with
     Last-Event-ID) when the consumer falls more than the queue's limit behind, or when the
-    database cannot be read. `close()` gives the user's slot back (idempotent)."""
+    database cannot be read, and when its viewer no longer has access (`access`: a revoked
+    token or a deactivated user; a changed role re-filters what follows). `close()` gives the
+    user's slot back (idempotent)."""
 
-    def __init__(self, hub: EventHub, user_id: int, role: Role, after: int) -> None:
+    def __init__(self, hub: EventHub, access: StreamAccess, after: int) -> None:
         self._hub = hub
-        self.user_id = user_id
-        self.role = role
+        self.access = access
+        self.user_id = access.viewer.user_id
         self.cursor = after
         self.subscriber = hub.subscribe()
         self.dropped = False
+        self.revoked = False
         self._closed = False
 
     def close(self) -> None:
@@ -233,7 +244,7 @@ class EventStream:
                     return
                 chunk = bytearray()
                 for item in batch:
-                    if item.visible_to(self.role):
+                    if item.visible_to(self.access.viewer):
                         chunk += item.frame
                     self.cursor = item.id
                     if len(chunk) >= CHUNK_BYTES:
@@ -245,11 +256,22 @@ class EventStream:
                     break
             overflowed = False
             while not overflowed:
-                item = await sub.next()
+                if not await self.access.still_allowed():
+                    self.revoked = True
+                    log.info("closed an event stream of user %d: access ended", self.user_id)
+                    return
+                if sub.queue.empty():  # wait, but not past the next access check
+                    try:
+                        async with asyncio.timeout(self.access.seconds_to_recheck()):
+                            item = await sub.next()
+                    except TimeoutError:
+                        continue
+                else:
+                    item = await sub.next()
                 chunk = bytearray()
                 while True:
                     if item.id > self.cursor:
-                        if item.visible_to(self.role):
+                        if item.visible_to(self.access.viewer):
                             chunk += item.frame
                         self.cursor = item.id
                     if len(chunk) >= CHUNK_BYTES or sub.queue.empty():
@@ -429,8 +451,9 @@ class EventHub:
     def unsubscribe(self, sub: Subscriber) -> None:
         self._subscribers.discard(sub)
 
-    def open_stream(self, user_id: int, role: Role, after: int, *, cap: int) -> EventStream:
-        """A new event stream for the user, or TooManyStreams when `cap` are already open."""
+    def open_stream(self, access: StreamAccess, after: int, *, cap: int) -> EventStream:
+        """A new event stream for the viewer, or TooManyStreams when `cap` are already open."""
+        user_id = access.viewer.user_id
         open_now = self._streams_per_user.get(user_id, 0)
         if open_now >= cap:
             raise TooManyStreams(
@@ -439,7 +462,7 @@ class EventHub:
                 "counted until the server notices it is gone)."
             )
         self._streams_per_user[user_id] = open_now + 1
-        return EventStream(self, user_id, role, after)
+        return EventStream(self, access, after)
 
     def _release(self, stream: EventStream) -> None:
         self.unsubscribe(stream.subscriber)

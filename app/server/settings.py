@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     subscriber_queue_size: int = Field(default=10_000, ge=10)
     stream_send_timeout_seconds: float = Field(default=20.0, gt=0)
     max_streams_per_user: int = Field(default=8, ge=1)
+    # Open event streams look their token up in the database this often: a revoked token or a
+    # deactivated user's stream closes, a changed role re-filters (whatever process revoked it).
+    stream_recheck_seconds: float = Field(default=2.0, gt=0)
     solo_token: str | None = None
     # The solo console shows it in its status bar and history: "You: On duty", "You claimed it".
     solo_user: str = "You"

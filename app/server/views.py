@@ -94,8 +94,11 @@ def reply_public(reply: Reply, author: User) -> ReplyPublic:
 
 
 def handoff_public(
-    handoff: Handoff, users: dict[int, User], teams: dict[int, Team]
+    handoff: Handoff, users: dict[int, User], teams: dict[int, Team], *, for_party: bool = True
 ) -> HandoffPublic:
+    """`for_party` False: for someone outside the handoff (app/server/access.py), without its
+    note and reason."""
+
     def ref(user_id: int | None) -> UserRef | None:
         user = users.get(user_id) if user_id is not None else None
         return user_ref(user) if user is not None else None
@@ -108,9 +111,9 @@ def handoff_public(
         from_user=from_user,
         to_user=ref(handoff.to_user_id),
         to_team=team.name if team is not None else None,
-        note=handoff.note,
+        note=handoff.note if for_party else "",
         status=handoff.status,
-        reason=handoff.reason,
+        reason=handoff.reason if for_party else None,
         created_at=handoff.created_at,
         decided_at=handoff.decided_at,
         decided_by=ref(handoff.decided_by_id),

@@ -157,10 +157,7 @@ def make_world(
         admin = create_user(session, UserCreate(name="admin", role=Role.ADMIN), by=None, now=start)
     config = Settings(
         database_url=url,
-        run_jobs=False,
-        run_ingest=False,
-        token_cache_seconds=0,
-        **dict(settings or {}),
+        **{"run_jobs": False, "run_ingest": False, "token_cache_seconds": 0, **(settings or {})},
     )
     app = create_app(config, database=db, clock=clock)
     try:

@@ -174,10 +174,12 @@ async def resolve_token(fast: FastReads, cache: TokenCache, token: str) -> Princ
     return principal
 
 
+TokenCacheDep = Annotated[TokenCache, Depends(get_token_cache)]
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
 async def authenticate(
-    fast: FastReadsDep,
-    cache: Annotated[TokenCache, Depends(get_token_cache)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    fast: FastReadsDep, cache: TokenCacheDep, credentials: BearerDep
 ) -> Principal:
     if credentials is None or not credentials.credentials:
         raise Unauthorized(MISSING_TOKEN)

@@ -18,8 +18,19 @@ from sse_starlette.sse import SendTimeoutError
 from starlette.types import Receive, Scope, Send
 
 from app.models.schemas import INT64_MAX
-from app.server.api.deps import ERRORS, CurrentUser, HubDep, SettingsDep
-from app.server.errors import Invalid
+from app.server.access import StreamAccess, Viewer, current_viewer
+from app.server.api.deps import (
+    ERRORS,
+    INVALID_TOKEN,
+    BearerDep,
+    CurrentUser,
+    FastReadsDep,
+    HubDep,
+    SettingsDep,
+    TokenCacheDep,
+)
+from app.server.auth import hash_token
+from app.server.errors import Invalid, Unauthorized
 from app.server.events import EventStream
 
 log = logging.getLogger(__name__)
@@ -93,16 +104,32 @@ async def stream_events(
     user: CurrentUser,
     hub: HubDep,
     settings: SettingsDep,
+    fast: FastReadsDep,
+    cache: TokenCacheDep,
+    credentials: BearerDep,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
     after: Annotated[
         int | None, Query(ge=0, lt=INT64_MAX + 1, description="Resume after this id.")
     ] = None,
 ) -> EventSourceResponse:
-    """Events after the cursor (`Last-Event-ID` header or `?after=`), then live ones."""
-    assert user.role is not None
+    """Events after the cursor (`Last-Event-ID` header or `?after=`), then live ones. Only
+    what the caller may see: managers' events to managers, a handoff's to its parties and
+    managers. The stream closes within `stream_recheck_seconds` of its token being revoked
+    or its user deactivated; a role change applies to the events that follow."""
     assert user.user_id is not None
+    assert credentials is not None
     cursor = _cursor(last_event_id, after)
-    stream = hub.open_stream(user.user_id, user.role, cursor, cap=settings.max_streams_per_user)
+    token_hash = hash_token(credentials.credentials)
+    user_id = user.user_id
+
+    async def recheck() -> Viewer | None:
+        return await current_viewer(fast, cache, token_hash, user_id)
+
+    viewer = await recheck()
+    if viewer is None:
+        raise Unauthorized(INVALID_TOKEN)
+    access = StreamAccess(viewer, recheck, interval=settings.stream_recheck_seconds)
+    stream = hub.open_stream(access, cursor, cap=settings.max_streams_per_user)
     return StreamResponse(
         stream,
         ping=settings.keepalive_seconds,

@@ -65,9 +65,10 @@ def list_handoffs(
 
 @router.get("/{handoff_id}", response_model=HandoffPublic)
 def read_handoff(
-    handoff_id: IdPath, _user: CurrentUser, session: ReadSessionDep, now: NowDep
+    handoff_id: IdPath, user: CurrentUser, session: ReadSessionDep, now: NowDep
 ) -> HandoffPublic:
-    return service.get_handoff(session, handoff_id, now)
+    """Its sender, its recipient (or a member of the recipient team) and managers only."""
+    return service.get_handoff(session, handoff_id, by=user, now=now)
 
 
 @router.post("/{handoff_id}/accept", response_model=HandoffPublic)

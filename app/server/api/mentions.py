@@ -20,6 +20,7 @@ from app.models.schemas import (
     Text,
     VersionedRequest,
 )
+from app.server.access import viewer_for
 from app.server.api.deps import (
     ERRORS,
     ClaimDeskDep,
@@ -85,9 +86,11 @@ def list_mentions(
 
 @router.get("/{mention_id}", response_model=MentionDetail)
 def mention_detail(
-    mention_id: MentionIdPath, _user: CurrentUser, session: ReadSessionDep
+    mention_id: MentionIdPath, user: CurrentUser, session: ReadSessionDep
 ) -> MentionDetail:
-    return service.mention_detail(session, mention_id)
+    """Handoff notes and reasons only for the handoff's parties and managers; coverage-gap
+    lines of the history only for managers."""
+    return service.mention_detail(session, mention_id, viewer=viewer_for(session, user))
 
 
 @router.post("/{mention_id}/claim", response_model=MentionPublic)

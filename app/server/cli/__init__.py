@@ -1,5 +1,6 @@
-"""The server's command line: init, add-user, add-team, add-ingest-token, serve, and the
-brand-account commands add-account, list-accounts, remove-account (`accounts`); see DESIGN.md.
+"""The server's command line: init, add-user, add-team, add-ingest-token, serve, the
+brand-account commands add-account, list-accounts, remove-account (`accounts`) and the people
+commands revoke-tokens, deactivate-user (`people`); see DESIGN.md.
 
 Every command takes --database-url (or RESPONDER_DATABASE_URL). Commands that create a token
 print it alone on the last line of standard output."""
@@ -18,6 +19,7 @@ from app.models.enums import Role
 from app.models.schemas import UserCreate
 from app.server.cli.accounts import add_account_commands
 from app.server.cli.listen import bind_listening_socket, write_port_file
+from app.server.cli.people import add_people_commands
 from app.server.clock import system_clock
 from app.server.db import Database, DatabaseUrlError, open_database
 from app.server.migrate import is_at_head, upgrade_to_head
@@ -238,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     add_account_commands(sub, common)  # add-account, list-accounts, remove-account
+    add_people_commands(sub, common)  # revoke-tokens, deactivate-user
     return parser
 
 

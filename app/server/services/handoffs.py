@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.models.enums import Duty, EventType, HandoffStatus, MentionStatus, Role
 from app.models.schemas import HandoffCreate, HandoffPublic, HandoffsPublic
 from app.models.tables import Handoff, Mention, Team, TeamMember, User
+from app.server.access import require_handoff_party
 from app.server.auth import Principal
 from app.server.errors import Conflict, Forbidden, Invalid, NotFound
 from app.server.events import record_event
@@ -140,10 +141,14 @@ def list_handoffs(
     return HandoffsPublic(data=publics(session, rows, now), count=count)
 
 
-def get_handoff(session: Session, handoff_id: int, now: datetime) -> HandoffPublic:
+def get_handoff(
+    session: Session, handoff_id: int, *, by: Principal, now: datetime
+) -> HandoffPublic:
+    """Its note and reason are for its parties and managers (app/server/access.py)."""
     handoff = session.get(Handoff, handoff_id)
     if handoff is None:
         raise NotFound(f"No handoff with id {handoff_id}.")
+    require_handoff_party(session, handoff, by)
     return _public(session, handoff, now)
 
 
@@ -205,7 +210,7 @@ def create(
         created_at=now,
     )
     if existing is not None:  # left open by a mention that moved on: close it first
-        _cancel(session, existing, now)
+        cancel(session, existing, now)
     session.add(handoff)
     mention.assignee_id = by.user_id
     mention.assignee = get_user(session, by.user_id)
@@ -391,9 +396,11 @@ def _manager_on_duty(session: Session, team: Team | None) -> User | None:
 STALE_REASON = "The mention moved on (released, reassigned or resolved) before an answer."
 
 
-def _cancel(session: Session, handoff: Handoff, now: datetime) -> HandoffPublic:
+def cancel(
+    session: Session, handoff: Handoff, now: datetime, reason: str = STALE_REASON
+) -> HandoffPublic:
     handoff.status = HandoffStatus.CANCELLED
-    handoff.reason = STALE_REASON
+    handoff.reason = reason
     handoff.decided_at = now
     return _record(session, handoff, by=None, now=now)
 
@@ -437,7 +444,7 @@ def cancel_stale(session: Session, now: datetime) -> list[int]:
             mention.status = MentionStatus.ASSIGNED
             session.flush()
             mark_changed(session, mention, "handoff_cancelled", by=None, now=now)
-        _cancel(session, handoff, now)
+        cancel(session, handoff, now)
         cancelled.append(handoff.id)
     return cancelled
 

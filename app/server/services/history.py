@@ -1,7 +1,9 @@
 """A mention's history in sentences: each event of the mention's log as one line a rep reads
 ("Mara declined the handoff: not billing", "Reply by Dana was posted: <link>"), naming who did
 it only when a person did (an arrival comes from its network, not from whoever ran the
-webhook)."""
+webhook). Who reads it matters: a handoff's note and decline reason are told only to its
+parties and managers, coverage-gap lines (meant for managers) only to managers
+(app/server/access.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Any
 from app.models.enums import EventType, HandoffStatus, Network, ReplyStatus
 from app.models.networks import rules_for
 from app.models.tables import Event, User
+from app.server.access import Viewer, parties_in_event
 
 NOTE_LENGTH = 80  # a handoff note quoted in the history, at most
 
@@ -21,6 +24,7 @@ _MENTION_ACTIONS = {
     "snoozed": "snoozed it",
     "replied": "replied",
     "followup_done": "checked back on it",
+    "owner_deactivated": "released it: its owner was deactivated",
 }
 
 
@@ -40,9 +44,10 @@ def is_person_event(event: Event) -> bool:
     return event.type != EventType.MENTION_CREATED
 
 
-def history_sentence(event: Event, actor: User | None) -> str | None:
-    """One line of a mention's history; None for an event another line already tells (the
-    mention's own change that goes with a handoff's)."""
+def history_sentence(event: Event, actor: User | None, viewer: Viewer) -> str | None:
+    """One line of a mention's history as `viewer` may read it; None for an event another
+    line already tells (the mention's own change that goes with a handoff's) or one that is
+    not for them (a coverage gap, for a rep)."""
     who = actor.name if actor is not None else "The server"
     payload: dict[str, Any] = event.payload or {}
     mention = payload.get("mention") or {}
@@ -63,10 +68,13 @@ def history_sentence(event: Event, actor: User | None) -> str | None:
     if event.type == EventType.REPLY_UPDATED:
         return _reply_sentence(payload.get("reply") or {})
     if event.type == EventType.HANDOFF_UPDATED:
-        return _handoff_sentence(payload.get("handoff") or {})
+        party = parties_in_event(payload).include(viewer)
+        return _handoff_sentence(payload.get("handoff") or {}, party=party)
     if event.type == EventType.FOLLOWUP_DUE:
         return "A follow-up is due"
     if event.type == EventType.COVERAGE_GAP:
+        if not viewer.role.is_manager:
+            return None
         return str(payload.get("reason", "Nobody was on duty."))
     return str(event.type)
 
@@ -98,7 +106,7 @@ def _reply_sentence(reply: dict[str, Any]) -> str:
     return f"{author[:1].upper()}{author[1:]} sent a reply; it waits to be posted"
 
 
-def _handoff_sentence(handoff: dict[str, Any]) -> str:
+def _handoff_sentence(handoff: dict[str, Any], *, party: bool) -> str:
     status = handoff.get("status")
     sender = _name(handoff.get("from_user"), "A colleague")
     target = _name(handoff.get("to_user"), "")
@@ -107,12 +115,12 @@ def _handoff_sentence(handoff: dict[str, Any]) -> str:
         target = f"the {team} team" if team else "a colleague"
     decider = _name(handoff.get("decided_by"), target)
     if status == HandoffStatus.PENDING:
-        note = _quote(str(handoff.get("note") or ""))
+        note = _quote(str(handoff.get("note") or "")) if party else ""
         return f"{sender} handed it off to {target}" + (f": {note}" if note else "")
     if status == HandoffStatus.ACCEPTED:
         return f"{decider} accepted the handoff"
     if status == HandoffStatus.DECLINED:
-        reason = _quote(str(handoff.get("reason") or ""))
+        reason = _quote(str(handoff.get("reason") or "")) if party else ""
         return f"{decider} declined the handoff" + (f": {reason}" if reason else "")
     if status == HandoffStatus.ESCALATED:
         to = _name(handoff.get("escalated_to"), "a manager")

@@ -18,6 +18,7 @@ from app.models.schemas import (
     MentionsPublic,
 )
 from app.models.tables import Event, Handoff, Mention, Reply, Team
+from app.server.access import Viewer, parties_of
 from app.server.auth import Principal
 from app.server.errors import Invalid, NotFound
 from app.server.events import record_event
@@ -111,7 +112,7 @@ def get_mention(session: Session, mention_id: int, *, for_update: bool = False) 
     return mention
 
 
-def mention_detail(session: Session, mention_id: int) -> MentionDetail:
+def mention_detail(session: Session, mention_id: int, *, viewer: Viewer) -> MentionDetail:
     mention = get_mention(session, mention_id)
     thread_conditions = []
     if mention.thread_key:
@@ -156,7 +157,7 @@ def mention_detail(session: Session, mention_id: int) -> MentionDetail:
     history = []
     for e in events:
         actor = users.get(e.actor_id) if e.actor_id is not None and is_person_event(e) else None
-        sentence = history_sentence(e, actor)
+        sentence = history_sentence(e, actor, viewer)
         if sentence is not None:
             history.append(
                 HistoryEntry(
@@ -173,7 +174,10 @@ def mention_detail(session: Session, mention_id: int) -> MentionDetail:
         thread=[mention_public(m) for m in thread],
         # Users are never deleted (only deactivated), so every author is found.
         replies=[reply_public(r, users[r.author_id]) for r in replies],
-        handoffs=[handoff_public(h, users, teams) for h in handoffs],
+        handoffs=[
+            handoff_public(h, users, teams, for_party=parties_of(h).include(viewer))
+            for h in handoffs
+        ],
         history=history,
         reply_via=route.via,
         reply_unavailable=route.problem,

@@ -13,7 +13,7 @@ from app.models.enums import Duty, EventType, Role
 from app.models.schemas import UserCreate, UserCreated, UserPublic, UsersPublic
 from app.models.tables import Team, User
 from app.server.auth import INGEST_TOKEN, USER_TOKEN, Principal, issue_token
-from app.server.errors import Conflict, Forbidden, NotFound
+from app.server.errors import Conflict, Forbidden, Invalid, NotFound
 from app.server.events import record_event
 from app.server.services.coverage import close_gaps, record_coverage_gap
 from app.server.views import user_public
@@ -24,11 +24,20 @@ def list_users(session: Session) -> UsersPublic:
     return UsersPublic(data=[user_public(u) for u in users], count=len(users))
 
 
-def _teams(session: Session, names: list[str]) -> list[Team]:
+def _teams(session: Session, names: list[str], *, by: Principal | None) -> list[Team]:
+    """The named teams. Only an admin creates teams (here as in POST /teams and `add-team`;
+    `by` None is the server's command line, an operator): for anyone else an unknown name is
+    refused."""
     teams: list[Team] = []
     for name in dict.fromkeys(n.strip() for n in names if n.strip()):
         team = session.scalar(select(Team).where(Team.name == name))
         if team is None:
+            if by is not None and by.role is not Role.ADMIN:
+                raise Invalid(
+                    f"There is no team named {name!r}; only an admin creates teams. "
+                    "Pick an existing team or ask an admin to create it.",
+                    code="unknown_team",
+                )
             team = Team(name=name)
             session.add(team)
             session.flush()
@@ -50,7 +59,7 @@ def create_user(
         duty=Duty.OFF_DUTY,
         duty_since=now,
         created_at=now,
-        teams=_teams(session, request.teams),
+        teams=_teams(session, request.teams, by=by),
     )
     session.add(user)
     try:
