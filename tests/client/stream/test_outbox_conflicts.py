@@ -14,6 +14,7 @@ import contextlib
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -101,8 +102,8 @@ def _status(session: ConsoleSession, mention_id: int, kind: ActionKind) -> Outbo
     return entry.status if entry is not None else None
 
 
-def _server(live_server: LiveServer, mention_id: int) -> dict[str, object]:
-    mention: dict[str, object] = live_server.get(f"/api/v1/mentions/{mention_id}")
+def _server(live_server: LiveServer, mention_id: int) -> dict[str, Any]:
+    mention: dict[str, Any] = live_server.get(f"/api/v1/mentions/{mention_id}")
     return mention
 
 
@@ -290,4 +291,4 @@ async def test_a_reply_due_after_a_colleague_resolved_asks_and_keeps_it_resolved
         assert len((await cool_off.tick()).left) == 1
         after = _server(live_server, mine)
         assert after["status"] == "resolved"
-        assert [r["body"] for r in after["replies"]] == [REPLY]  # type: ignore[union-attr]
+        assert [r["body"] for r in after["replies"]] == [REPLY]
