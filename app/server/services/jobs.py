@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -38,12 +37,6 @@ def _visible_change(old: float, new: float) -> bool:
     return crossed or abs(new - old) >= VISIBLE_PRIORITY_STEP
 
 
-def _ingest_priority(payload: Mapping[str, Any] | None) -> float | None:
-    mention = (payload or {}).get("mention")
-    value = mention.get("priority") if isinstance(mention, Mapping) else None
-    return float(value) if isinstance(value, int | float) else None
-
-
 def plan_rescore(session: Session, now: datetime) -> dict[int, float]:
     """The waiting mentions whose priority moves visibly by `now`, with their new priority.
 
@@ -60,7 +53,8 @@ def plan_rescore(session: Session, now: datetime) -> dict[int, float]:
             Mention.author_followers,
             Mention.created_at,
             Mention.ingested_at,
-            Event.payload,
+            # Only the number is fetched, not the whole payload (which holds the text).
+            Event.payload[("mention", "priority")].as_float().label("priority_at_ingest"),
         )
         .join(
             Event,
@@ -70,15 +64,14 @@ def plan_rescore(session: Session, now: datetime) -> dict[int, float]:
     ).all()
     moving: dict[int, float] = {}
     for row in rows:
-        at_ingest = _ingest_priority(row.payload)
-        if at_ingest is None:
+        if row.priority_at_ingest is None:
             continue
         reading = reading_from_ingest(
             row.sentiment,
             tuple(row.risk_words or ()),
             followers=row.author_followers,
             waited_at_ingest=max(row.ingested_at - row.created_at, timedelta(0)),
-            priority_at_ingest=at_ingest,
+            priority_at_ingest=float(row.priority_at_ingest),
         )
         if reading is None:
             continue
