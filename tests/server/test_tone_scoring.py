@@ -2,87 +2,28 @@
 transaction, and stored whole; the re-score job ages priorities from what ingest stored, reading
 no text, and writes only the mentions whose priority moves.
 
-What is read is observed through the tone's audit event (`sys.audit`, PEP 578) and the database
-engine's `begin` event, not by replacing any of our code."""
+What is read, and where, is watched by tests/support/text_reads.py: nothing of ours is replaced."""
 
 from __future__ import annotations
 
-import sys
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.models.tables import Event, Mention
-from app.server.db import WRITE_OPTION
 from app.server.services import jobs
-from app.tone.priority import MENTION_SCORED_CHARS, READ_AUDIT_EVENT, score_mention
+from app.tone.priority import MENTION_SCORED_CHARS, score_mention
 from tests.server.helpers import World
 from tests.support.live_server import mention_json
-
-
-@dataclass
-class Reads:
-    """Each mention text the tone reads while a test listens, with how many write
-    transactions had begun by then and whether the reading thread held one."""
-
-    listening: bool = False
-    lengths: list[int] = field(default_factory=list)
-    writes_begun_then: list[int] = field(default_factory=list)
-    writes_begun: int = 0
-    writing_threads: set[int] = field(default_factory=set)
-    read_in_writing_thread: list[bool] = field(default_factory=list)
-    hooked: bool = False
-
-    def audit(self, name: str, args: tuple[Any, ...]) -> None:
-        if name == READ_AUDIT_EVENT and self.listening:
-            self.lengths.append(int(args[0]))
-            self.writes_begun_then.append(self.writes_begun)
-            self.read_in_writing_thread.append(threading.get_ident() in self.writing_threads)
-
-    def listen(self) -> None:
-        if not self.hooked:  # an audit hook stays for the process: add it once, count on demand
-            sys.addaudithook(self.audit)
-            self.hooked = True
-        self.lengths.clear()
-        self.writes_begun_then.clear()
-        self.read_in_writing_thread.clear()
-        self.writing_threads.clear()
-        self.writes_begun = 0
-        self.listening = True
-
-
-_READS = Reads()
+from tests.support.text_reads import TextReads, text_reads
 
 
 @pytest.fixture
-def reads(team_app: World) -> Iterator[Reads]:
-    """Listen to text reads and to write transactions opening and closing on the app's database."""
-    engine = team_app.db.write_sessions.kw["bind"]
-
-    def begun(conn: Any) -> None:
-        if conn.get_execution_options().get(WRITE_OPTION):
-            _READS.writes_begun += 1
-            _READS.writing_threads.add(threading.get_ident())
-
-    def ended(conn: Any) -> None:
-        _READS.writing_threads.discard(threading.get_ident())
-
-    event.listen(engine, "begin", begun)
-    event.listen(engine, "commit", ended)
-    event.listen(engine, "rollback", ended)
-    _READS.listen()
-    try:
-        yield _READS
-    finally:
-        _READS.listening = False
-        event.remove(engine, "begin", begun)
-        event.remove(engine, "commit", ended)
-        event.remove(engine, "rollback", ended)
+def reads(team_app: World) -> Iterator[TextReads]:
+    with text_reads(team_app.db) as listening:
+        yield listening
 
 
 def _ingest(world: World, *items: dict[str, object]) -> list[int]:
@@ -92,7 +33,7 @@ def _ingest(world: World, *items: dict[str, object]) -> list[int]:
 
 
 def test_a_ten_thousand_emoji_mention_is_read_before_the_write_transaction(
-    team_app: World, reads: Reads
+    team_app: World, reads: TextReads
 ) -> None:
     text = "@acme " + "😡" * 10_000
     writes_before = reads.writes_begun
@@ -100,7 +41,7 @@ def test_a_ten_thousand_emoji_mention_is_read_before_the_write_transaction(
     # Read once, no more than the capped part, and while this request had no write open.
     assert reads.lengths == [MENTION_SCORED_CHARS]
     assert reads.writes_begun_then == [writes_before]
-    assert reads.read_in_writing_thread == [False]
+    assert reads.in_write_transaction == [False]
     assert reads.writes_begun > writes_before  # the mention itself was written afterwards
     with team_app.db.read() as session:
         stored = session.get(Mention, mention_id)
@@ -112,7 +53,7 @@ def test_a_ten_thousand_emoji_mention_is_read_before_the_write_transaction(
 
 @pytest.mark.parametrize("late_hours", [0.0, 6.0])
 def test_the_rescore_job_reads_no_text_and_writes_only_moving_priorities(
-    team_app: World, reads: Reads, late_hours: float
+    team_app: World, reads: TextReads, late_hours: float
 ) -> None:
     start = team_app.clock.now
     posted = (start - timedelta(hours=late_hours)).isoformat()
