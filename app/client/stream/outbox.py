@@ -56,6 +56,20 @@ def held_behind_conflicts(entries: Sequence[OutboxEntry]) -> dict[int, OutboxEnt
     return held
 
 
+# The stream's marker of a mention whose action stopped for the rep's decision.
+DECIDE_MARKER = "decide"
+
+
+def pending_markers(entries: Sequence[OutboxEntry]) -> dict[int, str]:
+    """Each mention's marker in the stream: an action stopped for the rep's decision first,
+    else the kind of its action (or reply) still waiting to be sent."""
+    markers = {e.mention_id: e.kind.value for e in entries if e.status is OutboxStatus.PENDING}
+    for entry in entries:
+        if entry.status is OutboxStatus.CONFLICT and entry.kind is not ActionKind.REPLY:
+            markers[entry.mention_id] = DECIDE_MARKER
+    return markers
+
+
 def conflict_facts(entry: OutboxEntry) -> dict[str, Any]:
     """What the server said about the mention when it refused `entry` (empty: nothing)."""
     facts = entry.payload.get(CONFLICT_KEY)

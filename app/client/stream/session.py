@@ -21,7 +21,7 @@ from app.client.stream.actions import ACTION_WORDS, describe_entry
 # Re-exported: the outcome types were born here and other packages still import them from here.
 from app.client.stream.actions import ActionOutcome as ActionOutcome
 from app.client.stream.actions import ActionResult as ActionResult
-from app.client.stream.outbox import FlushReport, Outbox
+from app.client.stream.outbox import FlushReport, Outbox, pending_markers
 from app.client.stream.rows import MentionRow
 from app.client.stream.store import ActionKind, LocalStore, OutboxEntry, OutboxStatus
 from app.client.stream.words import queued_words
@@ -380,7 +380,7 @@ class ConsoleSession:
         """Remember the outbox; return rows whose "waiting to be sent" marker changed."""
         self.outbox_entries = entries
         before = self._pending_by_mention
-        after = {e.mention_id: e.kind.value for e in entries if e.status is OutboxStatus.PENDING}
+        after = pending_markers(entries)
         self._pending_by_mention = after
         changed: list[MentionRow] = []
         for mention_id in set(before) | set(after):

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.client.connection.events import ConnectionState
+from app.client.stream.outbox import DECIDE_MARKER
 from app.client.stream.store import ActionKind, OutboxEntry, OutboxStatus
 from app.models.enums import ReplyStatus
 from app.models.schemas import ReplyPublic
@@ -82,6 +83,8 @@ def pending_words(kind: str | None) -> str:
         return ""
     if kind == ActionKind.REPLY.value:
         return "your reply is in its cool-off"
+    if kind == DECIDE_MARKER:
+        return "a colleague changed it: your action waits for your decision"
     try:
         noun = _ACTION_NOUNS[ActionKind(kind)]
     except ValueError:

@@ -26,6 +26,7 @@ from app.client.connection.events import Backoff, ConnectionState
 from app.client.stream.decisions import decision_for
 from app.client.stream.session import ActionResult, ConsoleSession
 from app.client.stream.store import ActionKind, LocalStore, OutboxEntry, OutboxStatus
+from app.client.stream.words import pending_words
 from app.client.worker import BlockingWorker
 from app.tone import check_reply
 from tests.client.netcut import NetworkCut, network_between
@@ -163,6 +164,11 @@ async def test_a_conflict_holds_the_mentions_later_actions_until_the_rep_decides
         assert server_side["status"] == "assigned"
         assert server_side["replies"] == []
         assert any(f"dana-{tag} claimed this mention while you were offline" in n for n in notices)
+        marked = session.row(mine)
+        assert marked is not None
+        assert pending_words(marked.pending_action) == (
+            "a colleague changed it: your action waits for your decision"
+        )
 
         decision = decision_for(session.outbox_entries, mine, me=ana_id, is_manager=False)
         assert decision is not None
