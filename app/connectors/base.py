@@ -17,13 +17,18 @@ or, live:
 
 A cursor is checkpointed only after what came before it is stored; replaying from an older
 cursor only produces duplicates, which the server drops on `(network, external_id)`.
+
+An item that cannot be a mention even after fitting (`app.connectors.fitting`) comes as a
+`Quarantined` instead: the server keeps it for an admin and moves the cursor on, so one bad
+item never stops an account's ingest.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Literal, Protocol, TypeAlias, runtime_checkable
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, Protocol, TypeAlias, runtime_checkable
+from urllib.parse import quote
 
 from app.models.enums import Network
 from app.models.networks import NetworkRules, reply_length, rules_for
@@ -77,13 +82,49 @@ class IncomingMention:
 
 
 @dataclass(frozen=True)
+class Quarantined:
+    """An item the network sent that cannot be a mention even after fitting it to the schema
+    (`app.connectors.fitting`): the server keeps it in quarantine with `reason` (a sentence)
+    and `raw` (the item as the network sent it) for an admin, and ingest moves on past it.
+    `cursor` as in `IncomingMention`."""
+
+    network: Network
+    external_id: str
+    reason: str
+    raw: Mapping[str, Any] = field(default_factory=dict)
+    cursor: str | None = None
+
+
+Incoming: TypeAlias = IncomingMention | Quarantined
+"""What a connector's stream yields: a mention to store, or an item for the quarantine."""
+
+
+@dataclass(frozen=True)
 class FetchResult:
-    """A page of new mentions, oldest first, and the cursor to save after storing them all."""
+    """A page of new mentions, oldest first, and the cursor to save after storing them all.
+    `quarantined`: the page's items that cannot be mentions (see `page_in_order`)."""
 
     mentions: list[IncomingMention]
     next_cursor: str | None
     # True when the network has more right away (call again without waiting).
     more: bool = False
+    quarantined: list[Quarantined] = field(default_factory=list)
+
+
+def page_in_order(result: FetchResult) -> list[Incoming]:
+    """A page as the server stores it, each item with the cursor safe to save once it is
+    stored: the quarantined items first (they move no cursor, unless the page has nothing else:
+    then the last one carries the page's cursor), then the mentions, the last one carrying the
+    page's cursor (everything before it is stored by then)."""
+    items: list[Incoming] = []
+    for index, item in enumerate(result.quarantined):
+        last = index == len(result.quarantined) - 1 and not result.mentions
+        items.append(replace(item, cursor=result.next_cursor if last else None))
+    for index, incoming in enumerate(result.mentions):
+        last = index == len(result.mentions) - 1
+        cursor = result.next_cursor if last else incoming.cursor
+        items.append(IncomingMention(incoming.mention, incoming.reply_ref, cursor))
+    return items
 
 
 @dataclass(frozen=True)
@@ -218,10 +259,11 @@ class Connector(Protocol):
         """New mentions after `cursor` (the first call, with `None`, backfills a little)."""
         ...
 
-    def stream_mentions(self, cursor: str | None) -> AsyncIterator[IncomingMention]:
-        """Mentions after `cursor`, live, forever: catches up first, then streams, reconnects
-        and catches up again after a drop, falls back to polling where the network cannot
-        stream. Raises AuthError / PermanentError when it cannot go on."""
+    def stream_mentions(self, cursor: str | None) -> AsyncIterator[Incoming]:
+        """Mentions (and items for the quarantine) after `cursor`, live, forever: catches up
+        first, then streams, reconnects and catches up again after a drop, falls back to
+        polling where the network cannot stream. Raises AuthError / PermanentError when it
+        cannot go on."""
         ...
 
     async def fetch_thread(self, external_id: str) -> list[IncomingMention]:
@@ -235,6 +277,12 @@ class Connector(Protocol):
     async def aclose(self) -> None:
         """Release the HTTP connections."""
         ...
+
+
+def in_path(external_id: str) -> str:
+    """A post id as one segment of a URL path: every character that could end the segment or
+    climb out of it (`/`, `.`, `?`, `#`, `%`) is percent-encoded, whatever the id holds."""
+    return quote(external_id, safe="").replace(".", "%2E")
 
 
 def check_reply_length(text: str, network: Network) -> None:
@@ -258,7 +306,7 @@ async def poll_mentions(
     sleep: Callable[[float], Awaitable[None]],
     max_backoff: float = 300.0,
     on_status: StatusListener | None = None,
-) -> AsyncIterator[IncomingMention]:
+) -> AsyncIterator[Incoming]:
     """`stream_mentions` for networks that cannot stream: poll `fetch` every `interval`
     seconds. Rate limits wait their asked delay, transient failures back off; auth and
     permanent errors end the iteration (the account needs a person)."""
@@ -282,11 +330,8 @@ async def poll_mentions(
             troubled = False
             report(on_status, None)
         backoff = interval
-        for index, incoming in enumerate(result.mentions):
-            last = index == len(result.mentions) - 1
-            # The page's cursor is safe to save only once its last mention is stored.
-            cursor_after = result.next_cursor if last else incoming.cursor
-            yield IncomingMention(incoming.mention, incoming.reply_ref, cursor_after)
+        for item in page_in_order(result):
+            yield item
         cursor = result.next_cursor
         if not result.more:
             await sleep(interval)

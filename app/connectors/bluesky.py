@@ -25,10 +25,12 @@ from app.connectors.base import (
     AuthError,
     ConnectorError,
     FetchResult,
+    Incoming,
     IncomingMention,
     NotFound,
     PermanentError,
     PostedReply,
+    Quarantined,
     RateLimited,
     ReplyRequest,
     StatusListener,
@@ -36,11 +38,12 @@ from app.connectors.base import (
     check_reply_length,
     poll_mentions,
 )
+from app.connectors.fitting import fit_mention, incoming_or_quarantined
 from app.connectors.http import HttpSession, error_message, retry_after_seconds
-from app.connectors.text import clip, plain_text
+from app.connectors.text import plain_text
 from app.models.enums import Network
 from app.models.networks import addressed_reply, rules_for
-from app.models.schemas import Author, MentionCreate
+from app.models.schemas import MentionCreate
 
 POST_COLLECTION = "app.bsky.feed.post"
 MENTION_REASONS = ("mention", "reply", "quote")
@@ -256,43 +259,58 @@ class BlueskyConnector:
         record: Mapping[str, Any],
         indexed_at: str | None,
         cursor: str | None = None,
-    ) -> IncomingMention:
+    ) -> IncomingMention | Quarantined:
+        """The post as a mention fitted to the schema, or the item for the quarantine."""
         handle = str(author.get("handle") or author.get("did") or "unknown")
         reply = record.get("reply") if isinstance(record.get("reply"), dict) else None
         parent = reply.get("parent") if reply else None
         root = reply.get("root") if reply else None
         langs = record.get("langs")
         created = _parse_time(record.get("createdAt")) or _parse_time(indexed_at)
-        mention = MentionCreate(
-            network=Network.BLUESKY,
-            external_id=clip(uri, 200),
-            author=Author(
-                handle=clip(f"@{handle}", 200),
-                display_name=clip(str(author.get("displayName") or ""), 200),
-                url=f"https://bsky.app/profile/{handle}",
-                followers=None,
-            ),
-            text=clip(plain_text(str(record.get("text") or "")), 20_000),
-            url=post_url(handle, uri),
-            created_at=created,
-            language=clip(str(langs[0]), 16) if isinstance(langs, list) and langs else None,
-            in_reply_to_external_id=(
-                clip(str(parent["uri"]), 200) if isinstance(parent, dict) else None
-            ),
-            thread_key=clip(str(root["uri"]) if isinstance(root, dict) else uri, 200),
-            visibility="public",
+
+        def build() -> MentionCreate:
+            return fit_mention(
+                network=Network.BLUESKY,
+                external_id=uri,
+                handle=f"@{handle}",
+                display_name=str(author.get("displayName") or ""),
+                author_url=f"https://bsky.app/profile/{handle}",
+                text=plain_text(str(record.get("text") or "")),
+                url=post_url(handle, uri),
+                created_at=created,
+                language=str(langs[0]) if isinstance(langs, list) and langs else None,
+                in_reply_to_external_id=(str(parent["uri"]) if isinstance(parent, dict) else None),
+                thread_key=str(root["uri"]) if isinstance(root, dict) else uri,
+                visibility="public",
+            )
+
+        raw = {"uri": uri, "cid": cid, "author": dict(author), "record": dict(record)}
+        return incoming_or_quarantined(
+            Network.BLUESKY,
+            raw,
+            build,
+            external_id=uri,
+            reply_ref=self.reply_ref_of(uri=uri, cid=cid, author=author, record=record),
+            cursor=cursor,
         )
-        reply_ref = {
+
+    @staticmethod
+    def reply_ref_of(
+        *, uri: str, cid: str, author: Mapping[str, Any], record: Mapping[str, Any]
+    ) -> dict[str, str]:
+        """What answering the post needs later: its strong ref, its thread root's, its author."""
+        reply = record.get("reply") if isinstance(record.get("reply"), dict) else None
+        root = reply.get("root") if reply else None
+        return {
             "uri": uri,
             "cid": cid,
             "root_uri": str(root["uri"]) if isinstance(root, dict) else uri,
             "root_cid": str(root["cid"]) if isinstance(root, dict) else cid,
             "author_did": str(author.get("did") or ""),
-            "author_handle": handle,
+            "author_handle": str(author.get("handle") or author.get("did") or "unknown"),
         }
-        return IncomingMention(mention=mention, reply_ref=reply_ref, cursor=cursor)
 
-    def _from_notification(self, item: Mapping[str, Any]) -> IncomingMention | None:
+    def _from_notification(self, item: Mapping[str, Any]) -> IncomingMention | Quarantined | None:
         record = item.get("record")
         if item.get("reason") not in MENTION_REASONS or not isinstance(record, dict):
             return None
@@ -344,16 +362,23 @@ class BlueskyConnector:
             if reached or page_cursor is None:
                 break
         collected.sort(key=lambda n: (str(n.get("indexedAt") or ""), str(n["uri"])))
-        mentions = [m for m in (self._from_notification(n) for n in collected) if m is not None]
+        mentions: list[IncomingMention] = []
+        quarantined: list[Quarantined] = []
+        for notification in collected:
+            incoming = self._from_notification(notification)
+            if isinstance(incoming, IncomingMention):
+                mentions.append(incoming)
+            elif incoming is not None:
+                quarantined.append(incoming)
         # No notifications at all yet: start from the beginning of time, so a burst before the
         # next call is read in full rather than backfilled.
         next_cursor = cursor or _cursor_of("1970-01-01T00:00:00.000Z", "")
         if collected:
             newest = collected[-1]
             next_cursor = _cursor_of(str(newest.get("indexedAt") or ""), str(newest["uri"]))
-        return FetchResult(mentions, next_cursor)
+        return FetchResult(mentions, next_cursor, quarantined=quarantined)
 
-    def stream_mentions(self, cursor: str | None) -> AsyncIterator[IncomingMention]:
+    def stream_mentions(self, cursor: str | None) -> AsyncIterator[Incoming]:
         return poll_mentions(
             self.fetch_mentions,
             cursor,
@@ -402,7 +427,7 @@ class BlueskyConnector:
                     walk(child)
 
         walk(thread)
-        return [
+        items = [
             self.incoming_from_post(
                 uri=str(p["uri"]),
                 cid=str(p.get("cid") or ""),
@@ -412,6 +437,7 @@ class BlueskyConnector:
             )
             for p in posts
         ]
+        return [item for item in items if isinstance(item, IncomingMention)]
 
     async def _existing_reply(self, rkey: str) -> dict[str, Any] | None:
         try:
@@ -433,14 +459,12 @@ class BlueskyConnector:
         ref = dict(request.reply_ref)
         if not ref.get("cid") or not ref.get("author_did"):
             post = await self._get_post(request.in_reply_to_external_id)
-            incoming = self.incoming_from_post(
+            ref = self.reply_ref_of(
                 uri=str(post["uri"]),
                 cid=str(post.get("cid") or ""),
                 author=post.get("author") or {},
                 record=post.get("record") or {},
-                indexed_at=post.get("indexedAt"),
             )
-            ref = dict(incoming.reply_ref)
         handle = ref.get("author_handle") or (request.author_handle or "").lstrip("@")
         body = addressed_reply(self.network, request.body, handle)
         check_reply_length(body, self.network)

@@ -32,9 +32,11 @@ from app.connectors.base import (
     narrowest_visibility,
     parse_visibility,
 )
+from app.connectors.fitting import fit_mention
 from app.models.enums import Network
+from app.models.external_ids import external_id_problem
 from app.models.networks import rules_for
-from app.models.schemas import Author, MentionCreate, follower_count
+from app.models.schemas import MentionCreate, follower_count
 
 DEMO_MARKER = "[demo]"
 DEMO_HOST = "demo.invalid"
@@ -61,6 +63,9 @@ class DemoItem:
         vis: Visibility = parse_visibility(data.get("visibility")) or "public"
         followers = data.get("followers")
         minutes = data.get("minutes_ago")
+        problem = external_id_problem(Network(str(data["network"])), str(data["id"]), is_demo=True)
+        if problem is not None:
+            raise ValueError(problem)
         return cls(
             id=str(data["id"]),
             network=Network(str(data["network"])),
@@ -132,15 +137,12 @@ class DemoConnector:
         item = self.items[index]
         now = self.clock() if now is None else now
         at = now - (item.minutes_ago or 0.0) * 60.0
-        mention = MentionCreate(
+        mention = fit_mention(
             network=item.network,
             external_id=item.id,
-            author=Author(
-                handle=item.handle,
-                display_name=f"{DEMO_MARKER} {item.name}".strip()[:200],
-                url=None,
-                followers=item.followers,
-            ),
+            handle=item.handle,
+            display_name=f"{DEMO_MARKER} {item.name}",
+            followers=item.followers,
             text=item.text,
             url=f"https://{DEMO_HOST}/{item.network.value}/{item.id}",
             created_at=datetime.fromtimestamp(at, UTC),

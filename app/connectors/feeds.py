@@ -21,20 +21,23 @@ import feedparser
 from app.connectors.base import (
     AccountIdentity,
     FetchResult,
+    Incoming,
     IncomingMention,
     NotFound,
     PermanentError,
     PostedReply,
+    Quarantined,
     ReplyNotSupported,
     ReplyRequest,
     StatusListener,
     poll_mentions,
 )
+from app.connectors.fitting import fit_mention, incoming_or_quarantined
 from app.connectors.http import HttpSession
-from app.connectors.text import clip, html_to_text, plain_text
+from app.connectors.text import html_to_text, plain_text
 from app.models.enums import Network
 from app.models.networks import rules_for
-from app.models.schemas import Author, MentionCreate
+from app.models.schemas import MentionCreate
 
 
 def entry_key(entry: Mapping[str, Any]) -> str | None:
@@ -52,12 +55,6 @@ def _entry_time(entry: Mapping[str, Any]) -> datetime | None:
         value = entry.get(field)
         if value:
             return datetime.fromtimestamp(calendar.timegm(value), UTC)
-    return None
-
-
-def _http_url(value: object) -> str | None:
-    if isinstance(value, str) and urlsplit(value).scheme in ("http", "https"):
-        return value[:1000]
     return None
 
 
@@ -118,7 +115,9 @@ class FeedConnector:
 
     def incoming_from_entry(
         self, entry: Mapping[str, Any], feed: Mapping[str, Any]
-    ) -> IncomingMention | None:
+    ) -> IncomingMention | Quarantined | None:
+        """The entry as a mention fitted to the schema, the item for the quarantine, or None
+        for an entry with neither id nor link."""
         key = entry_key(entry)
         if key is None:
             return None
@@ -134,28 +133,40 @@ class FeedConnector:
         feed_title = str(feed.get("title") or "")
         host = urlsplit(self.feed_url).netloc
         author_name = str(entry.get("author") or "").strip()
-        mention = MentionCreate(
-            network=Network.FEED,
-            external_id=key,
-            author=Author(
-                handle=clip(author_name or feed_title or host or "feed", 200),
-                display_name=clip(
+
+        def build() -> MentionCreate:
+            return fit_mention(
+                network=Network.FEED,
+                external_id=key,
+                handle=author_name or feed_title or host or "feed",
+                display_name=(
                     f"{author_name} on {feed_title}"
                     if author_name and feed_title
-                    else (author_name or feed_title),
-                    200,
+                    else (author_name or feed_title)
                 ),
-                url=_http_url(feed.get("link")),
-            ),
-            text=clip(text or "(empty entry)", 20_000),
-            url=_http_url(entry.get("link")),
-            created_at=when,
-            language=clip(str(entry.get("language") or feed.get("language") or ""), 16) or None,
-            visibility="public",
-        )
-        cursor = when.isoformat() if when else None
-        return IncomingMention(
-            mention=mention, reply_ref={"link": entry.get("link") or ""}, cursor=cursor
+                author_url=feed.get("link"),
+                text=text or "(empty entry)",
+                url=entry.get("link"),
+                created_at=when,
+                language=entry.get("language") or feed.get("language"),
+                visibility="public",
+            )
+
+        link = entry.get("link")
+        raw = {
+            "id": str(entry.get("id") or ""),
+            "link": str(link or ""),
+            "title": str(entry.get("title") or ""),
+            "author": author_name,
+            "published": when.isoformat() if when else None,
+        }
+        return incoming_or_quarantined(
+            Network.FEED,
+            raw,
+            build,
+            external_id=key,
+            reply_ref={"link": str(link) if isinstance(link, str) else ""},
+            cursor=when.isoformat() if when else None,
         )
 
     async def fetch_mentions(self, cursor: str | None) -> FetchResult:
@@ -163,21 +174,25 @@ class FeedConnector:
         are small; the server drops the duplicates an undated entry brings on each poll."""
         parsed = await self._parsed()
         mentions: list[IncomingMention] = []
+        quarantined: list[Quarantined] = []
         for entry in parsed.entries:
             incoming = self.incoming_from_entry(entry, parsed.feed)
             if incoming is None:
                 continue
             if cursor is not None and incoming.cursor is not None and incoming.cursor < cursor:
                 continue
-            mentions.append(incoming)
+            if isinstance(incoming, Quarantined):
+                quarantined.append(incoming)
+            else:
+                mentions.append(incoming)
         mentions.sort(key=lambda m: m.cursor or "")
         dated = [m.cursor for m in mentions if m.cursor is not None]
         next_cursor = max([*dated, *([cursor] if cursor else [])], default=None)
         # Undated entries do not move the cursor; each one carries the page's cursor so far.
         fixed = [IncomingMention(m.mention, m.reply_ref, m.cursor or cursor) for m in mentions]
-        return FetchResult(fixed, next_cursor)
+        return FetchResult(fixed, next_cursor, quarantined=quarantined)
 
-    def stream_mentions(self, cursor: str | None) -> AsyncIterator[IncomingMention]:
+    def stream_mentions(self, cursor: str | None) -> AsyncIterator[Incoming]:
         return poll_mentions(
             self.fetch_mentions,
             cursor,
@@ -191,7 +206,7 @@ class FeedConnector:
         for entry in parsed.entries:
             if entry_key(entry) == external_id:
                 incoming = self.incoming_from_entry(entry, parsed.feed)
-                return [incoming] if incoming else []
+                return [incoming] if isinstance(incoming, IncomingMention) else []
         raise NotFound(f"The feed no longer lists {external_id}.")
 
     async def post_reply(self, request: ReplyRequest) -> PostedReply:

@@ -26,22 +26,27 @@ from app.connectors.base import (
     AuthError,
     ConnectorError,
     FetchResult,
+    Incoming,
     IncomingMention,
     PostedReply,
+    Quarantined,
     RateLimited,
     ReplyRequest,
     StatusListener,
     TransientError,
     check_reply_length,
+    in_path,
     narrowest_visibility,
+    page_in_order,
     parse_visibility,
     report,
 )
+from app.connectors.fitting import fit_mention, incoming_or_quarantined
 from app.connectors.http import HttpSession, default_error
-from app.connectors.text import clip, html_to_text
+from app.connectors.text import html_to_text
 from app.models.enums import Network
 from app.models.networks import addressed_reply, rules_for
-from app.models.schemas import Author, MentionCreate, follower_count
+from app.models.schemas import MentionCreate
 
 
 def id_key(value: str) -> tuple[int, str]:
@@ -164,36 +169,49 @@ class MastodonConnector:
 
     def incoming_from_status(
         self, status: Mapping[str, Any], cursor: str | None = None
-    ) -> IncomingMention:
+    ) -> IncomingMention | Quarantined:
+        """The status as a mention fitted to the schema, or the item for the quarantine."""
         account = status.get("account") or {}
+        if not isinstance(account, dict):
+            account = {}
         visibility = parse_visibility(status.get("visibility"))
-        followers = account.get("followers_count")
-        mention = MentionCreate(
-            network=Network.MASTODON,
-            external_id=str(status["id"]),
-            author=Author(
-                handle=clip(self._handle(account), 200),
-                display_name=clip(str(account.get("display_name") or ""), 200),
-                url=account.get("url") if isinstance(account.get("url"), str) else None,
-                followers=follower_count(followers),
-            ),
-            text=clip(status_text(status), 20_000),
-            url=str(status.get("url") or status.get("uri") or "") or None,
-            created_at=_parse_time(status.get("created_at")),
-            language=clip(str(status["language"]), 16) if status.get("language") else None,
-            in_reply_to_external_id=(
-                str(status["in_reply_to_id"]) if status.get("in_reply_to_id") else None
-            ),
-            visibility=visibility,
-        )
+        external_id = str(status.get("id") or "")
+
+        def build() -> MentionCreate:
+            return fit_mention(
+                network=Network.MASTODON,
+                external_id=external_id,
+                handle=self._handle(account),
+                display_name=str(account.get("display_name") or ""),
+                author_url=account.get("url"),
+                followers=account.get("followers_count"),
+                text=status_text(status),
+                url=status.get("url") or status.get("uri"),
+                created_at=_parse_time(status.get("created_at")),
+                language=status.get("language"),
+                in_reply_to_external_id=(
+                    str(status["in_reply_to_id"]) if status.get("in_reply_to_id") else None
+                ),
+                visibility=visibility,
+            )
+
         reply_ref = {
             "author_account_id": str(account.get("id") or ""),
             "author_acct": str(account.get("acct") or ""),
             "visibility": visibility or "",
         }
-        return IncomingMention(mention=mention, reply_ref=reply_ref, cursor=cursor)
+        return incoming_or_quarantined(
+            Network.MASTODON,
+            status,
+            build,
+            external_id=external_id,
+            reply_ref=reply_ref,
+            cursor=cursor,
+        )
 
-    def _from_notification(self, notification: Mapping[str, Any]) -> IncomingMention | None:
+    def _from_notification(
+        self, notification: Mapping[str, Any]
+    ) -> IncomingMention | Quarantined | None:
         status = notification.get("status")
         if notification.get("type") != "mention" or not isinstance(status, dict):
             return None  # a mention whose status was deleted meanwhile: nothing to store
@@ -214,30 +232,34 @@ class MastodonConnector:
     async def fetch_mentions(self, cursor: str | None) -> FetchResult:
         """New mentions after `cursor`, oldest first (first call: the newest `backfill`)."""
         mentions: list[IncomingMention] = []
-        if cursor is None:
-            items = await self._notifications(limit=self.backfill)
+        quarantined: list[Quarantined] = []
+
+        def take(items: list[dict[str, Any]]) -> None:
             for item in items:
                 incoming = self._from_notification(item)
-                if incoming is not None:
+                if isinstance(incoming, IncomingMention):
                     mentions.append(incoming)
+                elif incoming is not None:
+                    quarantined.append(incoming)
+
+        if cursor is None:
+            items = await self._notifications(limit=self.backfill)
+            take(items)
             # An account with no mentions yet starts from the beginning ("0"), so a burst
             # before the next call is read in full instead of backfilled.
             next_cursor = str(items[-1]["id"]) if items else "0"
-            return FetchResult(mentions, next_cursor)
+            return FetchResult(mentions, next_cursor, quarantined=quarantined)
         next_cursor = cursor
         for _ in range(self.max_pages):
             items = await self._notifications(min_id=next_cursor)
             items = [n for n in items if newer(str(n["id"]), next_cursor)]
             if not items:
-                return FetchResult(mentions, next_cursor)
-            for item in items:
-                incoming = self._from_notification(item)
-                if incoming is not None:
-                    mentions.append(incoming)
+                return FetchResult(mentions, next_cursor, quarantined=quarantined)
+            take(items)
             next_cursor = str(items[-1]["id"])
-        return FetchResult(mentions, next_cursor, more=True)
+        return FetchResult(mentions, next_cursor, more=True, quarantined=quarantined)
 
-    async def stream_mentions(self, cursor: str | None) -> AsyncIterator[IncomingMention]:
+    async def stream_mentions(self, cursor: str | None) -> AsyncIterator[Incoming]:
         """Catch up, then stream; reconnect (catching up again) after any drop; poll where
         the server cannot stream. Auth and permanent errors end the iteration."""
         delay = self.reconnect_initial
@@ -248,7 +270,7 @@ class MastodonConnector:
             try:
                 if not can_stream:
                     async for incoming in self._catch_up(cursor):
-                        cursor = incoming.cursor
+                        cursor = incoming.cursor or cursor
                         yield incoming
                     if troubled:
                         troubled = False
@@ -263,7 +285,7 @@ class MastodonConnector:
                     # Subscribed: anything posted from now on arrives on the stream; poll once
                     # for what arrived before (or while we were away).
                     async for incoming in self._catch_up(cursor):
-                        cursor = incoming.cursor
+                        cursor = incoming.cursor or cursor
                         yield incoming
                     delay = self.reconnect_initial
                     if troubled:
@@ -272,7 +294,7 @@ class MastodonConnector:
                     async for sse in events.aiter_sse():
                         live = self._from_event(sse.event, sse.data, cursor)
                         if live is not None:
-                            cursor = live.cursor
+                            cursor = live.cursor or cursor
                             yield live
                 # The server closed the stream cleanly (restart, deploy): reconnect.
                 await self.http.rate_control.sleep(delay)
@@ -291,7 +313,7 @@ class MastodonConnector:
                 await self.http.rate_control.sleep(delay)
                 delay = min(delay * 2, self.reconnect_max)
 
-    def _from_event(self, event: str, data: str, cursor: str | None) -> IncomingMention | None:
+    def _from_event(self, event: str, data: str, cursor: str | None) -> Incoming | None:
         """A mention from one server-sent event, or None (other events, old or garbled ones:
         the next catch-up poll recovers anything garbled)."""
         if event != "notification":
@@ -306,10 +328,10 @@ class MastodonConnector:
             return None
         return self._from_notification(notification)
 
-    async def _catch_up(self, cursor: str | None) -> AsyncIterator[IncomingMention]:
+    async def _catch_up(self, cursor: str | None) -> AsyncIterator[Incoming]:
         while True:
             result = await self.fetch_mentions(cursor)
-            for incoming in result.mentions:
+            for incoming in page_in_order(result):
                 yield incoming
             cursor = result.next_cursor
             if not result.more:
@@ -348,7 +370,7 @@ class MastodonConnector:
     # --- threads and replies -----------------------------------------------------------------
 
     async def fetch_status(self, status_id: str) -> dict[str, Any]:
-        data = await self._get_json(f"/api/v1/statuses/{status_id}", "Reading the post")
+        data = await self._get_json(f"/api/v1/statuses/{in_path(status_id)}", "Reading the post")
         if not isinstance(data, dict) or "id" not in data:
             raise TransientError("Reading the post: the server sent an unexpected answer.")
         return data
@@ -356,20 +378,21 @@ class MastodonConnector:
     async def fetch_thread(self, external_id: str) -> list[IncomingMention]:
         status = await self.fetch_status(external_id)
         context = await self._get_json(
-            f"/api/v1/statuses/{external_id}/context", "Reading the conversation"
+            f"/api/v1/statuses/{in_path(external_id)}/context", "Reading the conversation"
         )
         if not isinstance(context, dict):
             raise TransientError("Reading the conversation: unexpected answer.")
         ancestors = [s for s in context.get("ancestors") or [] if isinstance(s, dict)]
         descendants = [s for s in context.get("descendants") or [] if isinstance(s, dict)]
-        return [self.incoming_from_status(s) for s in [*ancestors, status, *descendants]]
+        thread = [self.incoming_from_status(s) for s in [*ancestors, status, *descendants]]
+        return [item for item in thread if isinstance(item, IncomingMention)]
 
     async def _earlier_reply(self, parent_id: str, body: str) -> PostedReply | None:
         """The brand's reply to `parent_id` with this text, if an earlier attempt landed."""
         if self.account_id is None:
             await self.verify()
         context = await self._get_json(
-            f"/api/v1/statuses/{parent_id}/context", "Checking for an earlier attempt"
+            f"/api/v1/statuses/{in_path(parent_id)}/context", "Checking for an earlier attempt"
         )
         for status in (context or {}).get("descendants") or []:
             if not isinstance(status, dict):

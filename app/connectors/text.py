@@ -78,3 +78,11 @@ def clip(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 1] + "…"
+
+
+def well_formed(text: str) -> str:
+    """`text` with every lone surrogate (half an emoji cut by a careless server, an escape in
+    JSON) replaced by U+FFFD: such a string cannot be encoded, stored or sent on."""
+    if text.isascii():
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")

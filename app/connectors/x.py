@@ -23,21 +23,25 @@ from app.connectors.base import (
     AccountIdentity,
     ConnectorError,
     FetchResult,
+    Incoming,
     IncomingMention,
     NotFound,
     PermanentError,
     PostedReply,
+    Quarantined,
     ReplyRequest,
     StatusListener,
     TransientError,
     check_reply_length,
+    in_path,
     poll_mentions,
 )
+from app.connectors.fitting import fit_mention, incoming_or_quarantined
 from app.connectors.http import HttpSession, error_message
-from app.connectors.text import clip, plain_text
+from app.connectors.text import plain_text
 from app.models.enums import Network
 from app.models.networks import addressed_reply, rules_for
-from app.models.schemas import Author, MentionCreate, follower_count
+from app.models.schemas import MentionCreate
 
 TWEET_FIELDS = (
     "created_at,author_id,conversation_id,in_reply_to_user_id,lang,referenced_tweets,entities"
@@ -150,7 +154,8 @@ class XConnector:
 
     def incoming_from_tweet(
         self, tweet: Mapping[str, Any], users: Mapping[str, Mapping[str, Any]]
-    ) -> IncomingMention:
+    ) -> IncomingMention | Quarantined:
+        """The post as a mention fitted to the schema, or the item for the quarantine."""
         tweet_id = str(tweet["id"])
         author_id = str(tweet.get("author_id") or "")
         user = users.get(author_id, {})
@@ -162,25 +167,29 @@ class XConnector:
             if isinstance(ref, dict) and ref.get("type") == "replied_to":
                 replied_to = str(ref.get("id"))
         lang = tweet.get("lang")
-        mention = MentionCreate(
-            network=Network.X,
+
+        def build() -> MentionCreate:
+            return fit_mention(
+                network=Network.X,
+                external_id=tweet_id,
+                handle=f"@{username}",
+                display_name=str(user.get("name") or ""),
+                author_url=f"https://x.com/{username}",
+                followers=followers,
+                text=tweet_text(tweet),
+                url=f"https://x.com/{username}/status/{tweet_id}",
+                created_at=_parse_time(tweet.get("created_at")),
+                language=str(lang) if lang and lang != "und" else None,
+                in_reply_to_external_id=replied_to,
+                thread_key=str(tweet.get("conversation_id") or tweet_id),
+                visibility="public",
+            )
+
+        return incoming_or_quarantined(
+            Network.X,
+            {"tweet": dict(tweet), "author": dict(user)},
+            build,
             external_id=tweet_id,
-            author=Author(
-                handle=clip(f"@{username}", 200),
-                display_name=clip(str(user.get("name") or ""), 200),
-                url=f"https://x.com/{username}",
-                followers=follower_count(followers),
-            ),
-            text=clip(tweet_text(tweet), 20_000),
-            url=f"https://x.com/{username}/status/{tweet_id}",
-            created_at=_parse_time(tweet.get("created_at")),
-            language=clip(str(lang), 16) if lang and lang != "und" else None,
-            in_reply_to_external_id=replied_to,
-            thread_key=str(tweet.get("conversation_id") or tweet_id),
-            visibility="public",
-        )
-        return IncomingMention(
-            mention=mention,
             reply_ref={"author_id": author_id, "author_username": username},
             cursor=tweet_id,
         )
@@ -203,12 +212,18 @@ class XConnector:
         if cursor is not None:
             params["since_id"] = cursor
         tweets: list[IncomingMention] = []
+        quarantined: list[Quarantined] = []
+        path = f"/2/users/{in_path(self.user_id or '')}/mentions"
         for _ in range(1 if cursor is None else self.max_pages):
-            data = await self._get(f"/2/users/{self.user_id}/mentions", "Fetching mentions", params)
+            data = await self._get(path, "Fetching mentions", params)
             users = self._users(data)
             for tweet in data.get("data") or []:
                 if isinstance(tweet, dict) and "id" in tweet:
-                    tweets.append(self.incoming_from_tweet(tweet, users))
+                    incoming = self.incoming_from_tweet(tweet, users)
+                    if isinstance(incoming, IncomingMention):
+                        tweets.append(incoming)
+                    else:
+                        quarantined.append(incoming)
             meta = data.get("meta")
             next_token = meta.get("next_token") if isinstance(meta, dict) else None
             if not next_token:
@@ -223,9 +238,9 @@ class XConnector:
             and _id_key(next_cursor) < _id_key(cursor)
         ):
             next_cursor = cursor
-        return FetchResult(ordered, next_cursor)
+        return FetchResult(ordered, next_cursor, quarantined=quarantined)
 
-    def stream_mentions(self, cursor: str | None) -> AsyncIterator[IncomingMention]:
+    def stream_mentions(self, cursor: str | None) -> AsyncIterator[Incoming]:
         return poll_mentions(
             self.fetch_mentions,
             cursor,
@@ -242,13 +257,13 @@ class XConnector:
             "tweet.fields": TWEET_FIELDS,
             "user.fields": USER_FIELDS,
         }
-        data = await self._get(f"/2/tweets/{external_id}", "Reading the post", params)
+        data = await self._get(f"/2/tweets/{in_path(external_id)}", "Reading the post", params)
         tweet = data.get("data")
         if not isinstance(tweet, dict):
             detail = _problem_not_found(data.get("errors")) or "no such post"
             raise NotFound(f"Reading the post: the post is gone ({detail}).")
         users = self._users(data)
-        found: dict[str, IncomingMention] = {}
+        found: dict[str, IncomingMention | Quarantined] = {}
         includes = data.get("includes")
         for other in (includes.get("tweets") if isinstance(includes, dict) else None) or []:
             if isinstance(other, dict) and "id" in other:
@@ -268,14 +283,15 @@ class XConnector:
             for other in search.get("data") or []:
                 if isinstance(other, dict) and "id" in other:
                     found[str(other["id"])] = self.incoming_from_tweet(other, more_users)
-        return sorted(found.values(), key=lambda t: _id_key(t.external_id))
+        thread = [t for t in found.values() if isinstance(t, IncomingMention)]
+        return sorted(thread, key=lambda t: _id_key(t.external_id))
 
     async def _earlier_reply(self, parent_id: str, body: str) -> PostedReply | None:
         """The brand's recent reply to `parent_id` with this text, if an attempt landed."""
         if self.user_id is None:
             await self.verify()
         data = await self._get(
-            f"/2/users/{self.user_id}/tweets",
+            f"/2/users/{in_path(self.user_id or '')}/tweets",
             "Checking for an earlier attempt",
             {"max_results": 100, "tweet.fields": "referenced_tweets,entities,created_at"},
         )

@@ -3,11 +3,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, StrictBool, StrictInt
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StrictBool,
+    StrictInt,
+    UrlConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from app.models.enums import (
     Duty,
@@ -19,6 +31,7 @@ from app.models.enums import (
     Role,
     Severity,
 )
+from app.models.external_ids import EXTERNAL_ID_MAX, external_id_problem
 
 # --- what a request may carry ----------------------------------------------------------------
 # Integers end where the database's columns end (PostgreSQL `integer` at 2^31−1, `bigint` and
@@ -163,27 +176,71 @@ class CoveragePublic(BaseModel):
 # --- mentions --------------------------------------------------------------------------------
 
 
+# --- ingest: how long each field of a mention may be --------------------------------------------
+# The one source of these limits: the schema below, the `mentions` table's columns and every
+# connector (app/connectors/fitting.py fits what a network sends to them) read them from here.
+
+
+@dataclass(frozen=True)
+class MentionLimits:
+    handle: int = 200
+    display_name: int = 200
+    author_url: int = 500
+    external_id: int = EXTERNAL_ID_MAX
+    text: int = 20_000
+    url: int = 1000
+    language: int = 16
+    thread_key: int = 200
+
+
+MENTION_LIMITS = MentionLimits()
+
+
 class Author(BaseModel):
-    handle: Text = Field(min_length=1, max_length=200)
-    display_name: Text = Field(default="", max_length=200)
-    url: Text | None = Field(default=None, max_length=500)
+    handle: Text = Field(min_length=1, max_length=MENTION_LIMITS.handle)
+    display_name: Text = Field(default="", max_length=MENTION_LIMITS.display_name)
+    url: Text | None = Field(default=None, max_length=MENTION_LIMITS.author_url)
     followers: Count | None = None
 
 
 class MentionCreate(Strict):
-    """One mention pushed through the webhook (or produced by a connector)."""
+    """One mention pushed through the webhook (or produced by a connector). `external_id`
+    (and `in_reply_to_external_id`) must look like a post id of `network`
+    (app/models/external_ids.py): `422` otherwise."""
 
     network: Network
-    external_id: Text = Field(min_length=1, max_length=200)
-    author: Author
-    text: Text = Field(max_length=20_000)
-    url: HttpUrl | None = None
-    created_at: datetime | None = None
-    language: Text | None = Field(default=None, max_length=16)
-    in_reply_to_external_id: Text | None = Field(default=None, max_length=200)
-    thread_key: Text | None = Field(default=None, max_length=200)
-    visibility: Literal["public", "unlisted", "private", "direct"] | None = None
+    # Before the ids: whether they must be demo ids (see `_post_id_of_the_network`).
     is_demo: StrictBool = False
+    external_id: Text = Field(min_length=1, max_length=MENTION_LIMITS.external_id)
+    author: Author
+    text: Text = Field(max_length=MENTION_LIMITS.text)
+    url: Annotated[HttpUrl, UrlConstraints(max_length=MENTION_LIMITS.url)] | None = None
+    created_at: datetime | None = None
+    language: Text | None = Field(default=None, max_length=MENTION_LIMITS.language)
+    in_reply_to_external_id: Text | None = Field(
+        default=None, max_length=MENTION_LIMITS.external_id
+    )
+    thread_key: Text | None = Field(default=None, max_length=MENTION_LIMITS.thread_key)
+    visibility: Literal["public", "unlisted", "private", "direct"] | None = None
+
+    @field_validator("created_at")
+    @classmethod
+    def _utc_when_no_zone(cls, value: datetime | None) -> datetime | None:
+        # ISO 8601 without a zone is read as UTC (the API's times are UTC): stored, not a 500.
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+    @field_validator("external_id", "in_reply_to_external_id")
+    @classmethod
+    def _post_id_of_the_network(cls, value: str | None, info: ValidationInfo) -> str | None:
+        network = info.data.get("network")
+        if value is None or not isinstance(network, Network):
+            return value  # no network: that error is reported on its own
+        problem = external_id_problem(network, value, is_demo=bool(info.data.get("is_demo")))
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
 
 class MentionPublic(Public):
@@ -302,6 +359,34 @@ class AccountPublic(Public):
 class AccountsPublic(BaseModel):
     data: list[AccountPublic]
     count: int
+
+
+# --- quarantine (INGEST): items an account's ingest could not store ----------------------------
+
+
+class QuarantinedItemPublic(Public):
+    """An item a brand account's ingest received but could not store as a mention, kept for an
+    admin: `reason` says why; `raw` is the item as the network sent it (at most about 16 kB
+    of JSON: a larger one is cut, with `truncated: true`)."""
+
+    id: int
+    account_id: int | None
+    account: str = Field(description="The brand account's name when it was received.")
+    network: Network
+    external_id: str
+    reason: str
+    raw: dict[str, Any]
+    received_at: datetime
+    dismissed_at: datetime | None = None
+    dismissed_by_id: int | None = None
+
+
+class QuarantinedItemsPublic(BaseModel):
+    data: list[QuarantinedItemPublic]
+    count: int = Field(description="Total matching, before pagination.")
+
+
+# --- end of quarantine ------------------------------------------------------------------------
 
 
 # --- handoffs --------------------------------------------------------------------------------

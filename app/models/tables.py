@@ -32,6 +32,7 @@ from app.models.enums import (
     Role,
     Severity,
 )
+from app.models.schemas import MENTION_LIMITS
 
 
 def utcnow() -> datetime:
@@ -123,7 +124,8 @@ class User(Base):
 
 
 class ApiToken(Base):
-    """A bearer token, stored only as its SHA-256 hash. `kind` is `user` or `ingest`."""
+    """A bearer token, stored only as its SHA-256 hash. `kind` is `user` or `ingest`.
+    `networks`: the networks an ingest token may post mentions as (None: `webhook` only)."""
 
     __tablename__ = "api_tokens"
 
@@ -134,6 +136,7 @@ class ApiToken(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    networks: Mapped[list[str] | None] = mapped_column(JSON, default=None)
 
 
 class Account(Base):
@@ -168,18 +171,24 @@ class Mention(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     network: Mapped[Network] = mapped_column(_enum(Network, "network"))
-    external_id: Mapped[str] = mapped_column(String(200))
+    external_id: Mapped[str] = mapped_column(String(MENTION_LIMITS.external_id))
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
-    author_handle: Mapped[str] = mapped_column(String(200))
-    author_display_name: Mapped[str] = mapped_column(String(200), default="")
-    author_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    author_handle: Mapped[str] = mapped_column(String(MENTION_LIMITS.handle))
+    author_display_name: Mapped[str] = mapped_column(
+        String(MENTION_LIMITS.display_name), default=""
+    )
+    author_url: Mapped[str | None] = mapped_column(String(MENTION_LIMITS.author_url), default=None)
     author_followers: Mapped[int | None] = mapped_column(Integer, default=None)
     text: Mapped[str] = mapped_column(Text)
-    url: Mapped[str | None] = mapped_column(String(1000), default=None)
-    language: Mapped[str | None] = mapped_column(String(16), default=None)
+    url: Mapped[str | None] = mapped_column(String(MENTION_LIMITS.url), default=None)
+    language: Mapped[str | None] = mapped_column(String(MENTION_LIMITS.language), default=None)
     visibility: Mapped[str | None] = mapped_column(String(16), default=None)
-    in_reply_to_external_id: Mapped[str | None] = mapped_column(String(200), default=None)
-    thread_key: Mapped[str | None] = mapped_column(String(200), default=None, index=True)
+    in_reply_to_external_id: Mapped[str | None] = mapped_column(
+        String(MENTION_LIMITS.external_id), default=None
+    )
+    thread_key: Mapped[str | None] = mapped_column(
+        String(MENTION_LIMITS.thread_key), default=None, index=True
+    )
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     ingested_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -381,5 +390,28 @@ class TeamCoolOff(Base):
     heated_seconds: Mapped[int] = mapped_column(Integer, default=60)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+
+
+class QuarantinedItem(Base):
+    """An item a brand account's ingest received but could not store as a mention (it fails the
+    schema even after fitting, or the database refused it): kept here with the reason and the
+    item as the network sent it (bounded), for an admin to look at, while the account's ingest
+    moves on past it."""
+
+    __tablename__ = "quarantined_items"
+    __table_args__ = (Index("ix_quarantined_items_received_at", "received_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    account_name: Mapped[str] = mapped_column(String(120), default="")
+    network: Mapped[Network] = mapped_column(_enum(Network, "network"))
+    external_id: Mapped[str] = mapped_column(String(MENTION_LIMITS.external_id), default="")
+    reason: Mapped[str] = mapped_column(Text)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    dismissed_at: Mapped[datetime | None] = mapped_column(default=None)
+    dismissed_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), default=None
     )

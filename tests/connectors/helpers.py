@@ -196,6 +196,33 @@ class MastodonMock:
     def fault(self, **rule: Any) -> None:
         httpx.post(f"{self.base_url}/api/v1/_mock/faults", json=rule).raise_for_status()
 
+    def fault_rules(self) -> list[dict[str, Any]]:
+        """The fault rules in force, each with its `remaining` budget."""
+        response = httpx.get(f"{self.base_url}/api/v1/_mock/faults")
+        response.raise_for_status()
+        rules: list[dict[str, Any]] = response.json()
+        return rules
+
+    def notifications(self) -> list[dict[str, Any]]:
+        """The brand account's mention notifications, oldest first, as the API sends them."""
+        response = httpx.get(
+            f"{self.base_url}/api/v1/notifications",
+            params={"types[]": "mention", "limit": 40},
+            headers={"Authorization": f"Bearer {BRAND_TOKEN}"},
+        )
+        response.raise_for_status()
+        items: list[dict[str, Any]] = response.json()
+        return sorted(items, key=lambda n: (len(str(n["id"])), str(n["id"])))
+
+    def serve_page_once(self, notifications: list[dict[str, Any]]) -> None:
+        """The next GET of the notifications answers exactly `notifications` (a page that
+        holds what a real server might send: a poisoned item among good ones)."""
+        self.fault(
+            match={"methods": ["GET"], "path": "/api/v1/notifications"},
+            effect={"type": "status", "status": 200, "body": notifications},
+            count=1,
+        )
+
     def clear_faults(self) -> None:
         httpx.delete(f"{self.base_url}/api/v1/_mock/faults").raise_for_status()
 

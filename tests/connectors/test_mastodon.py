@@ -4,13 +4,17 @@ ingest, cursor paging, live streaming, threading, visibility, idempotency and ev
 from __future__ import annotations
 
 import asyncio
+import copy
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
 from app.connectors.base import (
     AuthError,
+    Incoming,
     IncomingMention,
     NotFound,
     PermanentError,
@@ -42,8 +46,8 @@ def connector(
 class Collector:
     """Runs stream_mentions in a task and hands each mention over through a queue."""
 
-    def __init__(self, stream: AsyncIterator[IncomingMention]) -> None:
-        self.queue: asyncio.Queue[IncomingMention | BaseException] = asyncio.Queue()
+    def __init__(self, stream: AsyncIterator[Incoming]) -> None:
+        self.queue: asyncio.Queue[Incoming | BaseException] = asyncio.Queue()
         self._stream = stream
         self.task = asyncio.create_task(self._run())
 
@@ -54,10 +58,15 @@ class Collector:
         except Exception as exc:
             await self.queue.put(exc)
 
-    async def next(self, within: float = 10.0) -> IncomingMention:
+    async def next_item(self, within: float = 10.0) -> Incoming:
         item = await asyncio.wait_for(self.queue.get(), within)
         if isinstance(item, BaseException):
             raise item
+        return item
+
+    async def next(self, within: float = 10.0) -> IncomingMention:
+        item = await self.next_item(within)
+        assert isinstance(item, IncomingMention), item
         return item
 
     async def close(self) -> None:
@@ -447,3 +456,68 @@ async def test_stream_backs_off_through_faults_on_the_streaming_endpoint(
     finally:
         await collector.close()
         await c.aclose()
+
+
+# --- trust at the edges: odd items and ids --------------------------------------------------
+
+TRAVERSAL = "1/../../accounts/verify_credentials"
+
+
+def poisoned_page(mastodon: MastodonMock) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Three real mention notifications, changed as a hostile or sloppy server might send
+    them: the first with a 600-character profile URL (fitted: dropped), the second with a
+    status id that climbs out of its path (quarantined), the third with a time without zone."""
+    for who in ("alice", "bob", "carmen"):
+        mastodon.post(who, f"@acme a question from {who}")
+    first, second, third = copy.deepcopy(mastodon.notifications()[-3:])
+    first["status"]["account"]["url"] = "http://127.0.0.1/@alice/" + "x" * 600
+    second["status"]["id"] = TRAVERSAL
+    third["status"]["created_at"] = "2026-11-30T10:00:00"
+    ids = {
+        "long_url": str(first["status"]["id"]),
+        "poisoned": str(second["id"]),
+        "naive_time": str(third["status"]["id"]),
+        "last": str(third["id"]),
+    }
+    return [first, second, third], ids
+
+
+async def test_a_poisoned_item_is_quarantined_and_the_rest_of_the_page_arrives(
+    mastodon: MastodonMock,
+) -> None:
+    page, ids = poisoned_page(mastodon)
+    mastodon.serve_page_once(page)
+    c = connector(mastodon)
+    result = await c.fetch_mentions("0")
+    await c.aclose()
+    arrived = {m.external_id: m.mention for m in result.mentions}
+    assert set(arrived) == {ids["long_url"], ids["naive_time"]}
+    assert arrived[ids["long_url"]].author.url is None
+    assert arrived[ids["naive_time"]].created_at == datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    [bad] = result.quarantined
+    assert bad.external_id == TRAVERSAL
+    assert "A Mastodon post id is up to 64 letters, digits" in bad.reason
+    assert bad.raw["id"] == TRAVERSAL  # the status as the server sent it
+    assert result.next_cursor == ids["last"]  # the cursor moves past all three
+
+
+async def test_a_post_id_never_reaches_another_endpoint(mastodon: MastodonMock) -> None:
+    """An id pasted into a path is one segment: `…/statuses/1/../../accounts/verify_credentials`
+    must not reach verify_credentials with the brand's token."""
+    mastodon.fault(
+        match={"path": "/api/v1/accounts/verify_credentials"},
+        effect={"type": "status", "status": 418, "body": {"error": "verify_credentials reached"}},
+        count=5,
+    )
+    c = connector(mastodon)
+    c.account_id = "1"  # known already: a retry's check need not ask who the brand is
+    with pytest.raises(NotFound):
+        await c.fetch_thread(TRAVERSAL)
+    request = ReplyRequest(
+        client_id=str(uuid.uuid4()), body="Hello", in_reply_to_external_id=TRAVERSAL
+    )
+    with pytest.raises(NotFound):
+        await c.post_reply(request)
+    await c.aclose()
+    [rule] = mastodon.fault_rules()
+    assert rule["remaining"] == 5, "a request reached /api/v1/accounts/verify_credentials"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from app.connectors.base import IncomingMention
 from app.connectors.mastodon import MastodonConnector
 from app.models.composer import DraftUpdate
 from app.models.schemas import (
@@ -88,6 +89,8 @@ def test_a_connector_keeps_a_mention_with_an_odd_follower_count(followers: objec
         "created_at": "2026-11-30T10:00:00Z",
         "account": {"id": "7", "acct": "ann", "followers_count": followers},
     }
-    mention = connector.incoming_from_status(status).mention
+    incoming = connector.incoming_from_status(status)
+    assert isinstance(incoming, IncomingMention), incoming
+    mention = incoming.mention
     assert mention.author.followers is None
     assert "\x00" not in mention.text

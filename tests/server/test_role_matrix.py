@@ -102,8 +102,28 @@ ROWS = [
     Row("coverage", lambda w, c: ("GET", "/api/v1/coverage", None), _user(200)),
     Row(
         "ingest",
-        lambda w, c: ("POST", "/api/v1/mentions", mention_json(f"ingest-{next(_ids)}")),
+        lambda w, c: (
+            "POST",
+            "/api/v1/mentions",
+            mention_json(f"ingest-{next(_ids)}", network="webhook"),
+        ),
         {"none": 401, "bad": 401, "rep": 403, "manager": 403, "admin": 200, "ingest": 200},
+    ),
+    Row(
+        # An ingest token posts only the networks an admin allowed it (webhook by default).
+        "ingest as a network",
+        lambda w, c: ("POST", "/api/v1/mentions", mention_json(f"ingest-{next(_ids)}")),
+        {"none": 401, "bad": 401, "rep": 403, "manager": 403, "admin": 200, "ingest": 403},
+    ),
+    Row(
+        "quarantine",
+        lambda w, c: ("GET", "/api/v1/quarantine", None),
+        {**_manager_only(200), "manager": 403},
+    ),
+    Row(
+        "dismiss quarantined",
+        lambda w, c: ("POST", "/api/v1/quarantine/2147483647/dismiss", None),
+        {**_manager_only(404), "manager": 403},
     ),
     Row("list mentions", lambda w, c: ("GET", "/api/v1/mentions?status=open", None), _user(200)),
     Row(

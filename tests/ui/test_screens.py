@@ -38,7 +38,7 @@ def demo_mentions() -> list[dict[str, object]]:
         mentions.append(
             {
                 "network": item["network"],
-                "external_id": f"shot-{item['id']}",
+                "external_id": f"demo-shot-{item['id'].removeprefix('demo-')}",
                 "author": {
                     "handle": item["handle"].lstrip("@"),
                     "display_name": item["name"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Request
 
 from app.models.enums import Network
 from app.models.schemas import (
@@ -38,6 +38,7 @@ from app.server.errors import Invalid
 from app.server.services import mentions as service
 from app.server.services import ownership
 from app.server.services.ingest import ingest as ingest_mentions
+from app.server.services.ingest_tokens import check_ingest_networks
 
 router = APIRouter(prefix="/mentions", tags=["mentions"], responses=ERRORS)
 
@@ -46,15 +47,20 @@ router = APIRouter(prefix="/mentions", tags=["mentions"], responses=ERRORS)
 def ingest(
     body: Annotated[MentionCreate | list[MentionCreate], Body()],
     caller: IngestCaller,
+    request: Request,
     readings: IngestReadings,  # before the session: texts are read outside the transaction
     session: SessionDep,
     now: NowDep,
 ) -> IngestResult:
     """Add one mention or a list; ones already known by (network, external_id) are reported
-    as duplicates and left unchanged."""
+    as duplicates and left unchanged. An ingest token posts `webhook` mentions only, unless an
+    admin allowed it more networks (`add-ingest-token NAME --network N`): `403` otherwise.
+    Each `external_id` must look like a post id of its network: `422` otherwise."""
     items = body if isinstance(body, list) else [body]
     if len(items) > MAX_INGEST_BATCH:
         raise Invalid(f"At most {MAX_INGEST_BATCH} mentions per request.")
+    token = request.headers.get("authorization", "").partition(" ")[2].strip()
+    check_ingest_networks(session, caller, token, (item.network for item in items))
     return ingest_mentions(session, items, readings=readings, now=now, actor_id=caller.user_id)
 
 

@@ -118,21 +118,6 @@ def cmd_add_team(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_add_ingest_token(args: argparse.Namespace) -> int:
-    from app.server.services.users import create_ingest_token
-
-    db = _open(_settings(args))
-    try:
-        _require_schema(db)
-        with db.write() as session:
-            token = create_ingest_token(session, args.name)
-    finally:
-        db.dispose()
-    print(f"Created ingest token {args.name!r} (POST /api/v1/mentions only). Shown once:")
-    print(token)
-    return 0
-
-
 def cmd_migrate(args: argparse.Namespace) -> int:
     db = _open(_settings(args))
     try:
@@ -216,10 +201,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_add_team)
 
-    p = sub.add_parser("add-ingest-token", parents=[common], help="a token for webhook ingest")
-    p.add_argument("name")
-    p.set_defaults(func=cmd_add_ingest_token)
-
     p = sub.add_parser("migrate", parents=[common], help="migrate the schema to the newest")
     p.set_defaults(func=cmd_migrate)
 
@@ -239,7 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_serve)
 
-    add_account_commands(sub, common)  # add-account, list-accounts, remove-account
+    # add-account, list-accounts, remove-account, add-ingest-token, list-quarantine
+    add_account_commands(sub, common)
     add_people_commands(sub, common)  # revoke-tokens, deactivate-user
     return parser
 

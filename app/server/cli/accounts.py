@@ -1,5 +1,6 @@
-"""The brand-account commands of `responder-server`: add-account, list-accounts, remove-account.
-The rules they apply live in app/server/services/accounts.py.
+"""The brand-account and ingest commands of `responder-server`: add-account, list-accounts,
+remove-account, add-ingest-token, list-quarantine, dismiss-quarantined. The rules they apply
+live in app/server/services/ (accounts.py, ingest_tokens.py, quarantine.py).
 
 The secret is read from standard input (`--secret-stdin`) or an environment variable
 (`--secret-env VAR`), never from an argument, checked with `connector.verify()` (unless
@@ -239,6 +240,66 @@ def cmd_remove_account(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add_ingest_token(args: argparse.Namespace) -> int:
+    from app.server.services.ingest_tokens import create_ingest_token
+
+    networks = [Network(n) for n in args.network or []]
+    _settings, db, _store = _context(args)
+    try:
+        with db.write() as session:
+            token = create_ingest_token(session, args.name, networks)
+    finally:
+        db.dispose()
+    allowed = ", ".join(dict.fromkeys([Network.WEBHOOK.value, *(n.value for n in networks)]))
+    print(
+        f"Created ingest token {args.name!r} (POST /api/v1/mentions only, as {allowed}). "
+        "Shown once:"
+    )
+    print(token)
+    return 0
+
+
+def cmd_list_quarantine(args: argparse.Namespace) -> int:
+    from app.server.services.quarantine import list_quarantine
+
+    _settings, db, _store = _context(args)
+    try:
+        with db.read() as session:
+            items = list_quarantine(session, include_dismissed=args.all, limit=args.limit, offset=0)
+    finally:
+        db.dispose()
+    if args.json:
+        print(items.model_dump_json(indent=2))
+        return 0
+    if not items.data:
+        print("Nothing in quarantine.")
+        return 0
+    for item in items.data:
+        dismissed = f"\tdismissed {item.dismissed_at.isoformat()}" if item.dismissed_at else ""
+        print(
+            f"{item.id}\t{item.received_at.isoformat()}\t{item.account or '-'}"
+            f"\t{item.network.value}\t{item.external_id or '-'}\t{item.reason}{dismissed}"
+        )
+    if items.count > len(items.data):
+        print(f"({items.count - len(items.data)} more: --limit N shows more)")
+    return 0
+
+
+def cmd_dismiss_quarantined(args: argparse.Namespace) -> int:
+    from app.server.services.quarantine import dismiss
+
+    _settings, db, _store = _context(args)
+    try:
+        with db.write() as session:
+            dismiss(session, args.id, by=None, now=system_clock())
+    except DomainError as exc:
+        raise _fail(exc.detail) from None
+    finally:
+        db.dispose()
+    print(f"Dismissed quarantined item {args.id}.")
+    return 0
+
+
 def add_account_commands(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
@@ -275,3 +336,29 @@ def add_account_commands(
     p = sub.add_parser("remove-account", parents=[common], help="stop ingesting an account")
     p.add_argument("name")
     p.set_defaults(func=cmd_remove_account)
+
+    p = sub.add_parser(
+        "add-ingest-token", parents=[common], help="a token for webhook ingest (POST /mentions)"
+    )
+    p.add_argument("name")
+    p.add_argument(
+        "--network",
+        action="append",
+        choices=[n.value for n in Network if n is not Network.WEBHOOK],
+        help="also allow posting mentions as this network (repeatable; default: webhook only)",
+    )
+    p.set_defaults(func=cmd_add_ingest_token)
+
+    p = sub.add_parser(
+        "list-quarantine", parents=[common], help="items ingest could not store, and why"
+    )
+    p.add_argument("--all", action="store_true", help="dismissed ones too")
+    p.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
+    p.add_argument("--json", action="store_true", help="as JSON (QuarantinedItemsPublic)")
+    p.set_defaults(func=cmd_list_quarantine)
+
+    p = sub.add_parser(
+        "dismiss-quarantined", parents=[common], help="mark a quarantined item as dealt with"
+    )
+    p.add_argument("id", type=int)
+    p.set_defaults(func=cmd_dismiss_quarantined)

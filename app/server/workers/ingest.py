@@ -2,7 +2,9 @@
 process at a time (see `locks`), started and stopped as accounts are added, changed or removed.
 
 A worker follows `connector.stream_mentions(cursor)` and stores each mention together with the
-account's new cursor in one transaction (invariant 6). Trouble the connector rides out shows as
+account's new cursor in one transaction (invariant 6); an item that cannot be a mention (or
+that the database refuses) goes to the quarantine with the cursor moved past it
+(services/quarantine.py). Trouble the connector rides out shows as
 `degraded` with the reason; auth and permanent errors stop the worker and put the account in
 `error` with the connector's message (retried after `error_retry_seconds`, or at once when the
 account's settings change); anything else backs off exponentially and resumes from the stored
@@ -14,8 +16,9 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import anyio
 
@@ -23,8 +26,9 @@ from app.common.tasks import TaskKeeper
 from app.connectors import (
     AuthError,
     ConnectorError,
-    IncomingMention,
+    Incoming,
     PermanentError,
+    Quarantined,
     RateLimited,
     TransientError,
 )
@@ -43,6 +47,7 @@ from app.server.services.accounts import (
     store_incoming,
 )
 from app.server.services.ingest import read_items
+from app.server.services.quarantine import quarantine_item, refusal_reason, refused_by_database
 from app.server.workers.locks import ACCOUNT_LOCKS, ProcessLocks
 from app.server.workers.pool import ConnectorPool
 
@@ -272,21 +277,63 @@ class IngestSupervisor:
         with self._db.read() as session:
             return account_config(session, account_id)
 
-    def _store(self, account_id: int, incoming: IncomingMention) -> bool:
+    def _store(self, account_id: int, incoming: Incoming) -> bool:
+        """Store one mention (or quarantine one item) with the cursor after it; a mention the
+        database refuses for its own sake is quarantined instead, so the cursor moves on."""
+        if isinstance(incoming, Quarantined):
+            return self._quarantine(
+                account_id, incoming.network, incoming.external_id, incoming.reason,
+                incoming.raw, incoming.cursor,
+            )  # fmt: skip
         readings = read_items([incoming.mention])  # the slow part, before the transaction
-        with self._db.write() as session:
-            result = store_incoming(
-                session,
+        try:
+            with self._db.write() as session:
+                result = store_incoming(
+                    session,
+                    account_id,
+                    [incoming],
+                    incoming.cursor,
+                    readings=readings,
+                    now=self._clock(),
+                )
+        except Exception as exc:
+            if not refused_by_database(exc):
+                raise  # the database is away, busy or full: retried from the stored cursor
+            mention = incoming.mention
+            return self._quarantine(
                 account_id,
-                [incoming],
+                mention.network,
+                mention.external_id,
+                refusal_reason(exc),
+                {"mention": mention.model_dump(mode="json"), "reply_ref": dict(incoming.reply_ref)},
                 incoming.cursor,
-                readings=readings,
-                now=self._clock(),
             )
         worker = self._workers.get(account_id)
         if worker is not None:
             worker.wanted_state = (STATE_OK, None)
         return result is not None
+
+    def _quarantine(
+        self,
+        account_id: int,
+        network: Network,
+        external_id: str,
+        reason: str,
+        raw: Mapping[str, Any],
+        cursor: str | None,
+    ) -> bool:
+        with self._db.write() as session:
+            kept = quarantine_item(
+                session,
+                account_id,
+                network=network,
+                external_id=external_id,
+                reason=reason,
+                raw=raw,
+                cursor=cursor,
+                now=self._clock(),
+            )
+        return kept is not None
 
     # --- account state -----------------------------------------------------------------------
 
