@@ -151,7 +151,7 @@ def test_render_main_window_and_dialogs(
     assert corner.lightness() < 100  # the stream follows the dark base
     app.setPalette(light)
 
-    window.show_notice("Your claim of mention #12 (@jules) was not applied: Kim Park has it now.")
+    window.show_notice("Your claim of mention #12 (@jules) was not sent: Kim Park has it now.")
     console.bridge.connectionChanged.emit("offline", "The server did not answer.")
     window.set_filter_mode(FilterMode.UNASSIGNED)
     save(window, out / "main_window_offline.png")

@@ -135,10 +135,10 @@ def describe_entry(
     if entry.status is OutboxStatus.CONFLICT:
         changed = what_changed(entry, queued_by) if queued_by is not None else None
         if changed:
-            return f"{changed} {what} was not applied: select the mention to decide."
+            return f"{changed} {what} was not sent: select the mention to decide."
         if entry.current_owner:
-            return f"{what} was not applied: {entry.current_owner} has it now."
-        return f"{what} was not applied: the mention changed meanwhile. {entry.detail or ''}"
+            return f"{what} was not sent: {entry.current_owner} has it now."
+        return f"{what} was not sent: the mention changed meanwhile. {entry.detail or ''}"
     if entry.status is OutboxStatus.FAILED:
         return f"{what} was refused: {entry.detail}"
     return f"{what} waits to be sent."

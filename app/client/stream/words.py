@@ -84,7 +84,7 @@ def pending_words(kind: str | None) -> str:
     if kind == ActionKind.REPLY.value:
         return "your reply is in its cool-off"
     if kind == DECIDE_MARKER:
-        return "a colleague changed it: your action waits for your decision"
+        return "your action needs your decision"
     try:
         noun = _ACTION_NOUNS[ActionKind(kind)]
     except ValueError:

@@ -81,7 +81,8 @@ def history_sentence(event: Event, actor: User | None, viewer: Viewer) -> str | 
 
 def _mention_sentence(action: str, who: str, mention: dict[str, Any]) -> str:
     if action == "assigned":
-        return f"{who} assigned it to {_name(mention.get('assignee'), 'someone')}"
+        assignee = _name(mention.get("assignee"), "someone")
+        return f"{who} took it over" if assignee == who else f"{who} assigned it to {assignee}"
     if action == "woke":
         return "Its snooze ended"
     if action == "rescored":
@@ -103,6 +104,8 @@ def _reply_sentence(reply: dict[str, Any]) -> str:
         return f"Reply by {author} failed: {reply.get('error') or 'no reason given'}"
     if status == ReplyStatus.SENDING:
         return f"Reply by {author} is being posted"
+    if status == ReplyStatus.CANCELLED:
+        return f"Reply by {author} was cancelled before it left"
     return f"{author[:1].upper()}{author[1:]} sent a reply; it waits to be posted"
 
 

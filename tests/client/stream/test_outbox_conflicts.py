@@ -167,7 +167,7 @@ async def test_a_conflict_holds_the_mentions_later_actions_until_the_rep_decides
         marked = session.row(mine)
         assert marked is not None
         assert pending_words(marked.pending_action) == (
-            "a colleague changed it: your action waits for your decision"
+            "your action needs your decision"
         )
 
         decision = decision_for(session.outbox_entries, mine, me=ana_id, is_manager=False)
