@@ -9,11 +9,11 @@ from enum import StrEnum
 from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from app.models.enums import Role
+from app.models.schemas import MAX_COOL_OFF_SECONDS as MAX_COOL_OFF_SECONDS
 from app.models.schemas import Count, Public, Strict, Text
 
 DEFAULT_COOL_OFF_SECONDS = 20
 DEFAULT_HEATED_COOL_OFF_SECONDS = 60
-MAX_COOL_OFF_SECONDS = 30 * 60
 
 
 # --- drafts ----------------------------------------------------------------------------------

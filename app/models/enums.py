@@ -49,6 +49,7 @@ class ReplyStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # taken back by its author (or a manager) before it left
 
 
 class HandoffStatus(StrEnum):

@@ -312,11 +312,29 @@ class AssignRequest(Strict):
 # --- replies ---------------------------------------------------------------------------------
 
 
+MAX_COOL_OFF_SECONDS = 30 * 60
+"""The longest cool-off a team can set, and the longest a reply may ask to be held."""
+
+
 class ReplyCreate(Strict):
+    """`cool_off_seconds`: how long the console asks the server to hold the reply before it
+    leaves (its countdown's time left). The server holds it at least the rep's team cool-off
+    (`GET /cool-off` `seconds`) from when it arrives, whatever is asked; absent: just that."""
+
     client_id: UUID
     body: Text = Field(max_length=10_000)
     base_version: Version
     force: StrictBool = False
+    cool_off_seconds: StrictInt | None = Field(default=None, ge=0, le=MAX_COOL_OFF_SECONDS)
+
+
+class ReplyUpdate(Strict):
+    """A queued reply's new text. `cool_off_seconds`: hold it at least this long from now
+    (the console asks for more when the new text has heat or blame); the countdown never
+    shortens and never restarts."""
+
+    body: Text = Field(max_length=10_000)
+    cool_off_seconds: StrictInt | None = Field(default=None, ge=0, le=MAX_COOL_OFF_SECONDS)
 
 
 class ReplyPublic(Public):
@@ -331,6 +349,16 @@ class ReplyPublic(Public):
     error: str | None = None
     created_at: datetime
     sent_at: datetime | None = None
+    due_at: datetime | None = Field(
+        default=None,
+        description="While queued: when the server sends it (its cool-off, or a retry after "
+        "a failed attempt); null otherwise.",
+    )
+    due_in_seconds: float | None = Field(
+        default=None,
+        description="While queued: seconds from this answer (or event) until `due_at`, so a "
+        "console can count down without trusting its own clock; null otherwise.",
+    )
 
 
 # --- brand accounts --------------------------------------------------------------------------

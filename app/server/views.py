@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.models.enums import ReplyStatus
 from app.models.schemas import (
     Author,
     HandoffPublic,
@@ -77,7 +80,12 @@ def users_by_id(session: Session, ids: set[int]) -> dict[int, User]:
     return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
 
 
-def reply_public(reply: Reply, author: User) -> ReplyPublic:
+def reply_public(reply: Reply, author: User, *, now: datetime | None = None) -> ReplyPublic:
+    """`now` (the moment of the answer or event) gives a queued reply's `due_in_seconds`."""
+    due_at = reply.next_attempt_at if reply.status == ReplyStatus.QUEUED else None
+    due_in = (
+        max((due_at - now).total_seconds(), 0.0) if due_at is not None and now is not None else None
+    )
     return ReplyPublic(
         id=reply.id,
         client_id=reply.client_id,
@@ -90,6 +98,8 @@ def reply_public(reply: Reply, author: User) -> ReplyPublic:
         error=reply.error,
         created_at=reply.created_at,
         sent_at=reply.sent_at,
+        due_at=due_at,
+        due_in_seconds=due_in,
     )
 
 

@@ -220,6 +220,7 @@ def test_the_sender_decides_with_the_same_rule(world: World) -> None:
     assert _reply(world, "dana", mention_id, version).status_code == 202
     with world.db.write() as session:
         remove_account(session, "acme-social", now=world.clock())
+    world.clock.advance(seconds=20)  # the rep's cool-off (the default) is over
 
     sender = ReplySender(world.db, cast(Any, None), LocalLocks(), clock=world.clock)
     [claimed] = sender._claim(5)

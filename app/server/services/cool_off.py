@@ -1,10 +1,18 @@
 """The per-team cool-off between Send and a reply leaving, set by managers. A rep in several
 teams gets the longest of their teams' settings (the cautious one); in none, the defaults.
-A change writes `cool_off.changed` in the same transaction: consoles reload `GET /cool-off`."""
+A change writes `cool_off.changed` in the same transaction: consoles reload `GET /cool-off`.
+
+The server holds every rep's reply at least `seconds` from when it arrives
+(`reply_hold_until`), whatever the console asks: the console's countdown is a view of that
+hold, not the guard. Managers' and admins' replies are held only as long as their console asks:
+they are the people who set the minimum (and could set it to zero in the open), so holding
+them to it protects nothing, and in a storm an admin's script must be able to answer at once.
+The longer `heated_seconds` is asked for by the console, which reads the draft's tone as the
+rep types."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -88,3 +96,13 @@ def my_cool_off(session: Session, *, by: Principal) -> CoolOffPublic:
         seconds=max(s for s, _ in settings),
         heated_seconds=max(h for _, h in settings),
     )
+
+
+def reply_hold_until(
+    session: Session, *, by: Principal, requested_seconds: int | None, since: datetime
+) -> datetime:
+    """When a reply that arrived at `since` may leave at the earliest: the longer of what the
+    console asks and, for a rep, their team cool-off (`my_cool_off().seconds`)."""
+    is_manager = by.role is not None and by.role.is_manager
+    minimum = 0 if is_manager else my_cool_off(session, by=by).seconds
+    return since + timedelta(seconds=max(requested_seconds or 0, minimum))

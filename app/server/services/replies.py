@@ -12,7 +12,10 @@ The sender calls, each in its own write transaction:
   `mark_reply_sending(session, reply_id, now)`  before it talks to the network;
   `mark_reply_sent(session, reply_id, external_id=…, external_url=…, now=…)` or
   `mark_reply_failed(session, reply_id, error=…, retry_at=… | None, now=…)` after.
-Every transition records `reply.updated` with the reply and the mention."""
+Every transition records `reply.updated` with the reply and the mention.
+
+A new reply is held for its cool-off (`next_attempt_at`, services/cool_off.py); while it waits,
+its author can change, cancel or hurry it (services/reply_hold.py)."""
 
 from __future__ import annotations
 
@@ -30,6 +33,7 @@ from app.server.auth import Principal
 from app.server.errors import Conflict, Invalid, NotFound
 from app.server.events import record_event
 from app.server.services.accounts import reply_route
+from app.server.services.cool_off import reply_hold_until
 from app.server.services.mentions import get_mention
 from app.server.views import mention_public, reply_public, user_ref
 
@@ -38,10 +42,10 @@ def _existing(session: Session, client_id: str) -> Reply | None:
     return session.scalar(select(Reply).where(Reply.client_id == client_id))
 
 
-def _public(session: Session, reply: Reply) -> ReplyPublic:
+def reply_view(session: Session, reply: Reply, now: datetime | None = None) -> ReplyPublic:
     author = session.get(User, reply.author_id)
     assert author is not None
-    return reply_public(reply, author)
+    return reply_public(reply, author, now=now)
 
 
 def queue_reply(
@@ -57,7 +61,7 @@ def queue_reply(
                 "This client_id was already used for a reply to another mention.",
                 code="client_id_reused",
             )
-        return _public(session, existing), False
+        return reply_view(session, existing, now), False
     mention = get_mention(session, mention_id, for_update=True)
     route = reply_route(session, mention)
     if route.account is None:
@@ -95,7 +99,11 @@ def queue_reply(
         base_version=request.base_version,
         status=ReplyStatus.QUEUED,
         attempts=0,
-        next_attempt_at=now,
+        # The cool-off is held here, not only in the console: a reply posted by any client
+        # waits at least the author's team cool-off from now.
+        next_attempt_at=reply_hold_until(
+            session, by=by, requested_seconds=request.cool_off_seconds, since=now
+        ),
         created_at=now,
         updated_at=now,
     )
@@ -107,7 +115,7 @@ def queue_reply(
         again = _existing(session, client_id)
         if again is None:
             raise
-        return _public(session, again), False
+        return reply_view(session, again, now), False
     if mention.assignee_id is None:
         mention.assignee_id = by.user_id
     if mention.status in (MentionStatus.NEW, MentionStatus.SNOOZED):
@@ -118,8 +126,8 @@ def queue_reply(
     mention.updated_at = now
     session.flush()
     session.refresh(mention, ["assignee"])
-    public = _public(session, reply)
-    _record(session, public, mention_public(mention), by=by, now=now)
+    public = reply_view(session, reply, now)
+    record_reply_change(session, public, mention_public(mention), by=by, now=now)
     return public, True
 
 
@@ -158,7 +166,7 @@ def _refuse_over_a_resolve(session: Session, mention: Mention, by: Principal) ->
     )
 
 
-def _record(
+def record_reply_change(
     session: Session,
     reply: ReplyPublic,
     mention: MentionPublic,
@@ -205,15 +213,36 @@ def _transition(
         setattr(reply, name, value)
     session.flush()
     mention = get_mention(session, reply.mention_id)
-    public = _public(session, reply)
-    _record(session, public, mention_public(mention), by=None, now=now)
+    public = reply_view(session, reply, now)
+    record_reply_change(session, public, mention_public(mention), by=None, now=now)
     return public
 
 
+def locked_reply(session: Session, reply_id: int) -> Reply:
+    """The reply, locked for this transaction and read afresh (not from the session's cache):
+    whoever holds it decides its fate; the other side sees what it decided."""
+    reply = session.scalar(
+        select(Reply)
+        .where(Reply.id == reply_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if reply is None:
+        raise NotFound(f"No reply with id {reply_id}.")
+    return reply
+
+
 def mark_reply_sending(session: Session, reply_id: int, now: datetime) -> ReplyPublic:
-    reply = session.get(Reply, reply_id)
-    attempts = (reply.attempts if reply is not None else 0) + 1
-    return _transition(session, reply_id, ReplyStatus.SENDING, now, attempts=attempts)
+    """The sender takes the reply. Refused (`Conflict`) when it is no longer queued or
+    sending: cancelled by its author meanwhile (cancel and the sender race for the row lock;
+    exactly one wins), or already sent or failed."""
+    reply = locked_reply(session, reply_id)
+    if reply.status not in (ReplyStatus.QUEUED, ReplyStatus.SENDING):
+        raise Conflict(
+            f"Reply {reply_id} is {reply.status.value}; it is not sent.",
+            code=f"reply_{reply.status.value}",
+        )
+    return _transition(session, reply_id, ReplyStatus.SENDING, now, attempts=reply.attempts + 1)
 
 
 def mark_reply_sent(

@@ -42,7 +42,7 @@ from app.models.enums import ReplyStatus
 from app.models.tables import Mention, Reply
 from app.server.clock import Clock
 from app.server.db import Database
-from app.server.errors import DomainError, LoopFailures
+from app.server.errors import Conflict, DomainError, LoopFailures
 from app.server.services.accounts import (
     STATE_ERROR,
     AccountConfig,
@@ -171,7 +171,11 @@ class ReplySender:
                         continue  # another process is recovering it right now
                     self._in_flight.add(reply.id)
                     is_retry = reply.attempts > 0
-                    mark_reply_sending(session, reply.id, now)
+                    try:
+                        mark_reply_sending(session, reply.id, now)
+                    except Conflict:  # cancelled by its author since it was read: not sent
+                        self._release(reply.id)
+                        continue
                     claimed.append(self._describe(session, reply, is_retry=is_retry))
         except BaseException:
             for item in claimed:
