@@ -34,7 +34,7 @@ class PlainHttpDialog(QMessageBox):
         self.setAccessibleName("Unencrypted connection")
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setText(plain_http_warning(server_url))
-        self.connect_anyway = self.addButton("Connect anyway", QMessageBox.ButtonRole.AcceptRole)
+        self.connect_anyway = self.addButton("Connect &anyway", QMessageBox.ButtonRole.AcceptRole)
         self.cancel = self.addButton(QMessageBox.StandardButton.Cancel)
         self.setDefaultButton(self.cancel)
         self.setEscapeButton(self.cancel)
