@@ -186,7 +186,9 @@ class FeedConnector:
             else:
                 mentions.append(incoming)
         mentions.sort(key=lambda m: m.cursor or "")
-        dated = [m.cursor for m in mentions if m.cursor is not None]
+        # A quarantined entry moves the cursor too: it is kept, not read again on every poll.
+        cursors = [m.cursor for m in mentions] + [q.cursor for q in quarantined]
+        dated = [c for c in cursors if c is not None]
         next_cursor = max([*dated, *([cursor] if cursor else [])], default=None)
         # Undated entries do not move the cursor; each one carries the page's cursor so far.
         fixed = [IncomingMention(m.mention, m.reply_ref, m.cursor or cursor) for m in mentions]

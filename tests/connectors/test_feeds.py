@@ -83,3 +83,31 @@ async def test_feeds_cannot_be_answered_in_place(replay: ReplayServer) -> None:
     [entry] = await c.fetch_thread("review-1001")
     assert entry.external_id == "review-1001"
     await c.aclose()
+
+
+ODD_FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Acme community</title>
+<link>https://community.example/{long_feed}</link>
+<item><guid isPermaLink="false">post-1</guid><title>Broken sink</title>
+<link>https://community.example/{long_post}</link>
+<pubDate>Mon, 23 Nov 2026 10:00:00 +0000</pubDate></item>
+<item><guid isPermaLink="false">post-&#x1;-2</guid><title>A strange one</title>
+<pubDate>Tue, 24 Nov 2026 10:00:00 +0000</pubDate></item>
+</channel></rss>""".format(long_feed="f" * 600, long_post="p" * 1100)
+
+
+async def test_odd_entries_are_fitted_or_quarantined_and_the_cursor_passes_them(
+    replay: ReplayServer,
+) -> None:
+    replay.on("GET", "/odd.rss", (200, {"content-type": "application/rss+xml"}, ODD_FEED))
+    c = FeedConnector(replay.base_url + "/odd.rss", http=fast_session())
+    result = await c.fetch_mentions(None)
+    await c.aclose()
+    [sink] = result.mentions
+    assert sink.mention.url is None  # 1,100 characters: dropped, not cut
+    assert sink.mention.author.url is None  # 600 characters: over the 500 of author links
+    [odd] = result.quarantined
+    assert odd.external_id == "post-\x01-2"
+    assert "A Feed post id is text without control characters" in odd.reason
+    # The newest entry is the quarantined one: the cursor passes it (not read on every poll).
+    assert result.next_cursor == "2026-11-24T10:00:00+00:00"
