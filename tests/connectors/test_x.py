@@ -259,3 +259,40 @@ async def test_polling_stream_rides_out_failures_and_reports_them(replay: Replay
     assert statuses[-1] is None
     await stream.aclose()  # type: ignore[attr-defined]
     await c.aclose()
+
+
+async def test_a_tweet_with_an_odd_id_is_quarantined_and_the_rest_arrive(
+    replay: ReplayServer,
+) -> None:
+    page = fixture("mentions_page1.json")
+    page.pop("meta", None)  # one page only
+    odd = dict(page["data"][1], id="1860000000000000210/retweets")
+    page["data"].append(odd)
+    page["includes"]["users"][0]["name"] = "K" * 400  # over the 200 of display names: cut
+    replay.on("GET", ME, (200, fixture("users_me.json")))
+    replay.on("GET", MENTIONS, (200, page))
+    c = x(replay)
+    result = await c.fetch_mentions("1860000000000000050")
+    await c.aclose()
+    assert [m.external_id for m in result.mentions] == [
+        "1860000000000000210",
+        "1860000000000000305",
+    ]
+    kevin = result.mentions[1].mention.author
+    assert len(kevin.display_name) == 200
+    assert kevin.display_name.endswith("…")
+    [bad] = result.quarantined
+    assert bad.external_id == "1860000000000000210/retweets"
+    assert "An X post id is up to 19 digits" in bad.reason
+    assert bad.raw["tweet"]["id"] == "1860000000000000210/retweets"
+    assert result.next_cursor == "1860000000000000305"
+
+
+async def test_a_post_id_is_one_path_segment(replay: ReplayServer) -> None:
+    c = x(replay)
+    with pytest.raises(NotFound):
+        await c.fetch_thread("1/../../users/me")
+    await c.aclose()
+    [call] = replay.requests
+    assert call.path == "/2/tweets/1/../../users/me"  # one segment, decoded by the server
+    assert not replay.calls(ME)
