@@ -356,3 +356,25 @@ async def test_factory_reads_handle_and_app_password(replay: ReplayServer) -> No
     await c.aclose()
     with pytest.raises(PermanentError, match="app password"):
         connector_for("bluesky", replay.base_url, "just-a-password")
+
+
+async def test_a_post_whose_uri_is_no_at_uri_is_quarantined(replay: ReplayServer) -> None:
+    login(replay)
+    listing = fixture("list_notifications_page1.json")
+    odd = dict(listing["notifications"][2])  # Jules's mention, re-sent as a web link
+    odd["uri"] = "https://bsky.app/profile/jules.bsky.social/post/3lbtjules0009"
+    odd["indexedAt"] = "2026-11-23T09:20:00.000Z"  # the newest of the page
+    listing["notifications"].insert(0, odd)
+    replay.on("GET", NOTIFICATIONS, (200, listing))
+    c = bluesky(replay)
+    result = await c.fetch_mentions(None)
+    await c.aclose()
+    assert [m.external_id for m in result.mentions] == [
+        "at://did:plc:jules9z/app.bsky.feed.post/3lbtjules0001",
+        YUKI_URI,
+    ]
+    [bad] = result.quarantined
+    assert bad.external_id == odd["uri"]
+    assert "A Bluesky post id is an AT URI" in bad.reason
+    assert bad.raw["uri"] == odd["uri"]
+    assert result.next_cursor == f"2026-11-23T09:20:00.000Z {odd['uri']}"  # passes it
