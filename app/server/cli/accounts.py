@@ -265,7 +265,8 @@ def cmd_list_quarantine(args: argparse.Namespace) -> int:
     _settings, db, _store = _context(args)
     try:
         with db.read() as session:
-            items = list_quarantine(session, include_dismissed=args.all, limit=args.limit, offset=0)
+            limit = max(1, min(args.limit, 10_000))
+            items = list_quarantine(session, include_dismissed=args.all, limit=limit)
     finally:
         db.dispose()
     if args.json:

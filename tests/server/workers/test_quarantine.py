@@ -96,6 +96,12 @@ def test_a_poisoned_mastodon_item_is_quarantined_and_ingest_goes_on(
     assert dismissed.json()["dismissed_at"] is not None
     assert quarantined(server) == []
     assert quarantine(server, include_dismissed="true").json()["count"] == 1
+    assert account_cli(["list-quarantine"], server).stdout.strip() == "Nothing in quarantine."
+    everything = account_cli(["list-quarantine", "--all"], server)
+    assert "dismissed" in everything.stdout
+    missing = account_cli(["dismiss-quarantined", "999999"], server)
+    assert missing.returncode == 1
+    assert "No quarantined item with id 999999." in missing.stderr
 
 
 LONG = "x" * 1100
