@@ -5,6 +5,7 @@ and which storage failures are the item's own fault (quarantine it) rather than 
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -33,12 +34,17 @@ from tests.support.postgres import temporary_postgres_database
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(f"sqlite:///{tmp_path / 'server.sqlite3'}")
-    upgrade_to_head(database)
-    yield database
-    database.dispose()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+        else:
+            url = stack.enter_context(temporary_postgres_database())
+        database = open_database(url)
+        stack.callback(database.dispose)
+        upgrade_to_head(database)
+        yield database
 
 
 def _account(db: Database) -> int:
