@@ -4,7 +4,7 @@ limit from the schema (`app.models.schemas.MENTION_LIMITS`, the one source) and
 
 - cuts text (handle, display name, post text) to its limit, marked with "…", and replaces
   what cannot be stored in it (half an emoji: a lone surrogate) with "�";
-- reads a time without a zone as UTC (the database keeps only aware times);
+- reads a time without a zone as UTC, and forgets one that has no UTC equivalent;
 - drops what a cut would make wrong instead of cutting it: an over-long or non-http(s) URL,
   an over-long language tag or thread key, a reply-to id that is no post id of the network;
 - never changes the post's own id (it is how the post is found again and de-duplicated).
@@ -54,6 +54,19 @@ def _whole_or_none(value: object, limit: int) -> str | None:
     return value if value and len(value) <= limit else None
 
 
+def _utc_or_none(value: datetime | None) -> datetime | None:
+    """The time in UTC (one without a zone read as UTC), or None (unknown: "now") when it
+    has no UTC equivalent."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return None
+
+
 def fit_mention(
     *,
     network: Network,
@@ -74,8 +87,7 @@ def fit_mention(
     """The mention with every field fitted to the schema (raises ValidationError only for what
     fitting cannot mend: the post's own id)."""
     limits = MENTION_LIMITS
-    if created_at is not None and created_at.tzinfo is None:
-        created_at = created_at.replace(tzinfo=UTC)  # a time without a zone: read it as UTC
+    created_at = _utc_or_none(created_at)
     reply_to = _whole_or_none(in_reply_to_external_id, limits.external_id)
     if reply_to is not None and external_id_problem(network, reply_to, is_demo=is_demo):
         reply_to = None

@@ -225,11 +225,17 @@ class MentionCreate(Strict):
 
     @field_validator("created_at")
     @classmethod
-    def _utc_when_no_zone(cls, value: datetime | None) -> datetime | None:
-        # ISO 8601 without a zone is read as UTC (the API's times are UTC): stored, not a 500.
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value
+    def _in_utc(cls, value: datetime | None) -> datetime | None:
+        # The API's times are UTC: one without a zone is read as UTC; one that has no UTC
+        # equivalent (0001-01-01T00:00+01:00) is refused here rather than by the database.
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError as exc:
+            raise ValueError("The time is out of range once written in UTC.") from exc
 
     @field_validator("external_id", "in_reply_to_external_id")
     @classmethod

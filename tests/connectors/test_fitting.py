@@ -4,7 +4,7 @@ with its reason; a page hands the quarantined items over before the mentions (cu
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 from app.connectors.base import (
     FetchResult,
@@ -119,3 +119,31 @@ def test_ids_in_paths_are_one_segment_whatever_they_hold() -> None:
     )
     assert in_path("..") == "%2E%2E"
     assert in_path("1?x=1#y") == "1%3Fx%3D1%23y"
+
+
+def test_a_time_with_no_utc_equivalent_is_forgotten_not_fatal() -> None:
+    far_east = timezone(timedelta(hours=14))
+    mention = fit_mention(
+        network=Network.MASTODON,
+        external_id="1",
+        handle="@a",
+        text="t",
+        created_at=datetime(1, 1, 1, 0, 0, tzinfo=far_east),  # before year 1 in UTC
+    )
+    assert mention.created_at is None  # unknown: the server dates it when it arrives
+    later = fit_mention(
+        network=Network.MASTODON,
+        external_id="2",
+        handle="@a",
+        text="t",
+        created_at=datetime(2026, 11, 30, 23, 0, tzinfo=far_east),
+    )
+    assert later.created_at == datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+def test_half_an_emoji_becomes_a_replacement_character() -> None:
+    mention = fit_mention(
+        network=Network.X, external_id="1", handle="@a\ud83d", text="cut \ud83d here \U0001f600"
+    )
+    assert mention.text == "cut \ufffd here \U0001f600"
+    assert mention.author.handle == "@a\ufffd"

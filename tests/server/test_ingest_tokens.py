@@ -110,3 +110,12 @@ def test_a_time_without_a_zone_is_read_as_utc(
     [mention_id] = response.json()["created"]
     stored = client.get(f"/api/v1/mentions/{mention_id}", headers=live_server.headers()).json()
     assert stored["created_at"] in ("2026-11-30T10:00:00Z", "2026-11-30T10:00:00+00:00")
+
+
+def test_a_time_with_no_utc_equivalent_is_refused_not_a_500(
+    live_server: LiveServer, client: httpx.Client
+) -> None:
+    body = {**mention_json("ticket 78", network="webhook"), "created_at": "0001-01-01T00:00+01:00"}
+    response = _post(client, live_server.admin_token, body)
+    assert response.status_code == 422, response.text
+    assert "out of range once written in UTC" in response.json()["detail"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -127,13 +127,13 @@ def _mention_insert(session_value: str) -> str:
 
 
 def caught_naive(db: Database, mention: Mention) -> BaseException:
-    """The error storing `mention` raises (it must raise one)."""
+    """The error storing `mention` raises (it must raise one: its time cannot be stored)."""
     try:
         with db.write() as session:
             session.add(mention)
     except Exception as exc:
         return exc
-    raise AssertionError("storing a naive time did not fail")
+    raise AssertionError("storing the time did not fail")
 
 
 def test_what_the_database_refuses_for_the_item_is_told_from_an_outage() -> None:
@@ -158,6 +158,15 @@ def test_what_the_database_refuses_for_the_item_is_told_from_an_outage() -> None
             assert isinstance(refused, StatementError)
             assert "naive datetime" in str(refused)
             assert refused_by_database(refused)
+            before_year_one = Mention(
+                network=Network.MASTODON,
+                external_id="3",
+                author_handle="@a",
+                text="t",
+                created_at=datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=1))),
+            )
+            overflow = caught_naive(db, before_year_one)
+            assert refused_by_database(overflow)
         finally:
             db.dispose()
 

@@ -47,8 +47,9 @@ def refused_by_database(exc: BaseException) -> bool:
     if isinstance(exc, (DataError, IntegrityError)):
         return True
     if isinstance(exc, StatementError) and not isinstance(exc, DBAPIError):
-        return isinstance(exc.orig, (ValueError, TypeError))  # a bind value it cannot take
-    return isinstance(exc, ValueError)  # pydantic's ValidationError among them
+        # A bind value it cannot take (a naive time, a date past the calendar's end).
+        return isinstance(exc.orig, (ValueError, TypeError, OverflowError))
+    return isinstance(exc, (ValueError, OverflowError))  # pydantic's ValidationError too
 
 
 def refusal_reason(exc: BaseException) -> str:
