@@ -12,8 +12,6 @@ Bluesky has no per-account push stream for notifications, so `stream_mentions` p
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -38,6 +36,7 @@ from app.connectors.base import (
     check_reply_length,
     poll_mentions,
 )
+from app.connectors.bluesky_records import mention_facets, record_key_for
 from app.connectors.fitting import fit_mention, incoming_or_quarantined
 from app.connectors.http import HttpSession, error_message, retry_after_seconds
 from app.connectors.text import plain_text
@@ -48,8 +47,6 @@ from app.models.schemas import MentionCreate
 POST_COLLECTION = "app.bsky.feed.post"
 MENTION_REASONS = ("mention", "reply", "quote")
 NAME = rules_for(Network.BLUESKY).display_name  # in messages
-_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
-_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]]")
 
 
 class _SessionExpired(AuthError):
@@ -65,56 +62,12 @@ def _parse_time(value: object) -> datetime | None:
         return None
 
 
-def record_key_for(client_id: str) -> str:
-    """A valid TID-shaped record key derived from the reply's client id (same id, same key).
-
-    The 53-bit time part comes from a hash, kept between 2023 and 2058 so it looks like any
-    other TID; the top bit is zero as the spec requires.
-    """
-    digest = int.from_bytes(hashlib.sha256(client_id.encode()).digest()[:8], "big")
-    base_us = 1_672_531_200 * 1_000_000  # 2023-01-01
-    micros = base_us + digest % (35 * 365 * 24 * 3600 * 1_000_000)
-    clock_id = (digest >> 53) & 0x3FF
-    value = (micros << 10) | clock_id
-    chars = []
-    for _ in range(13):
-        chars.append(_TID_ALPHABET[value & 0x1F])
-        value >>= 5
-    return "".join(reversed(chars))
-
-
 def rkey_of(uri: str) -> str:
     return uri.rstrip("/").rsplit("/", 1)[-1]
 
 
 def post_url(handle_or_did: str, uri: str) -> str:
     return f"https://bsky.app/profile/{handle_or_did}/post/{rkey_of(uri)}"
-
-
-def mention_facets(text: str, handle: str, did: str) -> list[dict[str, Any]]:
-    """Facets for `text`: a mention of `@handle` (to `did`) and every link.
-    Offsets are UTF-8 byte offsets, as the AT Protocol counts them."""
-    data = text.encode("utf-8")
-    facets: list[dict[str, Any]] = []
-    needle = f"@{handle}".encode()
-    start = data.find(needle)
-    if start >= 0 and did:
-        facets.append(
-            {
-                "index": {"byteStart": start, "byteEnd": start + len(needle)},
-                "features": [{"$type": "app.bsky.richtext.facet#mention", "did": did}],
-            }
-        )
-    for match in _URL.finditer(text):
-        byte_start = len(text[: match.start()].encode("utf-8"))
-        byte_end = byte_start + len(match.group(0).encode("utf-8"))
-        facets.append(
-            {
-                "index": {"byteStart": byte_start, "byteEnd": byte_end},
-                "features": [{"$type": "app.bsky.richtext.facet#link", "uri": match.group(0)}],
-            }
-        )
-    return facets
 
 
 def _cursor_of(indexed_at: str, uri: str) -> str:

@@ -11,7 +11,8 @@ import pytest
 
 from app.connectors import connector_for
 from app.connectors.base import AuthError, NotFound, PermanentError, ReplyRequest
-from app.connectors.bluesky import BlueskyConnector, mention_facets, record_key_for
+from app.connectors.bluesky import BlueskyConnector
+from app.connectors.bluesky_records import mention_facets, record_key_for
 from app.models.enums import Network
 from tests.connectors.helpers import FakeTime, Recorded, ReplayServer, fast_session, load_fixture
 
