@@ -26,7 +26,8 @@ from app.connectors.base import IncomingMention, Quarantined, Visibility
 from app.connectors.text import clip, well_formed
 from app.models.enums import Network
 from app.models.external_ids import external_id_problem
-from app.models.schemas import MENTION_LIMITS, Author, MentionCreate, follower_count
+from app.models.limits import MENTION_LIMITS
+from app.models.schemas import Author, MentionCreate, follower_count
 
 
 def fit_url(value: object, limit: int) -> str | None:

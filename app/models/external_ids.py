@@ -17,10 +17,8 @@ from __future__ import annotations
 import re
 
 from app.models.enums import Network
+from app.models.limits import EXTERNAL_ID_MAX
 from app.models.networks import rules_for
-
-EXTERNAL_ID_MAX = 200
-"""The longest external id (the `mentions.external_id` column)."""
 
 _WORD = re.compile(r"[0-9A-Za-z_-]{1,64}")
 _DIGITS = re.compile(r"[0-9]{1,19}")

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -31,7 +30,8 @@ from app.models.enums import (
     Role,
     Severity,
 )
-from app.models.external_ids import EXTERNAL_ID_MAX, external_id_problem
+from app.models.external_ids import external_id_problem
+from app.models.limits import MENTION_LIMITS
 
 # --- what a request may carry ----------------------------------------------------------------
 # Integers end where the database's columns end (PostgreSQL `integer` at 2^31−1, `bigint` and
@@ -174,26 +174,6 @@ class CoveragePublic(BaseModel):
 
 
 # --- mentions --------------------------------------------------------------------------------
-
-
-# --- ingest: how long each field of a mention may be --------------------------------------------
-# The one source of these limits: the schema below, the `mentions` table's columns and every
-# connector (app/connectors/fitting.py fits what a network sends to them) read them from here.
-
-
-@dataclass(frozen=True)
-class MentionLimits:
-    handle: int = 200
-    display_name: int = 200
-    author_url: int = 500
-    external_id: int = EXTERNAL_ID_MAX
-    text: int = 20_000
-    url: int = 1000
-    language: int = 16
-    thread_key: int = 200
-
-
-MENTION_LIMITS = MentionLimits()
 
 
 class Author(BaseModel):
@@ -393,34 +373,6 @@ class AccountPublic(Public):
 class AccountsPublic(BaseModel):
     data: list[AccountPublic]
     count: int
-
-
-# --- quarantine (INGEST): items an account's ingest could not store ----------------------------
-
-
-class QuarantinedItemPublic(Public):
-    """An item a brand account's ingest received but could not store as a mention, kept for an
-    admin: `reason` says why; `raw` is the item as the network sent it (at most about 16 kB
-    of JSON: a larger one is cut, with `truncated: true`)."""
-
-    id: int
-    account_id: int | None
-    account: str = Field(description="The brand account's name when it was received.")
-    network: Network
-    external_id: str
-    reason: str
-    raw: dict[str, Any]
-    received_at: datetime
-    dismissed_at: datetime | None = None
-    dismissed_by_id: int | None = None
-
-
-class QuarantinedItemsPublic(BaseModel):
-    data: list[QuarantinedItemPublic]
-    count: int = Field(description="Total matching, before pagination.")
-
-
-# --- end of quarantine ------------------------------------------------------------------------
 
 
 # --- handoffs --------------------------------------------------------------------------------

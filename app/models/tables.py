@@ -32,7 +32,7 @@ from app.models.enums import (
     Role,
     Severity,
 )
-from app.models.schemas import MENTION_LIMITS
+from app.models.limits import MENTION_LIMITS
 
 
 def utcnow() -> datetime:

@@ -15,7 +15,7 @@ from app.connectors.base import (
 )
 from app.connectors.fitting import fit_mention, fit_url, incoming_or_quarantined
 from app.models.enums import Network
-from app.models.schemas import MENTION_LIMITS
+from app.models.limits import MENTION_LIMITS
 
 LONG_PROFILE = "https://social.example/@someone/" + "x" * 600  # over the 500 of author URLs
 LONG_POST = "https://blog.example/post?" + "q" * 1100  # over the 1,000 of post URLs

@@ -11,7 +11,8 @@ from sqlalchemy import String
 
 from app.models.enums import Network
 from app.models.external_ids import external_id_problem
-from app.models.schemas import MENTION_LIMITS, MentionCreate
+from app.models.limits import MENTION_LIMITS
+from app.models.schemas import MentionCreate
 from app.models.tables import Mention
 
 TRAVERSAL = "1/../../accounts/verify_credentials"

@@ -10,7 +10,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from app.models.enums import Role
-from app.models.schemas import AccountsPublic, QuarantinedItemPublic, QuarantinedItemsPublic
+from app.models.quarantine import QuarantinedItemPublic, QuarantinedItemsPublic
+from app.models.schemas import AccountsPublic
 from app.server.api.deps import (
     ERRORS,
     CurrentUser,

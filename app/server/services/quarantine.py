@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from app.connectors.text import well_formed
 from app.models.enums import Network
-from app.models.schemas import MENTION_LIMITS, QuarantinedItemPublic, QuarantinedItemsPublic
+from app.models.limits import MENTION_LIMITS
+from app.models.quarantine import QuarantinedItemPublic, QuarantinedItemsPublic
 from app.models.tables import Account, QuarantinedItem
 from app.server.errors import NotFound, classify_fault
 
