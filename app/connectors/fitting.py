@@ -1,6 +1,6 @@
 """Fitting what a network sends to the mention schema, so one odd item never stops an account's
 ingest: every connector builds its mentions through `fit_mention`, which reads each field's
-limit from the schema (`app.models.schemas.MENTION_LIMITS`, the one source) and
+limit from `app.models.limits.MENTION_LIMITS` (the one source the schema reads too) and
 
 - cuts text (handle, display name, post text) to its limit, marked with "…", and replaces
   what cannot be stored in it (half an emoji: a lone surrogate) with "�";
