@@ -7,6 +7,7 @@ frees space). Each fault is logged once when it starts and once when it ends (`F
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import threading
 import time
@@ -272,21 +273,46 @@ def _error(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def _union_tag(part: object) -> bool:
+    """A location step naming a union's member ("MentionCreate", "list[MentionCreate]"), not
+    a field: fields are snake_case, members are type names."""
+    return isinstance(part, str) and bool(_UNION_TAG.match(part))
+
+
+_UNION_TAG = re.compile(r"^(?:[A-Z]\w*|[a-z]+\[.*\])$")
+
+
+def _one_union_branch(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A body that may be one item or a list of them fails both ways; report the way the
+    caller meant (its fields' problems), not also "not a list" or "not an object"."""
+    shape = {"list_type", "model_type", "dict_type", "model_attributes_type"}
+
+    def is_shape(err: dict[str, Any]) -> bool:
+        loc = [p for p in err.get("loc", ()) if p != "body" and not _union_tag(p)]
+        return not loc and err.get("type") in shape
+
+    fields = [e for e in errors if not is_shape(e)]
+    return fields or errors
+
+
 def _describe_validation(errors: list[dict[str, Any]]) -> tuple[int, str, str]:
     """One readable sentence for the first problems; malformed JSON is a 400, the rest 422."""
     if any(e.get("type") == "json_invalid" for e in errors):
         return 400, "The request body is not valid JSON.", "malformed_json"
+    errors = _one_union_branch(errors)
     parts: list[str] = []
-    for err in errors[:5]:
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body",)]
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ()) if p != "body" and not _union_tag(p)]
         where = ".".join(loc) if loc else "body"
         message = str(err.get("msg", "is invalid"))
         if err.get("type") == "missing":
             message = "is required"
         elif err.get("type") == "extra_forbidden":
             message = "is not a known field"
-        parts.append(f"{where}: {message}")
-    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+        if (part := f"{where}: {message}") not in parts:
+            parts.append(part)
+    more = f" (and {len(parts) - 5} more)" if len(parts) > 5 else ""
+    parts = parts[:5]
     return 422, "Invalid request — " + "; ".join(parts) + more + ".", "validation_error"
 
 

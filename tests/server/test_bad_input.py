@@ -173,3 +173,22 @@ def test_reply_client_id_is_idempotent(client: httpx.Client) -> None:
     client.post(f"/api/v1/mentions/{other}/claim", json={"version": 1})
     _error(client.post(f"/api/v1/mentions/{other}/replies", json=reply), 409, "client_id")
     assert len(client.get(f"/api/v1/mentions/{mention_id}").json()["replies"]) == 1
+
+
+def test_one_item_or_a_list_is_told_about_its_own_fields_once(client: httpx.Client) -> None:
+    """The body may be one mention or a list: a bad one is told what is wrong with it, not
+    also that it is not a list (or not a single object), and each problem once."""
+    one = _error(
+        client.post("/api/v1/mentions", json=mention_json("bad-5", network="myspace")),
+        422,
+        "network",
+    )
+    assert "list" not in str(one["detail"]).lower(), one
+    assert "MentionCreate" not in str(one["detail"]), one
+    many = _error(
+        client.post("/api/v1/mentions", json=[mention_json("bad-6", network="myspace")]),
+        422,
+        "0.network",
+    )
+    assert "dictionary" not in str(many["detail"]).lower(), many
+    assert "MentionCreate" not in str(many["detail"]), many

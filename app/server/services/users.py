@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.models.enums import Duty, EventType, Role
 from app.models.schemas import UserCreate, UserCreated, UserPublic, UsersPublic
 from app.models.tables import Team, User
-from app.server.auth import INGEST_TOKEN, USER_TOKEN, Principal, issue_token
+from app.server.auth import USER_TOKEN, Principal, issue_token
 from app.server.errors import Conflict, Forbidden, Invalid, NotFound
 from app.server.events import record_event
 from app.server.services.coverage import close_gaps, record_coverage_gap
@@ -68,10 +68,6 @@ def create_user(
         raise Conflict(f"A user named {request.name!r} already exists.", code="name_taken") from exc
     token = issue_token(session, kind=USER_TOKEN, name=user.name, user_id=user.id)
     return UserCreated(**user_public(user).model_dump(), token=token)
-
-
-def create_ingest_token(session: Session, name: str) -> str:
-    return issue_token(session, kind=INGEST_TOKEN, name=name, user_id=None)
 
 
 def get_user(session: Session, user_id: int) -> User:
