@@ -50,6 +50,9 @@ class ReplyStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"  # taken back by its author (or a manager) before it left
+    # Not sent: a colleague resolved or took the mention while it was held; its author decides
+    # (send again with force, or leave it). `error` says what changed.
+    STOPPED = "stopped"
 
 
 class HandoffStatus(StrEnum):

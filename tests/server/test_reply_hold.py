@@ -268,3 +268,69 @@ def test_cancel_racing_the_sender_has_exactly_one_winner(team_app: World) -> Non
             for row in session.query(Reply).filter(Reply.status == ReplyStatus.SENDING):
                 row.status = ReplyStatus.SENT
     assert len(outcomes) == 12
+
+
+def _stopped(w: World, reply_id: int) -> Reply:
+    with w.db.read() as session:
+        reply = session.get(Reply, reply_id)
+        assert reply is not None
+        return reply
+
+
+def test_a_colleagues_resolve_while_held_stops_the_reply_for_its_author(world: World) -> None:
+    """Invariant 3 while the server holds the reply: a manager resolves the mention during
+    its cool-off; when it falls due it is `stopped`, not sent, with the sentence its author
+    reads; sent again with force it goes out and the mention stays resolved."""
+    _team_with_minimum(world)
+    reply = _post(world, "dana")
+    mention_id = reply["mention_id"]
+    world.clock.advance(seconds=10)
+    assert world.call("POST", f"/mentions/{mention_id}/resolve", "mia", {}).status_code == 200
+    world.clock.advance(seconds=TEAM_MINIMUM)
+    after = world.last_event_id()
+    assert _taken(world) == []
+    stopped = _stopped(world, reply["id"])
+    assert stopped.status is ReplyStatus.STOPPED
+    assert stopped.error is not None
+    assert "mia resolved this mention while your reply waited" in stopped.error
+    [event] = world.events("reply.updated", after=after)
+    assert event.payload["reply"]["status"] == "stopped"
+    assert _taken(world) == []  # never taken later either
+
+    detail = world.call("GET", f"/mentions/{mention_id}", "dana").json()
+    again = {
+        "client_id": str(uuid.uuid4()),
+        "body": "Sorry! Checking now.",
+        "base_version": detail["version"],
+        "force": True,
+    }
+    resent = world.call("POST", f"/mentions/{mention_id}/replies", "dana", again)
+    assert resent.status_code == 202, resent.text
+    world.clock.advance(seconds=TEAM_MINIMUM)
+    assert _taken(world) == [resent.json()["id"]]
+    assert world.call("GET", f"/mentions/{mention_id}", "dana").json()["status"] == "resolved"
+
+
+def test_the_authors_own_resolve_while_held_lets_it_leave(world: World) -> None:
+    _team_with_minimum(world)
+    reply = _post(world, "dana")
+    world.clock.advance(seconds=5)
+    resolved = world.call("POST", f"/mentions/{reply['mention_id']}/resolve", "dana", {})
+    assert resolved.status_code == 200, resolved.text
+    world.clock.advance(seconds=TEAM_MINIMUM)
+    assert _taken(world) == [reply["id"]]
+
+
+def test_a_colleague_taking_the_mention_while_held_stops_the_reply(world: World) -> None:
+    _team_with_minimum(world)
+    bo = world.user("bo", teams=["support"])
+    reply = _post(world, "dana")
+    mention_id = reply["mention_id"]
+    version = world.call("GET", f"/mentions/{mention_id}", "mia").json()["version"]
+    assign = {"user_id": bo, "version": version}
+    assert world.call("POST", f"/mentions/{mention_id}/assign", "mia", assign).status_code == 200
+    world.clock.advance(seconds=TEAM_MINIMUM)
+    assert _taken(world) == []
+    stopped = _stopped(world, reply["id"])
+    assert stopped.status is ReplyStatus.STOPPED
+    assert "bo took this mention while your reply waited" in (stopped.error or "")

@@ -106,6 +106,8 @@ def _reply_sentence(reply: dict[str, Any]) -> str:
         return f"Reply by {author} is being posted"
     if status == ReplyStatus.CANCELLED:
         return f"Reply by {author} was cancelled before it left"
+    if status == ReplyStatus.STOPPED:
+        return f"Reply by {author} was stopped before it left: the mention changed meanwhile"
     return f"{author[:1].upper()}{author[1:]} sent a reply; it waits to be posted"
 
 

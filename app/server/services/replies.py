@@ -131,8 +131,8 @@ def queue_reply(
     return public, True
 
 
-def _resolver(session: Session, mention_id: int) -> int | None:
-    """Who resolved the mention last (the actor of its latest `resolved` change)."""
+def _last_resolve(session: Session, mention_id: int) -> Event | None:
+    """The mention's latest `resolved` change (its event)."""
     events = session.scalars(
         select(Event)
         .where(Event.mention_id == mention_id, Event.type == EventType.MENTION_UPDATED.value)
@@ -141,8 +141,14 @@ def _resolver(session: Session, mention_id: int) -> int | None:
     )
     for event in events:
         if event.payload.get("action") == "resolved":
-            return event.actor_id
+            return event
     return None
+
+
+def _resolver(session: Session, mention_id: int) -> int | None:
+    """Who resolved the mention last (the actor of its latest `resolved` change)."""
+    event = _last_resolve(session, mention_id)
+    return event.actor_id if event is not None else None
 
 
 def _refuse_over_a_resolve(session: Session, mention: Mention, by: Principal) -> None:
@@ -235,14 +241,47 @@ def locked_reply(session: Session, reply_id: int) -> Reply:
 def mark_reply_sending(session: Session, reply_id: int, now: datetime) -> ReplyPublic:
     """The sender takes the reply. Refused (`Conflict`) when it is no longer queued or
     sending: cancelled by its author meanwhile (cancel and the sender race for the row lock;
-    exactly one wins), or already sent or failed."""
+    exactly one wins), or already sent or failed. A reply a colleague's resolve or claim
+    overtook while it was held is `stopped` instead (recorded; its author decides)."""
     reply = locked_reply(session, reply_id)
     if reply.status not in (ReplyStatus.QUEUED, ReplyStatus.SENDING):
         raise Conflict(
             f"Reply {reply_id} is {reply.status.value}; it is not sent.",
             code=f"reply_{reply.status.value}",
         )
+    change = None if reply.attempts else changed_while_held(session, reply)
+    if change is not None:
+        _transition(session, reply_id, ReplyStatus.STOPPED, now, error=change, next_attempt_at=None)
+        raise Conflict(change, code="reply_stopped")
     return _transition(session, reply_id, ReplyStatus.SENDING, now, attempts=reply.attempts + 1)
+
+
+def changed_while_held(session: Session, reply: Reply) -> str | None:
+    """Why a reply held for its cool-off must not leave now, or None: a colleague took its
+    mention, or resolved it, after the reply was queued. The same rule as a late reply's
+    refusal (invariant 3: no reply over a colleague's change without its author's word)."""
+    mention = get_mention(session, reply.mention_id)
+    author = session.get(User, reply.author_id)
+    if mention.assignee_id not in (None, reply.author_id) and not (
+        author is not None and author.role.is_manager
+    ):
+        owner = mention.assignee
+        return (
+            f"{owner.name if owner else 'A colleague'} took this mention while your reply "
+            "waited, so it was not sent. Send it anyway to reply all the same."
+        )
+    if mention.status is not MentionStatus.RESOLVED:
+        return None
+    resolve = _last_resolve(session, mention.id)
+    if resolve is None or resolve.actor_id in (None, reply.author_id):
+        return None
+    if resolve.created_at <= reply.created_at:
+        return None  # resolved before the reply was queued: that reply was confirmed (force)
+    who = session.get(User, resolve.actor_id)
+    return (
+        f"{who.name if who else 'Someone'} resolved this mention while your reply waited, so "
+        "it was not sent. Send it anyway to reply all the same; the mention stays resolved."
+    )
 
 
 def mark_reply_sent(

@@ -1,6 +1,7 @@
 """A reply held for its cool-off on the server, and what can be done while it waits: its author
 changes its text (`edit_reply`), takes it back (`cancel_reply`, a manager too) or asks for it
-sooner (`send_reply_now`, never sooner than the team cool-off from its arrival).
+sooner (`send_reply_now`, never sooner than the team cool-off from its arrival). A reply
+`stopped` by a colleague's change can only be cancelled.
 
 All three lock the reply's row first, as the sender does when it takes a reply
 (`mark_reply_sending`): whichever gets the lock first wins, and the other sees the result —
@@ -37,6 +38,10 @@ def _held(session: Session, reply_id: int, *, by: Principal, verb: str) -> Reply
         )
     if reply.status is ReplyStatus.CANCELLED:
         raise Conflict("This reply was cancelled; it will not be sent.", code="reply_cancelled")
+    if reply.status is ReplyStatus.STOPPED and verb != "cancel":
+        raise Conflict(reply.error or "This reply was stopped.", code="reply_stopped")
+    if reply.status is ReplyStatus.STOPPED:
+        return reply  # not going anywhere: taking it back just says so
     if reply.status is not ReplyStatus.QUEUED or reply.attempts > 0:
         raise Conflict(
             f"Too late to {verb} it: the reply has already left for the network.",
