@@ -16,7 +16,15 @@ import pytest
 
 from tests.support.live_server import LiveServer, mention_json, start_live_server
 
-__all__ = ["BRAND_ACCOUNT", "FakeClock", "Rep", "live_server", "rep"]
+__all__ = [
+    "BRAND_ACCOUNT",
+    "FakeClock",
+    "Rep",
+    "live_server",
+    "rep",
+    "reply_states",
+    "team_rep",
+]
 
 BRAND_ACCOUNT = "acme-brand"  # the Mastodon account replies go out as
 
@@ -84,6 +92,30 @@ def rep(live_server: LiveServer) -> Rep:
     name = f"rep-{next(_names)}-{id(object())}"
     user_id, token = live_server.create_user(name, role="rep")
     return Rep(live_server, user_id, token, name)
+
+
+def team_rep(server: LiveServer, seconds: int, heated_seconds: int) -> Rep:
+    """A rep alone in a new team whose cool-off (set by the admin) is `seconds` /
+    `heated_seconds`: the server holds the rep's replies at least `seconds`."""
+    team = f"team-{next(_names)}"
+    name = f"rep-{next(_names)}-{team}"
+    user_id, token = server.create_user(name, role="rep", teams=[team])
+    teams = api_get(server, "/teams", server.admin_token)["data"]
+    assert isinstance(teams, list)
+    [team_id] = [t["id"] for t in teams if t["name"] == team]
+    response = httpx.put(
+        f"{server.base_url}/api/v1/teams/{team_id}/cool-off",
+        json={"seconds": seconds, "heated_seconds": heated_seconds},
+        headers=server.headers(),
+        timeout=10,
+    )
+    response.raise_for_status()
+    return Rep(server, user_id, token, name)
+
+
+def reply_states(rep: Rep, mention_id: int) -> list[str]:
+    """The statuses of the mention's replies on the server, oldest first."""
+    return [str(r["status"]) for r in rep.replies(mention_id)]
 
 
 def api_post(server: LiveServer, path: str, token: str, body: object) -> httpx.Response:

@@ -1,16 +1,16 @@
-"""The cool-off countdown: Send puts a reply into the durable outbox with a due time; it leaves
-for the server only when that time comes. Until then the rep can edit it, cancel it, or send it
-now (refused while heat or blame is open); a reply stopped by a conflict waits for the rep's
-choice: discard, send anyway or hand off.
+"""The cool-off countdown. Send keeps the reply in the durable outbox and, online, hands it to
+the team server at once; the server holds it (at least the team's cool-off from its arrival) and
+sends it when due, and the countdown follows the server's due time. Until then the rep edits,
+cancels or sends it now (not while heat or blame is open; never sooner than the team's cool-off)
+— asked of the server while it holds the reply. Offline, the reply counts down here as before
+and is handed over on reconnect (the composer says so when the server's due time is later).
+A conflict (a colleague's reply or claim, at Send: `hold`, or on handing over) stops the reply
+for the rep's choice: discard, send anyway (the rest of the countdown) or hand off.
 
-A colleague's reply already there when Send is pressed stops the reply at once (`hold`): it
-waits for the rep's choice as a conflict found on leaving does, and "send anyway" then runs the
-whole countdown.
-
-Exact across restarts: the due time is stored with the reply (`CoolOffStore`), so quitting,
-crashing and restarting resume the countdown — never skipping the rest of it, never starting it
-again. How a due reply leaves and what a `409` means is `leaving.depart`; how long a reply waits
-is the `CoolOffPolicy`.
+Exact across restarts: due time and server copy are stored with the reply (`CoolOffStore`), so
+a restart resumes the countdown — no skip, no repeat; a reply handed over again after a crash
+is the same reply (its client_id). Handing over: `leaving.depart`; the server's hold: `holding`;
+how long a reply waits: `CoolOffPolicy`.
 """
 
 from __future__ import annotations
@@ -18,19 +18,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from app.client.composer.cooling import (
-    ColleagueReply,
     ConflictChoice,
     CoolingReply,
     CoolingState,
     CoolOffStore,
 )
-from app.client.composer.leaving import Departure, LeaveReport, Verdict, depart
+from app.client.composer.holding import (
+    HeldAnswer,
+    HeldFate,
+    answer_of,
+    ask,
+    followed_due,
+    held_until_notice,
+    hold_seconds,
+    local_due,
+    moved_notice,
+    refusal,
+)
+from app.client.composer.leaving import Departure, LeaveReport, Verdict, depart, hand_off_unsent
 from app.client.composer.policy import (
     Clock,
     CoolOffPolicy,
@@ -43,7 +55,7 @@ from app.client.connection.errors import ApiError
 from app.client.hooks import Hook
 from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker
-from app.models.schemas import HandoffCreate, ReplyPublic
+from app.models.schemas import ReplyPublic, ReplyUpdate
 
 if TYPE_CHECKING:  # importing the tone checker costs ~1 s: the composer loads it when shown
     from app.tone import ToneReport
@@ -52,8 +64,8 @@ log = logging.getLogger(__name__)
 
 
 class CoolOff:
-    """The countdown of queued replies. `run()` sends each when due; `tick()` does one round
-    (tests drive it with an injected clock). One instance per console session."""
+    """The countdown of queued replies. `run()` hands each over and follows it; `tick()` does
+    one round (tests drive it with an injected clock). One instance per console session."""
 
     def __init__(
         self,
@@ -76,6 +88,8 @@ class CoolOff:
         self.left: Hook[tuple[CoolingReply, ReplyPublic]] = Hook()
         self.conflict: Hook[CoolingReply] = Hook()
         self.failed: Hook[CoolingReply] = Hook()
+        # A held reply was cancelled (anywhere): its client_id is spent, the draft needs another.
+        self.cancelled: Hook[CoolingReply] = Hook()
 
     # --- reading -------------------------------------------------------------------------
 
@@ -88,8 +102,6 @@ class CoolOff:
 
     def now(self) -> datetime:
         return self._clock()
-
-    # --- start-up ------------------------------------------------------------------------
 
     async def load(self) -> list[CoolingReply]:
         """Read the replies the outbox holds (after a restart: resume their countdowns) and
@@ -117,6 +129,7 @@ class CoolOff:
         """Queue the reply with its countdown. Sending again while one counts for the same
         mention edits that one (one reply per draft, one client_id)."""
         check_sendable(body, report)
+        outcome = LeaveReport()
         async with self._lock:
             existing = self.for_mention(mention_id)
             if existing is not None and existing.state is CoolingState.COUNTING:
@@ -124,37 +137,14 @@ class CoolOff:
             if existing is not None:
                 await self._outbox.remove(existing.seq)
             reply = await self._outbox.add(
-                self._fresh(mention_id, client_id, body, base_version, report)
+                self.policy.fresh(self._clock(), mention_id, client_id, body, base_version, report)
             )
+            # Kept in the outbox first (a crash loses nothing), then handed to the server.
+            reply = await self._hand_over(reply, outcome, fresh=True) or reply
         self._announce()
+        self._tell(outcome)
         self._wake.set()
         return reply
-
-    def _fresh(
-        self,
-        mention_id: int,
-        client_id: str,
-        body: str,
-        base_version: int,
-        report: ToneReport,
-        *,
-        counted: bool = True,
-    ) -> CoolingReply:
-        """A reply just sent, due after the cool-off its text and the policy ask for."""
-        now = self._clock()
-        seconds, heated = self.policy.for_report(report)
-        return CoolingReply(
-            seq=0,
-            mention_id=mention_id,
-            client_id=client_id,
-            body=body,
-            base_version=base_version,
-            due_at=now + timedelta(seconds=seconds),
-            queued_at=now,
-            heated=heated,
-            state=CoolingState.COUNTING,
-            counted=counted,
-        )
 
     async def hold(
         self,
@@ -174,16 +164,11 @@ class CoolOff:
             if existing is not None:
                 await self._outbox.remove(existing.seq)
             reply = await self._outbox.add(
-                self._fresh(mention_id, client_id, body, base_version, report, counted=False)
+                self.policy.fresh(
+                    self._clock(), mention_id, client_id, body, base_version, report, counted=False
+                )
             )
-            held = await self._stop(
-                reply,
-                CoolingState.CONFLICT,
-                conflict.detail or "The mention changed meanwhile.",
-                conflict.owner,
-                conflict.version,
-                conflict.colleagues,
-            )
+            held = await self._stop(reply, CoolingState.CONFLICT, conflict)
         self._announce()
         self.conflict.emit(held)
         return held
@@ -202,6 +187,12 @@ class CoolOff:
         seconds, heated = self.policy.for_report(report)
         due = max(reply.due_at, reply.queued_at + timedelta(seconds=seconds))
         updated = replace(reply, body=body, heated=reply.heated or heated, due_at=due)
+        if reply.held is not None:
+            # Only a longer countdown is asked for; otherwise the server keeps its due time.
+            longer = hold_seconds(due, self._clock()) if due > reply.due_at else None
+            change = ReplyUpdate(body=body, cool_off_seconds=longer)
+            answer = await ask(self._api.edit_reply(reply.held.id, change))
+            updated = await self._held_answer(reply, answer, updated, "edit")
         await self._outbox.save(updated)
         self._announce()
         return updated
@@ -212,8 +203,14 @@ class CoolOff:
             reply = self._outbox.get(seq)
             if reply is None:
                 raise SendRefused("Too late to cancel: the reply has already left.")
+            if reply.held is not None:
+                answer = await ask(self._api.cancel_reply(reply.held.id))
+                if answer.fate is not HeldFate.CANCELLED:
+                    await self._held_answer(reply, answer, reply, "cancel")
             await self._outbox.remove(seq)
         self._announce()
+        if reply.held is not None:
+            self.cancelled.emit(reply)
         return reply
 
     async def send_now(self, seq: int, report: ToneReport) -> CoolingReply:
@@ -225,7 +222,13 @@ class CoolOff:
             )
         async with self._lock:
             reply = self._counting(seq, "send")
-            updated = replace(reply, due_at=min(reply.due_at, self._clock()))
+            if reply.held is None:  # offline: it leaves as soon as the server answers
+                updated = replace(reply, due_at=min(reply.due_at, self._clock()))
+            else:
+                answer = await ask(self._api.send_reply_now(reply.held.id))
+                updated = await self._held_answer(reply, answer, reply, "send")
+                notice = held_until_notice(updated.due_at, self._clock())
+                updated = replace(updated, notice=notice or updated.notice)
             await self._outbox.save(updated)
         self._announce()
         self._wake.set()
@@ -260,23 +263,14 @@ class CoolOff:
                     counted=True,
                 )
                 await self._outbox.save(updated)
+                outcome = LeaveReport()
+                updated = await self._hand_over(updated, outcome) or updated
                 self._announce()
+                self._tell(outcome)
                 self._wake.set()
                 return updated
             if choice is ConflictChoice.HAND_OFF:
-                if to_user_id is None and to_team is None:
-                    raise SendRefused("Choose a colleague or a team to hand the mention to.")
-                text = note or "Please take over this customer."
-                handoff = HandoffCreate(
-                    mention_id=reply.mention_id,
-                    to_user_id=to_user_id,
-                    to_team=to_team,
-                    note=f"{text}\n\nMy unsent reply:\n{reply.body}"[:4000],
-                )
-                try:
-                    await self._api.create_handoff(handoff)
-                except ApiError as exc:
-                    raise SendRefused(f"The handoff failed: {exc.detail}") from exc
+                await hand_off_unsent(self._api, reply, to_user_id, to_team, note)
             await self._outbox.remove(seq)
         self._announce()
         return None
@@ -288,15 +282,17 @@ class CoolOff:
         self._wake.set()
 
     def next_due_in(self) -> float | None:
+        """Seconds to the next round: a reply the server does not hold yet is handed over at
+        once; one it holds is looked at when its countdown ends."""
         counting = self._outbox.counting()
         if not counting:
             return None
         now = self._clock()
-        return min(r.remaining(now) for r in counting)
+        return min(r.remaining(now) if r.held is not None else 0.0 for r in counting)
 
     async def run(self, retry_seconds: float = 5.0) -> None:
-        """Send replies as they fall due, until cancelled. Waits on the wake event with the
-        time left to the next due reply (a schedule, not a poll for a condition)."""
+        """Hand replies over and follow them as they fall due, until cancelled. Waits on the
+        wake event with the time left to the next round (a schedule, not a poll)."""
         while True:
             self._wake.clear()  # a wake during the round (an action sent) calls another
             try:
@@ -311,73 +307,169 @@ class CoolOff:
                 await asyncio.wait_for(self._wake.wait(), delay)
 
     async def tick(self) -> LeaveReport:
-        """Send every reply whose countdown has ended, oldest first."""
+        """One round, oldest first: hand every counting reply the server does not hold yet to
+        it (offline since Send, or a restart after a crash: the same client_id, so never twice);
+        a held reply whose countdown has ended has left the console (the server sends it)."""
         report = LeaveReport()
+        changed = False
         async with self._lock:
-            now = self._clock()
-            due = [r for r in self.replies if r.state is CoolingState.COUNTING and r.due_at <= now]
-            for reply in due:
-                if await self._outbox.behind_an_action(reply):
-                    report.behind_action = True  # leaves once the session has sent it
-                    continue
-                outcome = await self._leave(reply, report)
-                if outcome is None:  # offline: the rest waits for the network too
-                    break
-        if due:
+            for reply in [r for r in self.replies if r.state is CoolingState.COUNTING]:
+                current: CoolingReply | None = reply
+                if reply.held is None:
+                    if await self._outbox.behind_an_action(reply):
+                        report.behind_action = True  # leaves once the session has sent it
+                        continue
+                    changed = True
+                    current = await self._hand_over(reply, report)
+                    if report.offline:  # the rest waits for the network too
+                        break
+                if current and current.held is not None and current.due_at <= self._clock():
+                    await self._outbox.remove(current.seq)
+                    report.left.append((current, current.held))
+                    changed = True
+        if changed:
             self._announce()
-        for left in report.left:
-            self.left.emit(left)
-        for conflict in report.conflicts:
-            self.conflict.emit(conflict)
-        for failed in report.failed:
-            self.failed.emit(failed)
+        self._tell(report)
         return report
 
-    async def _leave(self, reply: CoolingReply, report: LeaveReport) -> bool | None:
-        """Send one due reply and record what became of it: True when it left, False when it
-        stopped for the rep, None when the network is away."""
-        departure = await depart(self._api, reply, self._user_id)
+    async def follow(self, public: ReplyPublic) -> bool:
+        """The server's news of one of this rep's replies (`reply.updated`): edited, hurried or
+        cancelled on another console or by a manager, stopped, or taken by the sender. False
+        when this console does not hold it (any more)."""
+        left: tuple[CoolingReply, ReplyPublic] | None = None
+        stopped: CoolingReply | None = None
+        async with self._lock:
+            reply = next((r for r in self.replies if r.client_id == public.client_id), None)
+            if reply is None or reply.held is None:
+                return reply is not None  # not held yet: its handing over tells the rest
+            answer = answer_of(public)
+            if answer.fate is HeldFate.STOPPED:
+                stopped = await self._stopped_there(reply, public.error)
+            elif answer.fate is HeldFate.HELD:
+                if (public.body, public.due_at) == (reply.held.body, reply.held.due_at):
+                    return True
+                due = followed_due(reply.due_at, reply.held, public)
+                updated = replace(reply, body=public.body, held=public, due_at=due)
+                await self._outbox.save(updated)
+            else:
+                await self._outbox.remove(reply.seq)
+                if answer.fate is HeldFate.LEFT:
+                    left = (reply, public)
+        self._announce()
+        if left is not None:
+            self.left.emit(left)
+        elif stopped is not None:
+            self.conflict.emit(stopped)
+        elif answer.fate is HeldFate.CANCELLED:
+            self.cancelled.emit(reply)
+        return True
+
+    async def restore_stopped(self, public: ReplyPublic, mention_version: int) -> CoolingReply:
+        """A reply that had left this console (its countdown ended) was stopped by the server
+        before it was sent (a colleague resolved or took the mention): back in the outbox,
+        waiting for the rep's choice, as a conflict found on handing over does."""
+        async with self._lock:
+            now = self._clock()
+            back = CoolingReply(
+                0, public.mention_id, public.client_id, public.body, mention_version, now,
+                public.created_at, heated=False, state=CoolingState.COUNTING,
+            )  # fmt: skip
+            stopped = await self._stopped_there(await self._outbox.add(back), public.error)
+        self._announce()
+        self.conflict.emit(stopped)
+        return stopped
+
+    async def _stopped_there(self, reply: CoolingReply, detail: str | None) -> CoolingReply:
+        """The server stopped a held reply: it waits for the rep's choice. Its client_id is
+        spent there, so "send anyway" is a new reply (with force)."""
+        why = Departure(Verdict.CONFLICT, detail=detail)
+        spent = replace(reply, held=None, client_id=str(uuid.uuid4()), counted=True, notice=None)
+        return await self._stop(spent, CoolingState.CONFLICT, why)
+
+    async def _hand_over(
+        self, reply: CoolingReply, report: LeaveReport, *, fresh: bool = False
+    ) -> CoolingReply | None:
+        """Give one reply to the server, asking it to hold the countdown's time left, and record
+        what became of it: held (the server's due time now counts), stopped for the rep (a
+        conflict or a refusal), or still here (offline). None when it is gone from the outbox."""
+        asked = hold_seconds(reply.due_at, self._clock())
+        departure = await depart(self._api, reply, self._user_id, hold_seconds=asked)
         if departure.verdict is Verdict.OFFLINE:
-            # Not the reply's fault: it stays due and leaves on reconnect (same client_id).
-            await self._outbox.save(
-                replace(reply, waiting_for_network=True, detail=departure.detail)
-            )
+            # Not the reply's fault: it keeps counting here and is handed over on reconnect.
+            waiting = replace(reply, waiting_for_network=True, detail=departure.detail)
+            await self._outbox.save(waiting)
             report.offline = True
-            return None
+            return waiting
         if departure.verdict is Verdict.LEFT:
             assert departure.sent is not None
+            answer = answer_of(departure.sent)
+            if answer.fate is HeldFate.HELD:
+                due = local_due(departure.sent, self._clock())
+                held = replace(
+                    reply,
+                    held=departure.sent,
+                    due_at=due,
+                    waiting_for_network=False,
+                    detail=None,
+                    notice=moved_notice(reply.due_at, due) or reply.notice,
+                )
+                await self._outbox.save(held)
+                return held
+            if answer.fate is HeldFate.STOPPED and not fresh:  # after a restart: as it was
+                stopped = await self._stopped_there(reply, answer.detail)
+                report.conflicts.append(stopped)
+                return stopped
+            if fresh and answer.fate in (HeldFate.CANCELLED, HeldFate.STOPPED):
+                # This client_id was spent on a reply cancelled earlier: a new Send is new.
+                renewed = replace(reply, client_id=str(uuid.uuid4()))
+                await self._outbox.save(renewed)
+                return await self._hand_over(renewed, report)
             await self._outbox.remove(reply.seq)
-            report.left.append((reply, departure.sent))
-            return True
+            if answer.fate is HeldFate.LEFT:  # the server had it already and sent it
+                report.left.append((reply, departure.sent))
+            return None
         conflict = departure.verdict is Verdict.CONFLICT
         state = CoolingState.CONFLICT if conflict else CoolingState.FAILED
-        stopped = await self._stop(
-            reply,
-            state,
-            departure.detail or "",
-            departure.owner,
-            departure.version,
-            departure.colleagues,
-        )
+        # Stopped on handing over, before its countdown ran out: "send anyway" runs the rest.
+        counted = replace(reply, counted=reply.due_at <= self._clock())
+        stopped = await self._stop(counted, state, departure)
         (report.conflicts if conflict else report.failed).append(stopped)
-        return False
+        return stopped
 
-    async def _stop(
-        self,
-        reply: CoolingReply,
-        state: CoolingState,
-        detail: str,
-        owner: str | None = None,
-        version: int | None = None,
-        colleagues: Sequence[ColleagueReply] = (),
+    async def _held_answer(
+        self, reply: CoolingReply, answer: HeldAnswer, changed: CoolingReply, verb: str
     ) -> CoolingReply:
+        """The server's answer to an edit, cancel or send now of a reply it holds: the reply
+        as it now is (`changed` with the server's copy and due time), or the refusal."""
+        if answer.fate is HeldFate.HELD:
+            assert answer.reply is not None
+            assert reply.held is not None
+            due = followed_due(reply.due_at, reply.held, answer.reply)
+            return replace(changed, held=answer.reply, due_at=due)
+        if answer.fate in (HeldFate.OFFLINE, HeldFate.REFUSED):
+            raise SendRefused(refusal(answer, verb, reply.due_at))
+        if answer.fate is HeldFate.STOPPED:
+            self.conflict.emit(await self._stopped_there(reply, answer.detail))
+            self._announce()
+            raise SendRefused(refusal(answer, verb, reply.due_at))
+        await self._outbox.remove(reply.seq)
+        self._announce()
+        if answer.fate is HeldFate.CANCELLED:
+            self.cancelled.emit(reply)
+        else:
+            public = answer.reply or reply.held
+            assert public is not None
+            self.left.emit((reply, public))
+        raise SendRefused(refusal(answer, verb, reply.due_at))
+
+    async def _stop(self, reply: CoolingReply, state: CoolingState, why: Departure) -> CoolingReply:
         stopped = replace(
             reply,
             state=state,
-            detail=detail,
-            current_owner=owner,
-            current_version=version,
-            colleague_replies=tuple(colleagues),
+            detail=why.detail or "The mention changed meanwhile.",
+            current_owner=why.owner,
+            current_version=why.version,
+            colleague_replies=tuple(why.colleagues),
             waiting_for_network=False,
         )
         await self._outbox.save(stopped)
@@ -395,3 +487,11 @@ class CoolOff:
 
     def _announce(self) -> None:
         self.changed.emit(self.replies)
+
+    def _tell(self, report: LeaveReport) -> None:
+        for left in report.left:
+            self.left.emit(left)
+        for conflict in report.conflicts:
+            self.conflict.emit(conflict)
+        for failed in report.failed:
+            self.failed.emit(failed)

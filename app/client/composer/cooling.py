@@ -1,8 +1,9 @@
 """A reply waiting out its cool-off (`CoolingReply`) and its durable record (`CoolOffStore`).
 
-The record is the local store's outbox (SQLite, WAL): each reply is kept there with its due time
-and its state, so quitting, crashing and restarting find it exactly as it was. The store also
-keeps the last cool-off policy the server gave, for starting offline."""
+The record is the local store's outbox (SQLite, WAL): each reply is kept there with its due time,
+its state and, once the team server holds it, the server's copy (`held`), so quitting, crashing
+and restarting find it exactly as it was. The store also keeps the last cool-off policy the
+server gave, for starting offline."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 from app.client.stream.store import ActionKind, LocalStore, OutboxEntry, OutboxStatus
 from app.client.worker import BlockingWorker
 from app.models.composer import CoolOffPublic
+from app.models.schemas import ReplyPublic
 
 POLICY_STATE_KEY = "cool_off_policy"
 
@@ -59,6 +61,11 @@ class CoolingReply:
     # False: stopped at Send (a colleague replied first) before its cool-off ran; "send
     # anyway" then starts the whole countdown instead of sending at once.
     counted: bool = True
+    # The team server's copy once it holds the reply (its id, text and due time): from then on
+    # the server sends it when due, and edit, cancel and send now are asked of the server.
+    held: ReplyPublic | None = None
+    # Why the due time moved (the server holds it for the team's cool-off from its arrival).
+    notice: str | None = None
 
     def remaining(self, now: datetime) -> float:
         return max((self.due_at - now).total_seconds(), 0.0)
@@ -103,6 +110,8 @@ def _cooling(entry: OutboxEntry) -> CoolingReply:
         colleague_replies=colleagues,
         waiting_for_network=bool(p.get("waiting_for_network", False)),
         counted=bool(p.get("counted", True)),
+        held=ReplyPublic.model_validate(p["held"]) if p.get("held") else None,
+        notice=p.get("notice"),
     )
 
 
@@ -118,6 +127,8 @@ def _payload(reply: CoolingReply) -> dict[str, Any]:
         "current_version": reply.current_version,
         "waiting_for_network": reply.waiting_for_network,
         "counted": reply.counted,
+        "held": reply.held.model_dump(mode="json") if reply.held is not None else None,
+        "notice": reply.notice,
         "colleague_replies": [
             {"author": c.author, "body": c.body, "at": _epoch(c.at)}
             for c in reply.colleague_replies

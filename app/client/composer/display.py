@@ -112,6 +112,8 @@ def countdown(reply: CoolingReply, now: datetime, *, heated_now: bool) -> Countd
         text = f"Sending in {int(remaining + 0.999)} s — you can still edit or cancel."
     if reply.heated:
         text += " (Longer cool-off: heat or blame, or an angry customer.)"
+    if reply.notice:
+        text += f" {reply.notice}"
     return Countdown(text, send_now_allowed=not heated_now)
 
 

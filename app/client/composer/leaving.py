@@ -1,4 +1,5 @@
-"""A due reply leaving for the server, and what became of it (`depart` → `Departure`).
+"""A reply handed to the server, and what became of it (`depart` → `Departure`): the server
+holds it for its cool-off (app/client/composer/holding.py) or refuses it.
 
 No reply over a colleague's: the server checks the mention's version. A `409` is re-checked
 against the mention itself: if only the rep's own actions moved the version, the reply is sent
@@ -14,6 +15,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from app.client.composer.cooling import ColleagueReply, CoolingReply
+from app.client.composer.policy import SendRefused
 from app.client.connection.api import ResponderApi
 from app.client.connection.errors import (
     ApiError,
@@ -26,11 +28,17 @@ from app.client.connection.errors import (
     Unauthorized,
 )
 from app.models.enums import ReplyStatus
-from app.models.schemas import MentionDetail, ReplyCreate, ReplyPublic
+from app.models.schemas import (
+    MAX_COOL_OFF_SECONDS,
+    HandoffCreate,
+    MentionDetail,
+    ReplyCreate,
+    ReplyPublic,
+)
 
 
 class Verdict(StrEnum):
-    LEFT = "left"  # the server has it
+    LEFT = "left"  # the server has it (and holds it for its cool-off while `queued`)
     CONFLICT = "conflict"  # a colleague replied or took the mention meanwhile
     FAILED = "failed"  # refused for good: the draft is kept
     OFFLINE = "offline"  # not the reply's fault: it stays due and leaves on reconnect
@@ -61,15 +69,21 @@ class LeaveReport:
 
 
 async def depart(
-    api: ResponderApi, reply: CoolingReply, user_id: Callable[[], int | None]
+    api: ResponderApi,
+    reply: CoolingReply,
+    user_id: Callable[[], int | None],
+    *,
+    hold_seconds: int = 0,
 ) -> Departure:
-    """Send `reply` to the server (once more against the new version after a 409 that only
-    the rep's own actions caused)."""
+    """Hand `reply` to the server, asking it to hold the reply `hold_seconds` (the countdown's
+    time left; the server holds it at least the team's cool-off). Once more against the new
+    version after a 409 that only the rep's own actions caused."""
     request = ReplyCreate(
         client_id=UUID(reply.client_id),
         body=reply.body,
         base_version=reply.base_version,
         force=reply.force,
+        cool_off_seconds=min(hold_seconds, MAX_COOL_OFF_SECONDS),
     )
     try:
         try:
@@ -144,3 +158,27 @@ def read_changes(
     return Departure(
         Verdict.CONFLICT, detail=text, owner=owner, version=detail.version, colleagues=colleagues
     )
+
+
+async def hand_off_unsent(
+    api: ResponderApi,
+    reply: CoolingReply,
+    to_user_id: int | None,
+    to_team: str | None,
+    note: str,
+) -> None:
+    """A reply stopped by a conflict, handed off instead: the colleague gets the mention with
+    the unsent reply in the handoff's note."""
+    if to_user_id is None and to_team is None:
+        raise SendRefused("Choose a colleague or a team to hand the mention to.")
+    text = note or "Please take over this customer."
+    handoff = HandoffCreate(
+        mention_id=reply.mention_id,
+        to_user_id=to_user_id,
+        to_team=to_team,
+        note=f"{text}\n\nMy unsent reply:\n{reply.body}"[:4000],
+    )
+    try:
+        await api.create_handoff(handoff)
+    except ApiError as exc:
+        raise SendRefused(f"The handoff failed: {exc.detail}") from exc

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from app.client.composer.cooling import CoolingReply, CoolingState
 from app.models.composer import (
     DEFAULT_COOL_OFF_SECONDS,
     DEFAULT_HEATED_COOL_OFF_SECONDS,
@@ -41,6 +42,32 @@ class CoolOffPolicy:
     def for_report(self, report: ToneReport) -> tuple[int, bool]:
         heated = report.take_a_breath or report.mention_hostile
         return (self.heated_seconds if heated else self.seconds), heated
+
+    def fresh(
+        self,
+        now: datetime,
+        mention_id: int,
+        client_id: str,
+        body: str,
+        base_version: int,
+        report: ToneReport,
+        *,
+        counted: bool = True,
+    ) -> CoolingReply:
+        """A reply just sent, due after the cool-off its text and this policy ask for."""
+        seconds, heated = self.for_report(report)
+        return CoolingReply(
+            seq=0,
+            mention_id=mention_id,
+            client_id=client_id,
+            body=body,
+            base_version=base_version,
+            due_at=now + timedelta(seconds=seconds),
+            queued_at=now,
+            heated=heated,
+            state=CoolingState.COUNTING,
+            counted=counted,
+        )
 
 
 class SendRefused(Exception):

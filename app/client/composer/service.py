@@ -124,6 +124,7 @@ class ComposerService:
         # The session's outbox (the status bar, the rows' markers) follows every countdown.
         self.cool_off.changed.connect(self._replies_changed)
         self.cool_off.left.connect(self._on_left)
+        self.cool_off.cancelled.connect(self._on_cancelled)
 
     async def start(self) -> None:
         """Resume the countdowns the outbox holds and start sending as they fall due."""
@@ -264,6 +265,38 @@ class ComposerService:
     def _on_left(self, left: tuple[CoolingReply, ReplyPublic]) -> None:
         self._tasks.spawn(self._mark_in_flight(left[0]), name="reply-in-flight")
 
+    async def _stopped(self, reply: ReplyPublic, version: int) -> None:
+        """The server stopped one of this rep's replies (a colleague resolved or took the
+        mention while it waited). Still counting here: the cool-off makes it a conflict. Gone
+        from here (its countdown ended): it comes back to the outbox for the rep's choice."""
+        async with self._order:
+            if await self.cool_off.follow(reply):
+                return
+            key = _in_flight_key(reply.mention_id)
+            if await self.in_flight(reply.mention_id) == reply.client_id:
+                await self._worker.call(lambda: self._store.set_state(key, ""))
+            elif (await self.drafts.open(reply.mention_id, 0)).client_id == reply.client_id:
+                self._settled_early[reply.client_id] = reply.status  # its departure comes next
+            else:
+                return  # handled before (another console, an earlier run)
+            await self.cool_off.restore_stopped(reply, version)
+
+    def _on_cancelled(self, reply: CoolingReply) -> None:
+        self._tasks.spawn(self._renew_draft(reply), name="draft-renew")
+
+    async def _renew_draft(self, reply: CoolingReply) -> None:
+        """A reply the server held was cancelled: its client_id is spent there, so the draft
+        (its text kept) gets a new one — sending it again is a new reply."""
+        async with self._order:
+            draft = await self.drafts.open(reply.mention_id, reply.base_version)
+            if draft.client_id != reply.client_id:
+                return
+            renewed = LocalDraft(
+                reply.mention_id, str(uuid.uuid4()), draft.body, draft.base_version
+            )
+            await self.drafts.save_now(renewed)
+        self.draft_renewed.emit(renewed)
+
     async def _mark_in_flight(self, reply: CoolingReply) -> None:
         """The reply has left: remember it until the network confirms, and give the draft a
         new client_id so any later send is a new reply, never a silent duplicate."""
@@ -294,6 +327,12 @@ class ComposerService:
         reply = ReplyPublic.model_validate(event.payload["reply"])
         if reply.author.id != self.session.viewer.user_id:
             return
+        if reply.status is ReplyStatus.STOPPED:
+            version = int(event.payload.get("mention", {}).get("version", 1))
+            self._tasks.spawn(self._stopped(reply, version), name="reply-stopped")
+            return
+        # A reply the server holds for this rep: edited, hurried or cancelled elsewhere, taken.
+        self._tasks.spawn(self.cool_off.follow(reply), name="reply-follow")
         if reply.status in (ReplyStatus.SENT, ReplyStatus.FAILED):
             self._tasks.spawn(self._settle(reply), name="reply-settle")
 

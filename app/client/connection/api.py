@@ -57,6 +57,7 @@ from app.models.schemas import (
     MentionsPublic,
     ReplyCreate,
     ReplyPublic,
+    ReplyUpdate,
     ResolveRequest,
     SnoozeRequest,
     UserCreate,
@@ -321,9 +322,22 @@ class ResponderApi:
     # --- replies, handoffs, broadcasts ---------------------------------------------------
 
     async def reply(self, mention_id: int, reply: ReplyCreate) -> ReplyPublic:
+        """Hand a reply to the server, which holds it for its cool-off (`due_at`)."""
         return await self._call(
             ReplyPublic, "POST", f"/mentions/{mention_id}/replies", json=_dump(reply)
         )
+
+    async def edit_reply(self, reply_id: int, change: ReplyUpdate) -> ReplyPublic:
+        """New text for a reply the server holds; 409 `reply_left` once it has left."""
+        return await self._call(ReplyPublic, "PUT", f"/replies/{reply_id}", json=_dump(change))
+
+    async def cancel_reply(self, reply_id: int) -> ReplyPublic:
+        """Take back a reply the server holds; 409 `reply_left` once it has left."""
+        return await self._call(ReplyPublic, "POST", f"/replies/{reply_id}/cancel", json={})
+
+    async def send_reply_now(self, reply_id: int) -> ReplyPublic:
+        """End a held reply's countdown (not before the team's cool-off from its arrival)."""
+        return await self._call(ReplyPublic, "POST", f"/replies/{reply_id}/send-now", json={})
 
     async def create_handoff(self, handoff: HandoffCreate) -> HandoffPublic:
         return await self._call(HandoffPublic, "POST", "/handoffs", json=_dump(handoff))

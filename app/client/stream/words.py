@@ -107,6 +107,12 @@ def sent_reply_words(reply: ReplyPublic) -> ReplyLine:
         return ReplyLine("sent", reply.external_url)
     if reply.status is ReplyStatus.FAILED:
         return ReplyLine(f"failed: {(reply.error or 'no reason given').strip()}")
+    if reply.status is ReplyStatus.CANCELLED:
+        return ReplyLine("cancelled before it left")
+    if reply.status is ReplyStatus.STOPPED:
+        return ReplyLine("not sent: the mention changed while it waited")
+    if reply.status is ReplyStatus.QUEUED and reply.error is None:  # not yet tried
+        return ReplyLine("in its cool-off on the team server")
     return ReplyLine("sending")
 
 

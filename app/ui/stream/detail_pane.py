@@ -306,7 +306,10 @@ class MentionDetailPane(QWidget):
                 view.addTopLevelItem(
                     QTreeWidgetItem([f"{author}\n{_short_when(post.created_at)}", post.text])
                 )
+            counting_here = {str(e.payload.get("client_id")) for e in mine}
             for reply in detail.replies:
+                if reply.client_id in counting_here:
+                    continue  # held by the server and counting down here: shown once, below
                 line = sent_reply_words(reply)
                 when = reply.sent_at or reply.created_at
                 self._add_reply(f"{reply.author.name} (reply)", reply.body, _short_when(when), line)

@@ -1,7 +1,9 @@
-"""No reply over a colleague's: a reply falls due while the console is offline; meanwhile a
-colleague answers the customer. On reconnect the server's 409 is re-checked against the mention
-and the reply stops as a conflict showing the colleague's reply, with discard / send anyway /
-hand off. When only the rep's own actions moved the mention on, the reply simply goes out."""
+"""No reply over a colleague's: a reply sent while the console is offline falls due there;
+meanwhile a colleague answers the customer. On reconnect, handing it to the server meets a 409,
+which is re-checked against the mention: the reply stops as a conflict showing the colleague's
+reply, with discard / send anyway / hand off. When only the rep's own actions moved the mention
+on, the reply is simply handed over. (Online, Send hands a reply over at once: the server holds
+it for its cool-off, so a colleague's later reply no longer meets it in the console.)"""
 
 from __future__ import annotations
 
@@ -73,10 +75,11 @@ def colleague_replies(live_server: LiveServer, mention_id: int, text: str) -> No
 async def _due_while_offline(
     cool_off: CoolOff, link: NetworkCut, clock: FakeClock, mention_id: int, version: int
 ) -> int:
+    link.cut()
     reply = await cool_off.send(
         mention_id, str(uuid.uuid4()), CALM, version, check_reply(CALM, mention=COMPLAINT)
     )
-    link.cut()
+    assert reply.held is None  # offline: it counts down here
     clock.advance(25)
     offline = await cool_off.tick()
     assert offline.offline
@@ -117,6 +120,11 @@ async def test_due_offline_then_colleague_replied_is_a_conflict_with_choices(
         sent_anyway = await cool_off.choose(seq, ConflictChoice.SEND_ANYWAY)
         assert sent_anyway is not None
         assert sent_anyway.force
+        # handed over at once; the server holds it the team's cool-off from now, and says so
+        assert sent_anyway.held is not None
+        assert sent_anyway.notice is not None
+        assert (await cool_off.tick()).left == []
+        clock.advance(20)
         assert len((await cool_off.tick()).left) == 1
     bodies = [r["body"] for r in rep.replies(mention_id)]
     assert bodies == ["Hi! Mia here, I've sorted your order out.", CALM]
@@ -130,11 +138,9 @@ async def test_conflict_discard_and_hand_off(
     second, second_version = rep.new_mention()
     async with console_via(link, rep, tmp_path / "c.sqlite3", clock) as cool_off:
         seq_first = await _due_while_offline(cool_off, link, clock, first, first_version)
-        link.connect()
         seq_second = (
             await cool_off.send(second, str(uuid.uuid4()), CALM, second_version, check_reply(CALM))
         ).seq
-        link.cut()
         clock.advance(25)
         await cool_off.tick()
         colleague_replies(live_server, first, "Sorted, Mia.")
@@ -161,15 +167,18 @@ async def test_only_my_own_claim_moved_it_so_the_reply_goes_out(
     clock = FakeClock()
     mention_id, version = rep.new_mention(claim=False)  # written against version 1, unclaimed
     async with console_via(link, rep, tmp_path / "c.sqlite3", clock) as cool_off:
+        link.cut()
         await cool_off.send(mention_id, str(uuid.uuid4()), CALM, version, check_reply(CALM))
         claimed = await asyncio.to_thread(
             api_post, live_server, f"/mentions/{mention_id}/claim", rep.token, {"version": version}
         )
         assert claimed.status_code == 200
-        clock.advance(20)
+        link.connect()
         result = await cool_off.tick()
         assert result.conflicts == []
-        assert len(result.left) == 1
+        assert result.left == []  # held by the server against the new version
+        clock.advance(20)
+        assert len((await cool_off.tick()).left) == 1
     assert [r["body"] for r in rep.replies(mention_id)] == [CALM]
 
 
@@ -178,11 +187,13 @@ async def test_a_mention_that_is_gone_fails_with_the_draft_kept(
 ) -> None:
     clock = FakeClock()
     async with console_via(link, rep, tmp_path / "c.sqlite3", clock) as cool_off:
-        reply = await cool_off.send(999_999, str(uuid.uuid4()), CALM, 1, check_reply(CALM))
+        failures: list[int] = []
+        cool_off.failed.connect(lambda stopped: failures.append(stopped.seq))
+        # handed over at Send: refused at once
+        failed = await cool_off.send(999_999, str(uuid.uuid4()), CALM, 1, check_reply(CALM))
+        assert failures == [failed.seq]
         clock.advance(20)
-        result = await cool_off.tick()
-        [failed] = result.failed
-        assert failed.seq == reply.seq
+        assert (await cool_off.tick()).failed == []
         assert failed.state is CoolingState.FAILED
         assert "deleted upstream" in (failed.detail or "")
         assert failed.body == CALM

@@ -92,8 +92,14 @@ def test_a_sent_reply_says_its_state_and_link() -> None:
     assert sent_reply_words(sent).url == "https://m.example/@acme/1"
     failed = ReplyPublic.model_validate({**base, "status": "failed", "error": "422 too long"})
     assert sent_reply_words(failed).state == "failed: 422 too long"
-    queued = ReplyPublic.model_validate({**base, "status": "queued"})
-    assert sent_reply_words(queued).state == "sending"
+    retried = ReplyPublic.model_validate({**base, "status": "queued", "error": "timed out"})
+    assert sent_reply_words(retried).state == "sending"  # queued again after a failed try
+    held = ReplyPublic.model_validate(
+        {**base, "status": "queued", "due_at": "2026-11-30T10:01:00Z", "due_in_seconds": 60}
+    )
+    assert sent_reply_words(held).state == "in its cool-off on the team server"
+    cancelled = ReplyPublic.model_validate({**base, "status": "cancelled"})
+    assert sent_reply_words(cancelled).state == "cancelled before it left"
 
 
 def test_a_queued_action_says_offline_only_when_offline() -> None:

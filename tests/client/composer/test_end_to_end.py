@@ -1,7 +1,8 @@
 """End to end: a rep's console (session + composer core) → the real team server → a real
-Mastodon-API server (mastodon-mock). The reply waits its cool-off (injected clock), survives a
-console restart mid-countdown, leaves once, and appears exactly once, threaded under the
-customer's post; the draft is forgotten only when the network confirms the post."""
+Mastodon-API server (mastodon-mock). The reply waits its cool-off (the console's injected clock;
+the server holds it the same time on its real one: the rep's team asks 5 s), survives a console
+restart mid-countdown, leaves once, and appears exactly once, threaded under the customer's
+post; the draft is forgotten only when the network confirms the post."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from app.tone import check_reply
 from tests.client.waiting import until_true
 from tests.connectors.helpers import BRAND_TOKEN, MastodonMock
 from tests.server.helpers import add_mastodon_account, events_from_now, is_account, is_mention
-from tests.support.composer import FakeClock
+from tests.support.composer import FakeClock, team_rep
 from tests.support.live_server import LiveServer
 
 REPLY = (
@@ -45,7 +46,7 @@ async def console(
     )
     await session.open()
     composer = ComposerService(
-        session, store, worker, device="e2e", clock=clock, policy=CoolOffPolicy(20, 60)
+        session, store, worker, device="e2e", clock=clock, policy=CoolOffPolicy(5, 5)
     )
     await composer.start()
     runner = asyncio.create_task(session.run())
@@ -71,7 +72,7 @@ async def test_exactly_one_threaded_reply_through_the_real_server(
         events.wait(is_account("acme", "ok"))
         post = mastodon.post("alice", "@acme my order is three weeks late, terrible service")
         mention = events.wait(is_mention(post["id"])).data["payload"]["mention"]
-    _, token = server.create_user("dana-e2e", role="rep")
+    token = team_rep(server, 5, 5).token
     clock = FakeClock()
     cache = tmp_path / "console.sqlite3"
     mention_id = int(mention["id"])
@@ -87,14 +88,14 @@ async def test_exactly_one_threaded_reply_through_the_real_server(
         await composer.drafts.flush(mention_id)
         report = check_reply(REPLY, mention=row.text, network=row.network)
         await composer.cool_off.send(mention_id, draft.client_id, REPLY, row.version, report)
-        clock.advance(10)
+        clock.advance(2)
         assert (await composer.cool_off.tick()).left == []
-    # the console quits 10 s into the countdown and starts again 4 s later
-    clock.advance(4)
+    # the console quits 2 s into the countdown and starts again 1 s later
+    clock.advance(1)
     async with console(server, token, cache, clock) as composer:
         waiting = composer.cool_off.for_mention(mention_id)
         assert waiting is not None
-        assert waiting.remaining(clock.now) == pytest.approx(6)
+        assert waiting.remaining(clock.now) == pytest.approx(2)
         assert mastodon.context(post["id"])["descendants"] == []
         posted: asyncio.Future[ReplyOutcome] = asyncio.get_running_loop().create_future()
 
@@ -103,7 +104,7 @@ async def test_exactly_one_threaded_reply_through_the_real_server(
                 posted.set_result(found)
 
         composer.reply_outcome.connect(on_outcome)
-        clock.advance(6)
+        clock.advance(2)
         left = (await composer.cool_off.tick()).left
         assert len(left) == 1
         outcome = await asyncio.wait_for(posted, 30)

@@ -21,6 +21,7 @@ import pytest
 
 from app.client.composer.cool_off import CoolOff
 from app.client.composer.cooling import ConflictChoice, CoolingState
+from app.client.composer.policy import CoolOffPolicy
 from app.client.connection.api import ResponderApi
 from app.client.connection.events import Backoff, ConnectionState
 from app.client.stream.decisions import decision_for
@@ -28,10 +29,12 @@ from app.client.stream.session import ActionResult, ConsoleSession
 from app.client.stream.store import ActionKind, LocalStore, OutboxEntry, OutboxStatus
 from app.client.stream.words import pending_words
 from app.client.worker import BlockingWorker
+from app.models.enums import EventType
+from app.models.schemas import EventPublic, ReplyPublic
 from app.tone import check_reply
 from tests.client.netcut import NetworkCut, network_between
-from tests.client.waiting import until_true
-from tests.support.composer import FakeClock
+from tests.client.waiting import until, until_true
+from tests.support.composer import FakeClock, team_rep
 from tests.support.live_server import LiveServer, mention_json
 
 REPLY = "So sorry about the wait! I'm checking your order now; please DM us the details."
@@ -166,9 +169,7 @@ async def test_a_conflict_holds_the_mentions_later_actions_until_the_rep_decides
         assert any(f"dana-{tag} claimed this mention while you were offline" in n for n in notices)
         marked = session.row(mine)
         assert marked is not None
-        assert pending_words(marked.pending_action) == (
-            "your action needs your decision"
-        )
+        assert pending_words(marked.pending_action) == ("your action needs your decision")
 
         decision = decision_for(session.outbox_entries, mine, me=ana_id, is_manager=False)
         assert decision is not None
@@ -269,8 +270,9 @@ async def test_my_own_queued_actions_in_a_row_do_not_conflict(
 async def test_a_reply_due_after_a_colleague_resolved_asks_and_keeps_it_resolved(
     live_server: LiveServer, link: NetworkCut, tmp_path: Path
 ) -> None:
-    """What a rep expects: a colleague closed the case on purpose, so the late reply stops for
-    the rep's word; sent anyway, it reaches the customer and the mention stays resolved."""
+    """What a rep expects: a colleague closed the case on purpose, so the late reply (written
+    offline, handed over on reconnect) stops for the rep's word; sent anyway, it reaches the
+    customer and the mention stays resolved."""
     tag = uuid.uuid4().hex[:6]
     ana_id, ana_token = live_server.create_user(f"ana-{tag}")
     _, mia_token = live_server.create_user(f"mia-{tag}", role="manager")
@@ -283,9 +285,12 @@ async def test_a_reply_due_after_a_colleague_resolved_asks_and_keeps_it_resolved
         assert (await session.claim(mine)).result is ActionResult.DONE
         row = session.row(mine)
         assert row is not None
+        link.cut()
         reply = await cool_off.send(mine, str(uuid.uuid4()), REPLY, row.version, check_reply(REPLY))
+        assert reply.held is None  # offline: it counts down here
         _post(live_server, f"/mentions/{mine}/resolve", mia_token, {})
         clock.advance(25)
+        link.connect()
 
         first = await cool_off.tick()
 
@@ -293,8 +298,61 @@ async def test_a_reply_due_after_a_colleague_resolved_asks_and_keeps_it_resolved
         [stopped] = first.conflicts
         assert f"mia-{tag} resolved this mention" in (stopped.detail or "")
         assert _server(live_server, mine)["replies"] == []
-        await cool_off.choose(reply.seq, ConflictChoice.SEND_ANYWAY)
+        anyway = await cool_off.choose(reply.seq, ConflictChoice.SEND_ANYWAY)
+        assert anyway is not None
+        assert anyway.held is not None  # the server holds it for the cool-off from now
+        clock.advance(20)
         assert len((await cool_off.tick()).left) == 1
         after = _server(live_server, mine)
         assert after["status"] == "resolved"
         assert [r["body"] for r in after["replies"]] == [REPLY]
+
+
+async def test_a_reply_held_while_a_colleague_resolves_is_stopped_for_the_reps_word(
+    live_server: LiveServer, link: NetworkCut, tmp_path: Path
+) -> None:
+    """The same while the server holds the reply for its cool-off: the resolve comes during
+    the countdown; when it falls due the server stops it (not sent), the event brings it back
+    to the console as the same question; sent anyway, it is a new reply and the mention stays
+    resolved."""
+    tag = uuid.uuid4().hex[:6]
+    ana = team_rep(live_server, 0, 0)  # the team asks no minimum: the console's 2 s rule
+    _, mia_token = live_server.create_user(f"mia-{tag}", role="manager")
+    [mine] = live_server.ingest([mention_json(f"h-{tag}", "Is my order on its way?")])
+    async with console(link, ana.token, ana.user_id, tmp_path / "h.sqlite3", FakeClock()) as (
+        session,
+        cool_off,
+    ):
+        cool_off.policy = CoolOffPolicy(2, 2)
+        following: set[asyncio.Task[bool]] = set()
+
+        def follow(event: EventPublic) -> None:  # what the composer service does
+            if event.type is EventType.REPLY_UPDATED:
+                task = asyncio.create_task(
+                    cool_off.follow(ReplyPublic.model_validate(event.payload["reply"]))
+                )
+                following.add(task)
+                task.add_done_callback(following.discard)
+
+        session.event_received.connect(follow)
+        assert (await session.claim(mine)).result is ActionResult.DONE
+        row = session.row(mine)
+        assert row is not None
+        stopped = asyncio.ensure_future(until(cool_off.conflict, lambda _reply: True))
+        reply = await cool_off.send(mine, str(uuid.uuid4()), REPLY, row.version, check_reply(REPLY))
+        assert reply.held is not None
+        _post(live_server, f"/mentions/{mine}/resolve", mia_token, {})
+
+        question = await stopped
+        assert question.state is CoolingState.CONFLICT
+        assert f"mia-{tag} resolved this mention while your reply waited" in (question.detail or "")
+        assert question.client_id != reply.client_id  # spent on the stopped one
+        assert [r["status"] for r in _server(live_server, mine)["replies"]] == ["stopped"]
+
+        anyway = await cool_off.choose(question.seq, ConflictChoice.SEND_ANYWAY)
+        assert anyway is not None
+        assert anyway.held is not None
+        assert anyway.held.client_id == question.client_id
+        after = _server(live_server, mine)
+        assert after["status"] == "resolved"
+        assert [r["body"] for r in after["replies"]] == [REPLY, REPLY]

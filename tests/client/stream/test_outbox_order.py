@@ -1,6 +1,7 @@
 """The outbox keeps order per mention: a reply sent offline (zero cool-off) after a claim made
 offline leaves only once the claim has reached the server, so the claim is seen first and the
-reply is accepted — even when the cool-off wakes on reconnect before the session's flush."""
+reply is accepted — even when the cool-off wakes on reconnect before the session's flush. (The
+rep's team asks no cool-off either, so the server lets the reply go at once.)"""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from app.tone import check_reply
 from tests.client.netcut import NetworkCut, network_between
 from tests.client.stream.test_session_offline import online, running_session
 from tests.client.waiting import until, until_true
-from tests.support.composer import FakeClock, live_server
+from tests.support.composer import FakeClock, live_server, team_rep
 from tests.support.live_server import LiveServer, mention_json
 
 __all__ = ["live_server"]  # this module's server has a brand account to reply from
@@ -41,7 +42,8 @@ def link(live_server: LiveServer) -> Iterator[NetworkCut]:
 async def test_a_reply_waits_for_the_earlier_claim_of_its_mention(
     live_server: LiveServer, link: NetworkCut, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rep_id, token = live_server.create_user("ola-order", role="rep")
+    ola = team_rep(live_server, 0, 0)
+    rep_id, token = ola.user_id, ola.token
     [mention_id] = live_server.ingest([mention_json(f"ord-{uuid.uuid4().hex[:8]}", TEXT)])
     async with running_session(link.base_url, token, tmp_path / "c.sqlite3") as session:
         await online(session)
@@ -108,7 +110,7 @@ async def test_the_consoles_cool_off_sends_the_waiting_reply_after_the_claim(
     live_server: LiveServer, link: NetworkCut, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same, as the console runs it: the composer service's countdown, unattended."""
-    _, token = live_server.create_user("ola-order-2", role="rep")
+    token = team_rep(live_server, 0, 0).token
     [mention_id] = live_server.ingest([mention_json(f"ord-{uuid.uuid4().hex[:8]}", TEXT)])
     async with running_session(link.base_url, token, tmp_path / "c.sqlite3") as session:
         service = ComposerService(

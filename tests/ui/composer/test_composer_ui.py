@@ -218,13 +218,21 @@ def test_prompts_breath_countdown_and_leaving(
     assert panel.countdown.send_now_button.isEnabled()
     harness.shot("4-counting-calm")
     harness.clock.advance(5)
+    harness.run(panel.presenter.send_now())
+    # The team's cool-off (20 s from the reply's arrival at the server) still holds it, and
+    # the countdown says so in a sentence.
+    assert state_of(panel) is ComposerState.COUNTING
+    assert "Sending in 15 s" in panel.countdown.label.text()
+    assert "not sooner" in panel.countdown.label.text()
+    harness.shot("5-send-now-held-by-the-team")
+    harness.clock.advance(15)
     left = harness.next_signal(harness.panel.bridge.replyLeft)
 
-    async def send_now_and_see_it_leave() -> None:
-        await panel.presenter.send_now()  # the cool-off's own loop sends it
+    async def see_it_leave() -> None:
+        panel.presenter.service.cool_off.wake()  # the test moved the clock: look again
         await left
 
-    harness.run(send_now_and_see_it_leave())
+    harness.run(see_it_leave())
     assert state_of(panel) is ComposerState.POSTING
     assert "posting to Mastodon" in panel.message.text()
     detail = httpx.get(
