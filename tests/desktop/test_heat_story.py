@@ -4,15 +4,17 @@ back and sends a calm reply instead; only the calm one ever reaches the customer
 A real Mastodon-API server (mastodon-mock) is the brand's network: a customer asks a calm
 question, the team server ingests it, Ana owns it. In her real console she goes to the reply
 editor (Ctrl+Shift+R) and types a heated reply — capitals, "!!!", blame. The tone prompts show
-(screenshot). Send (Ctrl+Enter) puts it in the console's durable outbox with the team's heated
-cool-off; during the countdown she edits it ("Update text": still heated, the wait stays),
-then cancels it (the countdown's Cancel button), rewrites the reply calmly and sends again:
-this one waits only the normal cool-off, then goes out.
+(screenshot). Send (Ctrl+Enter) hands it to the team server, which holds it for the team's
+heated cool-off (the console keeps its countdown in its durable outbox); during the countdown
+she edits it ("Update text": still heated, the wait stays), then cancels it (the countdown's
+Cancel button: the server's copy is cancelled), rewrites the reply calmly and sends again: this
+one waits only the normal cool-off, then goes out.
 
 Oracles: the console's local outbox (each reply's due time minus its send time, against the
-cool-off the server gives Ana, and the heated mark), the console's request log (no reply was
-posted while the heated one waited; one POST …/replies in all), the team server's API (one
-reply, the calm one) and the network (one post in reply to the customer, the calm one)."""
+cool-off the server gives Ana, and the heated mark), the console's request log (one POST
+…/replies per Send, the edit and the cancel asked of the server), the team server's API (the
+heated reply cancelled, never sent; the calm one sent) and the network (one post in reply to
+the customer, the calm one)."""
 
 from __future__ import annotations
 
@@ -161,8 +163,12 @@ def test_a_heated_reply_waits_longer_and_a_cancelled_one_never_leaves(
     cancelled_at = time.time()
     assert cancelled_at < float(heated.payload["due_at"]), "cancelled only after it was due"
     xdesk.screenshot("heated-reply-cancelled-nothing-sent")
-    assert replies_posted(ana, mention_id, after=sent_before) == []
-    assert server.get(f"/api/v1/mentions/{mention_id}")["replies"] == []
+    assert len(replies_posted(ana, mention_id, after=sent_before)) == 1  # held by the server
+    [taken_back] = server.get(f"/api/v1/mentions/{mention_id}")["replies"]
+    assert (taken_back["body"], taken_back["status"]) == (HEATED + HEATED_EDIT, "cancelled")
+    asked = [f"{r.method} {r.path}" for r in ana.requests()[sent_before:]]
+    assert f"PUT /api/v1/replies/{taken_back['id']}" in asked, asked
+    assert f"POST /api/v1/replies/{taken_back['id']}/cancel" in asked, asked
     assert mastodon.context(post["id"])["descendants"] == []
 
     # She rewrites it calmly (the cancelled text stayed in the editor) and sends again.
@@ -192,6 +198,9 @@ def test_a_heated_reply_waits_longer_and_a_cancelled_one_never_leaves(
         replies: list[dict[str, Any]] = server.get(f"/api/v1/mentions/{mention_id}")["replies"]
         return replies if any(r["status"] == "sent" for r in replies) else None
 
+    held = [r for r in server.get(f"/api/v1/mentions/{mention_id}")["replies"] if r["body"] == CALM]
+    assert [r["status"] for r in held] == ["queued"], held  # the server holds it, not sent
+
     replies = poll(sent, cool_off["seconds"] + 30, "the calm reply to be sent", interval=0.2)
     left_after = time.time() - sent_at
     assert left_after >= cool_off["seconds"] - 1.5, f"left {left_after:.1f} s after Send"
@@ -199,9 +208,10 @@ def test_a_heated_reply_waits_longer_and_a_cancelled_one_never_leaves(
     xdesk.screenshot("calm-reply-sent-once")
 
     assert [(r["body"], r["status"], r["author"]["id"]) for r in replies] == [
-        (CALM, "sent", ana_id)
+        (HEATED + HEATED_EDIT, "cancelled", ana_id),
+        (CALM, "sent", ana_id),
     ]
-    assert len(replies_posted(ana, mention_id)) == 1, replies_posted(ana, mention_id)
+    assert len(replies_posted(ana, mention_id)) == 2, replies_posted(ana, mention_id)
     descendants = mastodon.context(post["id"])["descendants"]
     assert len(descendants) == 1, descendants
     assert "spring catalogue is out" in descendants[0]["content"]
