@@ -94,11 +94,13 @@ def rep(live_server: LiveServer) -> Rep:
     return Rep(live_server, user_id, token, name)
 
 
-def team_rep(server: LiveServer, seconds: int, heated_seconds: int) -> Rep:
-    """A rep alone in a new team whose cool-off (set by the admin) is `seconds` /
-    `heated_seconds`: the server holds the rep's replies at least `seconds`."""
+def team_rep(
+    server: LiveServer, seconds: int, heated_seconds: int, *, name: str | None = None
+) -> Rep:
+    """A rep (`name`, else a fresh one) alone in a new team whose cool-off (set by the admin)
+    is `seconds` / `heated_seconds`: the server holds the rep's replies at least `seconds`."""
     team = f"team-{next(_names)}"
-    name = f"rep-{next(_names)}-{team}"
+    name = name or f"rep-{next(_names)}-{team}"
     user_id, token = server.create_user(name, role="rep", teams=[team])
     teams = api_get(server, "/teams", server.admin_token)["data"]
     assert isinstance(teams, list)

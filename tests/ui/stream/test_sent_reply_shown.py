@@ -22,11 +22,13 @@ from app.ui.composer.panel import ComposerPanel
 from app.ui.stream.filter import FilterMode
 from tests.connectors.helpers import BRAND_TOKEN, MastodonMock
 from tests.server.helpers import add_mastodon_account, events_from_now, is_account, is_mention
-from tests.support.composer import FakeClock
+from tests.support.composer import FakeClock, team_rep
 from tests.support.fixtures import mastodon, server
 from tests.support.live_server import LiveServer
 from tests.support.qt_loop import qloop
 from tests.ui.console import Console
+
+COOL_OFF = 5  # seconds
 
 __all__ = ["mastodon", "qloop", "server"]
 
@@ -81,7 +83,9 @@ class Desk:
 
 @pytest.fixture
 def desk(qloop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path) -> Iterator[Desk]:
-    _, token = server.create_user(f"dana-{uuid.uuid4().hex[:5]}", role="rep")
+    # The rep's team holds replies 5 s: the server (on its real clock) lets them go soon after
+    # the console's countdown (on the test's clock) ends.
+    token = team_rep(server, COOL_OFF, COOL_OFF, name=f"dana-{uuid.uuid4().hex[:5]}").token
     clock = FakeClock()
     console = Console(
         qloop,
@@ -94,7 +98,7 @@ def desk(qloop: asyncio.AbstractEventLoop, server: LiveServer, tmp_path: Path) -
             worker,
             device="desk",
             clock=clock,
-            policy=CoolOffPolicy(20, 60),
+            policy=CoolOffPolicy(COOL_OFF, COOL_OFF),
             save_delay=0.01,
         ),
     )
@@ -143,7 +147,7 @@ def test_a_sent_reply_is_seen_cooling_then_sent_with_its_link(
     assert "your reply is in its cool-off" in detail.meta.text()
     assert "offline" not in detail.meta.text()
 
-    desk.clock.advance(20)
+    desk.clock.advance(COOL_OFF)
     desk.service.cool_off.wake()
     desk.wait_for_state("sent: ")
     [sent] = [s for s in desk.states() if s.startswith("sent: ")]
@@ -186,7 +190,7 @@ def test_a_refused_reply_shows_as_failed_with_the_reason(
         count=5,
     )
     desk.send(REPLY)
-    desk.clock.advance(20)
+    desk.clock.advance(COOL_OFF)
     desk.service.cool_off.wake()
     desk.wait_for_state("failed: ")
     assert not any(s.startswith(("sent", "cooling off")) for s in desk.states())
