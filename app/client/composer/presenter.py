@@ -469,7 +469,7 @@ class ComposerPresenter:
             return
         self.state = ComposerState.POSTING
         network = display.network_name(self.row.network)
-        self._say(f"Sent to the team server; posting to {network}…")
+        self._say(f"The cool-off is over: the team server is posting it to {network}…")
         self.state_changed.emit(self.state)
 
     def _draft_renewed(self, draft: LocalDraft) -> None:

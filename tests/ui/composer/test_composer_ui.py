@@ -234,7 +234,7 @@ def test_prompts_breath_countdown_and_leaving(
 
     harness.run(see_it_leave())
     assert state_of(panel) is ComposerState.POSTING
-    assert "posting to Mastodon" in panel.message.text()
+    assert "the team server is posting it to Mastodon" in panel.message.text()
     detail = httpx.get(
         f"{live_server.base_url}/api/v1/mentions/{mention_id}",
         headers=live_server.headers(harness.console.session.api.token),
