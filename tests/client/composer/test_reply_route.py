@@ -26,7 +26,11 @@ CALM = "I'm so sorry your order is late. I'm checking with the warehouse now."
 
 
 def _claimed(rep: Rep, network: str, url: str) -> int:
-    body = mention_json(f"route-{uuid.uuid4().hex[:8]}", "Where is my order?", network=network)
+    post = f"route-{uuid.uuid4().hex[:8]}"
+    # Each network's own post ids: Bluesky's are at:// URIs.
+    external_id = f"at://did:plc:sam/app.bsky.feed.post/{post}" if network == "bluesky" else post
+    body = mention_json(external_id, "Where is my order?", network=network)
+    body["author"] = {"handle": "@sam", "display_name": "Sam"}
     body["url"] = url
     [mention_id] = rep.server.ingest([body])
     claimed = api_post(rep.server, f"/mentions/{mention_id}/claim", rep.token, {"version": 1})
