@@ -334,3 +334,24 @@ def test_a_colleague_taking_the_mention_while_held_stops_the_reply(world: World)
     stopped = _stopped(world, reply["id"])
     assert stopped.status is ReplyStatus.STOPPED
     assert "bo took this mention while your reply waited" in (stopped.error or "")
+
+
+def test_deactivating_a_rep_cancels_the_replies_the_server_still_holds(team_app: World) -> None:
+    """Nothing goes out in the name of someone who has left: dana's held reply is cancelled
+    when she is deactivated, with the sentence colleagues read, and the sender never takes it."""
+    w = team_app
+    _team_with_minimum(w)
+    reply = _post(w, "dana")
+    before = w.last_event_id()
+    response = w.call("PUT", f"/users/{w.ids['dana']}", json={"active": False})
+    assert response.status_code == 200, response.text
+
+    detail = w.call("GET", f"/mentions/{reply['mention_id']}", "mia").json()
+    [cancelled] = detail["replies"]
+    assert cancelled["status"] == "cancelled"
+    assert cancelled["error"] == "dana was deactivated before this reply left; it was not sent."
+    assert [e.payload["reply"]["status"] for e in w.events("reply.updated", after=before)] == [
+        "cancelled"
+    ]
+    w.clock.advance(seconds=TEAM_MINIMUM + 1)
+    assert _taken(w) == []

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models.enums import ReplyStatus
@@ -91,3 +92,31 @@ def send_reply_now(session: Session, reply_id: int, *, by: Principal, now: datet
     current = reply.next_attempt_at or now
     reply.next_attempt_at = min(current, max(now, earliest))
     return _changed(session, reply, by=by, now=now)
+
+
+def cancel_held_replies_of(
+    session: Session, author_id: int, *, reason: str, by: Principal, now: datetime
+) -> list[int]:
+    """Take back every reply of `author_id` the server still holds (queued, never tried), as
+    when its author is deactivated: nothing goes out in the name of someone who has left.
+    Each is `cancelled` with `reason` (the sentence colleagues read) and a `reply.updated`."""
+    held = session.scalars(
+        select(Reply.id)
+        .where(
+            Reply.author_id == author_id,
+            Reply.status.in_((ReplyStatus.QUEUED, ReplyStatus.STOPPED)),
+            Reply.attempts == 0,
+        )
+        .order_by(Reply.id)
+    ).all()
+    cancelled: list[int] = []
+    for reply_id in held:
+        reply = locked_reply(session, reply_id)
+        if reply.status not in (ReplyStatus.QUEUED, ReplyStatus.STOPPED) or reply.attempts > 0:
+            continue  # the sender took it first
+        reply.status = ReplyStatus.CANCELLED
+        reply.next_attempt_at = None
+        reply.error = reason
+        _changed(session, reply, by=by, now=now)
+        cancelled.append(reply.id)
+    return cancelled

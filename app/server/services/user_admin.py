@@ -7,7 +7,8 @@ Deactivating hands back the work the user held, so nothing waits on someone who 
 open mention they own goes back to the queue unowned (as a release would: `assigned` and
 `handoff` become `new`; a snoozed or replied mention keeps its status and comes back when it
 wakes or the customer answers), each with `mention.updated` (action `owner_deactivated`, told
-in its history); a handoff they sent is cancelled (its mention is back in the queue); a handoff
+in its history); replies of theirs the server still holds in their cool-off are cancelled,
+never sent; a handoff they sent is cancelled (its mention is back in the queue); a handoff
 waiting for them as its recipient is cancelled and its mention returns to the sender, who holds
 it again. A handoff escalated to them stays open: any manager on duty can answer it. They go
 off duty first (`duty.changed`, and a coverage gap if nobody is left on duty), then leave the
@@ -27,6 +28,7 @@ from app.server.auth import USER_TOKEN, Principal, revoke_tokens
 from app.server.errors import Forbidden, Invalid, NotFound
 from app.server.services.handoffs import cancel, cancel_stale
 from app.server.services.mentions import get_mention, mark_changed
+from app.server.services.reply_hold import cancel_held_replies_of
 from app.server.services.users import set_duty
 from app.server.views import user_public
 
@@ -116,6 +118,13 @@ def update_user(
         admin = by or Principal(kind=USER_TOKEN, name="server", role=Role.ADMIN)
         if user.duty is not Duty.OFF_DUTY:
             set_duty(session, user.id, Duty.OFF_DUTY, by=admin, now=now)
+        cancel_held_replies_of(
+            session,
+            user.id,
+            reason=f"{user.name} was deactivated before this reply left; it was not sent.",
+            by=admin,
+            now=now,
+        )
         hand_back_work(session, user, by=admin, now=now)
         revoke_tokens(session, user.id, now=now)
         user.active = False
