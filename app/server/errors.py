@@ -313,7 +313,8 @@ def _describe_validation(errors: list[dict[str, Any]]) -> tuple[int, str, str]:
             parts.append(part)
     more = f" (and {len(parts) - 5} more)" if len(parts) > 5 else ""
     parts = parts[:5]
-    return 422, "Invalid request — " + "; ".join(parts) + more + ".", "validation_error"
+    sentence = "Invalid request — " + "; ".join(parts) + more
+    return 422, sentence if sentence.endswith(".") else sentence + ".", "validation_error"
 
 
 def install_error_handlers(app: FastAPI) -> None:

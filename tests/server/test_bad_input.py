@@ -192,3 +192,10 @@ def test_one_item_or_a_list_is_told_about_its_own_fields_once(client: httpx.Clie
     )
     assert "dictionary" not in str(many["detail"]).lower(), many
     assert "MentionCreate" not in str(many["detail"]), many
+
+
+def test_a_refusal_ends_with_one_full_stop(client: httpx.Client) -> None:
+    body = {**mention_json("bad-7", network="webhook"), "external_id": "x\x01y"}
+    refused = _error(client.post("/api/v1/mentions", json=body), 422, "external_id")
+    assert str(refused["detail"]).endswith(".")
+    assert not str(refused["detail"]).endswith(".."), refused
