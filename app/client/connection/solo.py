@@ -2,13 +2,21 @@
 process with a random token it accepts for the local owner. The child binds a free loopback port
 itself (port 0) and writes it to a file in the private solo folder; the console trusts what
 listens there only once it knows the token (`GET /api/v1/me`): a port chosen by the parent and
-bound later by the child could be taken meanwhile by another program."""
+bound later by the child could be taken meanwhile by another program.
+
+The server ends with its console: it watches a pipe on its standard input whose other end only
+the console holds (`--exit-with-parent`), so a console killed or crashed takes its server along.
+A lock on `solo/server.lock`, held by the console and its server together, marks the data folder
+as served: a console that finds it taken (a server left by an older version, or one that hangs)
+stops that server, whose process id the lock file names, before starting its own."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -21,6 +29,7 @@ import httpx
 from app.client.connection.api import API_PREFIX
 from app.client.private_files import PRIVATE_FILE, PRIVATE_UMASK, private_dir, tighten_tree
 from app.client.worker import BlockingWorker
+from app.common.file_lock import FileLock
 from app.models.schemas import UserPublic
 
 
@@ -66,6 +75,7 @@ class SoloServer:
         self._python = python
         self._start_timeout = start_timeout
         self._process: subprocess.Popen[bytes] | None = None
+        self._lock = FileLock(self.data_dir / "server.lock")
         self.connection: SoloConnection | None = None
 
     @property
@@ -84,10 +94,36 @@ class SoloServer:
     def port_path(self) -> Path:
         return self.data_dir / "port"
 
+    @property
+    def lock_path(self) -> Path:
+        return self._lock.path
+
     def _prepare(self) -> None:
         private_dir(self.data_dir)
         tighten_tree(self.data_dir)  # an older version's 0644 database, log and secrets
+        self._take_lock()
         self.port_path.unlink(missing_ok=True)
+
+    def _take_lock(self, stale_timeout: float = 10.0) -> None:
+        """Hold the data folder's lock; a server still holding it has lost its console (this
+        user's console runs once per data folder): stop it, politely first."""
+        if self._lock.try_acquire():
+            return
+        stale = self._lock.holder()
+        for signum in (signal.SIGTERM, getattr(signal, "SIGKILL", signal.SIGTERM)):
+            if stale is not None:
+                # Gone already, or not ours to signal: the lock says which.
+                with contextlib.suppress(OSError):
+                    os.kill(stale, signum)
+            deadline = time.monotonic() + stale_timeout
+            while time.monotonic() < deadline:
+                if self._lock.try_acquire():
+                    return
+                time.sleep(0.05)  # a process exiting: nothing to wait on but the lock
+        raise SoloServerFailed(
+            f"An earlier private server (process {stale or 'unknown'}) still holds "
+            f"{self._lock.path} and did not stop; end it, then start the console again."
+        )
 
     def _spawn(self, token: str) -> subprocess.Popen[bytes]:
         self._prepare()
@@ -105,6 +141,7 @@ class SoloServer:
             "--database-url",
             self.database_url,
             "--migrate",
+            "--exit-with-parent",
         ]
         if self._demo:
             command.append("--demo")
@@ -113,18 +150,24 @@ class SoloServer:
             env["RESPONDER_SOLO_USER"] = self._user_name
         fd = os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
         log = os.fdopen(fd, "ab")
+        posix = sys.platform != "win32"
         try:
-            return subprocess.Popen(
+            process = subprocess.Popen(
                 command,
-                stdin=subprocess.DEVNULL,
+                # Its end of the pipe closes when this process ends, however it ends.
+                stdin=subprocess.PIPE,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env=env,
                 cwd=Path(__file__).resolve().parents[2],
                 umask=PRIVATE_UMASK,  # its database, -wal/-shm, secrets and port file: 0600
+                # The server holds the data folder's lock too: it outlives a killed console.
+                pass_fds=(self._lock.fd,) if posix else (),
             )
         finally:
             log.close()
+        self._lock.write_holder(process.pid)
+        return process
 
     def _reported_port(self) -> int | None:
         try:
@@ -190,14 +233,19 @@ class SoloServer:
 
     def _terminate(self) -> None:
         process = self._process
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+            if process is None or process.poll() is not None:
+                return
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+        finally:
+            if process is not None and process.stdin is not None:
+                process.stdin.close()
+            self._lock.release()
 
     async def stop(self) -> None:
         await self._worker.call(self._terminate)

@@ -18,7 +18,11 @@ from app.common.logs import configure_logging
 from app.models.enums import Role
 from app.models.schemas import UserCreate
 from app.server.cli.accounts import add_account_commands
-from app.server.cli.listen import bind_listening_socket, write_port_file
+from app.server.cli.listen import (
+    bind_listening_socket,
+    exit_when_parent_leaves,
+    write_port_file,
+)
 from app.server.cli.people import add_people_commands
 from app.server.clock import system_clock
 from app.server.db import Database, DatabaseUrlError, open_database
@@ -157,15 +161,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
         limit_concurrency=args.limit_concurrency,
         backlog=4096,
     )
+    server = uvicorn.Server(config)
+    if args.exit_with_parent:
+
+        def stop() -> None:
+            server.should_exit = True  # uvicorn's own graceful shutdown, as on SIGTERM
+
+        exit_when_parent_leaves(stop)
     if args.port_file is None:
-        uvicorn.Server(config).run()
+        server.run()
         return 0
     # Bind first (port 0: the system picks a free one), then report the bound port: nothing
     # else can take it between the choice and the bind.
     sock = bind_listening_socket(args.host, args.port)
     write_port_file(args.port_file, sock.getsockname()[1])
     config.port = sock.getsockname()[1]
-    uvicorn.Server(config).run(sockets=[sock])
+    server.run(sockets=[sock])
     return 0
 
 
@@ -217,6 +228,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="bind first (--port 0: any free port), then write the bound port to this file",
+    )
+    p.add_argument(
+        "--exit-with-parent",
+        action="store_true",
+        help="stop when standard input ends (a pipe from the parent process: it has exited)",
     )
     p.set_defaults(func=cmd_serve)
 

@@ -1,11 +1,14 @@
-"""The serve command's listening socket when its parent must learn the port: bound before it is
-reported (port 0 lets the system choose), and the port written to a file only its user can read
-(the solo console reads it there)."""
+"""The serve command as a console's child: its listening socket when the parent must learn the
+port (bound before it is reported — port 0 lets the system choose — and the port written to a file
+only its user can read; the solo console reads it there), and the watch that ends the server when
+its parent is gone."""
 
 from __future__ import annotations
 
 import os
 import socket
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -33,3 +36,21 @@ def write_port_file(path: Path, port: int) -> None:
     finally:
         os.close(fd)
     os.replace(tmp, path)
+
+
+def exit_when_parent_leaves(stop: Callable[[], None], fd: int = 0) -> threading.Thread:
+    """Call `stop` once the pipe on `fd` (standard input) reaches its end: the parent that holds
+    its other end has exited — normally or killed, the system closes it either way. The solo
+    console starts its private server so; it never writes to the pipe."""
+
+    def watch() -> None:
+        try:
+            while os.read(fd, 4096):
+                pass
+        except OSError:
+            pass
+        stop()
+
+    thread = threading.Thread(target=watch, name="parent-watch", daemon=True)
+    thread.start()
+    return thread

@@ -4,8 +4,10 @@ stops it."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -15,7 +17,9 @@ from app.client.connection.api import ResponderApi
 from app.client.connection.errors import Unauthorized
 from app.client.connection.solo import NotOurServer, SoloServer
 from app.client.worker import BlockingWorker
+from app.common.file_lock import FileLock
 from app.models.enums import Role
+from tests.support.xdesktop import poll
 
 
 async def test_solo_server_starts_accepts_its_token_and_stops(tmp_path: Path) -> None:
@@ -125,3 +129,55 @@ async def test_a_listener_that_does_not_know_the_token_is_not_trusted(
     finally:
         await solo.stop()
         worker.shutdown()
+
+
+async def test_a_server_left_running_on_the_data_folder_is_stopped_first(tmp_path: Path) -> None:
+    """A private server whose console is gone but which still runs (an older version without
+    the parent watch, or one that hangs) holds the data folder's lock: the next console stops
+    it, then starts its own on the same database."""
+    solo_dir = tmp_path / "solo"
+    solo_dir.mkdir(mode=0o700)
+    lock = FileLock(solo_dir / "server.lock")
+    assert lock.try_acquire()
+    port_file = solo_dir / "stale-port"
+    stale = subprocess.Popen(  # noqa: ASYNC220 - started once, before the loop has work
+        [
+            sys.executable,
+            "-m",
+            "app.server.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--port-file",
+            str(port_file),
+            "--database-url",
+            f"sqlite:///{solo_dir / 'server.sqlite3'}",
+            "--migrate",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        pass_fds=(lock.fd,),
+    )
+    lock.write_holder(stale.pid)
+    lock.release()  # the stale server alone holds it now, as after its console died
+    worker = BlockingWorker("test-solo")
+    solo = SoloServer(tmp_path, worker, user_name="Robin")
+    try:
+        poll(port_file.exists, 60, "the stale server to listen")
+        connection = await solo.start()
+        # Asked to stop (SIGTERM): uvicorn's graceful shutdown ends it with status 0.
+        assert stale.wait(timeout=30) in (0, -signal.SIGTERM)
+        async with ResponderApi(connection.base_url, connection.token) as api:
+            assert (await api.me()).name == "Robin"
+        assert solo.lock_path.read_text().strip() != str(stale.pid)
+    finally:
+        await solo.stop()
+        worker.shutdown()
+        if stale.poll() is None:
+            stale.kill()
+            stale.wait()
+    # Stopped: the data folder is free for the next console.
+    assert FileLock(solo_dir / "server.lock").try_acquire()
