@@ -167,6 +167,7 @@ class Mention(Base):
         Index("ix_mentions_status_priority", "status", "priority"),
         Index("ix_mentions_created_at", "created_at"),
         Index("ix_mentions_assignee", "assignee_id"),
+        Index("ix_mentions_status_rescore_at", "status", "rescore_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -201,6 +202,10 @@ class Mention(Base):
     priority: Mapped[float] = mapped_column(Float, default=0.0)
     sentiment: Mapped[float] = mapped_column(Float, default=0.0)
     risk_words: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Whether the text complained, as read at ingest (None: stored before it was kept).
+    complaint: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    # When waiting next moves the priority visibly (services/aging.py); None: it never will.
+    rescore_at: Mapped[datetime | None] = mapped_column(default=None)
     snoozed_until: Mapped[datetime | None] = mapped_column(default=None)
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)
     follow_up_at: Mapped[datetime | None] = mapped_column(default=None)

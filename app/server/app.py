@@ -36,6 +36,7 @@ from app.server.demo import play_demo
 from app.server.errors import LoopFailures, install_error_handlers, watch_recovery
 from app.server.events import EventHub, install_commit_signal
 from app.server.fastread import FastReads
+from app.server.ingest_planner import IngestPlanner
 from app.server.limits import BodySizeLimit
 from app.server.methods import install_method_not_allowed
 from app.server.services import jobs as job_service
@@ -114,6 +115,8 @@ def create_app(
         app.state.fast_reads = fast
         app.state.claims = ClaimDesk(db, fast, known)
         app.state.token_cache = cache
+        planner = IngestPlanner(settings.ingest_processes)
+        app.state.planner = planner
         # A write transaction holds the database's write lock (SQLite) or the event-order lock
         # (PostgreSQL) from its first write until its commit, and between the two it still
         # needs worker threads (FastAPI validates a sync endpoint's response in one, the commit
@@ -147,6 +150,7 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await hub.stop()
+            planner.close()
             if notifier is not None and uninstall_notifier is not None:
                 uninstall_notifier()
                 notifier.close()

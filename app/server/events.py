@@ -31,8 +31,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import anyio
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy import event as sa_event
-from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.models.enums import EventType
@@ -48,6 +48,7 @@ NOTIFY_CHANNEL = "responder_events"
 EVENT_LOCK_KEY = 0x5245535045564E54
 MANAGERS = "manager"
 _LOCKED = "responder_event_lock"
+_EVENTS: Table = Event.__table__  # type: ignore[assignment]
 _WROTE = "responder_events_written"
 
 
@@ -63,11 +64,7 @@ def record_event(
 ) -> Event:
     """Append one event in the caller's transaction. Call it after the state changes are
     flushed: on PostgreSQL it takes the event-order lock, which must come after row locks."""
-    if not session.info.get(_LOCKED):
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOCK_KEY})
-            session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
-        session.info[_LOCKED] = True
+    _take_event_lock(session)
     row = Event(
         type=str(type_),
         payload=payload,
@@ -80,6 +77,45 @@ def record_event(
     session.flush()
     session.info[_WROTE] = True
     return row
+
+
+def record_events(
+    session: Session,
+    type_: EventType,
+    payloads: Sequence[tuple[int | None, dict[str, Any]]],
+    *,
+    at: datetime,
+    actor_id: int | None = None,
+) -> None:
+    """Append one event of `type_` per (mention id, payload), in order, in one statement (a
+    batch's events: see `record_event` for when to call it)."""
+    if not payloads:
+        return
+    session.flush()  # the caller's pending rows come before the event-order lock
+    _take_event_lock(session)
+    session.execute(
+        insert(_EVENTS),  # Core, not the ORM's bulk insert: no objects are needed back
+        [
+            {
+                "type": str(type_),
+                "payload": payload,
+                "created_at": at,
+                "mention_id": mention_id,
+                "actor_id": actor_id,
+                "audience": None,
+            }
+            for mention_id, payload in payloads
+        ],
+    )
+    session.info[_WROTE] = True
+
+
+def _take_event_lock(session: Session) -> None:
+    if not session.info.get(_LOCKED):
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOCK_KEY})
+            session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
+        session.info[_LOCKED] = True
 
 
 def install_commit_signal(db: Database, on_commit: Callable[[], None]) -> None:

@@ -31,8 +31,11 @@ from app.server.errors import DatabaseFault, Fault, classify_fault
 
 log = logging.getLogger(__name__)
 
+# The payload comes as JSON text on both databases (SQLite stores text; PostgreSQL is asked
+# for it): a frame splices it in unparsed (events.encode_event) — psycopg would otherwise parse
+# every payload on the event loop only for the frame to encode it again.
 _EVENTS_AFTER = (
-    "SELECT id, type, audience, created_at, actor_id, mention_id, payload FROM events "
+    "SELECT id, type, audience, created_at, actor_id, mention_id, {payload} FROM events "
     "WHERE id > %s ORDER BY id LIMIT %s"
 )
 _LAST_EVENT = "SELECT COALESCE(MAX(id), 0) FROM events"
@@ -206,8 +209,10 @@ class FastReads:
 
     async def events_after(self, after: int, limit: int) -> list[tuple[Any, ...]]:
         """Raw event rows (id, type, audience, created_at, actor_id, mention_id, payload);
-        on SQLite `created_at` and `payload` come as text (see events.encode_event)."""
-        return await self.fetchall(_EVENTS_AFTER, (after, limit))
+        `payload` comes as JSON text, and on SQLite `created_at` too (see
+        events.encode_event)."""
+        payload = "payload::text" if self._pg is not None else "payload"
+        return await self.fetchall(_EVENTS_AFTER.format(payload=payload), (after, limit))
 
     async def last_event_id(self) -> int:
         row = await self.fetchone(_LAST_EVENT, ())

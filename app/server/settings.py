@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     run_jobs: bool = True
     # Threads that run blocking database work; the connection pool is sized to match.
     worker_threads: int = Field(default=16, ge=2, le=200)
+    # Processes that read and plan large webhook batches (app/server/ingest_planner.py); 0: in
+    # the server process.
+    ingest_processes: int = Field(default=2, ge=0, le=32)
     # Event streams: a consumer more than this many events behind is dropped (it resumes with
     # Last-Event-ID), as is one whose socket takes no data for `stream_send_timeout_seconds`;
     # each user has at most `max_streams_per_user` streams open.

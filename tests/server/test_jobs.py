@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from app.models.enums import MentionStatus, Role
@@ -118,3 +119,40 @@ def test_resolved_mentions_do_not_age(db: Database, rep: Principal) -> None:
         ownership.resolve(session, mention_id, None, None, by=rep, now=T0)
     with db.write() as session:
         assert jobs.run_due_jobs(session, T0 + timedelta(hours=10))["rescored"] == []
+
+
+def test_a_round_reads_only_the_mentions_that_are_due(db: Database) -> None:
+    ids = [
+        _ingest(db, f"d{i}", f"My order {i} is late again. Not happy.", at=T0) for i in range(40)
+    ]
+    with db.read() as session:
+        due = {m.id: m.rescore_at for m in session.scalars(select(Mention))}
+    assert set(due) == set(ids)
+    first_move = min(d for d in due.values() if d is not None)
+    assert first_move > T0 + timedelta(minutes=30)  # two points of waiting: about an hour
+    statements: list[str] = []
+
+    def record(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    sa_event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        with db.read() as session:
+            assert jobs.plan_rescore(session, first_move - timedelta(seconds=1)) == {}
+            # Not the event log: what a mention said is kept on the mention.
+            assert not [s for s in statements if "events" in s]
+            planned = jobs.plan_rescore(session, first_move)
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", record)
+    assert planned
+    assert set(planned) <= set(ids)
+    with db.write() as session:
+        moved = jobs.rescore_open_mentions(session, first_move, planned=planned)
+    assert sorted(moved) == sorted(planned)
+    with db.read() as session:
+        after = {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(moved)))}
+    for mention in after.values():
+        assert mention.rescore_at is not None
+        assert mention.rescore_at > first_move  # its next move, an hour or so later
+    with db.read() as session:  # the same moment again: nothing is due
+        assert jobs.plan_rescore(session, first_move) == {}

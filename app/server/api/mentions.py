@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request
+from sqlalchemy.orm import Session
 
 from app.models.enums import Network
 from app.models.schemas import (
@@ -25,6 +26,7 @@ from app.server.api.deps import (
     ERRORS,
     ClaimDeskDep,
     CurrentUser,
+    DatabaseDep,
     IngestCaller,
     ManagerUser,
     MentionIdPath,
@@ -33,35 +35,39 @@ from app.server.api.deps import (
     ReadSessionDep,
     SessionDep,
 )
-from app.server.api.ingest_readings import MAX_INGEST_BATCH, IngestReadings
-from app.server.errors import Invalid
+from app.server.api.ingest_plan import IngestPlanned, ingest_items
+from app.server.api.transaction import in_write_transaction
 from app.server.services import mentions as service
 from app.server.services import ownership
-from app.server.services.ingest import ingest as ingest_mentions
+from app.server.services.ingest import store_planned
 from app.server.services.ingest_tokens import check_ingest_networks
 
 router = APIRouter(prefix="/mentions", tags=["mentions"], responses=ERRORS)
 
 
 @router.post("", response_model=IngestResult)
-def ingest(
+async def ingest(
     body: Annotated[MentionCreate | list[MentionCreate], Body()],
     caller: IngestCaller,
     request: Request,
-    readings: IngestReadings,  # before the session: texts are read outside the transaction
-    session: SessionDep,
+    plan: IngestPlanned,  # first: texts are read before the transaction
+    db: DatabaseDep,
     now: NowDep,
 ) -> IngestResult:
     """Add one mention or a list; ones already known by (network, external_id) are reported
     as duplicates and left unchanged. An ingest token posts `webhook` mentions only, unless an
     admin allowed it more networks (`add-ingest-token NAME --network N`): `403` otherwise.
     Each `external_id` must look like a post id of its network: `422` otherwise."""
-    items = body if isinstance(body, list) else [body]
-    if len(items) > MAX_INGEST_BATCH:
-        raise Invalid(f"At most {MAX_INGEST_BATCH} mentions per request.")
+    items = ingest_items(body)
     token = request.headers.get("authorization", "").partition(" ")[2].strip()
-    check_ingest_networks(session, caller, token, (item.network for item in items))
-    return ingest_mentions(session, items, readings=readings, now=now, actor_id=caller.user_id)
+
+    def store(session: Session) -> IngestResult:
+        check_ingest_networks(session, caller, token, (item.network for item in items))
+        return store_planned(session, plan, now=now, actor_id=caller.user_id)
+
+    # Begin to commit in one worker thread: the write lock (SQLite) or the event-order lock
+    # (PostgreSQL) is never held while the commit waits for the event loop or a thread.
+    return await in_write_transaction(db, store)
 
 
 @router.get("", response_model=MentionsPublic)

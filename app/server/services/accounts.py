@@ -25,7 +25,7 @@ from app.models.tables import Account, Mention
 from app.server.errors import Conflict, Invalid, NotFound
 from app.server.events import MANAGERS, record_event
 from app.server.secrets import secret_ref_for
-from app.server.services.ingest import ingest
+from app.server.services.ingest import IngestPlan, plan_ingest, store_planned
 from app.tone.priority import MentionReading
 
 STATE_OK = "ok"
@@ -330,31 +330,40 @@ def set_account_state(
     return True
 
 
-def store_incoming(
-    session: Session,
+def plan_incoming(
     account_id: int,
     incoming: Sequence[IncomingMention],
-    cursor: str | None,
     *,
     readings: Sequence[MentionReading],
     now: datetime,
-) -> IngestResult | None:
-    """Store mentions an ingest worker received and move the account's cursor, in the caller's
-    transaction (invariant 6: the cursor never runs ahead of what is stored). Returns None when
-    the account is gone (removed while the worker ran): nothing is stored then. `readings` are
-    the mentions' texts read before the transaction (`ingest.read_items`)."""
-    account = session.scalar(select(Account).where(Account.id == account_id).with_for_update())
-    if account is None:
-        return None
-    result = ingest(
-        session,
+) -> IngestPlan:
+    """What an ingest worker received, ready to store (`store_incoming`): built before the write
+    transaction from the mentions' texts read before it (`ingest.read_items`)."""
+    return plan_ingest(
         [item.mention for item in incoming],
         readings=readings,
         now=now,
-        actor_id=None,
         account_id=account_id,
         raw_refs={item.external_id: dict(item.reply_ref) for item in incoming},
     )
+
+
+def store_incoming(
+    session: Session,
+    account_id: int,
+    plan: IngestPlan,
+    cursor: str | None,
+    *,
+    now: datetime,
+) -> IngestResult | None:
+    """Store mentions an ingest worker received (`plan_incoming`) and move the account's cursor,
+    in the caller's transaction (invariant 6: the cursor never runs ahead of what is stored).
+    Returns None when the account is gone (removed while the worker ran): nothing is stored
+    then."""
+    account = session.scalar(select(Account).where(Account.id == account_id).with_for_update())
+    if account is None:
+        return None
+    result = store_planned(session, plan, now=now, actor_id=None)
     if cursor is not None:
         account.cursor = cursor
     if account.state != STATE_OK:

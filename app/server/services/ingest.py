@@ -2,31 +2,214 @@
 (network, external_id) and scored; an urgent one that arrives while nobody is on duty opens a
 coverage gap.
 
-Reading a mention's text for its priority is the slow part, so callers do it first, outside
-any write transaction (`read_items`), and pass the readings in: inside the transaction only
-arithmetic is left (`priority_of`)."""
+Everything that is not a database write happens before the write transaction: reading each
+text for its priority (`read_items`, the slow part) and building the rows and their
+`mention.created` payloads (`plan_ingest`). Inside it, a batch is set operations: one
+`INSERT … ON CONFLICT DO NOTHING RETURNING` per chunk of mentions (a mention another ingest
+stored first is a duplicate, not an error), one select for the duplicates' ids and one
+statement for the events — the write lock is held for milliseconds (`store_planned`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.models.enums import EventType, MentionStatus
 from app.models.schemas import IngestResult, MentionCreate
 from app.models.tables import Mention
-from app.server.events import record_event
+from app.server.events import record_events
+from app.server.services.aging import next_visible_change
 from app.server.services.coverage import record_coverage_gap
 from app.server.views import mention_payload
 from app.tone.priority import URGENT_THRESHOLD, MentionReading, priority_of, read_mention
+
+_MENTIONS: Table = Mention.__table__  # type: ignore[assignment]
 
 
 def read_items(items: Sequence[MentionCreate]) -> list[MentionReading]:
     """Read each item's text for its priority, in order: call before the write transaction."""
     return [read_mention(item.text) for item in items]
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedMention:
+    """One mention ready to store: its row (without id) and its `mention.created` payload."""
+
+    key: tuple[str, str]  # (network, external_id)
+    row: dict[str, Any]
+    payload: dict[str, Any]  # the mention as the event shows it; its id is filled in at store
+
+    @property
+    def urgent(self) -> bool:
+        return score_is_urgent(float(self.row["priority"]))
+
+
+@dataclass(frozen=True, slots=True)
+class IngestPlan:
+    """A batch worked out before the write transaction: the distinct mentions to store (the
+    first of a repeated (network, external_id) wins) and every item's key, in order."""
+
+    mentions: list[PlannedMention]
+    keys: list[tuple[str, str]]
+
+    @classmethod
+    def of(cls, planned: Sequence[PlannedMention]) -> IngestPlan:
+        """The plan of a batch's mentions, each planned on its own (`plan_mention`), in order."""
+        distinct: dict[tuple[str, str], PlannedMention] = {}
+        for mention in planned:
+            distinct.setdefault(mention.key, mention)
+        return cls(list(distinct.values()), [m.key for m in planned])
+
+
+def plan_mention(
+    item: MentionCreate,
+    reading: MentionReading,
+    *,
+    now: datetime,
+    account_id: int | None = None,
+    raw_ref: Mapping[str, str] | None = None,
+) -> PlannedMention:
+    """One mention's row and payload, scored from `reading`: arithmetic only, no database."""
+    created_at = item.created_at or now
+    followers = item.author.followers
+    priority = priority_of(
+        reading, followers=followers, waiting=max(now - created_at, timedelta(0))
+    )
+    row: dict[str, Any] = {
+        "network": item.network,
+        "external_id": item.external_id,
+        "author_handle": item.author.handle,
+        "author_display_name": item.author.display_name,
+        "author_url": item.author.url,
+        "author_followers": followers,
+        "text": item.text,
+        "url": str(item.url) if item.url is not None else None,
+        "language": item.language,
+        "visibility": item.visibility,
+        "in_reply_to_external_id": item.in_reply_to_external_id,
+        "thread_key": item.thread_key,
+        "is_demo": item.is_demo,
+        "created_at": created_at,
+        "ingested_at": now,
+        "updated_at": now,
+        "status": MentionStatus.NEW,
+        "version": 1,
+        "priority": priority,
+        "sentiment": reading.sentiment,
+        "risk_words": list(reading.risk_words),
+        "complaint": reading.complaint,
+        "rescore_at": next_visible_change(
+            reading, followers=followers, priority=priority, created_at=created_at, now=now
+        ),
+        "raw": dict(raw_ref or {}),
+        "account_id": account_id,
+        "assignee_id": None,
+        "snoozed_until": None,
+        "resolved_at": None,
+        "follow_up_at": None,
+        "follow_up_done": False,
+    }
+    # The payload is built from a mention that is never added to the session.
+    payload = mention_payload(Mention(id=0, **row))
+    return PlannedMention((item.network.value, item.external_id), row, payload)
+
+
+def plan_ingest(
+    items: Sequence[MentionCreate],
+    *,
+    readings: Sequence[MentionReading],
+    now: datetime,
+    account_id: int | None = None,
+    raw_refs: Mapping[str, Mapping[str, str]] | None = None,
+) -> IngestPlan:
+    """The rows and payloads for `items` (scored from `readings`, one per item: see
+    `read_items`): no database — call it before the write transaction. A large webhook batch
+    is planned in other processes instead (app/server/ingest_planner.py)."""
+    if len(readings) != len(items):
+        raise ValueError(f"{len(items)} mentions but {len(readings)} readings")
+    refs = raw_refs or {}
+    return IngestPlan.of(
+        [
+            plan_mention(
+                item, reading, now=now, account_id=account_id, raw_ref=refs.get(item.external_id)
+            )
+            for item, reading in zip(items, readings, strict=True)
+        ]
+    )
+
+
+def _insert_new(session: Session, rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], int]:
+    """Insert the rows no other mention has the key of; the new ids by key."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(_MENTIONS)
+        .on_conflict_do_nothing(index_elements=["network", "external_id"])
+        .returning(_MENTIONS.c.id, _MENTIONS.c.network, _MENTIONS.c.external_id)
+    )
+    # Many parameter sets to one cached statement: SQLAlchemy sends them as multi-row VALUES
+    # ("insertmanyvalues"), pages sized to the database's limits, and gathers what they return.
+    return {
+        (network.value, external_id): int(mention_id)
+        for mention_id, network, external_id in session.execute(statement, list(rows))
+    }
+
+
+def _known_ids(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    if not keys:
+        return {}
+    rows = session.execute(
+        select(Mention.id, Mention.network, Mention.external_id).where(
+            Mention.external_id.in_({external_id for _network, external_id in keys})
+        )
+    )
+    known = {(network.value, external_id): int(i) for i, network, external_id in rows}
+    return {key: known[key] for key in keys if key in known}
+
+
+def store_planned(
+    session: Session, plan: IngestPlan, *, now: datetime, actor_id: int | None
+) -> IngestResult:
+    """Store a planned batch in the caller's transaction; mentions already known by
+    (network, external_id) are left unchanged and reported as duplicates."""
+    if not plan.mentions:
+        return IngestResult(created=[], duplicates=[])
+    created = _insert_new(session, [m.row for m in plan.mentions])
+    known = _known_ids(session, {key for key in plan.keys if key not in created})
+    stored = [m for m in plan.mentions if m.key in created]
+    # Events last: the event-order lock is taken after every row this transaction writes.
+    record_events(
+        session,
+        EventType.MENTION_CREATED,
+        [(created[m.key], {"mention": {**m.payload, "id": created[m.key]}}) for m in stored],
+        at=now,
+        actor_id=actor_id,
+    )
+    urgent = next((m for m in stored if m.urgent), None)
+    if urgent is not None:
+        record_coverage_gap(
+            session,
+            reason="An urgent mention arrived and nobody is on duty.",
+            now=now,
+            mention_id=created[urgent.key],
+            actor_id=actor_id,
+        )
+    first: set[tuple[str, str]] = set()
+    duplicates: list[int] = []
+    for key in plan.keys:
+        if key in created and key not in first:
+            first.add(key)
+        elif key in created:
+            duplicates.append(created[key])
+        elif key in known:
+            duplicates.append(known[key])
+    return IngestResult(created=[created[m.key] for m in stored], duplicates=duplicates)
 
 
 def ingest(
@@ -42,91 +225,10 @@ def ingest(
     """Store new mentions (scored from `readings`, one per item: see `read_items`), skip ones
     already known by (network, external_id). An ingest worker passes its brand `account_id`
     and, per external id, the network's references needed to reply later (`raw_refs`, kept in
-    `mentions.raw`)."""
-    if len(readings) != len(items):
-        raise ValueError(f"{len(items)} mentions but {len(readings)} readings")
-    created: list[Mention] = []
-    duplicates: list[int] = []
-    seen: set[tuple[str, str]] = set()
-    for item, reading in zip(items, readings, strict=True):
-        key = (item.network.value, item.external_id)
-        existing = session.scalar(
-            select(Mention.id).where(
-                Mention.network == item.network, Mention.external_id == item.external_id
-            )
-        )
-        if existing is not None:
-            duplicates.append(existing)
-            continue
-        if key in seen:
-            continue
-        seen.add(key)
-        created_at = item.created_at or now
-        priority = priority_of(
-            reading, followers=item.author.followers, waiting=max(now - created_at, timedelta(0))
-        )
-        mention = Mention(
-            network=item.network,
-            external_id=item.external_id,
-            author_handle=item.author.handle,
-            author_display_name=item.author.display_name,
-            author_url=item.author.url,
-            author_followers=item.author.followers,
-            text=item.text,
-            url=str(item.url) if item.url is not None else None,
-            language=item.language,
-            visibility=item.visibility,
-            in_reply_to_external_id=item.in_reply_to_external_id,
-            thread_key=item.thread_key,
-            is_demo=item.is_demo,
-            created_at=created_at,
-            ingested_at=now,
-            updated_at=now,
-            status=MentionStatus.NEW,
-            version=1,
-            priority=priority,
-            sentiment=reading.sentiment,
-            risk_words=list(reading.risk_words),
-            raw=dict((raw_refs or {}).get(item.external_id) or {}),
-            account_id=account_id,
-        )
-        try:
-            with session.begin_nested():
-                session.add(mention)
-        except IntegrityError:
-            # Another ingest stored the same mention a moment ago.
-            duplicates.append(
-                session.scalar(
-                    select(Mention.id).where(
-                        Mention.network == item.network, Mention.external_id == item.external_id
-                    )
-                )
-                or 0
-            )
-            continue
-        created.append(mention)
-    # Events last: the event-order lock is taken after every row this transaction writes.
-    urgent_unseen: Mention | None = None
-    for mention in created:
-        record_event(
-            session,
-            EventType.MENTION_CREATED,
-            {"mention": mention_payload(mention)},
-            at=now,
-            mention_id=mention.id,
-            actor_id=actor_id,
-        )
-        if score_is_urgent(mention.priority) and urgent_unseen is None:
-            urgent_unseen = mention
-    if urgent_unseen is not None:
-        record_coverage_gap(
-            session,
-            reason="An urgent mention arrived and nobody is on duty.",
-            now=now,
-            mention_id=urgent_unseen.id,
-            actor_id=actor_id,
-        )
-    return IngestResult(created=[m.id for m in created], duplicates=duplicates)
+    `mentions.raw`). Callers that hold a write lock plan first (`plan_ingest`, then
+    `store_planned`)."""
+    plan = plan_ingest(items, readings=readings, now=now, account_id=account_id, raw_refs=raw_refs)
+    return store_planned(session, plan, now=now, actor_id=actor_id)
 
 
 def score_is_urgent(priority: float) -> bool:

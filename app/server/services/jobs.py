@@ -5,22 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app.models.enums import EventType, MentionStatus
-from app.models.tables import Event, Mention
+from app.models.tables import Mention
 from app.server.events import record_event
+from app.server.services.aging import next_visible_change, visible_change
 from app.server.services.handoffs import escalate_due
 from app.server.services.mentions import mark_changed
 from app.server.services.rota import apply_rotas
 from app.server.views import mention_payload
-from app.tone.priority import URGENT_THRESHOLD, priority_of, reading_from_ingest
+from app.tone.priority import MentionReading, priority_of
 
-# A re-score is published only when the priority moves by at least this much (or crosses the
-# urgent line): smaller drifts would churn versions and events without changing what reps see.
-VISIBLE_PRIORITY_STEP = 2.0
 JOBS_LOCK_KEY = 0x524553504A4F4253  # "RESPJOBS": one process at a time runs the jobs
 WAITING = (MentionStatus.NEW, MentionStatus.ASSIGNED, MentionStatus.HANDOFF)
 
@@ -32,54 +31,41 @@ def take_jobs_lock(session: Session) -> bool:
     return bool(session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": JOBS_LOCK_KEY}))
 
 
-def _visible_change(old: float, new: float) -> bool:
-    crossed = (old >= URGENT_THRESHOLD) != (new >= URGENT_THRESHOLD)
-    return crossed or abs(new - old) >= VISIBLE_PRIORITY_STEP
+def _reading(mention: Any) -> MentionReading:
+    return MentionReading(
+        mention.sentiment, tuple(mention.risk_words or ()), bool(mention.complaint)
+    )
 
 
-def plan_rescore(session: Session, now: datetime) -> dict[int, float]:
-    """The waiting mentions whose priority moves visibly by `now`, with their new priority.
+def plan_rescore(session: Session, now: datetime, limit: int = 500) -> dict[int, float]:
+    """The waiting mentions due for a re-score by `now` (`mentions.rescore_at`, see
+    services/aging.py), with their new priority: at most `limit`, the most overdue first.
 
     Reads, never locks or writes, so it can run before the jobs' write transaction. No text is
-    read either: what the text says was stored at ingest (sentiment, risk words, and in the
-    priority it got then, whether it complained: see `reading_from_ingest`), and waiting adds
-    points on top (`priority_of`). A mention scored by an older rule keeps its priority."""
+    read either: what the text says was stored at ingest (sentiment, risk words, whether it
+    complained), and waiting adds points on top (`priority_of`). Only due mentions are read:
+    a round costs what changes, not how many mentions wait."""
     rows = session.execute(
         select(
             Mention.id,
-            Mention.priority,
             Mention.sentiment,
             Mention.risk_words,
+            Mention.complaint,
             Mention.author_followers,
             Mention.created_at,
-            Mention.ingested_at,
-            # Only the number is fetched, not the whole payload (which holds the text).
-            Event.payload[("mention", "priority")].as_float().label("priority_at_ingest"),
         )
-        .join(
-            Event,
-            (Event.mention_id == Mention.id) & (Event.type == EventType.MENTION_CREATED.value),
-        )
-        .where(Mention.status.in_(WAITING))
+        .where(Mention.status.in_(WAITING), Mention.rescore_at <= now)
+        .order_by(Mention.rescore_at)
+        .limit(limit)
     ).all()
-    moving: dict[int, float] = {}
-    for row in rows:
-        if row.priority_at_ingest is None:
-            continue
-        reading = reading_from_ingest(
-            row.sentiment,
-            tuple(row.risk_words or ()),
+    return {
+        row.id: priority_of(
+            _reading(row),
             followers=row.author_followers,
-            waited_at_ingest=max(row.ingested_at - row.created_at, timedelta(0)),
-            priority_at_ingest=float(row.priority_at_ingest),
+            waiting=max(now - row.created_at, timedelta(0)),
         )
-        if reading is None:
-            continue
-        waiting = max(now - row.created_at, timedelta(0))
-        new = priority_of(reading, followers=row.author_followers, waiting=waiting)
-        if _visible_change(row.priority, new):
-            moving[row.id] = new
-    return moving
+        for row in rows
+    }
 
 
 def rescore_open_mentions(
@@ -89,11 +75,11 @@ def rescore_open_mentions(
     *,
     planned: Mapping[int, float] | None = None,
 ) -> list[int]:
-    """Age the priority of unanswered mentions; returns the ids that changed visibly.
-    `planned` is `plan_rescore`'s answer, worked out before this transaction (planned here
-    when not given); only those rows are locked and written."""
-    moving = plan_rescore(session, now) if planned is None else dict(planned)
-    chosen = sorted(moving)[:limit]
+    """Age the priority of unanswered mentions that are due; returns the ids that changed
+    visibly. `planned` is `plan_rescore`'s answer, worked out before this transaction (planned
+    here when not given); only those rows are locked and written: a visible move gets a new
+    priority and a `mention.updated`, and each row the moment of its next move."""
+    chosen = sorted(plan_rescore(session, now, limit) if planned is None else planned)[:limit]
     if not chosen:
         return []
     mentions = (
@@ -108,11 +94,22 @@ def rescore_open_mentions(
     )
     changed: list[Mention] = []
     for mention in mentions:
-        new = moving[mention.id]
-        if not _visible_change(mention.priority, new):
+        if mention.rescore_at is None or mention.rescore_at > now:
             continue  # another round wrote it since the plan
-        mention.priority = new
-        changed.append(mention)
+        reading = _reading(mention)
+        followers = mention.author_followers
+        waited = max(now - mention.created_at, timedelta(0))
+        new = priority_of(reading, followers=followers, waiting=waited)
+        if visible_change(mention.priority, new):
+            mention.priority = new
+            changed.append(mention)
+        mention.rescore_at = next_visible_change(
+            reading,
+            followers=followers,
+            priority=mention.priority,
+            created_at=mention.created_at,
+            now=now,
+        )
     session.flush()
     for mention in changed:
         mark_changed(session, mention, "rescored", by=None, now=now)

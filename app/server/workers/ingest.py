@@ -43,6 +43,7 @@ from app.server.services.accounts import (
     AccountConfig,
     account_config,
     enabled_accounts,
+    plan_incoming,
     set_account_state,
     store_incoming,
 )
@@ -285,17 +286,12 @@ class IngestSupervisor:
                 account_id, incoming.network, incoming.external_id, incoming.reason,
                 incoming.raw, incoming.cursor,
             )  # fmt: skip
+        now = self._clock()
         readings = read_items([incoming.mention])  # the slow part, before the transaction
+        plan = plan_incoming(account_id, [incoming], readings=readings, now=now)
         try:
             with self._db.write() as session:
-                result = store_incoming(
-                    session,
-                    account_id,
-                    [incoming],
-                    incoming.cursor,
-                    readings=readings,
-                    now=self._clock(),
-                )
+                result = store_incoming(session, account_id, plan, incoming.cursor, now=now)
         except Exception as exc:
             if not refused_by_database(exc):
                 raise  # the database is away, busy or full: retried from the stored cursor
