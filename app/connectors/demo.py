@@ -1,5 +1,5 @@
-"""The demo source: plays realistic sample mentions from `resources/demo/mentions.jsonl` so a new
-user sees the whole product in one command (`--demo`), with no network account.
+"""The demo source: plays realistic sample mentions from `app/resources/demo/mentions.jsonl` so a
+new user sees the whole product in one command (`--demo`), with no network account.
 
 Every demo mention is `is_demo=True`, its author's display name starts with "[demo]", and its
 links point to `demo.invalid` (a name that can never resolve). The first batch (items with
@@ -37,10 +37,11 @@ from app.models.enums import Network
 from app.models.external_ids import external_id_problem
 from app.models.networks import rules_for
 from app.models.schemas import MentionCreate, follower_count
+from app.resources import DEMO_MENTIONS
 
 DEMO_MARKER = "[demo]"
 DEMO_HOST = "demo.invalid"
-DEFAULT_DEMO_FILE = Path(__file__).resolve().parents[2] / "resources" / "demo" / "mentions.jsonl"
+DEFAULT_DEMO_FILE = DEMO_MENTIONS
 
 
 @dataclass(frozen=True)

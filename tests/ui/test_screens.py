@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from app.client.connection.api import ResponderApi
+from app.resources import DEMO_MENTIONS
 from app.ui.shell.shortcuts_dialog import ShortcutsDialog
 from app.ui.shell.start_dialogs import (
     FirstRunDialog,
@@ -25,7 +26,7 @@ from app.ui.stream.filter import FilterMode
 from tests.support.live_server import LiveServer
 from tests.ui.console import Console
 
-DEMO_FILE = Path(__file__).resolve().parents[2] / "resources" / "demo" / "mentions.jsonl"
+DEMO_FILE = DEMO_MENTIONS
 
 
 def demo_mentions() -> list[dict[str, object]]:
