@@ -1,0 +1,91 @@
+"""The ingest planner (app/server/ingest_planner.py): a large batch planned in its processes is
+the plan the server process would make — same mentions, rows and payloads, in order, a repeat
+dropped — and a small one never leaves the calling thread."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from app.models.schemas import MentionCreate
+from app.server.db import open_database
+from app.server.ingest_planner import POOL_MIN_ITEMS, IngestPlanner, plan_part
+from app.server.services.ingest import IngestPlan
+from tests.support.text_reads import TextReads, text_reads
+
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def _batch(size: int) -> list[MentionCreate]:
+    items = []
+    for i in range(size):
+        text = f"Order {i} never arrived, I want a refund!" if i % 3 else "Love it, thanks"
+        if i % 10 == 9:
+            text = "The blender arrived broken and support hung up on me. " * 60
+        items.append(
+            MentionCreate.model_validate(
+                {
+                    "network": "mastodon",
+                    "external_id": f"p-{i % (size - 1)}",  # the last one repeats the first
+                    "author": {"handle": f"@c{i}", "followers": 10 * i},
+                    "text": text,
+                }
+            )
+        )
+    return items
+
+
+@contextmanager
+def _reads_here(tmp_path: Path) -> Iterator[TextReads]:
+    """The texts read in this process while the block runs (the tone's audit events)."""
+    db = open_database(f"sqlite:///{tmp_path / 'unused.sqlite3'}")
+    try:
+        with text_reads(db) as reads:
+            yield reads
+    finally:
+        db.dispose()
+
+
+@pytest.fixture
+def planner() -> Iterator[IngestPlanner]:
+    planner = IngestPlanner(2)
+    yield planner
+    planner.close()
+
+
+def test_a_large_batch_planned_in_processes_is_the_same_plan(
+    planner: IngestPlanner, tmp_path: Path
+) -> None:
+    items = _batch(60)
+    here = IngestPlan.of(plan_part(items, NOW))
+    with _reads_here(tmp_path) as reads:
+        there = planner.plan(items, now=NOW)
+    assert reads.lengths == []  # not one text read in this process
+    assert there.keys == here.keys
+    assert len(there.mentions) == 59  # the repeat is dropped, the first one kept
+    assert [m.key for m in there.mentions] == [m.key for m in here.mentions]
+    assert [m.row for m in there.mentions] == [m.row for m in here.mentions]
+    assert [m.payload for m in there.mentions] == [m.payload for m in here.mentions]
+
+
+def test_a_small_batch_is_planned_in_the_calling_thread(
+    planner: IngestPlanner, tmp_path: Path
+) -> None:
+    items = _batch(POOL_MIN_ITEMS - 1)
+    with _reads_here(tmp_path) as reads:
+        plan = planner.plan(items, now=NOW)
+    assert len(reads.lengths) == len(items)
+    assert len(plan.mentions) == len(items) - 1
+
+
+def test_without_processes_every_batch_is_planned_here(tmp_path: Path) -> None:
+    items = _batch(POOL_MIN_ITEMS * 2)
+    planner = IngestPlanner(0)
+    with _reads_here(tmp_path) as reads:
+        plan = planner.plan(items, now=NOW)
+    assert len(reads.lengths) == len(items)
+    assert plan.keys == [(i.network.value, i.external_id) for i in items]
