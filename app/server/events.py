@@ -113,8 +113,11 @@ def record_events(
 def _take_event_lock(session: Session) -> None:
     if not session.info.get(_LOCKED):
         if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOCK_KEY})
-            session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
+            # One round trip: from here to the commit every other event writer waits.
+            session.execute(
+                text("SELECT pg_advisory_xact_lock(:key), pg_notify(:channel, '')"),
+                {"key": EVENT_LOCK_KEY, "channel": NOTIFY_CHANNEL},
+            )
         session.info[_LOCKED] = True
 
 
