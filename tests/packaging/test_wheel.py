@@ -117,6 +117,17 @@ def test_the_installed_commands_work_outside_the_checkout(wheel: Path, tmp_path:
     assert init.returncode == 0, init.stderr[-3000:]
     assert len(init.stdout.strip().splitlines()[-1]) >= 20  # the admin's token, alone
 
+    # No display: the installed command says so in a sentence, status 2 (no Qt abort).
+    headless = run(
+        [str(venv / "bin/responder"), "--data-dir", str(work / "none")],
+        work,
+        DISPLAY="",
+        WAYLAND_DISPLAY="",
+        QT_QPA_PLATFORM="",
+    )
+    assert headless.returncode == 2, headless.stderr[-3000:]
+    assert "needs a graphical desktop and found none" in headless.stderr
+
     shot = work / "console.png"
     console = run(
         [
