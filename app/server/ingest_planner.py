@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -25,6 +27,19 @@ from app.tone.priority import read_mention
 log = logging.getLogger(__name__)
 
 POOL_MIN_ITEMS = 20  # below this, shipping the texts to another process does not pay
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _end_with(parent: int) -> None:
+    """A pool process's initializer: end when the server process is gone, even one killed
+    without a goodbye (kill -9) — never linger as an orphan holding memory."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)  # a schedule: nothing signals a parent's death
+        os._exit(0)
+
+    threading.Thread(target=watch, name="watch-server", daemon=True).start()
 
 
 def plan_part(items: Sequence[MentionCreate], now: datetime) -> list[PlannedMention]:
@@ -55,7 +70,10 @@ class IngestPlanner:
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
-                    max_workers=self.processes, mp_context=multiprocessing.get_context("spawn")
+                    max_workers=self.processes,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_end_with,
+                    initargs=(os.getpid(),),
                 )
             return self._pool
 
@@ -80,11 +98,12 @@ class IngestPlanner:
             return IngestPlan.of(plan_part(items, now))
         return IngestPlan.of([m for m in planned if m is not None])
 
-    def _forget_pool(self) -> None:
+    def _forget_pool(self, *, wait: bool = False) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=wait, cancel_futures=True)
 
     def close(self) -> None:
-        self._forget_pool()
+        """End the pool's processes (waits for a batch being planned: milliseconds)."""
+        self._forget_pool(wait=True)

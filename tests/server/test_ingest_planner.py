@@ -1,9 +1,11 @@
 """The ingest planner (app/server/ingest_planner.py): a large batch planned in its processes is
 the plan the server process would make — same mentions, rows and payloads, in order, a repeat
-dropped — and a small one never leaves the calling thread."""
+dropped — a small one never leaves the calling thread, and the processes end with the server
+even when it is killed."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -15,6 +17,7 @@ from app.models.schemas import MentionCreate
 from app.server.db import open_database
 from app.server.ingest_planner import POOL_MIN_ITEMS, IngestPlanner, plan_part
 from app.server.services.ingest import IngestPlan
+from tests.support.live_server import mention_json, start_live_server
 from tests.support.text_reads import TextReads, text_reads
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -89,3 +92,40 @@ def test_without_processes_every_batch_is_planned_here(tmp_path: Path) -> None:
         plan = planner.plan(items, now=NOW)
     assert len(reads.lengths) == len(items)
     assert plan.keys == [(i.network.value, i.external_id) for i in items]
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_the_planning_processes_end_with_a_killed_server(tmp_path: Path) -> None:
+    with start_live_server(tmp_path) as server:
+        ids = server.ingest(
+            [mention_json(f"k-{i}", f"Order {i} is late, refund me") for i in range(40)]
+        )
+        assert len(ids) == 40
+        planners = _children(server.process.pid)
+        assert len(planners) >= 2  # the pool's processes (and its resource tracker)
+        server.process.kill()  # kill -9: no shutdown runs
+        server.process.wait(timeout=10)
+        deadline = time.monotonic() + 15
+        while any(_alive(pid) for pid in planners) and time.monotonic() < deadline:
+            time.sleep(0.1)  # polling other processes: nothing to await
+        assert [pid for pid in planners if _alive(pid)] == []
