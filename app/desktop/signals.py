@@ -24,19 +24,21 @@ class QuitOnSignals:
     def __init__(self, quit_requested: asyncio.Event) -> None:
         self._loop = asyncio.get_running_loop()
         self._quit_requested = quit_requested
-        self._previous: dict[int, object] = {}
         for name in QUIT_SIGNALS:
             signum = getattr(signal, name, None)
             if signum is not None:
-                self._previous[signum] = signal.signal(signum, self._handle)
+                signal.signal(signum, self._handle)
         self._reader: socket.socket | None = None
         self._writer: socket.socket | None = None
         self._notifier: QSocketNotifier | None = None
+        self._previous_wakeup = -1
         if sys.platform != "win32":
             self._reader, self._writer = socket.socketpair()
             self._reader.setblocking(False)
             self._writer.setblocking(False)
-            signal.set_wakeup_fd(self._writer.fileno(), warn_on_full_buffer=False)
+            self._previous_wakeup = signal.set_wakeup_fd(
+                self._writer.fileno(), warn_on_full_buffer=False
+            )
             self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read)
             self._notifier.activated.connect(self._drain)
 
@@ -57,7 +59,7 @@ class QuitOnSignals:
             self._notifier.setEnabled(False)
             self._notifier = None
         if self._writer is not None:
-            signal.set_wakeup_fd(-1)
+            signal.set_wakeup_fd(self._previous_wakeup)
             self._writer.close()
             self._writer = None
         if self._reader is not None:
