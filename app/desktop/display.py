@@ -14,15 +14,15 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-# The shared libraries Qt's platform plugins load (ldd on PySide6's plugins/platforms/libqxcb.so,
-# libqwayland.so, lib/libQt6XcbQpa.so.6 and lib/libQt6WaylandClient.so.6, plus xcb-cursor, which
-# Qt ≥ 6.5 requires at run time) -> the Debian/Ubuntu package that brings each.
+# The shared libraries Qt's platform plugins cannot load without (ldd on PySide6's
+# plugins/platforms/libqxcb.so, libqwayland.so, lib/libQt6XcbQpa.so.6 and
+# lib/libQt6WaylandClient.so.6; xcb-cursor Qt ≥ 6.5 requires by name) -> the Debian/Ubuntu
+# package that brings each.
 XCB_LIBRARIES: dict[str, str] = {
     "libxcb.so.1": "libxcb1",
     "libX11.so.6": "libx11-6",
     "libX11-xcb.so.1": "libx11-xcb1",
     "libxcb-cursor.so.0": "libxcb-cursor0",
-    "libxcb-glx.so.0": "libxcb-glx0",
     "libxcb-icccm.so.4": "libxcb-icccm4",
     "libxcb-image.so.0": "libxcb-image0",
     "libxcb-keysyms.so.1": "libxcb-keysyms1",
@@ -34,7 +34,6 @@ XCB_LIBRARIES: dict[str, str] = {
     "libxcb-sync.so.1": "libxcb-sync1",
     "libxcb-util.so.1": "libxcb-util1",
     "libxcb-xfixes.so.0": "libxcb-xfixes0",
-    "libxcb-xinerama.so.0": "libxcb-xinerama0",
     "libxcb-xkb.so.1": "libxcb-xkb1",
     "libxkbcommon.so.0": "libxkbcommon0",
     "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
@@ -45,11 +44,16 @@ XCB_LIBRARIES: dict[str, str] = {
 WAYLAND_LIBRARIES: dict[str, str] = {
     "libwayland-client.so.0": "libwayland-client0",
     "libwayland-cursor.so.0": "libwayland-cursor0",
-    "libwayland-egl.so.1": "libwayland-egl1",
     "libxkbcommon.so.0": "libxkbcommon0",
     "libEGL.so.1": "libegl1",
     "libGL.so.1": "libgl1",
     "libfontconfig.so.1": "libfontconfig1",
+}
+# What Qt's OpenGL integration plugins load (xcbglintegrations, wayland-graphics-integration-
+# client): a window opens without them, so setup installs them but the check does not ask.
+OPENGL_LIBRARIES: dict[str, str] = {
+    "libxcb-glx.so.0": "libxcb-glx0",
+    "libwayland-egl.so.1": "libwayland-egl1",
 }
 WINDOW_PLATFORMS = ("xcb", "wayland")
 PLATFORM_NAMES = {"xcb": "X11", "wayland": "Wayland"}
@@ -191,9 +195,10 @@ def check_display(
 
 
 def all_packages() -> list[str]:
-    """Every Debian package either window platform needs (for scripts/setup)."""
-    packages = list(XCB_LIBRARIES.values())
-    packages += [package for package in WAYLAND_LIBRARIES.values() if package not in packages]
+    """Every Debian package either window platform needs, OpenGL included (for scripts/setup)."""
+    packages: list[str] = []
+    for table in (XCB_LIBRARIES, WAYLAND_LIBRARIES, OPENGL_LIBRARIES):
+        packages += [package for package in table.values() if package not in packages]
     return packages
 
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from app.desktop.display import (
+    OPENGL_LIBRARIES,
     WAYLAND_LIBRARIES,
     XCB_LIBRARIES,
     all_packages,
@@ -108,7 +109,8 @@ def test_setup_installs_every_library_the_check_looks_for() -> None:
         check=True,
     ).stdout.split()
     assert printed == all_packages()
-    assert set(XCB_LIBRARIES.values()) | set(WAYLAND_LIBRARIES.values()) == set(printed)
+    tables = (XCB_LIBRARIES, WAYLAND_LIBRARIES, OPENGL_LIBRARIES)
+    assert {package for table in tables for package in table.values()} == set(printed)
     assert {"libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libwayland-cursor0"} <= set(
         printed
     )
