@@ -60,6 +60,18 @@ def test_a_display_that_does_not_answer_is_said_too(tmp_path: Path) -> None:
     assert "could not load the Qt platform plugin" not in result.stderr
 
 
+def test_a_broken_xcb_library_is_named_by_its_package(tmp_path: Path) -> None:
+    """What a desktop without libxcb-icccm4 sees: the library does not load (here an empty
+    file found first on LD_LIBRARY_PATH), so Qt's xcb plugin would abort the process."""
+    broken = tmp_path / "lib"
+    broken.mkdir()
+    (broken / "libxcb-icccm.so.4").write_bytes(b"")
+    result = run_console(tmp_path, DISPLAY=":0", LD_LIBRARY_PATH=str(broken))
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "sudo apt install libxcb-icccm4`" in result.stderr
+    assert "could not load the Qt platform plugin" not in result.stderr
+
+
 def test_missing_xcb_libraries_are_named_as_debian_packages() -> None:
     absent = {"libxcb-cursor.so.0", "libxcb-icccm.so.4", "libxcb-keysyms.so.1"}
     check = check_display(
