@@ -1,5 +1,5 @@
 """A running console with the team features (tray remote, broadcasts, handoffs, roster) for UI
-tests: built as app/desktop.py builds it, connected to a real server, on the qasync loop.
+tests: built as app/desktop/console.py builds it, connected to a real server, on the qasync loop.
 Helpers await Qt signals or Qt-free hooks on that loop (never qtbot.waitSignal)."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A restarted console selects the mention whose reply is counting down: a running console
 (offscreen Qt, qasync loop, real server) sends a reply and quits mid-countdown; the next start
-on the same cache, as the desktop does (app/desktop.py: `select_resumed_reply` once the cached
-stream is loaded), shows that mention with its countdown, Edit, Cancel and Send now."""
+on the same cache, as the desktop does (app/desktop/console.py: `select_resumed_reply` once the
+cached stream is loaded), shows that mention with its countdown, Edit, Cancel and Send now."""
 
 from __future__ import annotations
 
