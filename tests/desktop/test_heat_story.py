@@ -48,7 +48,11 @@ def draft_body(server: LiveServer, mention_id: int, token: str) -> str:
     return str(response.json().get("body", "")) if response.status_code == 200 else ""
 
 
-def waiting_reply(console: XConsole, mention_id: int, body: str) -> OutboxItem | None:
+def waiting_reply(
+    console: XConsole, mention_id: int, body: str, *, held: bool = False
+) -> OutboxItem | None:
+    """The reply with `body` in the console's outbox; with `held`, once the team server holds
+    it (its due time is then the server's, as the countdown shows it)."""
     return next(
         (
             item
@@ -56,6 +60,7 @@ def waiting_reply(console: XConsole, mention_id: int, body: str) -> OutboxItem |
             if item.kind == "reply"
             and item.mention_id == mention_id
             and item.payload["body"] == body
+            and (not held or item.payload.get("held"))
         ),
         None,
     )
@@ -133,9 +138,9 @@ def test_a_heated_reply_waits_longer_and_a_cancelled_one_never_leaves(
     sent_before = len(ana.requests())
     xdesk.key("ctrl+Return")
     heated = poll(
-        lambda: waiting_reply(ana, mention_id, HEATED),
+        lambda: waiting_reply(ana, mention_id, HEATED, held=True),
         15,
-        "the heated reply to wait in the console's outbox",
+        "the heated reply to be held by the team server",
     )
     show_the_composer(xdesk, wid)
     xdesk.screenshot("heated-reply-sent-long-cool-off-counting")
@@ -148,7 +153,7 @@ def test_a_heated_reply_waits_longer_and_a_cancelled_one_never_leaves(
     xdesk.type_text(HEATED_EDIT)
     xdesk.key("alt+u")
     edited = poll(
-        lambda: waiting_reply(ana, mention_id, HEATED + HEATED_EDIT),
+        lambda: waiting_reply(ana, mention_id, HEATED + HEATED_EDIT, held=True),
         15,
         "the edited reply to replace the waiting one in the outbox",
         on_timeout=lambda: f"outbox: {ana.outbox()}",
