@@ -319,7 +319,7 @@ class CoverageGap(Base):
 
 class Event(Base):
     """The event log: one row per change of shared state, written in the change's transaction.
-    Ids are strictly increasing and become visible in order (see app/server/events.py)."""
+    Ids are strictly increasing and become visible in order (see app/server/event_log.py)."""
 
     __tablename__ = "events"
     __table_args__ = (Index("ix_events_mention_id", "mention_id"),)

@@ -34,7 +34,8 @@ from app.server.clock import Clock, system_clock
 from app.server.db import Database, open_database
 from app.server.demo import play_demo
 from app.server.errors import LoopFailures, install_error_handlers, watch_recovery
-from app.server.events import EventHub, install_commit_signal
+from app.server.event_log import install_commit_signal
+from app.server.events import EventHub
 from app.server.fastread import FastReads
 from app.server.ingest_planner import IngestPlanner
 from app.server.limits import BodySizeLimit

@@ -1,10 +1,6 @@
-"""The event log: writing events inside the change's transaction, tailing them, fanning them out.
-
-Ordering: event ids must become visible in id order, or a reader that advanced past id 11 would
-never see a later-committed id 10. On PostgreSQL every event-writing transaction takes one
-transaction-scoped advisory lock just before its first event insert (after its row locks), so
-event writers are serialised from id allocation to commit; the same transaction NOTIFYs the
-other processes. On SQLite, write transactions are already serialised (BEGIN IMMEDIATE).
+"""The event log's reading side: tailing new events and fanning them out to event streams.
+Events are written inside each change's transaction, in id order (app/server/event_log.py):
+a reader that advanced past id 11 never misses a later-committed id 10.
 
 Fan-out: one `EventHub` per process runs one tailer task. It wakes on an in-process signal
 (a commit in this process), on LISTEN/NOTIFY (PostgreSQL, a dedicated psycopg async
@@ -31,116 +27,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 import anyio
-from sqlalchemy import Table, func, insert, select, text
-from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from app.models.enums import EventType
 from app.models.tables import Event
 from app.server.access import HandoffParties, StreamAccess, Viewer, parties_in_event
 from app.server.db import CONNECT_TIMEOUT_SECONDS, Database, plain_postgres_url
 from app.server.errors import DomainError
+from app.server.event_log import MANAGERS, NOTIFY_CHANNEL, last_event_id
 
 log = logging.getLogger(__name__)
-
-NOTIFY_CHANNEL = "responder_events"
-# One arbitrary 64-bit key for "I am writing events" (ASCII "RESPEVNT").
-EVENT_LOCK_KEY = 0x5245535045564E54
-MANAGERS = "manager"
-_LOCKED = "responder_event_lock"
-_EVENTS: Table = Event.__table__  # type: ignore[assignment]
-_WROTE = "responder_events_written"
-
-
-def record_event(
-    session: Session,
-    type_: EventType,
-    payload: dict[str, Any],
-    *,
-    at: datetime,
-    mention_id: int | None = None,
-    actor_id: int | None = None,
-    audience: str | None = None,
-) -> Event:
-    """Append one event in the caller's transaction. Call it after the state changes are
-    flushed: on PostgreSQL it takes the event-order lock, which must come after row locks."""
-    _take_event_lock(session)
-    row = Event(
-        type=str(type_),
-        payload=payload,
-        created_at=at,
-        mention_id=mention_id,
-        actor_id=actor_id,
-        audience=audience,
-    )
-    session.add(row)
-    session.flush()
-    session.info[_WROTE] = True
-    return row
-
-
-def record_events(
-    session: Session,
-    type_: EventType,
-    payloads: Sequence[tuple[int | None, dict[str, Any]]],
-    *,
-    at: datetime,
-    actor_id: int | None = None,
-) -> None:
-    """Append one event of `type_` per (mention id, payload), in order, in one statement (a
-    batch's events: see `record_event` for when to call it)."""
-    if not payloads:
-        return
-    session.flush()  # the caller's pending rows come before the event-order lock
-    _take_event_lock(session)
-    session.execute(
-        insert(_EVENTS),  # Core, not the ORM's bulk insert: no objects are needed back
-        [
-            {
-                "type": str(type_),
-                "payload": payload,
-                "created_at": at,
-                "mention_id": mention_id,
-                "actor_id": actor_id,
-                "audience": None,
-            }
-            for mention_id, payload in payloads
-        ],
-    )
-    session.info[_WROTE] = True
-
-
-def _take_event_lock(session: Session) -> None:
-    if not session.info.get(_LOCKED):
-        if session.get_bind().dialect.name == "postgresql":
-            # One round trip: from here to the commit every other event writer waits.
-            session.execute(
-                text("SELECT pg_advisory_xact_lock(:key), pg_notify(:channel, '')"),
-                {"key": EVENT_LOCK_KEY, "channel": NOTIFY_CHANNEL},
-            )
-        session.info[_LOCKED] = True
-
-
-def install_commit_signal(db: Database, on_commit: Callable[[], None]) -> None:
-    """Call `on_commit` after every commit of this process that wrote events."""
-
-    def after_commit(session: Session) -> None:
-        wrote = session.info.pop(_WROTE, False)
-        session.info.pop(_LOCKED, None)
-        if wrote:
-            on_commit()
-
-    def after_rollback(session: Session) -> None:
-        session.info.pop(_WROTE, None)
-        session.info.pop(_LOCKED, None)
-
-    for maker in (db.write_sessions, db.read_sessions):
-        sa_event.listen(maker, "after_commit", after_commit)
-        sa_event.listen(maker, "after_rollback", after_rollback)
-
-
-def last_event_id(session: Session) -> int:
-    return int(session.scalar(select(func.coalesce(func.max(Event.id), 0))) or 0)
 
 
 @dataclass(frozen=True, slots=True)

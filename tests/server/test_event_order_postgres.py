@@ -19,7 +19,7 @@ from sqlalchemy import select, text
 from app.models.enums import EventType
 from app.models.tables import Event
 from app.server.db import Database, open_database
-from app.server.events import record_event
+from app.server.event_log import record_event
 from app.server.migrate import upgrade_to_head
 from tests.support.live_server import LiveServer, mention_json, start_live_server
 from tests.support.sse import last_event_id, open_stream, read_until

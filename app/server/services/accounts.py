@@ -23,7 +23,7 @@ from app.models.networks import rules_for
 from app.models.schemas import AccountPublic, AccountsPublic, IngestResult, ReplyVia
 from app.models.tables import Account, Mention
 from app.server.errors import Conflict, Invalid, NotFound
-from app.server.events import MANAGERS, record_event
+from app.server.event_log import MANAGERS, record_event
 from app.server.secrets import secret_ref_for
 from app.server.services.ingest import IngestPlan, plan_ingest, store_planned
 from app.tone.priority import MentionReading

@@ -22,7 +22,7 @@ from app.models.schemas import (
 from app.models.tables import Broadcast, BroadcastAck, User
 from app.server.auth import Principal
 from app.server.errors import NotFound
-from app.server.events import record_event
+from app.server.event_log import record_event
 from app.server.views import user_ref, users_by_id
 
 

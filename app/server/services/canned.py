@@ -24,7 +24,7 @@ from app.models.enums import EventType
 from app.models.tables import CannedReply, Team, TeamMember
 from app.server.auth import Principal
 from app.server.errors import Invalid, NotFound
-from app.server.events import record_event
+from app.server.event_log import record_event
 
 
 def user_team_ids(session: Session, user_id: int) -> set[int]:

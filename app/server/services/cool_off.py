@@ -27,7 +27,7 @@ from app.models.enums import EventType
 from app.models.tables import Team, TeamCoolOff
 from app.server.auth import Principal
 from app.server.errors import Invalid, NotFound
-from app.server.events import record_event
+from app.server.event_log import record_event
 from app.server.services.canned import user_team_ids
 
 

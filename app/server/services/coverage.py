@@ -5,7 +5,7 @@ on duty. Two scopes: `everyone` (urgent work arrived, or the last person left, a
 duty) and `managers` (a handoff escalated and no manager is on duty). A gap opens with a
 compare-and-set on its `coverage_gaps` row, so two transactions racing to announce the same gap
 announce it once. Call these after the transaction has written its first event: event writers
-are serialised first (app/server/events.py), which keeps the lock order the same everywhere.
+are serialised first (app/server/event_log.py), which keeps the lock order the same everywhere.
 The event goes to managers' consoles whatever their duty (audience `manager`), and a notice is
 queued for the optional outgoing notifier (services/notify.py)."""
 
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from app.models.enums import Duty, EventType, Role
 from app.models.schemas import CoveragePublic, CoverageTeam
 from app.models.tables import CoverageGap, User
-from app.server.events import MANAGERS, record_event
+from app.server.event_log import MANAGERS, record_event
 from app.server.services.notify import Notice, queue_notice
 from app.server.views import user_ref
 

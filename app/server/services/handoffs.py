@@ -22,7 +22,7 @@ from app.models.tables import Handoff, Mention, Team, TeamMember, User
 from app.server.access import require_handoff_party
 from app.server.auth import Principal
 from app.server.errors import Conflict, Forbidden, Invalid, NotFound
-from app.server.events import record_event
+from app.server.event_log import record_event
 from app.server.services.coverage import MANAGERS_SCOPE, raise_gap
 from app.server.services.mentions import get_mention, mark_changed
 from app.server.services.users import get_user

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from app.models.enums import EventType, MentionStatus
 from app.models.schemas import IngestResult, MentionCreate
 from app.models.tables import Mention
-from app.server.events import record_events
+from app.server.event_log import record_events
 from app.server.services.aging import next_visible_change
 from app.server.services.coverage import record_coverage_gap
 from app.server.views import mention_payload

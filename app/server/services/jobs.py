@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.models.enums import EventType, MentionStatus
 from app.models.tables import Mention
-from app.server.events import record_event
+from app.server.event_log import record_event
 from app.server.services.aging import next_visible_change, visible_change
 from app.server.services.handoffs import escalate_due
 from app.server.services.mentions import mark_changed

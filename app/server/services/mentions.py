@@ -21,7 +21,7 @@ from app.models.tables import Event, Handoff, Mention, Reply, Team
 from app.server.access import Viewer, parties_of
 from app.server.auth import Principal
 from app.server.errors import Invalid, NotFound
-from app.server.events import record_event
+from app.server.event_log import record_event
 from app.server.services.accounts import reply_route
 from app.server.services.history import history_sentence, is_person_event
 from app.server.views import (

@@ -31,7 +31,7 @@ from app.models.schemas import MentionPublic, ReplyCreate, ReplyPublic
 from app.models.tables import Event, Mention, Reply, User
 from app.server.auth import Principal
 from app.server.errors import Conflict, Invalid, NotFound
-from app.server.events import record_event
+from app.server.event_log import record_event
 from app.server.services.accounts import reply_route
 from app.server.services.cool_off import reply_hold_until
 from app.server.services.mentions import get_mention

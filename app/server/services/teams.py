@@ -18,7 +18,7 @@ from app.models.tables import Team, TeamMember, User
 from app.models.team_schemas import TeamCreate, TeamPublic, TeamsPublic, TeamUpdate
 from app.server.auth import Principal
 from app.server.errors import Conflict, Forbidden, Invalid, NotFound
-from app.server.events import record_event
+from app.server.event_log import record_event
 from app.server.services.users import get_user
 from app.server.views import user_public, user_ref
 

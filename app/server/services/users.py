@@ -14,7 +14,7 @@ from app.models.schemas import UserCreate, UserCreated, UserPublic, UsersPublic
 from app.models.tables import Team, User
 from app.server.auth import USER_TOKEN, Principal, issue_token
 from app.server.errors import Conflict, Forbidden, Invalid, NotFound
-from app.server.events import record_event
+from app.server.event_log import record_event
 from app.server.services.coverage import close_gaps, record_coverage_gap
 from app.server.views import user_public
 
