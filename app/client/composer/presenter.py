@@ -21,7 +21,6 @@ import logging
 import uuid
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import replace
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
 from app.client.composer import display
@@ -38,6 +37,7 @@ from app.client.composer.prompting import (
 )
 from app.client.composer.route import DRAFT_ANYWAY, ReplyRoute
 from app.client.composer.service import ComposerService, ReplyFate, ReplyOutcome
+from app.client.composer.state import ComposerState
 from app.client.hooks import Hook
 from app.client.stream.rows import MentionRow
 from app.client.stream.session import ActionResult, Viewer
@@ -53,15 +53,6 @@ log = logging.getLogger(__name__)
 
 # Where a mention can be handed off to before the server has named the teams.
 DEFAULT_HANDOFF_TEAMS = ("support", "billing", "communications")
-
-
-class ComposerState(StrEnum):
-    NO_MENTION = "no_mention"
-    WRITING = "writing"
-    COUNTING = "counting"  # sent: the cool-off runs (edit, cancel, send now)
-    POSTING = "posting"  # the server has it; waiting for the network to confirm
-    CONFLICT = "conflict"  # a colleague replied or took it meanwhile
-    FAILED = "failed"
 
 
 _P = ParamSpec("_P")

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.client.composer.display import ComposerMessage, CounterLevel
-from app.client.composer.presenter import ComposerState
 from app.client.composer.prompting import ToneCheck
+from app.client.composer.state import ComposerState
 from app.client.stream.rows import MentionRow
 from app.client.stream.session import Viewer
 from app.common.tasks import TaskKeeper

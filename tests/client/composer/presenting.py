@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.client.composer.policy import CoolOffPolicy
-from app.client.composer.presenter import ComposerPresenter, ComposerState
+from app.client.composer.presenter import ComposerPresenter
 from app.client.composer.service import ComposerService
+from app.client.composer.state import ComposerState
 from app.client.connection.api import ResponderApi
 from app.client.connection.events import Backoff, ConnectionState
 from app.client.stream.session import ConsoleSession

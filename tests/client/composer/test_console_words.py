@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.client.composer.presenter import ComposerState
+from app.client.composer.state import ComposerState
 from app.client.connection.events import ConnectionState
 from app.client.stream.store import ActionKind, OutboxEntry, OutboxStatus
 from app.client.stream.words import (

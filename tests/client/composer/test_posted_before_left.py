@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.client.composer.presenter import ComposerState
+from app.client.composer.state import ComposerState
 from app.models.schemas import ReplyPublic
 from tests.client.composer.presenting import composer, open_mention
 from tests.support.composer import FakeClock, Rep

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.client.composer.drafts import DraftChoice, DraftKeeper, LocalDraft
-from app.client.composer.presenter import ComposerState
+from app.client.composer.state import ComposerState
 from app.client.connection.api import ResponderApi
 from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker

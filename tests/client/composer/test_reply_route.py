@@ -15,8 +15,8 @@ import uuid
 from pathlib import Path
 
 from app.client.composer.cooling import ConflictChoice, CoolingState
-from app.client.composer.presenter import ComposerState
 from app.client.composer.route import DRAFT_ANYWAY, ReplyRoute
+from app.client.composer.state import ComposerState
 from app.models.enums import Network
 from tests.client.composer.presenting import Screen, composer, open_mention
 from tests.support.composer import BRAND_ACCOUNT, FakeClock, Rep, api_get, api_post

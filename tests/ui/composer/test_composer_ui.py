@@ -22,8 +22,8 @@ from PySide6.QtWidgets import QApplication
 from app.client.composer.cooling import ConflictChoice
 from app.client.composer.display import initials
 from app.client.composer.policy import CoolOffPolicy
-from app.client.composer.presenter import ComposerState
 from app.client.composer.service import ComposerService
+from app.client.composer.state import ComposerState
 from app.ui.composer.panel import ComposerPanel
 from app.ui.stream.filter import FilterMode
 from tests.support.composer import COMPLAINT, FakeClock

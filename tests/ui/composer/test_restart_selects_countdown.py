@@ -10,8 +10,8 @@ import uuid
 from pathlib import Path
 
 from app.client.composer.policy import CoolOffPolicy
-from app.client.composer.presenter import ComposerState
 from app.client.composer.service import ComposerService
+from app.client.composer.state import ComposerState
 from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker
 from app.ui.composer.panel import ComposerPanel

@@ -16,8 +16,8 @@ import pytest
 from PySide6.QtWidgets import QTreeWidget
 
 from app.client.composer.policy import CoolOffPolicy
-from app.client.composer.presenter import ComposerState
 from app.client.composer.service import ComposerService
+from app.client.composer.state import ComposerState
 from app.ui.composer.panel import ComposerPanel
 from app.ui.stream.filter import FilterMode
 from tests.connectors.helpers import BRAND_TOKEN, MastodonMock
