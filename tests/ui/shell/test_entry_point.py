@@ -3,16 +3,12 @@ server, loads the stream, writes a PNG and quits cleanly — exit 0, no task lef
 
 from __future__ import annotations
 
-import json
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
-from tests.support.xdesktop import poll
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 PENDING_TASK_SIGNS = (
@@ -53,41 +49,3 @@ def test_screenshot_run_starts_solo_and_quits_cleanly(tmp_path: Path) -> None:
     # The solo server was stopped with the console, and the cache is where the data dir says.
     assert (tmp_path / "data" / "cache" / "solo.sqlite3").exists()
     assert "Finished server process" in (tmp_path / "data" / "solo" / "server.log").read_text()
-
-
-@pytest.mark.slow
-def test_sigterm_quits_like_the_menu(tmp_path: Path) -> None:
-    """Logging out (or `kill`) sends SIGTERM: the console quits as from Console ▸ Quit — exit
-    0, the private server stopped with it, the window's layout kept for the next launch."""
-    config = tmp_path / "config"
-    console = subprocess.Popen(
-        [
-            sys.executable,
-            "main.py",
-            "--demo",
-            "--data-dir",
-            str(tmp_path / "data"),
-            "--config-dir",
-            str(config),
-        ],
-        cwd=REPO_ROOT,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONWARNINGS": "default"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        settings = config / "settings.json"
-        # Written once the private server answers (the console is up, its handlers set).
-        poll(lambda: settings.exists(), 90, "the console to start and keep its settings")
-        console.send_signal(signal.SIGTERM)
-        _, stderr = console.communicate(timeout=60)
-    finally:
-        if console.poll() is None:
-            console.kill()
-    assert console.returncode == 0, stderr[-3000:]
-    for sign in PENDING_TASK_SIGNS:
-        assert sign not in stderr, stderr[-3000:]
-    assert "Finished server process" in (tmp_path / "data" / "solo" / "server.log").read_text()
-    kept = json.loads(settings.read_text())
-    assert kept["window"]["geometry"], kept

@@ -5,6 +5,7 @@ too, within seconds and by itself when the console could not stop it. Real proce
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.xdesktop import poll
+from tests.ui.shell.test_entry_point import PENDING_TASK_SIGNS
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SERVER_GONE_WITHIN = 15.0  # its graceful shutdown is bounded at 3 s (timeout_graceful_shutdown)
@@ -42,7 +44,7 @@ def start_console(tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
             str(config),
         ],
         cwd=REPO_ROOT,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONWARNINGS": "default"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -82,15 +84,22 @@ def test_a_killed_console_takes_its_solo_server_along(tmp_path: Path) -> None:
 def test_a_signalled_console_quits_like_the_menu_and_stops_its_server(
     tmp_path: Path, signum: signal.Signals
 ) -> None:
+    """Logging out (or `kill`) sends SIGTERM, Ctrl+C SIGINT: the console quits as from
+    Console ▸ Quit — exit 0, nothing left pending, its server stopped, its layout kept."""
     console, server = start_console(tmp_path)
     try:
         console.send_signal(signum)
         _, stderr = console.communicate(timeout=60)
         assert console.returncode == 0, stderr[-3000:]
-        assert "Traceback" not in stderr, stderr[-3000:]
-        assert "KeyboardInterrupt" not in stderr, stderr[-3000:]
+        for sign in (*PENDING_TASK_SIGNS, "KeyboardInterrupt"):
+            assert sign not in stderr, stderr[-3000:]
         # Stopped by the console before it exited: nothing left to notice afterwards.
         assert not process_alive(server)
+        log = (tmp_path / "data" / "solo" / "server.log").read_text()
+        assert "Finished server process" in log, log[-2000:]
+        # As from Console ▸ Quit: the window's layout is kept for the next launch.
+        kept = json.loads((tmp_path / "config" / "settings.json").read_text())
+        assert kept["window"]["geometry"], kept
     finally:
         if console.poll() is None:
             console.kill()
