@@ -65,6 +65,22 @@ class RawHttp:
         payload = await self.reader.readexactly(length) if length else b""
         return status, payload
 
+    async def open_event_stream(self, after: int) -> asyncio.StreamReader:
+        """Connect and ask for the event stream after event `after`; the reader, past the
+        response's head, yields the chunked body."""
+        await self.connect()
+        assert self.writer is not None
+        assert self.reader is not None
+        self.writer.write(
+            (
+                f"GET /api/v1/events HTTP/1.1\r\nHost: {self.host}\r\n{self.auth}"
+                f"Last-Event-ID: {after}\r\nAccept: text/event-stream\r\n\r\n"
+            ).encode()
+        )
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        assert b" 200 " in head.split(b"\r\n", 1)[0], head
+        return self.reader
+
     async def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
@@ -164,17 +180,7 @@ class SseConsumer:
         self.task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        await self.http.connect()
-        assert self.http.writer is not None
-        assert self.http.reader is not None
-        self.http.writer.write(
-            (
-                f"GET /api/v1/events HTTP/1.1\r\nHost: {self.http.host}\r\n{self.http.auth}"
-                f"Last-Event-ID: {self.after}\r\nAccept: text/event-stream\r\n\r\n"
-            ).encode()
-        )
-        head = await self.http.reader.readuntil(b"\r\n\r\n")
-        assert b" 200 " in head.split(b"\r\n", 1)[0], head
+        await self.http.open_event_stream(self.after)
         self.task = asyncio.create_task(self._read())
 
     async def _read(self) -> None:

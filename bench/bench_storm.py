@@ -91,17 +91,7 @@ class StreamListener:
         self.task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        await self.http.connect()
-        assert self.http.writer is not None
-        assert self.http.reader is not None
-        self.http.writer.write(
-            (
-                f"GET /api/v1/events HTTP/1.1\r\nHost: {self.http.host}\r\n{self.http.auth}"
-                f"Last-Event-ID: {self.after}\r\nAccept: text/event-stream\r\n\r\n"
-            ).encode()
-        )
-        head = await self.http.reader.readuntil(b"\r\n\r\n")
-        assert b" 200 " in head.split(b"\r\n", 1)[0], head
+        await self.http.open_event_stream(self.after)
         self.task = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
@@ -257,7 +247,7 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:7.1f} ms"
 
 
-def report(label: str, phase: Phase) -> dict[str, Any]:
+def report(label: str, phase: Phase, streams: int) -> dict[str, Any]:
     claim_p50, claim_p99 = percentile(phase.claims, 50), percentile(phase.claims, 99)
     health_p99 = percentile(phase.health, 99)
     delivery_p50 = percentile(phase.deliveries, 50)
@@ -268,7 +258,7 @@ def report(label: str, phase: Phase) -> dict[str, Any]:
         f"health p99 {ms(health_p99)} -> claim p99 / health p99 {claim_p99 / health_p99:.1f}"
     )
     print(
-        f"  {label:<7} event to 40 streams  p50 {ms(delivery_p50)}  p99 {ms(delivery_p99)}"
+        f"  {label:<7} event to {streams} streams  p50 {ms(delivery_p50)}  p99 {ms(delivery_p99)}"
         f"  (missed {phase.missed_deliveries}); p99 / health p99 "
         f"{delivery_p99 / health_p99:.1f}"
     )
@@ -342,7 +332,7 @@ async def run_backend(label: str, server: LiveServer, args: argparse.Namespace) 
     quiet = Phase()
     await claims_and_streams(server, tokens, pool, args.quiet_seconds, quiet, streams)
     result: dict[str, Any] = {"backend": label, "ingest_alone": round(alone.ingest_rate)}
-    quiet_figures = report("quiet", quiet)
+    quiet_figures = report("quiet", quiet, args.streams)
     result["quiet"] = quiet_figures
 
     storm = Phase()
@@ -359,7 +349,7 @@ async def run_backend(label: str, server: LiveServer, args: argparse.Namespace) 
         f"  storm   ingest {storm.ingest_rate:7.0f} mentions/s (asked {args.storm_rate:.0f}/s; "
         f"{storm.ingested} in {storm.ingest_seconds:.1f} s)"
     )
-    storm_figures = report("storm", storm)
+    storm_figures = report("storm", storm, args.streams)
     result["storm"] = storm_figures
     result["storm_ingest"] = round(storm.ingest_rate)
     quiet_p99 = quiet_figures["claim_p99_ms"]
