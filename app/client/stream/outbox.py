@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 from uuid import UUID
@@ -121,46 +121,67 @@ class Outbox:
 
         await self._store_call(again)
 
-    async def flush(self, api: ResponderApi) -> FlushReport:
+    async def flush(self, api: ResponderApi | None) -> FlushReport:
         async with self._lock:
-            report = FlushReport()
-            entries = await self._store_call(self._store.outbox)
-            held = held_behind_conflicts(entries)
-            stopped: set[int] = set()  # mentions whose action conflicted in this flush
-            # mention → (the version our last sent action was made against, the one it left)
-            moved: dict[int, tuple[int, int]] = {}
-            for entry in entries:
-                if entry.status is not OutboxStatus.PENDING or entry.kind is ActionKind.REPLY:
-                    continue  # replies leave after their cool-off: app/client/composer/cool_off.py
-                if entry.seq in held or entry.mention_id in stopped:
-                    report.held.append(entry)
-                    continue
-                sending = _rebased(entry, moved.get(entry.mention_id))
-                try:
-                    mention = await self._send(api, sending)
-                except Offline:
-                    report.stopped_offline = True
-                    break
-                except (Unauthorized, ServerError):
-                    # Not the action's fault: keep it pending and try again later.
-                    report.stopped_offline = True
-                    break
-                except Conflict as exc:
-                    stopped.add(entry.mention_id)
-                    report.conflicts.append(await self._stop_at_conflict(entry, exc))
-                    continue
-                except ApiError as exc:
-                    await self._mark(entry, OutboxStatus.FAILED, exc.detail, None)
-                    report.failed.append(_with(entry, OutboxStatus.FAILED, exc.detail, None))
-                    continue
-                await self._store_call(functools.partial(self._store.remove_outbox, entry.seq))
-                report.sent.append(entry)
-                if mention is not None:
-                    report.applied.append(mention)
-                    made_against = sending.payload.get("version")
-                    if isinstance(made_against, int):
-                        moved[entry.mention_id] = (made_against, mention.version)
-            return report
+            return await self._flush(api)
+
+    async def enqueue_and_flush(
+        self,
+        kind: ActionKind,
+        mention_id: int,
+        payload: dict[str, object],
+        api: ResponderApi | None,
+        queued: Callable[[], Awaitable[None]],
+    ) -> tuple[OutboxEntry, FlushReport]:
+        """Queue an action and send it in one hold of the lock: no other flush (say, the one
+        the stream starts on reconnect) can send it meanwhile and leave the asker a report
+        without it. `queued` runs once it is in the outbox (the stream shows it waiting)."""
+        async with self._lock:
+            entry = await self.enqueue(kind, mention_id, payload)
+            await queued()
+            return entry, await self._flush(api)
+
+    async def _flush(self, api: ResponderApi | None) -> FlushReport:
+        if api is None:
+            return FlushReport(stopped_offline=True)
+        report = FlushReport()
+        entries = await self._store_call(self._store.outbox)
+        held = held_behind_conflicts(entries)
+        stopped: set[int] = set()  # mentions whose action conflicted in this flush
+        # mention → (the version our last sent action was made against, the one it left)
+        moved: dict[int, tuple[int, int]] = {}
+        for entry in entries:
+            if entry.status is not OutboxStatus.PENDING or entry.kind is ActionKind.REPLY:
+                continue  # replies leave after their cool-off: app/client/composer/cool_off.py
+            if entry.seq in held or entry.mention_id in stopped:
+                report.held.append(entry)
+                continue
+            sending = _rebased(entry, moved.get(entry.mention_id))
+            try:
+                mention = await self._send(api, sending)
+            except Offline:
+                report.stopped_offline = True
+                break
+            except (Unauthorized, ServerError):
+                # Not the action's fault: keep it pending and try again later.
+                report.stopped_offline = True
+                break
+            except Conflict as exc:
+                stopped.add(entry.mention_id)
+                report.conflicts.append(await self._stop_at_conflict(entry, exc))
+                continue
+            except ApiError as exc:
+                await self._mark(entry, OutboxStatus.FAILED, exc.detail, None)
+                report.failed.append(_with(entry, OutboxStatus.FAILED, exc.detail, None))
+                continue
+            await self._store_call(functools.partial(self._store.remove_outbox, entry.seq))
+            report.sent.append(entry)
+            if mention is not None:
+                report.applied.append(mention)
+                made_against = sending.payload.get("version")
+                if isinstance(made_against, int):
+                    moved[entry.mention_id] = (made_against, mention.version)
+        return report
 
     async def _stop_at_conflict(self, entry: OutboxEntry, exc: Conflict) -> OutboxEntry:
         owner = exc.current_owner

@@ -401,9 +401,10 @@ class ConsoleSession:
     async def _flush_outbox(self, asked: int | None = None) -> FlushReport:
         """Send the queued actions; a conflict or refusal is told as a notice, except the one
         of `asked` (its outbox seq): the rep who just asked is told by the action's outcome."""
-        if not self.api.bound:
-            return FlushReport(stopped_offline=True)
-        report = await self._outbox.flush(self.api)
+        report = await self._outbox.flush(self.api if self.api.bound else None)
+        return await self._after_flush(report, asked)
+
+    async def _after_flush(self, report: FlushReport, asked: int | None) -> FlushReport:
         if report.applied:
             applied = await self._worker.call(lambda: self._store.apply_mentions(report.applied))
             self._publish(applied)
@@ -469,9 +470,10 @@ class ConsoleSession:
     async def _act(
         self, kind: ActionKind, row: MentionRow, payload: dict[str, object]
     ) -> ActionOutcome:
-        entry = await self._outbox.enqueue(kind, row.id, payload)
-        await self.refresh_outbox()
-        report = await self._flush_outbox(entry.seq)
+        entry, report = await self._outbox.enqueue_and_flush(
+            kind, row.id, payload, self.api if self.api.bound else None, self.refresh_outbox
+        )
+        report = await self._after_flush(report, entry.seq)
         word = ACTION_WORDS[kind]
         if any(e.seq == entry.seq for e in report.sent):
             return ActionOutcome(ActionResult.DONE, f"Done: {word} of {row.handle}.")

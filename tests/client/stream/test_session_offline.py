@@ -144,3 +144,21 @@ async def test_claim_online_and_lost_race_says_who(live_server: LiveServer, tmp_
             return row is not None and row.assignee_name == "bo-online"
 
         await until_true(ana.rows_changed, bo_owns_it)
+
+
+async def test_a_claim_racing_the_reconnect_flush_is_told_done(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    """The flush a stream starts when it comes back online runs while the rep clicks Claim:
+    whichever sends the claim, the rep is told it is done (not "waits to be sent" for a claim
+    the server already took), and it is sent once."""
+    _, cy_token = live_server.create_user("cy-online", role="rep")
+    [mention_id] = live_server.ingest([mention_json("on-race-1", "Is anyone there?")])
+    async with running_session(live_server.base_url, cy_token, tmp_path / "c.sqlite3") as cy:
+        await online(cy)
+        reconnect_flush = asyncio.create_task(cy._flush_outbox())  # as on coming back online
+        done = await cy.claim(mention_id)
+        flushed = await reconnect_flush
+        assert done.result is ActionResult.DONE, done.message
+        assert flushed.sent == []  # the claim's own flush sent it, once
+        assert cy.outbox_entries == []
