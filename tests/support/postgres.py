@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import time
 from collections.abc import Iterator
 
 import psycopg
@@ -42,11 +43,32 @@ def temporary_postgres_database(admin_url: str | None = None) -> Iterator[str]:
             pytest.fail(f"PostgreSQL at {base} does not answer: {exc}")
         pytest.skip(f"PostgreSQL at {base} does not answer: {exc}")
     with admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        _run_through_checkpoints(admin, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
         yield libpq.set(database=name).render_as_string(hide_password=False)
     finally:
         with psycopg.connect(libpq.render_as_string(hide_password=False), autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            _run_through_checkpoints(
+                admin,
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)),
             )
+
+
+# Creating and dropping a database asks PostgreSQL for a checkpoint, which fails while another
+# test's database sits on a full disk (the disk-full drill, tests/server/test_disk_full.py,
+# fills a tablespace for a few seconds): such a statement is tried again until it passes.
+CHECKPOINT_PATIENCE_SECONDS = 90.0
+
+
+def _run_through_checkpoints(
+    admin: psycopg.Connection[tuple[object, ...]], statement: sql.Composed
+) -> None:
+    deadline = time.monotonic() + CHECKPOINT_PATIENCE_SECONDS
+    while True:
+        try:
+            admin.execute(statement)
+            return
+        except psycopg.errors.InternalError as exc:
+            if "checkpoint request failed" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)  # the other test frees its disk: nothing here to wait on
