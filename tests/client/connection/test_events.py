@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shutil
 
 import pytest
@@ -193,8 +194,9 @@ class ScriptedSse:
 async def test_a_silent_connection_is_noticed_and_has_tcp_keepalive() -> None:
     """A half-open connection (nothing arrives, not even keep-alive comments) is taken for
     lost after the read timeout; its socket has TCP keepalive on."""
-    if shutil.which("ss") is None:
-        pytest.skip("needs `ss` (iproute2) to read the socket's options")
+    ss_program = shutil.which("ss")  # iproute2: how a socket's options are read from outside
+    if ss_program is None and os.environ.get("CI"):
+        pytest.fail("CI needs `ss` (iproute2) to check the stream's TCP keepalive")
     async with ScriptedSse(["silent", "silent"]) as server:
         recorder = Recorder()
         stream = EventStream(
@@ -208,18 +210,21 @@ async def test_a_silent_connection_is_noticed_and_has_tcp_keepalive() -> None:
         )
         task = asyncio.create_task(stream.run())
         await recorder.state(ConnectionState.ONLINE, limit=5.0)
-        ss = await asyncio.create_subprocess_exec(
-            "ss",
-            "-tnoH",
-            "state",
-            "established",
-            f"( dport = :{server.port} )",
-            stdout=asyncio.subprocess.PIPE,
-        )
-        sockets = (await ss.communicate())[0].decode()
-        assert "keepalive" in sockets, sockets
+        if ss_program is not None:
+            ss = await asyncio.create_subprocess_exec(
+                ss_program,
+                "-tnoH",
+                "state",
+                "established",
+                f"( dport = :{server.port} )",
+                stdout=asyncio.subprocess.PIPE,
+            )
+            sockets = (await ss.communicate())[0].decode()
+            assert "keepalive" in sockets, sockets
         await recorder.state(ConnectionState.OFFLINE, limit=5.0)
         await _stop(task)
+    if ss_program is None:  # the half-open part was checked; keepalive could not be
+        pytest.skip("TCP keepalive not checked: `ss` (iproute2) is missing")
 
 
 async def test_a_token_refused_after_a_live_stream_stops_reconnecting() -> None:
