@@ -29,9 +29,26 @@ def console_command(tmp_path: Path, *extra: str) -> list[str]:
     ]
 
 
-ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+# PYTHONFAULTHANDLER: a console that does not quit is ended with SIGABRT, which then prints
+# where each of its threads stood.
+ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONFAULTHANDLER": "1"}
 
 
+def quit_by_signal(console: subprocess.Popen[str], seconds: float) -> str:
+    """SIGTERM, as a logout does; the console's standard error once it has ended. One that is
+    still running after `seconds` fails the test with its threads' stacks (not pytest-timeout,
+    which would take the whole worker down with no word of the console)."""
+    console.send_signal(signal.SIGTERM)
+    try:
+        return console.communicate(timeout=seconds)[1]
+    except subprocess.TimeoutExpired:
+        console.send_signal(signal.SIGABRT)
+        stderr = console.communicate(timeout=30)[1]
+        pytest.fail(f"the console did not quit {seconds:.0f} s after SIGTERM:\n{stderr[-6000:]}")
+
+
+# Four launches, each with its own timeout: the whole can take longer than the default.
+@pytest.mark.timeout(420)
 @pytest.mark.slow
 def test_a_second_launch_raises_the_first_window_and_exits_0(tmp_path: Path) -> None:
     first = subprocess.Popen(
@@ -69,8 +86,7 @@ def test_a_second_launch_raises_the_first_window_and_exits_0(tmp_path: Path) -> 
         assert shot.returncode == 1
         assert "a screenshot run needs its own" in shot.stderr
         assert first.poll() is None  # the first console runs on
-        first.send_signal(signal.SIGTERM)
-        _, stderr = first.communicate(timeout=60)
+        stderr = quit_by_signal(first, 60)
     finally:
         if first.poll() is None:
             first.kill()
