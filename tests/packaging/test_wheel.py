@@ -10,7 +10,6 @@ the editable install of the checkout that lives there is not activated)."""
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.packaging.sources import REPO_ROOT, copy_sources
 
 
 def run(command: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -37,11 +36,7 @@ def run(command: list[str], cwd: Path, **env: str) -> subprocess.CompletedProces
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    source = tmp_path_factory.mktemp("source")
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    shutil.copytree(REPO_ROOT / "app", source / "app", ignore=ignore)
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(REPO_ROOT / name, source / name)
+    source = copy_sources(tmp_path_factory.mktemp("source"))
     dist = tmp_path_factory.mktemp("dist")
     built = run(
         [
