@@ -1,7 +1,9 @@
 """Where the user's server token is kept: the OS keyring, or — when this machine has no usable
 keyring and the user agrees — a file encrypted with a passphrase. Never a file in clear.
 
-Every keyring or file call is blocking, so it runs on the caller-supplied worker thread."""
+Every keyring or file call is blocking, so it runs on the caller-supplied worker thread. keyring
+(which looks for its backends as it is imported) and cryptography are imported when first used:
+solo mode never needs them, and they are a tenth of a second of every start-up otherwise."""
 
 from __future__ import annotations
 
@@ -11,17 +13,23 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
-
-import keyring
-import keyring.errors
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from types import ModuleType
+from typing import TYPE_CHECKING, Protocol
 
 from app.client.private_files import private_dir
 from app.client.worker import BlockingWorker
 
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
+
 SERVICE = "responder-console"
+
+
+def _keyring() -> ModuleType:
+    import keyring
+    import keyring.errors
+
+    return keyring
 
 
 class CredentialError(Exception):
@@ -56,6 +64,7 @@ def probe_keyring() -> KeyringStatus:
 
     The fail and null backends store nothing, and keyrings.alt's plaintext file would keep the
     token in clear: all three count as "no usable keyring"."""
+    keyring = _keyring()
     backend = keyring.get_keyring()
     name = f"{type(backend).__module__}.{type(backend).__name__}"
     if "fail" in name.split(".") or "null" in name.split("."):
@@ -78,18 +87,21 @@ class KeyringTokenStore:
         self._worker = worker
 
     async def get(self, server: str) -> str | None:
+        keyring = _keyring()
         try:
             return await self._worker.call(lambda: keyring.get_password(SERVICE, server))
         except (keyring.errors.KeyringError, RuntimeError) as exc:
             raise CredentialError(f"The keyring could not be read: {exc}") from exc
 
     async def set(self, server: str, token: str) -> None:
+        keyring = _keyring()
         try:
             await self._worker.call(lambda: keyring.set_password(SERVICE, server, token))
         except (keyring.errors.KeyringError, RuntimeError) as exc:
             raise CredentialError(f"The keyring refused the token: {exc}") from exc
 
     async def delete(self, server: str) -> None:
+        keyring = _keyring()
         try:
             await self._worker.call(lambda: keyring.delete_password(SERVICE, server))
         except keyring.errors.PasswordDeleteError:
@@ -99,6 +111,8 @@ class KeyringTokenStore:
 
 
 def _derive_key(passphrase: str, salt: bytes) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     kdf = Scrypt(salt=salt, length=32, n=2**15, r=8, p=1)
     return base64.urlsafe_b64encode(kdf.derive(passphrase.encode("utf-8")))
 
@@ -119,6 +133,8 @@ class EncryptedFileTokenStore:
         self._keyed: tuple[bytes, Fernet] | None = None
 
     def _fernet_for(self, salt: bytes) -> Fernet:
+        from cryptography.fernet import Fernet
+
         if self._keyed is None or self._keyed[0] != salt:
             self._keyed = (salt, Fernet(_derive_key(self._passphrase, salt)))
         return self._keyed[1]
@@ -138,6 +154,8 @@ class EncryptedFileTokenStore:
         return salt, tokens, check
 
     def _load(self) -> tuple[Fernet, bytes, dict[str, str], str]:
+        from cryptography.fernet import InvalidToken
+
         salt, tokens, check = self._read()
         fernet = self._fernet_for(salt)
         if check:
@@ -160,6 +178,8 @@ class EncryptedFileTokenStore:
         tmp.replace(self.path)
 
     def _get(self, server: str) -> str | None:
+        from cryptography.fernet import InvalidToken
+
         fernet, _salt, tokens, _check = self._load()
         sealed = tokens.get(server)
         if sealed is None:

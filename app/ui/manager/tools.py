@@ -5,6 +5,7 @@ and the rota editor (from the roster's team menu). The coroutines (`show_overvie
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -17,10 +18,12 @@ from app.client.team.watch import TeamWatch
 from app.common.tasks import TaskKeeper
 from app.models.schemas import UserRef
 from app.models.team_schemas import RotaUpdate
-from app.ui.manager.overview import OverviewDialog
 from app.ui.manager.rota_dialog import RotaDialog
 from app.ui.qt.async_slots import async_slot, run_blocking_dialog
 from app.ui.qt.notices import Notices
+
+if TYPE_CHECKING:  # its charts (pyqtgraph, numpy: ~0.6 s) load when a manager opens it
+    from app.ui.manager.overview import OverviewDialog
 
 
 class ManagerTools(QObject):
@@ -54,6 +57,8 @@ class ManagerTools(QObject):
 
     async def show_overview(self) -> OverviewDialog:
         if self.overview_dialog is None:
+            from app.ui.manager.overview import OverviewDialog
+
             self.overview_dialog = OverviewDialog(self.window)
         dialog = self.overview_dialog
         dialog.show()
