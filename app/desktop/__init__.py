@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
 
 from app.desktop.console import load_cached_stream, remember_window, restore_window, run_console
@@ -30,6 +31,7 @@ NO_WINDOW_EXIT = 2  # no display, or Qt's platform cannot load: said in one sent
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    called_at = time.time()
     import qasync
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
@@ -38,6 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.desktop.display import check_display
     from app.desktop.instance import claim_instance
     from app.desktop.integration import run_integration_commands
+    from app.desktop.startup import process_started_at
     from app.ui.qt.collector import GuiThreadCollector
     from app.ui.qt.scheme import SchemeFollower
 
@@ -69,7 +72,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     scheme.setObjectName("colorScheme")
     # qasync.run works on Python 3.11 and 3.12 (asyncio.run's loop_factory is 3.12+ only).
     try:
-        result: int = qasync.run(run_console(app, options, instance.listener.raise_requested))
+        result: int = qasync.run(
+            run_console(
+                app,
+                options,
+                instance.listener.raise_requested,
+                launched_at=process_started_at(fallback=called_at),
+            )
+        )
     finally:
         instance.release()
     return result

@@ -9,6 +9,7 @@ import asyncio
 import gc
 import logging
 import socket
+import time
 from pathlib import Path
 
 from PySide6.QtCore import SignalInstance
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.client.composer.service import ComposerService
 from app.client.connection.api import ResponderApi
+from app.client.connection.events import ConnectionState
 from app.client.connection.solo import SoloServer, SoloServerFailed
 from app.client.private_files import tighten_tree
 from app.client.settings import (
@@ -27,12 +29,14 @@ from app.client.settings import (
 )
 from app.client.stream.session import ConsoleSession
 from app.client.stream.store import LocalStore
+from app.client.stream.words import PRIVATE_SERVER_STARTING
 from app.client.team.desk import TeamDesk
 from app.client.worker import BlockingWorker
 from app.common.tasks import TaskKeeper
 from app.desktop.options import Options
 from app.desktop.signals import QuitOnSignals
 from app.desktop.start import SignIn, choose_mode, team_token, token_store_for
+from app.desktop.startup import StartupMarks
 from app.ui.composer.bridge import ComposerBridge
 from app.ui.qt.async_slots import cancel_slot_tasks
 from app.ui.qt.plain import plain_message_box
@@ -78,9 +82,13 @@ def remember_window(path: Path, settings: ConsoleSettings, window: MainWindow) -
 
 
 async def run_console(
-    app: QApplication, options: Options, raise_requested: SignalInstance | None = None
+    app: QApplication,
+    options: Options,
+    raise_requested: SignalInstance | None = None,
+    launched_at: float | None = None,
 ) -> int:
-    """The main coroutine: everything the console does happens inside it."""
+    """The main coroutine: everything the console does happens inside it. `launched_at`: when
+    the process started (wall clock), for the start-up's lines in the log."""
     # Earlier versions left settings, cache, drafts and solo files readable by others.
     tighten_tree(options.data_dir)
     tighten_tree(options.config_dir)
@@ -132,8 +140,11 @@ async def run_console(
         window.closed.connect(quit_requested.set)
         if raise_requested is not None:  # another launch of this console
             raise_requested.connect(lambda: bring_to_front(window))
+        if team_url is None:  # the window is up seconds before the private server
+            window.show_progress(PRIVATE_SERVER_STARTING)
         await composer.start()
         window.show()
+        StartupMarks(window, ui.bridge.connectionChanged, launched_at=launched_at or time.time())
         await load_cached_stream(session)
         select_resumed_reply(window, composer)  # a reply left counting down is shown
 
@@ -169,6 +180,7 @@ async def run_console(
                 ).exec()
                 return 1
             base_url, token = connection.base_url, connection.token
+            window.show_connection(ConnectionState.CONNECTING.value, "")
         if options.screenshot is None:
             save_settings(settings_path, settings)
         api.bind(base_url, token)

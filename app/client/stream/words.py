@@ -21,6 +21,9 @@ CONNECTION_WORDS = {
     ConnectionState.OFFLINE: "○ Offline — cached stream",
     ConnectionState.UNAUTHORIZED: "Token refused",
 }
+# Before the connection's own words: solo mode's server is a process of its own that takes a
+# few seconds to start, while the window already shows the cached stream.
+PRIVATE_SERVER_STARTING = "Starting your private server…"
 
 _ACTION_NOUNS = {
     ActionKind.CLAIM: "claim",

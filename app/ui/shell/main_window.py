@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QProgressBar,
     QVBoxLayout,
     QWidget,
 )
@@ -166,6 +167,14 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.connection_label = QLabel(connection_words(ConnectionState.CONNECTING))
         self.connection_label.setAccessibleName("Connection")
+        # Moves while the console starts or connects: the window is there before the server.
+        self.connection_busy = QProgressBar()
+        self.connection_busy.setObjectName("connectionBusy")
+        self.connection_busy.setRange(0, 0)
+        self.connection_busy.setTextVisible(False)
+        self.connection_busy.setFixedWidth(64)
+        self.connection_busy.setMaximumHeight(12)
+        self.connection_busy.setAccessibleName("Connecting")
         self.duty_label = QLabel("Duty: unknown")
         self.duty_label.setTextFormat(Qt.TextFormat.PlainText)  # the user's name, as written
         self.duty_label.setAccessibleName("Duty")
@@ -178,6 +187,7 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.urgent_label)
         status.addPermanentWidget(self.outbox_label)
         status.addPermanentWidget(self.duty_label)
+        status.addPermanentWidget(self.connection_busy)
         status.addPermanentWidget(self.connection_label)
 
     def _paint_urgent_label(self) -> None:
@@ -266,10 +276,18 @@ class MainWindow(QMainWindow):
 
     # --- connection, duty, outbox, urgent count ------------------------------------------
 
+    def show_progress(self, text: str) -> None:
+        """A start-up step under way (solo: "Starting your private server…") where the
+        connection is said, until `show_connection` says how the connection is."""
+        self.connection_label.setText(text)
+        self.connection_label.setToolTip("")
+        self.connection_busy.show()
+
     def show_connection(self, state_value: str, detail: str) -> None:
         state = ConnectionState(state_value)
         self.connection_label.setText(connection_words(state))
         self.connection_label.setToolTip(detail)
+        self.connection_busy.setVisible(state is ConnectionState.CONNECTING)
         if state is ConnectionState.OFFLINE:
             self.offline_banner.say(OFFLINE_TEXT)
         elif state is ConnectionState.UNAUTHORIZED:
