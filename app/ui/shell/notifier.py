@@ -17,16 +17,24 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from app.client.stream.rows import MentionRow
 from app.models.enums import Duty
 from app.ui.qt import theme
+from app.ui.qt.icons import drawn_icon, drawn_pixmap
 from app.ui.qt.plain import plain_tooltip
 from app.ui.qt.theme import Role
 
 
 def badge_icon(count: int) -> QIcon:
-    """The app icon with the number of unassigned urgent mentions in a red dot."""
-    pixmap = QPixmap(64, 64)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    """The app icon with the number of unassigned urgent mentions in a red dot, drawn at every
+    size a tray, a panel or a title bar asks for (`icons.drawn_icon`)."""
+    return drawn_icon(lambda painter: _draw_badge(painter, count))
+
+
+def badge_pixmap(count: int, size: int = 64) -> QPixmap:
+    """The same icon drawn at one size (screens and tests)."""
+    return drawn_pixmap(lambda painter: _draw_badge(painter, count), size)
+
+
+def _draw_badge(painter: QPainter, count: int) -> None:
+    """In 64×64 drawing units."""
     painter.setBrush(theme.color(Role.APP_ICON))
     painter.setPen(Qt.PenStyle.NoPen)
     painter.drawRoundedRect(4, 4, 56, 56, 12, 12)
@@ -44,8 +52,6 @@ def badge_icon(count: int) -> QIcon:
         painter.setFont(font)
         painter.setPen(theme.color(Role.ICON_MARK))
         painter.drawText(QRect(30, 0, 34, 34), Qt.AlignmentFlag.AlignCenter, _short(count))
-    painter.end()
-    return QIcon(pixmap)
 
 
 class TrayKind(StrEnum):

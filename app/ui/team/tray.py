@@ -27,6 +27,7 @@ from app.models.enums import Duty
 from app.models.schemas import CoveragePublic, UserRef
 from app.models.team_schemas import RosterPublic
 from app.ui.qt import theme
+from app.ui.qt.icons import drawn_icon, drawn_pixmap
 from app.ui.qt.theme import Role
 
 DUTY_LABELS = {Duty.ON_DUTY: "On duty", Duty.AWAY: "Away", Duty.OFF_DUTY: "Off duty"}
@@ -49,64 +50,56 @@ CLOSE_TO_TRAY_NOTE = (
 )
 
 
-def coverage_icon(level: str, urgent: int = 0, unread: int = 0, size: int = 64) -> QIcon:
+def coverage_icon(level: str, urgent: int = 0, unread: int = 0) -> QIcon:
     """The tray icon: coverage as colour and shape, the urgent count top right, unread
-    broadcasts as a blue dot bottom left."""
-    return QIcon(coverage_pixmap(level, urgent, unread, size))
+    broadcasts as a blue dot bottom left; drawn at every size a tray asks for."""
+    return drawn_icon(lambda p: _draw_coverage(p, level, urgent, unread))
 
 
 def coverage_pixmap(level: str, urgent: int = 0, unread: int = 0, size: int = 64) -> QPixmap:
+    """The tray icon drawn at one size (screens and tests)."""
+    return drawn_pixmap(lambda p: _draw_coverage(p, level, urgent, unread), size)
+
+
+def _draw_coverage(p: QPainter, level: str, urgent: int, unread: int) -> None:
+    """In 64×64 drawing units."""
     fill, _ = COVERAGE_LOOK.get(level, COVERAGE_LOOK["unknown"])
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pixmap)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    s = size / 64
     white = theme.color(Role.ICON_MARK)
-    outline = QPen(white, 3 * s)
-    p.setPen(outline)
+    p.setPen(QPen(white, 3))
     p.setBrush(theme.color(fill))
-    mark = QPen(white, 6 * s, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+    mark = QPen(white, 6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
     if level == "covered":
-        p.drawEllipse(QRectF(6 * s, 6 * s, 52 * s, 52 * s))
+        p.drawEllipse(QRectF(6, 6, 52, 52))
         p.setPen(mark)
-        p.drawPolyline(
-            QPolygonF([QPointF(19 * s, 33 * s), QPointF(28 * s, 42 * s), QPointF(45 * s, 23 * s)])
-        )
+        p.drawPolyline(QPolygonF([QPointF(19, 33), QPointF(28, 42), QPointF(45, 23)]))
     elif level == "thin":
-        p.drawPolygon(
-            QPolygonF([QPointF(32 * s, 5 * s), QPointF(60 * s, 56 * s), QPointF(4 * s, 56 * s)])
-        )
+        p.drawPolygon(QPolygonF([QPointF(32, 5), QPointF(60, 56), QPointF(4, 56)]))
         dark_mark = theme.color(Role.ICON_MARK_ON_THIN)
-        p.setPen(QPen(dark_mark, 6 * s, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-        p.drawLine(QPointF(32 * s, 22 * s), QPointF(32 * s, 38 * s))
-        p.drawPoint(QPointF(32 * s, 48 * s))
+        p.setPen(QPen(dark_mark, 6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        p.drawLine(QPointF(32, 22), QPointF(32, 38))
+        p.drawPoint(QPointF(32, 48))
     elif level == "nobody":
-        p.drawRoundedRect(QRectF(7 * s, 7 * s, 50 * s, 50 * s), 6 * s, 6 * s)
+        p.drawRoundedRect(QRectF(7, 7, 50, 50), 6, 6)
         p.setPen(mark)
-        p.drawLine(QPointF(21 * s, 21 * s), QPointF(43 * s, 43 * s))
-        p.drawLine(QPointF(43 * s, 21 * s), QPointF(21 * s, 43 * s))
+        p.drawLine(QPointF(21, 21), QPointF(43, 43))
+        p.drawLine(QPointF(43, 21), QPointF(21, 43))
     else:
-        p.drawEllipse(QRectF(6 * s, 6 * s, 52 * s, 52 * s))
+        p.drawEllipse(QRectF(6, 6, 52, 52))
         p.setPen(white)
         font = QFont()
         font.setBold(True)
-        font.setPixelSize(int(34 * s))
+        font.setPixelSize(34)
         p.setFont(font)
-        p.drawText(QRectF(6 * s, 6 * s, 52 * s, 52 * s), Qt.AlignmentFlag.AlignCenter, "?")
+        p.drawText(QRectF(6, 6, 52, 52), Qt.AlignmentFlag.AlignCenter, "?")
     if urgent:
-        urgent_rect = QRect(int(34 * s), 0, int(30 * s), int(30 * s))
-        _badge(p, urgent_rect, Role.TRAY_URGENT_BADGE, _short(urgent), s)
+        _badge(p, QRect(34, 0, 30, 30), Role.TRAY_URGENT_BADGE, _short(urgent))
     if unread:
-        unread_rect = QRect(0, int(38 * s), int(26 * s), int(26 * s))
-        _badge(p, unread_rect, Role.TRAY_UNREAD_BADGE, _short(unread), s)
-    p.end()
-    return pixmap
+        _badge(p, QRect(0, 38, 26, 26), Role.TRAY_UNREAD_BADGE, _short(unread))
 
 
-def _badge(p: QPainter, rect: QRect, colour: Role, text: str, s: float) -> None:
+def _badge(p: QPainter, rect: QRect, colour: Role, text: str) -> None:
     white = theme.color(Role.ICON_MARK)
-    p.setPen(QPen(white, 2 * s))
+    p.setPen(QPen(white, 2))
     p.setBrush(theme.color(colour))
     p.drawEllipse(rect)
     font = QFont()
