@@ -1,27 +1,19 @@
 """The console's entry point (`responder`, `python main.py`, `python -m app.desktop`): parses the
 command line, runs the commands that need no window (the desktop entry, start at login), checks
 that Qt can open a window here, then builds the QApplication and runs the console (console.py)
-— or, when this user's console already runs on the same data, raises its window instead.
-
-A solo console spawns its private server before it imports the console itself (most of its own
-start-up): the two start side by side (app/desktop/startup.py). So the console's parts, named
-here for its tests, load when first asked for rather than with this package."""
+— or, when this user's console already runs on the same data, raises its window instead."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import sys
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
+from app.desktop.console import load_cached_stream, remember_window, restore_window, run_console
 from app.desktop.options import COLOR_SCHEMES, Options, parse_args
-
-if TYPE_CHECKING:
-    from app.desktop.console import load_cached_stream, remember_window, restore_window
-    from app.desktop.start import SignIn, choose_mode, team_token, token_store_for
+from app.desktop.start import SignIn, choose_mode, team_token, token_store_for
 
 __all__ = [
     "Options",
@@ -36,22 +28,6 @@ __all__ = [
 ]
 
 NO_WINDOW_EXIT = 2  # no display, or Qt's platform cannot load: said in one sentence
-_LOADED_WHEN_ASKED = {
-    "load_cached_stream": "app.desktop.console",
-    "remember_window": "app.desktop.console",
-    "restore_window": "app.desktop.console",
-    "SignIn": "app.desktop.start",
-    "choose_mode": "app.desktop.start",
-    "team_token": "app.desktop.start",
-    "token_store_for": "app.desktop.start",
-}
-
-
-def __getattr__(name: str) -> object:
-    module = _LOADED_WHEN_ASKED.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,12 +36,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from app.client.worker import BlockingWorker
     from app.common.logs import configure_logging
     from app.desktop.display import check_display
     from app.desktop.instance import claim_instance
     from app.desktop.integration import run_integration_commands
-    from app.desktop.startup import early_solo_server, process_started_at
+    from app.desktop.startup import process_started_at
     from app.ui.qt.collector import GuiThreadCollector
     from app.ui.qt.scheme import SchemeFollower
 
@@ -90,10 +65,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     instance = claim_instance(options)
     if isinstance(instance, int):
         return instance  # this user's console already runs on this data: it was raised
-    solo_worker = BlockingWorker("console-solo")
-    solo = early_solo_server(options, solo_worker)
-    from app.desktop.console import run_console  # most of the start-up, beside the server's
-
     # Cycles are collected on this thread between events, never inside Qt's dispatch.
     GuiThreadCollector(app).start()
     # Light or dark as the system is (and becomes), unless the rep chose one.
@@ -107,12 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 options,
                 instance.listener.raise_requested,
                 launched_at=process_started_at(fallback=called_at),
-                solo_spawned=solo,
             )
         )
     finally:
-        if solo is not None:  # stopped by the console, unless it returned before taking it
-            solo.stop_now()
-        solo_worker.shutdown()
         instance.release()
     return result

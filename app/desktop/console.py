@@ -86,12 +86,9 @@ async def run_console(
     options: Options,
     raise_requested: SignalInstance | None = None,
     launched_at: float | None = None,
-    solo_spawned: SoloServer | None = None,
 ) -> int:
     """The main coroutine: everything the console does happens inside it. `launched_at`: when
-    the process started (wall clock), for the start-up's lines in the log; `solo_spawned`: the
-    private server the entry point already spawned (`early_solo_server`), stopped with the
-    console as its own would be."""
+    the process started (wall clock), for the start-up's lines in the log."""
     # Earlier versions left settings, cache, drafts and solo files readable by others.
     tighten_tree(options.data_dir)
     tighten_tree(options.config_dir)
@@ -114,7 +111,7 @@ async def run_console(
         settings = consented
     blocking = BlockingWorker("console-blocking", max_workers=2)
     store_worker = BlockingWorker("console-store")
-    solo = solo_spawned
+    solo: SoloServer | None = None
     quit_requested = asyncio.Event()
     signals = QuitOnSignals(quit_requested)
     ui: ConsoleUi | None = None
@@ -125,9 +122,6 @@ async def run_console(
     try:
         # The cached stream shows first; the server (solo: our own process) connects after.
         team_url = plan.server_url if mode is ConsoleMode.TEAM else None
-        if solo is not None and (team_url is not None or solo.demo != (mode is ConsoleMode.DEMO)):
-            await solo.stop()  # spawned for another mode than the one chosen: not ours
-            solo = None
         subtitle = team_url or ("demo" if mode is ConsoleMode.DEMO else "solo")
         store = LocalStore(cache_path(options.data_dir, mode, team_url))
         api = ResponderApi.unbound()
@@ -171,7 +165,7 @@ async def run_console(
             sign_in_action.setEnabled(False)
             sign_in_action.setToolTip(SOLO_SIGN_IN_NOTE)
             sign_in_action.setStatusTip(SOLO_SIGN_IN_NOTE)
-            solo = solo or SoloServer(
+            solo = SoloServer(
                 options.data_dir,
                 blocking,
                 demo=mode is ConsoleMode.DEMO,

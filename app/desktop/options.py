@@ -1,6 +1,5 @@
 """The console's command line: what to start (solo, demo, a team server), a screenshot run, the
-colour scheme, and the desktop-integration commands that need no window; and what to start when
-the command line and the saved settings say it without asking (`known_plan`)."""
+colour scheme, and the desktop-integration commands that need no window."""
 
 from __future__ import annotations
 
@@ -13,8 +12,6 @@ from PySide6.QtCore import Qt
 
 from app.client.connection.plain_http import ALLOW_FLAG
 from app.client.settings import (
-    ConsoleMode,
-    ConsoleSettings,
     config_dir,
     data_dir,
 )
@@ -104,27 +101,3 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         install_desktop_entry=args.install_desktop_entry,
         start_at_login=args.start_at_login,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class StartPlan:
-    settings: ConsoleSettings
-    mode: ConsoleMode
-    server_url: str = ""
-    typed_token: str = ""  # a token the first-run dialog already asked for
-
-
-def known_plan(options: Options, settings: ConsoleSettings) -> StartPlan | None:
-    """Flags win; then saved settings; a screenshot run is solo; None: the first-run dialog
-    asks (app/desktop/start.py). Known this early, a solo server can start before the window."""
-    if options.demo:
-        return StartPlan(settings, ConsoleMode.DEMO)
-    if options.server:
-        return StartPlan(settings, ConsoleMode.TEAM, options.server)
-    if settings.mode is ConsoleMode.TEAM and settings.server_url:
-        return StartPlan(settings, ConsoleMode.TEAM, settings.server_url)
-    if settings.mode is not None and settings.mode is not ConsoleMode.TEAM:
-        return StartPlan(settings, settings.mode)
-    if options.screenshot is not None:
-        return StartPlan(settings, ConsoleMode.SOLO)
-    return None

@@ -4,6 +4,7 @@ team server: where the token is kept, asking for it, checking it with the server
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
@@ -27,7 +28,7 @@ from app.client.settings import (
 from app.client.stream.session import ConsoleSession
 from app.client.worker import BlockingWorker
 from app.common.tasks import TaskKeeper
-from app.desktop.options import Options, StartPlan, known_plan
+from app.desktop.options import Options
 from app.ui.qt.async_slots import run_blocking_dialog
 from app.ui.qt.plain import plain_message_box
 from app.ui.shell.start_dialogs import (
@@ -44,12 +45,26 @@ async def _exec(dialog: QDialog) -> bool:
     return await run_blocking_dialog(dialog.exec) == QDialog.DialogCode.Accepted
 
 
+@dataclass(frozen=True, slots=True)
+class StartPlan:
+    settings: ConsoleSettings
+    mode: ConsoleMode
+    server_url: str = ""
+    typed_token: str = ""  # a token the first-run dialog already asked for
+
+
 async def choose_mode(options: Options, settings: ConsoleSettings) -> StartPlan | None:
-    """What flags or saved settings say (`known_plan`); else the first-run dialog (None: the
-    user cancelled)."""
-    plan = known_plan(options, settings)
-    if plan is not None:
-        return plan
+    """Flags win; then saved settings; then the first-run dialog (None: the user cancelled)."""
+    if options.demo:
+        return StartPlan(settings, ConsoleMode.DEMO)
+    if options.server:
+        return StartPlan(settings, ConsoleMode.TEAM, options.server)
+    if settings.mode is ConsoleMode.TEAM and settings.server_url:
+        return StartPlan(settings, ConsoleMode.TEAM, settings.server_url)
+    if settings.mode is not None and settings.mode is not ConsoleMode.TEAM:
+        return StartPlan(settings, settings.mode)
+    if options.screenshot is not None:
+        return StartPlan(settings, ConsoleMode.SOLO)
     dialog = FirstRunDialog()
     if not await _exec(dialog):
         return None

@@ -1,12 +1,8 @@
-"""The console's start-up, beside the window: a solo console's private server spawned before the
-console's own imports (`early_solo_server`), so that its seconds of start-up overlap them; and
-how long the start-up took, said in the log: when the main window was first on the screen, when
-its stream first showed mentions (from the local cache, or from the server on a first start)
-and when it was first connected, each in seconds since the process started and with what the
-status bar said then. A rep's log answers "why was it slow today", and bench/bench_startup.py
-reads the same lines (the wall-clock time in each) to measure start-ups.
-
-Imported before the rest of the console: only light modules at the top."""
+"""How long the console took to start, said in its log: when the main window was first on the
+screen, when its stream first showed mentions (from the local cache, or from the server on a
+first start) and when it was first connected, each in seconds since the process started and
+with what the status bar said then. A rep's log answers "why was it slow today", and
+bench/bench_startup.py reads the same lines (the wall-clock time in each) to measure start-ups."""
 
 from __future__ import annotations
 
@@ -14,17 +10,11 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, SignalInstance
 
-from app.client.connection.solo import SoloServer, SoloServerFailed
-from app.client.settings import ConsoleMode, load_settings
-from app.client.worker import BlockingWorker
-from app.desktop.options import Options, known_plan
-
-if TYPE_CHECKING:
-    from app.ui.shell.main_window import MainWindow
+from app.client.connection.events import ConnectionState
+from app.ui.shell.main_window import MainWindow
 
 log = logging.getLogger("app.desktop.startup")
 
@@ -46,30 +36,6 @@ def process_started_at(fallback: float, clock: Callable[[], float] = time.time) 
     except (OSError, ValueError, IndexError):
         return fallback
     return clock() - age if 0 <= age < 3600 else fallback
-
-
-def early_solo_server(options: Options, worker: BlockingWorker) -> SoloServer | None:
-    """The private server, spawned now when the command line or the saved settings say solo
-    or demo (`known_plan`, as the console will decide). None when the mode is not known yet
-    (the first-run dialog asks), is a team server's, or when an earlier server still holds the
-    data folder or the spawn failed: the console then starts its server itself, behind its
-    window, and says what went wrong."""
-    plan = known_plan(options, load_settings(options.config_dir / "settings.json"))
-    if plan is None or plan.mode is ConsoleMode.TEAM:
-        return None
-    solo = SoloServer(
-        options.data_dir,
-        worker,
-        demo=plan.mode is ConsoleMode.DEMO,
-        user_name=plan.settings.user_name,
-    )
-    try:
-        spawned = solo.spawn_now()
-    except (OSError, SoloServerFailed):
-        log.warning("the private server could not be spawned early", exc_info=True)
-        solo.stop_now()
-        return None
-    return solo if spawned else None
 
 
 class StartupMarks(QObject):
@@ -97,9 +63,6 @@ class StartupMarks(QObject):
         model = window.model
         model.modelReset.connect(self._rows_arrived)
         model.rowsInserted.connect(self._rows_arrived)
-        from app.client.connection.events import ConnectionState
-
-        self._online = ConnectionState.ONLINE.value
         connection_changed.connect(self._connection_changed)
         self._rows_arrived()
 
@@ -117,7 +80,7 @@ class StartupMarks(QObject):
             self._say(STREAM_FILLED, f"{count} mentions")
 
     def _connection_changed(self, state_value: str, _detail: str = "") -> None:
-        if state_value == self._online:
+        if state_value == ConnectionState.ONLINE.value:
             self._say(CONNECTED)
 
     def _say(self, moment: str, extra: str = "") -> None:

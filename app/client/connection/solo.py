@@ -8,11 +8,7 @@ The server ends with its console: it watches a pipe on its standard input whose 
 the console holds (`--exit-with-parent`), so a console killed or crashed takes its server along.
 A lock on `solo/server.lock`, held by the console and its server together, marks the data folder
 as served: a console that finds it taken (a server left by an older version, or one that hangs)
-stops that server, whose process id the lock file names, before starting its own.
-
-The console may spawn its server before its own imports and window (`spawn_now`): the server's
-start-up, seconds of its own, then runs beside the console's. The HTTP client and the wire
-schemas are imported only to wait for it, so spawning early costs the console nothing."""
+stops that server, whose process id the lock file names, before starting its own."""
 
 from __future__ import annotations
 
@@ -27,14 +23,14 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import httpx
+
+from app.client.connection.api import API_PREFIX
 from app.client.private_files import PRIVATE_FILE, PRIVATE_UMASK, private_dir, tighten_tree
 from app.client.worker import BlockingWorker
 from app.common.file_lock import FileLock
-
-if TYPE_CHECKING:
-    import httpx
+from app.models.schemas import UserPublic
 
 
 class SoloServerFailed(Exception):
@@ -79,7 +75,6 @@ class SoloServer:
         self._python = python
         self._start_timeout = start_timeout
         self._process: subprocess.Popen[bytes] | None = None
-        self._token = ""
         self._lock = FileLock(self.data_dir / "server.lock")
         self.connection: SoloConnection | None = None
 
@@ -181,32 +176,10 @@ class SoloServer:
             return None
         return int(text) if text.isdigit() and 0 < int(text) < 65536 else None
 
-    @property
-    def demo(self) -> bool:
-        return self._demo
-
-    def spawn_now(self) -> bool:
-        """Start the server process now, without waiting for it to answer (`start` waits).
-        Blocking, for milliseconds: the console calls it before its event loop runs. False
-        (nothing done) when the data folder's lock is taken: stopping an earlier server can
-        take seconds, which `start` spends on its worker thread, behind the window."""
-        if self._process is not None:
-            return True
-        private_dir(self.data_dir)
-        if not self._lock.try_acquire():
-            return False
-        self._token = secrets.token_urlsafe(32)
-        self._process = self._spawn(self._token)
-        return True
-
     async def start(self) -> SoloConnection:
-        import httpx
-
-        if self._process is None:
-            token = secrets.token_urlsafe(32)
-            self._process = await self._worker.call(lambda: self._spawn(token))
-            self._token = token
-        process, token = self._process, self._token
+        token = secrets.token_urlsafe(32)
+        process = await self._worker.call(lambda: self._spawn(token))
+        self._process = process
         deadline = time.monotonic() + self._start_timeout
         headers = {"Authorization": f"Bearer {token}"}
         async with httpx.AsyncClient(timeout=2.0, headers=headers) as client:
@@ -234,11 +207,6 @@ class SoloServer:
     async def _knows_token(self, client: httpx.AsyncClient, base_url: str) -> bool:
         """True when the server at `base_url` answers `/me` for the token this console gave
         its child; False while it is not answering yet. Anything else is not our server."""
-        import httpx
-
-        from app.client.connection.api import API_PREFIX
-        from app.models.schemas import UserPublic
-
         try:
             response = await client.get(base_url + API_PREFIX + "/me")
         except httpx.TransportError:
@@ -281,10 +249,4 @@ class SoloServer:
 
     async def stop(self) -> None:
         await self._worker.call(self._terminate)
-        self._process = None
-
-    def stop_now(self) -> None:
-        """`stop`, blocking: for the entry point once its event loop has ended (a server it
-        spawned that the console did not take, or did not stop)."""
-        self._terminate()
         self._process = None
