@@ -80,8 +80,12 @@ class ConsoleRun:
         return {m.group("moment"): m for m in _MARK.finditer(self.log())}
 
     def wait_for(self, *moments: str, timeout: float = 90) -> dict[str, re.Match[str]]:
+        def logged() -> dict[str, re.Match[str]] | None:
+            found = self.marks()
+            return found if set(moments) <= found.keys() else None
+
         return poll(
-            lambda: (found := self.marks()) and set(moments) <= found.keys() and found,
+            logged,
             timeout,
             f"the console to log {moments}",
             on_timeout=lambda: self.log()[-3000:],
