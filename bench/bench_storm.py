@@ -274,7 +274,8 @@ def report(label: str, phase: Phase, streams: int) -> dict[str, Any]:
 def lock_hold(database_url: str, batches: int) -> list[float]:
     """Seconds from BEGIN to COMMIT of the write transaction that stores a webhook batch of 100
     (texts read before it, as the endpoint does), in this process on a database of its own:
-    how long ingest holds SQLite's write lock, or PostgreSQL's event-order lock."""
+    how long ingest holds SQLite's write lock (every other writer waits that long). On
+    PostgreSQL only the batch's own rows are held: other writers do not wait for it."""
     from sqlalchemy import event
 
     from app.models.schemas import MentionCreate

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -319,12 +320,24 @@ class CoverageGap(Base):
 
 class Event(Base):
     """The event log: one row per change of shared state, written in the change's transaction.
-    Ids are strictly increasing and become visible in order (see app/server/event_log.py)."""
+    `position` is its place in the log — the event id streams and Last-Event-ID use: given in
+    commit order, so positions become visible in increasing order (app/server/event_log.py).
+    Until placed (PostgreSQL: a moment after the commit) it is None."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_mention_id", "mention_id"),)
+    __table_args__ = (
+        Index("ix_events_mention_id", "mention_id"),
+        Index("ux_events_position", "position", unique=True),
+        Index(
+            "ix_events_unplaced",
+            "id",
+            postgresql_where=text("position IS NULL"),
+            sqlite_where=text("position IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    position: Mapped[int | None] = mapped_column(BigInteger, default=None)
     type: Mapped[str] = mapped_column(String(40))
     mention_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     actor_id: Mapped[int | None] = mapped_column(Integer, default=None)

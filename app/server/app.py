@@ -35,6 +35,7 @@ from app.server.db import Database, open_database
 from app.server.demo import play_demo
 from app.server.errors import LoopFailures, install_error_handlers, watch_recovery
 from app.server.event_log import install_commit_signal
+from app.server.event_placer import EventPlacer
 from app.server.events import EventHub
 from app.server.fastread import FastReads
 from app.server.ingest_planner import IngestPlanner
@@ -105,7 +106,13 @@ def create_app(
             fetch_after=fast.events_after,
             listeners=[known.observe],
         )
-        install_commit_signal(db, hub.wake_threadsafe)
+        # SQLite places events as it writes them; PostgreSQL places them after their commit.
+        placer = (
+            EventPlacer(db, poll_seconds=settings.event_poll_seconds, on_placed=hub.wake_threadsafe)
+            if db.is_postgres
+            else None
+        )
+        install_commit_signal(db, placer.wake_threadsafe if placer else hub.wake_threadsafe)
         watch_recovery(app, db)  # a committed write ends a logged fault (errors.FaultLog)
         notifier = Notifier(settings.notify_urls) if settings.notify_urls else None
         uninstall_notifier = install_notifier(db, notifier) if notifier is not None else None
@@ -113,12 +120,13 @@ def create_app(
         await anyio.to_thread.run_sync(_pin_solo_owner, db, settings, cache, clock)
         app.state.db = db
         app.state.hub = hub
+        app.state.placer = placer
         app.state.fast_reads = fast
         app.state.claims = ClaimDesk(db, fast, known)
         app.state.token_cache = cache
         planner = IngestPlanner(settings.ingest_processes)
         app.state.planner = planner
-        # A write transaction holds the database's write lock (SQLite) or the event-order lock
+        # A write transaction holds the database's write lock (SQLite) or its rows' locks
         # (PostgreSQL) from its first write until its commit, and between the two it still
         # needs worker threads (FastAPI validates a sync endpoint's response in one, the commit
         # runs in another). Writers blocked on that lock sit in worker threads too, so a burst
@@ -128,6 +136,8 @@ def create_app(
         app.state.write_gate = anyio.Semaphore(max(1, settings.worker_threads // 2))
         app.state.commit_limiter = anyio.CapacityLimiter(settings.worker_threads)
         await hub.start()
+        if placer is not None:
+            await placer.start()
         background: list[asyncio.Task[None]] = []
         if settings.run_jobs:
             background.append(
@@ -150,6 +160,8 @@ def create_app(
             for task in background:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if placer is not None:
+                await placer.stop()
             await hub.stop()
             planner.close()
             if notifier is not None and uninstall_notifier is not None:

@@ -1,10 +1,20 @@
-"""The event log's writing side: appending events inside the change's transaction, in id order.
+"""The event log's writing side: appending events inside the change's transaction, and giving
+them their place in the log.
 
-On PostgreSQL every event-writing transaction takes one transaction-scoped advisory lock just
-before its first event insert (after its row locks), so event writers are serialised from id
-allocation to commit; the same statement NOTIFYs the other processes. On SQLite, write
-transactions are already serialised (BEGIN IMMEDIATE). The fan-out (tailing, subscribers,
-streams) is app/server/events.py."""
+An event's `position` is the event id that streams and Last-Event-ID use. Positions become
+visible in increasing order, so a reader that has seen 11 never meets a 10 later — the trap of
+tailing by a sequence's id, where id 11 can commit before id 10.
+
+SQLite: write transactions are serialised (BEGIN IMMEDIATE), so an event takes its place
+(position = id) in the transaction that writes it.
+
+PostgreSQL: event writers do not wait for one another. An event is written without a place;
+after the commit, `place_events` (run by app/server/event_placer.py in every server process)
+gives every committed, unplaced event the next positions in id order, in a short transaction
+of its own that holds one advisory lock to its commit, and NOTIFYs the other processes. (Before,
+every writer held that lock from its first event to its commit: in a storm a claim waited
+behind each ingest batch's commit.) The fan-out (tailing, subscribers, streams) is
+app/server/events.py."""
 
 from __future__ import annotations
 
@@ -12,7 +22,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
@@ -21,12 +31,31 @@ from app.models.tables import Event
 from app.server.db import Database
 
 NOTIFY_CHANNEL = "responder_events"
-# One arbitrary 64-bit key for "I am writing events" (ASCII "RESPEVNT").
-EVENT_LOCK_KEY = 0x5245535045564E54
+# One arbitrary 64-bit key for "I am placing events" (ASCII "RESPEVNT").
+PLACING_LOCK_KEY = 0x5245535045564E54
+# Events placed per placing transaction at most (a backlog takes several).
+PLACE_BATCH = 5000
 MANAGERS = "manager"
-_LOCKED = "responder_event_lock"
 _EVENTS: Table = Event.__table__  # type: ignore[assignment]
 _WROTE = "responder_events_written"
+
+# Positions after the last one, in id order, for the committed events without one. Run under
+# the placing lock, so the last position read is the last one given.
+_PLACE = text(
+    """
+    WITH newest AS (SELECT coalesce(max(position), 0) AS position FROM events),
+    unplaced AS (
+        SELECT id, row_number() OVER (ORDER BY id) AS n
+        FROM (SELECT id FROM events WHERE position IS NULL ORDER BY id LIMIT :batch) AS oldest
+    ),
+    placed AS (
+        UPDATE events SET position = newest.position + unplaced.n
+        FROM newest, unplaced WHERE events.id = unplaced.id
+        RETURNING 1
+    )
+    SELECT count(*) AS placed FROM placed
+    """
+)
 
 
 def record_event(
@@ -38,22 +67,20 @@ def record_event(
     mention_id: int | None = None,
     actor_id: int | None = None,
     audience: str | None = None,
-) -> Event:
-    """Append one event in the caller's transaction. Call it after the state changes are
-    flushed: on PostgreSQL it takes the event-order lock, which must come after row locks."""
-    _take_event_lock(session)
-    row = Event(
-        type=str(type_),
-        payload=payload,
-        created_at=at,
-        mention_id=mention_id,
-        actor_id=actor_id,
-        audience=audience,
+) -> None:
+    """Append one event in the caller's transaction."""
+    session.add(
+        Event(
+            type=str(type_),
+            payload=payload,
+            created_at=at,
+            mention_id=mention_id,
+            actor_id=actor_id,
+            audience=audience,
+        )
     )
-    session.add(row)
     session.flush()
-    session.info[_WROTE] = True
-    return row
+    _wrote(session)
 
 
 def record_events(
@@ -65,11 +92,9 @@ def record_events(
     actor_id: int | None = None,
 ) -> None:
     """Append one event of `type_` per (mention id, payload), in order, in one statement (a
-    batch's events: see `record_event` for when to call it)."""
+    batch's events)."""
     if not payloads:
         return
-    session.flush()  # the caller's pending rows come before the event-order lock
-    _take_event_lock(session)
     session.execute(
         insert(_EVENTS),  # Core, not the ORM's bulk insert: no objects are needed back
         [
@@ -84,32 +109,39 @@ def record_events(
             for mention_id, payload in payloads
         ],
     )
+    _wrote(session)
+
+
+def _wrote(session: Session) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        # Serialised writers: this transaction's events are the only unplaced ones.
+        session.execute(
+            update(_EVENTS).where(_EVENTS.c.position.is_(None)).values(position=_EVENTS.c.id)
+        )
     session.info[_WROTE] = True
 
 
-def _take_event_lock(session: Session) -> None:
-    if not session.info.get(_LOCKED):
-        if session.get_bind().dialect.name == "postgresql":
-            # One round trip: from here to the commit every other event writer waits.
-            session.execute(
-                text("SELECT pg_advisory_xact_lock(:key), pg_notify(:channel, '')"),
-                {"key": EVENT_LOCK_KEY, "channel": NOTIFY_CHANNEL},
-            )
-        session.info[_LOCKED] = True
+def place_events(session: Session) -> int:
+    """PostgreSQL: give committed events without a place the next positions, in id order (at
+    most PLACE_BATCH); how many were placed. Run it in a transaction of its own and commit at
+    once: the placing lock is held to the commit, so positions become visible in order. Events
+    a writer has not committed yet are placed by the run after its commit."""
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLACING_LOCK_KEY})
+    placed = int(session.execute(_PLACE, {"batch": PLACE_BATCH}).scalar_one())
+    if placed:
+        session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
+    return placed
 
 
 def install_commit_signal(db: Database, on_commit: Callable[[], None]) -> None:
     """Call `on_commit` after every commit of this process that wrote events."""
 
     def after_commit(session: Session) -> None:
-        wrote = session.info.pop(_WROTE, False)
-        session.info.pop(_LOCKED, None)
-        if wrote:
+        if session.info.pop(_WROTE, False):
             on_commit()
 
     def after_rollback(session: Session) -> None:
         session.info.pop(_WROTE, None)
-        session.info.pop(_LOCKED, None)
 
     for maker in (db.write_sessions, db.read_sessions):
         sa_event.listen(maker, "after_commit", after_commit)
@@ -117,4 +149,5 @@ def install_commit_signal(db: Database, on_commit: Callable[[], None]) -> None:
 
 
 def last_event_id(session: Session) -> int:
-    return int(session.scalar(select(func.coalesce(func.max(Event.id), 0))) or 0)
+    """The last position given (0 for an empty log)."""
+    return int(session.scalar(select(func.coalesce(func.max(Event.position), 0))) or 0)

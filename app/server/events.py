@@ -1,6 +1,7 @@
 """The event log's reading side: tailing new events and fanning them out to event streams.
-Events are written inside each change's transaction, in id order (app/server/event_log.py):
-a reader that advanced past id 11 never misses a later-committed id 10.
+Events are written inside each change's transaction; an event's id on the wire is its position
+in the log, and positions become visible in increasing order (app/server/event_log.py): a
+reader that advanced past 11 never misses a later 10.
 
 Fan-out: one `EventHub` per process runs one tailer task. It wakes on an in-process signal
 (a commit in this process), on LISTEN/NOTIFY (PostgreSQL, a dedicated psycopg async
@@ -302,7 +303,7 @@ class EventHub:
         with self._db.read() as session:
             rows = session.execute(
                 select(
-                    Event.id,
+                    Event.position,  # the id on the wire: its place in the log (event_log.py)
                     Event.type,
                     Event.audience,
                     Event.created_at,
@@ -310,8 +311,8 @@ class EventHub:
                     Event.mention_id,
                     Event.payload,
                 )
-                .where(Event.id > after)
-                .order_by(Event.id)
+                .where(Event.position > after)
+                .order_by(Event.position)
                 .limit(limit)
             ).all()
         return [encode_event(row) for row in rows]

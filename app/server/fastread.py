@@ -34,11 +34,15 @@ log = logging.getLogger(__name__)
 # The payload comes as JSON text on both databases (SQLite stores text; PostgreSQL is asked
 # for it): a frame splices it in unparsed (events.encode_event) — psycopg would otherwise parse
 # every payload on the event loop only for the frame to encode it again.
+# An event's id on the wire is its position in the log (event_log.py).
 _EVENTS_AFTER = (
-    "SELECT id, type, audience, created_at, actor_id, mention_id, {payload} FROM events "
-    "WHERE id > %s ORDER BY id LIMIT %s"
+    "SELECT position, type, audience, created_at, actor_id, mention_id, {payload} FROM events "
+    "WHERE position > %s ORDER BY position LIMIT %s"
 )
-_LAST_EVENT = "SELECT COALESCE(MAX(id), 0) FROM events"
+_LOG_END = (
+    "SELECT COALESCE(MAX(position), 0), EXISTS (SELECT 1 FROM events WHERE position IS NULL) "
+    "FROM events"
+)
 _TOKEN = (
     "SELECT t.kind, t.name, u.id, u.name, u.role, u.active FROM api_tokens t "
     "LEFT JOIN users u ON u.id = t.user_id WHERE t.token_hash = %s AND t.revoked_at IS NULL"
@@ -208,15 +212,17 @@ class FastReads:
     # --- the hot reads -------------------------------------------------------------------------
 
     async def events_after(self, after: int, limit: int) -> list[tuple[Any, ...]]:
-        """Raw event rows (id, type, audience, created_at, actor_id, mention_id, payload);
+        """Raw event rows (position, type, audience, created_at, actor_id, mention_id, payload);
         `payload` comes as JSON text, and on SQLite `created_at` too (see
         events.encode_event)."""
         payload = "payload::text" if self._pg is not None else "payload"
         return await self.fetchall(_EVENTS_AFTER.format(payload=payload), (after, limit))
 
-    async def last_event_id(self) -> int:
-        row = await self.fetchone(_LAST_EVENT, ())
-        return int(row[0]) if row is not None else 0
+    async def log_end(self) -> tuple[int, bool]:
+        """The last position given, and whether committed events still wait for a place
+        (PostgreSQL places them just after their commit: event_log.py)."""
+        row = await self.fetchone(_LOG_END, ())
+        return (int(row[0]), bool(row[1])) if row is not None else (0, False)
 
     async def principal(self, token_hash: str) -> Principal | None:
         row = await self.fetchone(_TOKEN, (token_hash,))

@@ -132,8 +132,11 @@ class World:
             return jobs.run_due_jobs(session, self.clock())
 
     def events(self, *types: str, after: int = 0) -> list[Event]:
+        """The log after position `after` (a `last_event_id()`), every change made so far
+        included (on PostgreSQL events are placed just after their commit)."""
+        self.last_event_id()
         with self.db.read() as session:
-            query = select(Event).where(Event.id > after).order_by(Event.id)
+            query = select(Event).where(Event.position > after).order_by(Event.position)
             if types:
                 query = query.where(Event.type.in_(types))
             return list(session.scalars(query))

@@ -1,9 +1,10 @@
 """Concurrent writers on PostgreSQL never make a reader skip an event.
 
 The trap: ids come from a sequence, so id 11 can commit before id 10; a reader that saw 11
-and moved its cursor would never see 10. The event log serialises event writers (advisory
-lock from id allocation to commit), so ids become visible in order. These tests try hard to
-interleave writers and check that a tailing reader saw every id."""
+and moved its cursor would never see 10. Writers do not wait for one another: events are
+placed after their commit (event_log.place_events, one placer at a time), and readers follow
+positions, which become visible in order. These tests interleave writers and placers hard and
+check that a tailing reader saw every event, once, in order."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from sqlalchemy import select, text
 from app.models.enums import EventType
 from app.models.tables import Event
 from app.server.db import Database, open_database
-from app.server.event_log import record_event
+from app.server.event_log import place_events, record_event
 from app.server.migrate import upgrade_to_head
 from tests.support.live_server import LiveServer, mention_json, start_live_server
 from tests.support.sse import last_event_id, open_stream, read_until
@@ -28,17 +29,25 @@ pytestmark = pytest.mark.postgres
 
 WRITERS = 8
 WRITES_EACH = 40
+PLACERS = 2  # as two server processes would
 
 
-def _all_ids(db: Database) -> list[int]:
+def _all_positions(db: Database) -> list[int]:
     with db.read() as session:
-        return list(session.scalars(select(Event.id).order_by(Event.id)))
+        return list(session.scalars(select(Event.position).order_by(Event.position)))
+
+
+def _place_all(db: Database) -> int:
+    with db.write() as session:
+        return place_events(session)
 
 
 def test_tailing_reader_never_skips(postgres_url: str) -> None:
     db = open_database(postgres_url)
     upgrade_to_head(db)
-    done = threading.Event()
+    writing = threading.Event()  # the placers run while it is set
+    writing.set()
+    placed_all = threading.Event()  # every event is placed: the reader's last read
     seen: list[int] = []
 
     def writer(n: int) -> None:
@@ -48,34 +57,53 @@ def test_tailing_reader_never_skips(postgres_url: str) -> None:
                     session, EventType.MENTION_UPDATED, {"writer": n, "i": i}, at=datetime.now(UTC)
                 )
                 # Hold the transaction open a random moment after the insert, so commits
-                # would land out of id order if nothing kept them in order.
+                # land out of id order.
                 session.execute(text("SELECT pg_sleep(random() * 0.004)"))
+
+    def placer() -> None:
+        while writing.is_set():
+            _place_all(db)
 
     def reader() -> None:
         cursor = 0
         while True:
-            finished = done.is_set()  # read once more after the writers are done
+            finished = placed_all.is_set()  # read once more after the last placing
             with db.read() as session:
-                ids = list(
-                    session.scalars(select(Event.id).where(Event.id > cursor).order_by(Event.id))
+                positions = list(
+                    session.scalars(
+                        select(Event.position)
+                        .where(Event.position > cursor)
+                        .order_by(Event.position)
+                    )
                 )
-            seen.extend(ids)
-            if ids:
-                cursor = ids[-1]
+            seen.extend(positions)
+            if positions:
+                cursor = positions[-1]
             if finished:
                 return
 
     try:
+        threads = [threading.Thread(target=placer) for _ in range(PLACERS)]
+        for thread in threads:
+            thread.start()
         reader_thread = threading.Thread(target=reader)
         reader_thread.start()
         with ThreadPoolExecutor(WRITERS) as pool:
             list(pool.map(writer, range(WRITERS)))
-        done.set()
+        writing.clear()
+        for thread in threads:
+            thread.join(timeout=60)
+        _place_all(db)  # what was committed after the placers' last run
+        placed_all.set()
         reader_thread.join(timeout=60)
         assert not reader_thread.is_alive()
-        everything = _all_ids(db)
-        assert len(everything) == WRITERS * WRITES_EACH
+        everything = _all_positions(db)
+        assert everything == list(range(1, WRITERS * WRITES_EACH + 1))  # each placed, no gap
         assert seen == everything, f"reader skipped {sorted(set(everything) - set(seen))[:10]}"
+        with db.read() as session:
+            by_id = list(session.scalars(select(Event.position).order_by(Event.id)))
+        # The trap was there to fall into: some events committed out of id order.
+        assert by_id != sorted(by_id)
     finally:
         db.dispose()
 
@@ -106,8 +134,30 @@ def test_sse_reader_sees_every_event_from_two_server_processes(
 
     db = open_database(first.database_url)
     try:
-        expected = [i for i in _all_ids(db) if i > start]
+        expected = [i for i in _all_positions(db) if i > start]
     finally:
         db.dispose()
     assert [e.id for e in received] == expected
     assert len(expected) >= WRITERS * 15 * 2
+
+
+def test_events_a_dead_writer_left_unplaced_still_reach_the_streams(
+    postgres_live_server: LiveServer,
+) -> None:
+    """A process that committed events and died before placing them (here: this test, which
+    runs no placer): the server's placer finds them at its next poll."""
+    server = postgres_live_server
+    start = last_event_id(server.base_url)
+    db = open_database(server.database_url)
+    try:
+        with db.write() as session:
+            for i in range(3):
+                record_event(
+                    session, EventType.MENTION_UPDATED, {"orphan": i}, at=datetime.now(UTC)
+                )
+        with open_stream(server.base_url, server.admin_token, last_event_id=start) as stream:
+            received = read_until(stream, start + 3)
+        assert [e.id for e in received] == [start + 1, start + 2, start + 3]
+        assert [e.data["payload"]["orphan"] for e in received] == [0, 1, 2]
+    finally:
+        db.dispose()

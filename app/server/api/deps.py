@@ -19,6 +19,7 @@ from app.server.auth import INGEST_TOKEN, Principal, TokenCache, hash_token
 from app.server.clock import Clock
 from app.server.db import Database
 from app.server.errors import DatabaseFault, Forbidden, Unauthorized
+from app.server.event_placer import EventPlacer
 from app.server.events import EventHub
 from app.server.fastread import FastReads
 from app.server.services.claims import ClaimDesk
@@ -85,6 +86,12 @@ async def get_fast_reads(request: Request) -> FastReads:
     return fast
 
 
+async def get_event_placer(request: Request) -> EventPlacer | None:
+    """PostgreSQL's event placer (event_log.py); None on SQLite, which places as it writes."""
+    placer: EventPlacer | None = request.app.state.placer
+    return placer
+
+
 async def get_claim_desk(request: Request) -> ClaimDesk:
     claims: ClaimDesk = request.app.state.claims
     return claims
@@ -95,6 +102,7 @@ FastReadsDep = Annotated[FastReads, Depends(get_fast_reads)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 HubDep = Annotated[EventHub, Depends(get_hub)]
+EventPlacerDep = Annotated[EventPlacer | None, Depends(get_event_placer)]
 ClaimDeskDep = Annotated[ClaimDesk, Depends(get_claim_desk)]
 
 

@@ -65,8 +65,8 @@ async def ingest(
         check_ingest_networks(session, caller, token, (item.network for item in items))
         return store_planned(session, plan, now=now, actor_id=caller.user_id)
 
-    # Begin to commit in one worker thread: the write lock (SQLite) or the event-order lock
-    # (PostgreSQL) is never held while the commit waits for the event loop or a thread.
+    # Begin to commit in one worker thread: the write lock (SQLite) or the rows' locks
+    # (PostgreSQL) are never held while the commit waits for the event loop or a thread.
     return await in_write_transaction(db, store)
 
 

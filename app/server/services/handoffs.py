@@ -6,7 +6,7 @@ cancelling one whose mention moved on (released, reassigned, resolved) before an
 While a handoff is open the mention's status is `handoff` and the sender holds it (so a claim
 by anyone else loses, naming the sender). Every change writes `mention.updated` (the mention's
 version bumps) and `handoff.updated` in the same transaction. Locks are taken mention first,
-then handoff, then the event-order lock (via record_event)."""
+then handoff."""
 
 from __future__ import annotations
 

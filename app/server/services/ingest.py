@@ -183,7 +183,6 @@ def store_planned(
     created = _insert_new(session, [m.row for m in plan.mentions])
     known = _known_ids(session, {key for key in plan.keys if key not in created})
     stored = [m for m in plan.mentions if m.key in created]
-    # Events last: the event-order lock is taken after every row this transaction writes.
     record_events(
         session,
         EventType.MENTION_CREATED,
