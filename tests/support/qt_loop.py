@@ -2,18 +2,33 @@
 and qtbot.waitSignal does not drive coroutines). Test packages import the `qloop` fixture:
 
     from tests.support.qt_loop import qloop  # noqa: F401
+
+Keystrokes, clicks and `processEvents` reach the console from Qt's dispatch, never from inside
+a task: `as_qt_event` runs a plain Qt call that way. Run inside a task, a nested event pass
+would step other tasks within it, which asyncio refuses ("Cannot enter into task"): their
+wake-ups are lost and they never resume (a teardown that waited for them stalled). The loop
+counts such refusals and `qloop` fails the test that caused one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import warnings
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
 
 import pytest
 import qasync
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
+
+_T = TypeVar("_T")
+
+
+def as_qt_event(action: Callable[[], _T]) -> Awaitable[_T]:
+    """Await `action()` run from a Qt timer on the loop, as Qt runs an event handler: outside
+    any task, so a nested event pass inside it (processEvents, a modal exec) is safe."""
+    return qasync.asyncWrap(action)  # type: ignore[no-any-return]
 
 
 class SteadyQEventLoop(qasync.QEventLoop):  # type: ignore[misc]
@@ -28,6 +43,17 @@ class SteadyQEventLoop(qasync.QEventLoop):  # type: ignore[misc]
     # loop stopped before Future completed") instead of hanging until pytest-timeout kills
     # the worker.
     watchdog_seconds = 45.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Task steps refused because another task was running (see the module's docstring).
+        self.refused_steps: list[str] = []
+
+    def call_exception_handler(self, context: dict[str, Any]) -> None:
+        error = context.get("exception")
+        if isinstance(error, RuntimeError) and "Cannot enter into task" in str(error):
+            self.refused_steps.append(str(error))
+        super().call_exception_handler(context)
 
     def run_until_complete(self, future: object) -> object:
         self._steady = True
@@ -78,3 +104,8 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
             warnings.warn(f"qasync loop teardown: {stopped}", stacklevel=1)
         asyncio.set_event_loop(None)
         loop.close()
+    if loop.refused_steps:
+        pytest.fail(
+            "a nested Qt event pass inside a task lost other tasks' wake-ups (run plain Qt "
+            f"calls with as_qt_event): {loop.refused_steps[0]}"
+        )

@@ -20,6 +20,7 @@ from app.client.worker import BlockingWorker
 from app.ui.shell.build import TeamUi, build_console
 from app.ui.shell.session_bridge import SessionBridge
 from app.ui.team.bridge import TeamBridge
+from tests.support.qt_loop import as_qt_event
 
 _T = TypeVar("_T")
 
@@ -70,10 +71,7 @@ class TeamTestConsole:
     def inside(self, action: Callable[[], _T]) -> _T:
         """Run a plain Qt call (grab, show, click) while the loop runs (see `_start`)."""
 
-        async def call() -> _T:
-            return action()
-
-        return self.run(call())
+        return self.run(as_qt_event(action))
 
     def run(self, awaitable: Awaitable[_T], timeout: float = 15.0) -> _T:
         return self.loop.run_until_complete(asyncio.wait_for(awaitable, timeout))

@@ -72,3 +72,14 @@ def run_blocking_dialog(exec_fn: Callable[[], int]) -> Coroutine[Any, Any, int]:
     import qasync
 
     return qasync.asyncWrap(exec_fn)  # type: ignore[no-any-return]
+
+
+async def deliver_pending_events() -> None:
+    """Let Qt deliver what is pending (layout, paint, a palette change) before a coroutine
+    reads or grabs a widget. A bare `processEvents()` inside a task runs other tasks' wake-ups
+    nested in it, where asyncio refuses them ("Cannot enter into task"): they are lost for
+    good and those tasks never resume. Here the pass runs from a Qt timer, outside any task."""
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    await qasync.asyncWrap(QApplication.processEvents)

@@ -9,8 +9,7 @@ import contextlib
 import logging
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
-
+from app.ui.qt.async_slots import deliver_pending_events
 from app.ui.shell.build import ConsoleUi
 from app.ui.stream.filter import FilterMode
 
@@ -39,7 +38,7 @@ async def take_screenshot(
             await stream.detail_loaded()
             if ui.composer is not None:
                 await ui.composer.opened()  # its draft loads before the picture
-        QApplication.processEvents()
+        await deliver_pending_events()
         path.parent.mkdir(parents=True, exist_ok=True)
         if not window.grab().save(str(path)):
             log.error("could not write the screenshot to %s", path)

@@ -28,7 +28,7 @@ from app.ui.composer.panel import ComposerPanel
 from app.ui.stream.filter import FilterMode
 from tests.support.composer import COMPLAINT, FakeClock
 from tests.support.live_server import LiveServer, mention_json
-from tests.support.qt_loop import qloop
+from tests.support.qt_loop import as_qt_event, qloop
 from tests.ui.console import Console
 
 __all__ = ["qloop"]
@@ -79,11 +79,7 @@ class ComposerHarness:
 
     def keys(self, press: Callable[[], None]) -> None:
         """Deliver keystrokes while the loop runs, as they arrive in the running console."""
-
-        async def inside_the_loop() -> None:
-            press()
-
-        self.run(inside_the_loop())
+        self.run(as_qt_event(press))
 
     def type(self, text: str) -> Any:
         """Real keystrokes into the editor; returns the tone report shown after the pause."""

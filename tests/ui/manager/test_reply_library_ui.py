@@ -29,7 +29,7 @@ from app.ui.manager.reply_library_menu import ReplyLibraryMenu
 from app.ui.qt import theme
 from tests.support.composer import FakeClock, api_get
 from tests.support.live_server import LiveServer
-from tests.support.qt_loop import qloop
+from tests.support.qt_loop import as_qt_event, qloop
 from tests.ui.console import Console
 
 __all__ = ["qloop"]
@@ -49,11 +49,7 @@ class Desk:
 
     def inside(self, act: Callable[[], None]) -> None:
         """Keystrokes and clicks are delivered while the loop runs, as in the console."""
-
-        async def in_the_loop() -> None:
-            act()
-
-        self.run(in_the_loop())
+        self.run(as_qt_event(act))
 
     def open_dialog(self) -> ReplyLibraryDialog:
         self.inside(self.menu.action.trigger)

@@ -26,6 +26,7 @@ from app.ui.shell.build import build_console
 from app.ui.shell.session_bridge import SessionBridge
 from app.ui.stream.filter import FilterMode
 from app.ui.team.bridge import TeamBridge
+from tests.support.qt_loop import as_qt_event
 
 _T = TypeVar("_T")
 
@@ -103,10 +104,7 @@ class FullConsole:
     def inside(self, action: Callable[[], _T]) -> _T:
         """A plain Qt call (show, resize, keystrokes) while the loop runs, as in the console."""
 
-        async def call() -> _T:
-            return action()
-
-        return self.run(call())
+        return self.run(as_qt_event(action))
 
     def wait_until(
         self, signal: SignalInstance, check: Callable[[], bool], timeout: float = 15.0
