@@ -45,3 +45,26 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 def _qt_app_exists() -> bool:
     widgets = sys.modules.get("PySide6.QtWidgets")
     return widgets is not None and widgets.QApplication.instance() is not None
+
+
+# --- The end of a run with a QApplication ----------------------------------------------------
+# At interpreter exit PySide's own clean-up deletes every QObject that Python still owns, one
+# wrapper after another, in no useful order. Widgets built in tests often stay owned by
+# Python while a parent holds them in C++ (a button added to a layout before the layout had a
+# widget), so that clean-up deleted a pane and then its button again: "shared QObject was
+# deleted directly" and a malloc abort (exit 134) after a green run, with PySide6 6.12 on
+# Python 3.12. So the windows go first, deleted by Qt itself while the application lives, and
+# the cycles that hold other Qt objects are collected; PySide's clean-up then finds little.
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not _qt_app_exists():
+        return
+    widgets = sys.modules["PySide6.QtWidgets"]
+    core = sys.modules["PySide6.QtCore"]
+    for window in widgets.QApplication.topLevelWidgets():
+        window.close()
+        window.deleteLater()
+    core.QCoreApplication.sendPostedEvents(None, core.QEvent.Type.DeferredDelete)
+    gc.collect()
