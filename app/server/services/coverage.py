@@ -4,8 +4,11 @@ Managers hear `coverage.gap` exactly once per gap; the gap closes when someone s
 on duty. Two scopes: `everyone` (urgent work arrived, or the last person left, and nobody is on
 duty) and `managers` (a handoff escalated and no manager is on duty). A gap opens with a
 compare-and-set on its `coverage_gaps` row, so two transactions racing to announce the same gap
-announce it once. Call these after the transaction has written its first event: event writers
-are serialised first (app/server/event_log.py), which keeps the lock order the same everywhere.
+announce it once. Whether anyone is covering is decided one transaction at a time: on
+PostgreSQL raising and closing take the coverage lock (SQLite serialises writers anyway), so
+two people going off duty at once cannot each see the other still on duty and leave a gap
+nobody announced. Call these after the transaction's other row locks, which keeps the lock
+order the same everywhere.
 The event goes to managers' consoles whatever their duty (audience `manager`), and a notice is
 queued for the optional outgoing notifier (services/notify.py)."""
 
@@ -14,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -51,6 +54,17 @@ def coverage(session: Session) -> CoveragePublic:
     )
 
 
+# One arbitrary 64-bit key for "deciding coverage" (ASCII "RESPCOVR").
+COVERAGE_LOCK_KEY = 0x52455350434F5652
+
+
+def _decide_alone(session: Session) -> None:
+    """PostgreSQL: wait for any other transaction deciding coverage to commit; this one's next
+    statements then see its duty changes and gaps (each statement reads what is committed)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": COVERAGE_LOCK_KEY})
+
+
 def is_covered(session: Session, scope: str) -> bool:
     """Is someone suitable for `scope` on duty now?"""
     query = select(User.id).where(User.active.is_(True), User.duty == Duty.ON_DUTY)
@@ -81,6 +95,7 @@ def raise_gap(
 ) -> bool:
     """Announce a gap in `scope` unless someone suitable is on duty or it is already open.
     Returns True when this call opened the gap (and wrote the one `coverage.gap` event)."""
+    _decide_alone(session)
     if is_covered(session, scope):
         close_gaps(session, now)
         return False
@@ -124,6 +139,7 @@ def record_coverage_gap(
 
 def close_gaps(session: Session, now: datetime) -> list[str]:
     """Close every open gap that someone on duty now covers; returns the scopes closed."""
+    _decide_alone(session)
     closed: list[str] = []
     for scope in SCOPES:
         if not is_covered(session, scope):
