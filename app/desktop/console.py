@@ -38,7 +38,7 @@ from app.desktop.signals import QuitOnSignals
 from app.desktop.start import SignIn, choose_mode, team_token, token_store_for
 from app.desktop.startup import StartupMarks
 from app.ui.composer.bridge import ComposerBridge
-from app.ui.qt.async_slots import cancel_slot_tasks
+from app.ui.qt.async_slots import cancel_slot_tasks, deliver_pending_events
 from app.ui.qt.plain import plain_message_box
 from app.ui.qt.single_instance import bring_to_front
 from app.ui.shell.actions import Action
@@ -220,4 +220,4 @@ async def run_console(
             ui.window.hide()
             ui.window.deleteLater()
         signals.close()
-        app.processEvents()
+        await deliver_pending_events()  # not a bare processEvents inside this task
