@@ -7,12 +7,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from functools import lru_cache
 from typing import Any
 
 import grapheme
-from twitter_text import parse_tweet
-from twitter_text.config import config as twitter_config
+
+with warnings.catch_warnings():
+    # twitter-text imports pkg_resources, whose deprecation warning every start would print
+    # on a rep's terminal; it says nothing they can act on.
+    warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)
+    from twitter_text import parse_tweet
+    from twitter_text.config import config as twitter_config
 
 from app.models.networks import LengthCounting, ReplyLength
 
