@@ -138,6 +138,8 @@ def test_crash_after_the_network_answered_before_our_commit_posts_once(
     assert sent["external_id"] == descendants[0]["id"] == landed[0]["id"]
 
 
+# Several server starts (about 6 s each on a busy 2-core machine): more than the default.
+@pytest.mark.timeout(300)
 def test_restart_mid_stream_loses_and_duplicates_no_mention(
     tmp_path: Path, mastodon: MastodonMock
 ) -> None:
@@ -164,6 +166,8 @@ def test_restart_mid_stream_loses_and_duplicates_no_mention(
     assert len(stored) == len(set(stored)) == 11
 
 
+# Several server starts (about 6 s each on a busy 2-core machine): more than the default.
+@pytest.mark.timeout(300)
 def test_five_kills_during_ingest_lose_and_duplicate_no_mention(
     tmp_path: Path, mastodon: MastodonMock
 ) -> None:
