@@ -32,9 +32,7 @@ class TaskKeeper:
     def __len__(self) -> int:
         return sum(1 for task in self._tasks if not task.done())
 
-    def spawn(
-        self, coro: Coroutine[Any, Any, _T], *, name: str | None = None
-    ) -> asyncio.Task[_T]:
+    def spawn(self, coro: Coroutine[Any, Any, _T], *, name: str | None = None) -> asyncio.Task[_T]:
         """Start `coro` now and keep it until it ends."""
         task = asyncio.ensure_future(coro)
         if name is not None:
@@ -80,7 +78,9 @@ class TaskKeeper:
         error = task.exception()
         if error is not None:
             log.error(
-                "%s task %s failed", self._name, task.get_name(),
+                "%s task %s failed",
+                self._name,
+                task.get_name(),
                 exc_info=(type(error), error, error.__traceback__),
             )
 
