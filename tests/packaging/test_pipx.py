@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from tests.packaging.sources import copy_sources
+from tests.support.folders import console_folders
 from tests.support.xdesktop import poll
 
 
@@ -84,10 +85,7 @@ def test_pipx_install_gives_working_commands(tmp_path: Path) -> None:
             "--demo",
             "--screenshot",
             str(shot),
-            "--data-dir",
-            str(work / "data"),
-            "--config-dir",
-            str(work / "config"),
+            *console_folders(work),
         ],
         work,
         env,

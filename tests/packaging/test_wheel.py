@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.packaging.sources import REPO_ROOT, copy_sources
+from tests.support.folders import console_folders
 
 
 def run(command: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -130,10 +131,7 @@ def test_the_installed_commands_work_outside_the_checkout(wheel: Path, tmp_path:
             "--demo",
             "--screenshot",
             str(shot),
-            "--data-dir",
-            str(work / "data"),
-            "--config-dir",
-            str(work / "config"),
+            *console_folders(work),
         ],
         work,
         QT_QPA_PLATFORM="offscreen",

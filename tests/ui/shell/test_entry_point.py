@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.folders import console_folders
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
 PENDING_TASK_SIGNS = (
     "Task was destroyed but it is pending",
@@ -29,10 +31,7 @@ def test_screenshot_run_starts_solo_and_quits_cleanly(tmp_path: Path) -> None:
             "main.py",
             "--screenshot",
             str(shot),
-            "--data-dir",
-            str(tmp_path / "data"),
-            "--config-dir",
-            str(tmp_path / "config"),
+            *console_folders(tmp_path),
         ],
         cwd=REPO_ROOT,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONWARNINGS": "default"},

@@ -17,6 +17,7 @@ from app.desktop.display import (
     all_packages,
     check_display,
 )
+from tests.support.folders import console_folders
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "XDG_SESSION_TYPE")
@@ -28,10 +29,7 @@ def run_console(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
         [
             sys.executable,
             "main.py",
-            "--data-dir",
-            str(tmp_path / "data"),
-            "--config-dir",
-            str(tmp_path / "config"),
+            *console_folders(tmp_path),
         ],
         cwd=REPO_ROOT,
         env={**clean, **env},

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.client.settings import ConsoleSettings
 from app.ui.shell.plain_http_dialog import PlainHttpDialog, confirm_plain_http
+from tests.support.folders import console_folders
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SERVER = "http://192.0.2.10:8765/"
@@ -84,10 +85,7 @@ def test_a_command_line_run_refuses_plain_http_and_names_the_flag(tmp_path: Path
             SERVER,
             "--screenshot",
             str(tmp_path / "shot.png"),
-            "--data-dir",
-            str(tmp_path / "data"),
-            "--config-dir",
-            str(tmp_path / "config"),
+            *console_folders(tmp_path),
         ],
         cwd=REPO_ROOT,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.folders import console_folders
 from tests.support.xdesktop import poll
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -21,10 +22,7 @@ def console_command(tmp_path: Path, *extra: str) -> list[str]:
         sys.executable,
         "main.py",
         "--demo",
-        "--data-dir",
-        str(tmp_path / "data"),
-        "--config-dir",
-        str(tmp_path / "config"),
+        *console_folders(tmp_path),
         *extra,
     ]
 

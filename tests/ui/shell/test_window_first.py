@@ -25,6 +25,7 @@ from app.client.connection.events import ConnectionState
 from app.client.stream.words import CONNECTION_WORDS, PRIVATE_SERVER_STARTING
 from app.common.file_lock import FileLock
 from app.desktop.startup import CONNECTED, STREAM_FILLED, WINDOW_SHOWN
+from tests.support.folders import console_folders
 from tests.support.live_server import LiveServer
 from tests.support.xdesktop import poll
 from tests.ui.console import Console
@@ -59,10 +60,7 @@ class ConsoleRun:
                     sys.executable,
                     "main.py",
                     "--demo",
-                    "--data-dir",
-                    str(tmp_path / "data"),
-                    "--config-dir",
-                    str(tmp_path / "config"),
+                    *console_folders(tmp_path),
                 ],
                 cwd=REPO_ROOT,
                 env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONWARNINGS": "default"},
