@@ -47,6 +47,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from tests.support.folders import home_of_its_own  # noqa: E402
 from tests.support.xdesktop import XDesktop, poll, start_xdesktop  # noqa: E402
 
 PYTHON = (
@@ -95,16 +96,7 @@ def clean_env(base: dict[str, str], home: Path | None) -> dict[str, str]:
     }
     env["PYTHONUNBUFFERED"] = "1"
     if home is not None:
-        runtime = home / "runtime"
-        runtime.mkdir(parents=True, mode=0o700, exist_ok=True)
-        env.update(
-            HOME=str(home),
-            XDG_CONFIG_HOME=str(home / ".config"),
-            XDG_DATA_HOME=str(home / ".local" / "share"),
-            XDG_CACHE_HOME=str(home / ".cache"),
-            XDG_STATE_HOME=str(home / ".local" / "state"),
-            XDG_RUNTIME_DIR=str(runtime),
-        )
+        env.update(home_of_its_own(home))
     return env
 
 

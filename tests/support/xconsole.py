@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.support.folders import home_of_its_own
 from tests.support.live_server import REPO_ROOT
 from tests.support.xdesktop import TrayIcon, XDesktop, die_with_parent, poll
 
@@ -85,25 +86,13 @@ class XConsole:
     def launch(
         cls, desk: XDesktop, name: str, server_url: str, home: Path, *extra_args: str
     ) -> XConsole:
-        home.mkdir(parents=True, exist_ok=True)
-        runtime = home / "runtime"
-        runtime.mkdir(mode=0o700, exist_ok=True)
         env = {
             key: value
             for key, value in desk.env.items()
             # the test run's settings for in-process Qt tests must not reach a real console
             if key not in {"PYTHON_KEYRING_BACKEND", "QT_QPA_PLATFORM", "PYTEST_CURRENT_TEST"}
         }
-        env.update(
-            HOME=str(home),
-            XDG_CONFIG_HOME=str(home / ".config"),
-            XDG_DATA_HOME=str(home / ".local" / "share"),
-            XDG_CACHE_HOME=str(home / ".cache"),
-            XDG_STATE_HOME=str(home / ".local" / "state"),
-            XDG_RUNTIME_DIR=str(runtime),
-            QT_QPA_PLATFORM="xcb",
-            PYTHONUNBUFFERED="1",
-        )
+        env.update(home_of_its_own(home), QT_QPA_PLATFORM="xcb", PYTHONUNBUFFERED="1")
         log_path = home / "console.log"
         with log_path.open("ab") as log:
             log.write(f"--- launch {name}: --server {server_url} {' '.join(extra_args)}\n".encode())
