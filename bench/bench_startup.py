@@ -20,8 +20,9 @@ and can paint), as each process logs it with the wall-clock time (app/desktop/st
 console; the same event filter in the bare script); launch is taken just before the process is
 spawned, so the interpreter's start and every import count. The console also logs when its
 stream first has rows and when it is connected. `--imports` adds the heaviest packages the
-console imports before its window (`python -X importtime`). `--before DIR` launches the console
-of another tree too (one that logs the same lines), alternating with this one in each round.
+console imports before its window and those it loads behind it (`python -X importtime`).
+`--before DIR` launches the console of another tree too (one that logs the same lines),
+alternating with this one in each round.
 
 Target (issue 13): window on the screen ≤ 2× the bare window's time (medians of the same run).
 """
@@ -38,7 +39,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -192,24 +192,59 @@ def display(offscreen: bool, tmp: Path) -> Iterator[dict[str, str]]:
         yield dict(desk.env, QT_QPA_PLATFORM="xcb")
 
 
-def heaviest_imports(env: dict[str, str], top: int = 12) -> list[tuple[str, float]]:
-    """Self time (ms) per top-level package of everything the console loads before its
-    window (app.desktop.console and what it imports)."""
+# What main() imports before the console's window is on the screen (app/desktop/__init__.py),
+# and what loads behind it: the stream and menus that furnish the frame
+# (app/ui/shell/window.py), the cached rows' first look, then the core (app/desktop/core.py).
+BEFORE_THE_WINDOW = (
+    "qasync",
+    "app.desktop",
+    "app.desktop.console",
+    "app.desktop.display",
+    "app.desktop.instance",
+    "app.desktop.integration",
+    "app.desktop.startup",
+    "app.common.logs",
+    "app.ui.qt.collector",
+    "app.ui.qt.scheme",
+)
+BEHIND_THE_WINDOW = ("app.ui.shell.window", "app.client.stream.cached_rows", "app.desktop.core")
+
+
+def _self_times(env: dict[str, str], modules: tuple[str, ...]) -> dict[str, float]:
+    """Self time (ms) per imported module of `import modules` (python -X importtime)."""
     result = subprocess.run(
-        [PYTHON, "-X", "importtime", "-c", "import app.desktop.console"],
+        [PYTHON, "-X", "importtime", "-c", f"import {', '.join(modules)}"],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
         text=True,
         check=True,
     )
-    per_package: Counter[str] = Counter()
-    for match in re.finditer(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)", result.stderr):
-        parts = match.group(2).split(".")
+    return {
+        match.group(2): int(match.group(1)) / 1000
+        for match in re.finditer(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)", result.stderr)
+    }
+
+
+def _by_package(times: dict[str, float], top: int) -> list[tuple[str, float]]:
+    per_package: dict[str, float] = {}
+    for module, ms in times.items():
+        parts = module.split(".")
         key = ".".join(parts[:2]) if parts[0] == "app" else parts[0]
-        per_package[key] += int(match.group(1))
-    total = sum(per_package.values()) / 1000
-    return [("(all)", total)] + [(k, v / 1000) for k, v in per_package.most_common(top)]
+        per_package[key] = per_package.get(key, 0.0) + ms
+    heaviest = sorted(per_package.items(), key=lambda item: -item[1])[:top]
+    return [("(all)", sum(per_package.values())), *heaviest]
+
+
+def heaviest_imports(
+    env: dict[str, str], top: int = 12
+) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+    """Self time (ms) per top-level package of what the console loads before its window, and
+    of what it loads behind it (the modules the first list does not hold)."""
+    before = _self_times(env, BEFORE_THE_WINDOW)
+    both = _self_times(env, BEFORE_THE_WINDOW + BEHIND_THE_WINDOW)
+    behind = {module: ms for module, ms in both.items() if module not in before}
+    return _by_package(before, top), _by_package(behind, top)
 
 
 def spread(values: list[float]) -> str:
@@ -282,16 +317,17 @@ def main() -> int:
             platform = base_env.get("QT_QPA_PLATFORM", "")
             print(f"platform: {platform}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
             bare, figures = measure(builds, base_env, tmp, args.rounds, args.timeout)
-            imports = heaviest_imports(base_env) if args.imports else []
+            imports = heaviest_imports(base_env) if args.imports else ([], [])
     bare_median = statistics.median(bare)
     print(f"\nbare PySide6 window on the screen: {spread(bare)}")
     summary: dict[str, object] = {"bare_s": bare_median}
     for name, build in figures.items():
         summary[name] = report(name, build, bare_median)
-    if imports:
-        print("\nimported before the window (python -X importtime, self time by package):")
-        for package, ms in imports:
-            print(f"  {ms:8.1f} ms  {package}")
+    for when, listed in zip(("before", "behind"), imports, strict=True):
+        if listed:
+            print(f"\nimported {when} the window (python -X importtime, self time by package):")
+            for package, ms in listed:
+                print(f"  {ms:8.1f} ms  {package}")
     print("\n" + json.dumps(summary))
     return 0
 

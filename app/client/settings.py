@@ -1,21 +1,24 @@
 """The console's own settings, declared once with types and defaults, saved as JSON under the
 user config dir (the window's layout too, as the toolkit's opaque states in base64); plus the
-platform paths (data, config) everything else derives from."""
+platform paths (data, config) everything else derives from.
+
+Plain dataclasses read field by field (not pydantic models): the settings are read before the
+window is shown, and pydantic with its plugin look-up costs about a tenth of a second there. The
+methods keep pydantic's names (`model_copy`, `model_dump_json`, `model_validate_json`)."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any, Self
 
 import platformdirs
-from pydantic import (
-    BaseModel,
-    Field,
-    ValidationError,
-    ValidatorFunctionWrapHandler,
-    field_validator,
-)
 
 from app.client.private_files import write_private_text
 
@@ -33,7 +36,42 @@ class TokenStorage(StrEnum):
     ENCRYPTED_FILE = "encrypted_file"
 
 
-class WindowLayout(BaseModel):
+def _text(value: object, name: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{name}: not a string")
+    return value
+
+
+def _optional_text(value: object, name: str) -> str | None:
+    return None if value is None else _text(value, name)
+
+
+class _Settings:
+    """What both settings records share: a copy with changes, JSON out and in."""
+
+    __slots__ = ()
+
+    def model_copy(self, *, update: Mapping[str, Any]) -> Self:
+        return dataclasses.replace(self, **update)  # type: ignore[type-var]
+
+    def model_dump_json(self, *, indent: int | None = None) -> str:
+        return json.dumps(dataclasses.asdict(self), indent=indent, ensure_ascii=False)  # type: ignore[call-overload]
+
+    @classmethod
+    def model_validate_json(cls, text: str | bytes) -> Self:
+        """The record a JSON document describes; ValueError when it is not one."""
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("settings: not a JSON object")
+        return cls.from_fields(data)
+
+    @classmethod
+    def from_fields(cls, data: Mapping[str, object]) -> Self:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class WindowLayout(_Settings):
     """The window as the rep left it: geometry, docks and splitter as Qt's own saved states
     (base64 of saveGeometry / saveState), and what the stream showed (its tab, order and
     filters, as `MentionStream.view_state` gives them). Empty strings: nothing saved yet."""
@@ -41,27 +79,58 @@ class WindowLayout(BaseModel):
     geometry: str = ""
     state: str = ""
     splitter: str = ""
-    stream_view: dict[str, str] = Field(default_factory=dict)
+    stream_view: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_fields(cls, data: Mapping[str, object]) -> WindowLayout:
+        view = data.get("stream_view", {})
+        if not isinstance(view, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in view.items()
+        ):
+            raise ValueError("stream_view: not a mapping of strings")
+        return cls(
+            geometry=_text(data.get("geometry", ""), "geometry"),
+            state=_text(data.get("state", ""), "state"),
+            splitter=_text(data.get("splitter", ""), "splitter"),
+            stream_view=dict(view),
+        )
 
 
-class ConsoleSettings(BaseModel):
-    mode: ConsoleMode | None = Field(default=None, description="None until the first run chose.")
+@dataclass(frozen=True, slots=True)
+class ConsoleSettings(_Settings):
+    mode: ConsoleMode | None = None  # None until the first run chose
     server_url: str | None = None
     token_storage: TokenStorage = TokenStorage.KEYRING
     user_name: str | None = None
     notifications: bool = True
     # Team servers on plain http:// (not this computer) the rep agreed to connect to anyway.
-    plain_http_servers: list[str] = Field(default_factory=list)
-    window: WindowLayout = Field(default_factory=WindowLayout)
+    plain_http_servers: list[str] = field(default_factory=list)
+    window: WindowLayout = field(default_factory=WindowLayout)
 
-    @field_validator("window", mode="wrap")
     @classmethod
-    def _layout_or_none(cls, value: object, handler: ValidatorFunctionWrapHandler) -> object:
-        # A damaged or foreign layout costs the layout, never the mode, server or token choice.
-        try:
-            return handler(value)
-        except ValidationError:
-            return WindowLayout()
+    def from_fields(cls, data: Mapping[str, object]) -> ConsoleSettings:
+        mode = data.get("mode")
+        notifications = data.get("notifications", True)
+        if not isinstance(notifications, bool):
+            raise ValueError("notifications: not true or false")
+        servers = data.get("plain_http_servers", [])
+        if not isinstance(servers, list) or not all(isinstance(s, str) for s in servers):
+            raise ValueError("plain_http_servers: not a list of strings")
+        window = data.get("window", {})
+        layout = WindowLayout()
+        if isinstance(window, dict):
+            # A damaged or foreign layout costs the layout, never the mode, server or token.
+            with contextlib.suppress(ValueError):
+                layout = WindowLayout.from_fields(window)
+        return cls(
+            mode=None if mode is None else ConsoleMode(_text(mode, "mode")),
+            server_url=_optional_text(data.get("server_url"), "server_url"),
+            token_storage=TokenStorage(_text(data.get("token_storage", "keyring"), "storage")),
+            user_name=_optional_text(data.get("user_name"), "user_name"),
+            notifications=notifications,
+            plain_http_servers=list(servers),
+            window=layout,
+        )
 
 
 def data_dir() -> Path:

@@ -1,24 +1,25 @@
-"""The console's single entry point and composition root: parses the command line, builds the
-QApplication and the qasync loop, chooses solo / team / demo, builds the Qt-free core (session,
-composer service, team desk) and then the console's window from its parts (app/ui/shell/build.py),
-and owns shutdown (every background task cancelled and awaited, the solo server stopped)."""
+"""The console's main coroutine: chooses solo / team / demo, shows the console's window at once —
+first as a frame (title, size and place, the status bar saying what is starting), then furnished
+with its stream and menus once the frame is on the screen — fills its stream with the newest
+cached mentions, then loads the rest behind it: the session, the cache, the composer, the team
+features and the server (core.py, imported on a worker thread while the Qt loop runs, so the
+window paints and its progress moves). Owns shutdown: the layout kept, the window gone, the
+signals let go.
+
+Only what the first paint needs is imported here (see bench/bench_startup.py --imports)."""
 
 from __future__ import annotations
 
 import asyncio
-import gc
+import contextlib
+import importlib
 import logging
-import socket
 import time
 from pathlib import Path
 
 from PySide6.QtCore import SignalInstance
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
-from app.client.composer.service import ComposerService
-from app.client.connection.api import ResponderApi
-from app.client.connection.events import ConnectionState
-from app.client.connection.solo import SoloServer, SoloServerFailed
 from app.client.private_files import tighten_tree
 from app.client.settings import (
     ConsoleMode,
@@ -27,45 +28,20 @@ from app.client.settings import (
     load_settings,
     save_settings,
 )
-from app.client.stream.session import ConsoleSession
-from app.client.stream.store import LocalStore
 from app.client.stream.words import PRIVATE_SERVER_STARTING
-from app.client.team.desk import TeamDesk
 from app.client.worker import BlockingWorker
-from app.common.tasks import TaskKeeper
+from app.desktop.mode import choose_mode
 from app.desktop.options import Options
 from app.desktop.signals import QuitOnSignals
-from app.desktop.start import SignIn, choose_mode, team_token, token_store_for
 from app.desktop.startup import StartupMarks
-from app.ui.composer.bridge import ComposerBridge
-from app.ui.qt.async_slots import cancel_slot_tasks, deliver_pending_events
-from app.ui.qt.plain import plain_message_box
 from app.ui.qt.single_instance import bring_to_front
-from app.ui.shell.actions import Action
-from app.ui.shell.build import ConsoleUi, build_console
 from app.ui.shell.main_window import MainWindow
-from app.ui.shell.plain_http_dialog import can_ask_here, confirm_plain_http
-from app.ui.shell.resume import select_resumed_reply
-from app.ui.shell.screenshot import take_screenshot
-from app.ui.shell.session_bridge import SessionBridge
-from app.ui.shell.window_layout import capture, restore
-from app.ui.team.bridge import TeamBridge
+from app.ui.shell.window_layout import capture, restore, restore_furnished, restore_geometry
 
 log = logging.getLogger("app.desktop")
-SOLO_SIGN_IN_NOTE = "Solo mode uses its own private server and token: there is no sign-in."
-
-
-async def load_cached_stream(session: ConsoleSession) -> None:
-    """Load the local cache into the session with the cyclic GC paused, then freeze what was
-    loaded out of later collections: with 100k cached rows alive, every full collection would
-    otherwise walk them all and stall the UI (measured: filter switches of 200 ms instead of
-    20 ms, see bench/bench_console.py)."""
-    gc.disable()
-    try:
-        await session.open()
-    finally:
-        gc.freeze()
-        gc.enable()
+CORE_MODULE = "app.desktop.core"
+# The core starts loading once the window is on the screen, or after this long without.
+FIRST_PAINT_TIMEOUT = 1.0
 
 
 def restore_window(window: MainWindow, settings: ConsoleSettings) -> None:
@@ -102,6 +78,8 @@ async def run_console(
         update={"mode": mode, "server_url": plan.server_url or plan.settings.server_url}
     )
     if mode is ConsoleMode.TEAM:  # plain http:// to another machine: only with consent
+        from app.ui.shell.plain_http_dialog import can_ask_here, confirm_plain_http
+
         asking = options.screenshot is None and can_ask_here()
         consented = await confirm_plain_http(
             plan.server_url, settings, allowed_by_flag=options.allow_plain_http, can_ask=asking
@@ -109,115 +87,63 @@ async def run_console(
         if consented is None:
             return 0 if asking else 2
         settings = consented
-    blocking = BlockingWorker("console-blocking", max_workers=2)
-    store_worker = BlockingWorker("console-store")
-    solo: SoloServer | None = None
+    team_url = plan.server_url if mode is ConsoleMode.TEAM else None
+    subtitle = team_url or ("demo" if mode is ConsoleMode.DEMO else "solo")
     quit_requested = asyncio.Event()
     signals = QuitOnSignals(quit_requested)
-    ui: ConsoleUi | None = None
-    session: ConsoleSession | None = None
-    store: LocalStore | None = None
-    composer: ComposerService | None = None
-    tasks = TaskKeeper("console")
+    blocking = BlockingWorker("console-blocking", max_workers=2)
+    window: MainWindow | None = None
+    kept: list[ConsoleSettings] = [settings]  # the settings as the core last changed them
     try:
-        # The cached stream shows first; the server (solo: our own process) connects after.
-        team_url = plan.server_url if mode is ConsoleMode.TEAM else None
-        subtitle = team_url or ("demo" if mode is ConsoleMode.DEMO else "solo")
-        store = LocalStore(cache_path(options.data_dir, mode, team_url))
-        api = ResponderApi.unbound()
-        session = ConsoleSession(api, store, store_worker)
-        # The reply composer's drafts and cool-off countdowns resume from the outbox.
-        composer = ComposerService(session, store, store_worker, device=socket.gethostname())
-        ui = build_console(
-            SessionBridge(session),
-            subtitle=subtitle,
-            composer=ComposerBridge(composer),
-            team=TeamBridge(TeamDesk.follow(session)),
-        )
-        window = ui.window
-        window.notifier.enabled = settings.notifications
-        restore_window(window, settings)
+        # The window's frame first: its title, size and place and the status bar — nothing of
+        # the stream, nothing that reads the cache or talks to a server.
+        window = MainWindow(subtitle=subtitle)
+        restore_geometry(window, settings.window)
         window.closed.connect(quit_requested.set)
         if raise_requested is not None:  # another launch of this console
-            raise_requested.connect(lambda: bring_to_front(window))
+            shown = window
+            raise_requested.connect(lambda: bring_to_front(shown))
         if team_url is None:  # the window is up seconds before the private server
             window.show_progress(PRIVATE_SERVER_STARTING)
-        await composer.start()
         window.show()
-        StartupMarks(window, ui.bridge.connectionChanged, launched_at=launched_at or time.time())
-        await load_cached_stream(session)
-        select_resumed_reply(window, composer)  # a reply left counting down is shown
+        marks = StartupMarks(window, launched_at=launched_at or time.time())
+        with contextlib.suppress(TimeoutError):  # a window never exposed (another desktop)
+            await asyncio.wait_for(marks.on_screen.wait(), FIRST_PAINT_TIMEOUT)
+        # Then the stream, its menus and actions in it, and the rest of the layout kept.
+        from app.client.stream.cached_rows import read_newest
+        from app.ui.shell.window import furnish_window
 
-        if team_url is not None:
-            picked = await token_store_for(settings, options, blocking)
-            if picked is None:
-                return 0
-            tokens, settings = picked
-            token = await team_token(team_url, tokens, plan.typed_token)
-            if token is None:
-                return 0
-            base_url = team_url
-            signer = SignIn(team_url, tokens, session, window, tasks)
-            window.action(Action.SIGN_IN).triggered.connect(lambda _=False: signer.ask())
-            session.connection_changed.connect(signer.connection_changed)
-        else:
-            sign_in_action = window.action(Action.SIGN_IN)
-            sign_in_action.setEnabled(False)
-            sign_in_action.setToolTip(SOLO_SIGN_IN_NOTE)
-            sign_in_action.setStatusTip(SOLO_SIGN_IN_NOTE)
-            solo = SoloServer(
-                options.data_dir,
-                blocking,
-                demo=mode is ConsoleMode.DEMO,
-                user_name=settings.user_name,
-            )
-            try:
-                connection = await solo.start()
-            except SoloServerFailed as exc:
-                # Its log lines, shown as written.
-                plain_message_box(
-                    QMessageBox.Icon.Critical, "The private server did not start", str(exc), window
-                ).exec()
-                return 1
-            base_url, token = connection.base_url, connection.token
-            window.show_connection(ConnectionState.CONNECTING.value, "")
-        if options.screenshot is None:
-            save_settings(settings_path, settings)
-        api.bind(base_url, token)
-        tasks.spawn(session.run(), name="sync")
-        if options.screenshot is not None:
-            tasks.spawn(
-                take_screenshot(
-                    ui,
-                    options.screenshot,
-                    quit_requested,
-                    wait_for_rows=10.0 if mode is ConsoleMode.DEMO else 1.0,
-                ),
-                name="screenshot",
-            )
-        await quit_requested.wait()
-        return 0
+        furnish_window(window, team=True, manager_menus=True)
+        window.notifier.enabled = settings.notifications
+        restore_furnished(window, settings.window)
+        marks.follow_stream()
+        # The newest cached mentions straight away (the standard library's sqlite3, read-only);
+        # the session loads the whole cache, with what waits in the outbox, once it is there.
+        cache = cache_path(options.data_dir, mode, team_url)
+        window.stream.load_rows(await blocking.call(lambda: read_newest(cache)))
+        # Loaded on a worker thread: the Qt loop goes on painting the window meanwhile.
+        core = await blocking.call(lambda: importlib.import_module(CORE_MODULE))
+        if quit_requested.is_set():
+            return 0
+        result: int = await core.run_core(
+            window,
+            marks,
+            options=options,
+            plan=plan,
+            settings=kept,
+            settings_path=settings_path,
+            blocking=blocking,
+            quit_requested=quit_requested,
+        )
+        return result
     finally:
-        if ui is not None and options.screenshot is None:
-            remember_window(settings_path, settings, ui.window)
-        await tasks.aclose()
-        if ui is not None:
-            await ui.cancel_actions()
-        await cancel_slot_tasks()
-        if ui is not None:
-            await ui.aclose()
-        if composer is not None:
-            await composer.aclose()
-        if session is not None:
-            await session.aclose()
-        if solo is not None:
-            await solo.stop()
-        if store is not None:
-            store.close()
+        if window is not None:
+            if options.screenshot is None and window.furnished:
+                remember_window(settings_path, kept[-1], window)
+            window.hide()
+            window.deleteLater()
         blocking.shutdown()
-        store_worker.shutdown()
-        if ui is not None:
-            ui.window.hide()
-            ui.window.deleteLater()
         signals.close()
+        from app.ui.qt.async_slots import deliver_pending_events
+
         await deliver_pending_events()  # not a bare processEvents inside this task

@@ -1,12 +1,11 @@
-"""Choosing how the console starts (flags, saved settings, the first-run dialog) and signing in to a
-team server: where the token is kept, asking for it, checking it with the server."""
+"""Signing in to a team server: where the token is kept, asking for it, checking it with the
+server. (How the console starts — flags, saved settings, the first-run dialog — is mode.py.)"""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.client.connection.api import check_token
 from app.client.connection.credentials import (
@@ -19,59 +18,25 @@ from app.client.connection.credentials import (
     probe_keyring,
 )
 from app.client.connection.errors import ApiError, Offline
-from app.client.connection.events import ConnectionState
+from app.client.connection.state import ConnectionState
 from app.client.settings import (
-    ConsoleMode,
     ConsoleSettings,
     TokenStorage,
 )
 from app.client.stream.session import ConsoleSession
 from app.client.worker import BlockingWorker
 from app.common.tasks import TaskKeeper
+from app.desktop.mode import StartPlan as StartPlan  # re-exported
+from app.desktop.mode import choose_mode as choose_mode
+from app.desktop.mode import run_dialog
 from app.desktop.options import Options
-from app.ui.qt.async_slots import run_blocking_dialog
 from app.ui.qt.plain import plain_message_box
 from app.ui.shell.start_dialogs import (
-    FirstRunDialog,
     NoKeyringDialog,
     PassphraseDialog,
-    StartChoice,
     TokenDialog,
     TokenStorageChoice,
 )
-
-
-async def _exec(dialog: QDialog) -> bool:
-    return await run_blocking_dialog(dialog.exec) == QDialog.DialogCode.Accepted
-
-
-@dataclass(frozen=True, slots=True)
-class StartPlan:
-    settings: ConsoleSettings
-    mode: ConsoleMode
-    server_url: str = ""
-    typed_token: str = ""  # a token the first-run dialog already asked for
-
-
-async def choose_mode(options: Options, settings: ConsoleSettings) -> StartPlan | None:
-    """Flags win; then saved settings; then the first-run dialog (None: the user cancelled)."""
-    if options.demo:
-        return StartPlan(settings, ConsoleMode.DEMO)
-    if options.server:
-        return StartPlan(settings, ConsoleMode.TEAM, options.server)
-    if settings.mode is ConsoleMode.TEAM and settings.server_url:
-        return StartPlan(settings, ConsoleMode.TEAM, settings.server_url)
-    if settings.mode is not None and settings.mode is not ConsoleMode.TEAM:
-        return StartPlan(settings, settings.mode)
-    if options.screenshot is not None:
-        return StartPlan(settings, ConsoleMode.SOLO)
-    dialog = FirstRunDialog()
-    if not await _exec(dialog):
-        return None
-    answer = dialog.answer()
-    if answer.choice is StartChoice.TEAM:
-        return StartPlan(settings, ConsoleMode.TEAM, answer.server_url, answer.token)
-    return StartPlan(settings, ConsoleMode(answer.choice.value))
 
 
 async def token_store_for(
@@ -83,7 +48,7 @@ async def token_store_for(
         problem = ""
         while True:
             dialog = PassphraseDialog(problem)
-            if not await _exec(dialog):
+            if not await run_dialog(dialog):
                 return None
             store = EncryptedFileTokenStore(path, dialog.passphrase.text(), worker)
             try:
@@ -95,7 +60,7 @@ async def token_store_for(
     if status.usable:
         return KeyringTokenStore(worker), settings
     choice_dialog = NoKeyringDialog(status.reason)
-    if not await _exec(choice_dialog):
+    if not await run_dialog(choice_dialog):
         return None
     if choice_dialog.choice() is TokenStorageChoice.ENCRYPTED_FILE:
         encrypted = EncryptedFileTokenStore(path, choice_dialog.passphrase.text(), worker)
@@ -142,7 +107,7 @@ async def team_token(server_url: str, tokens: TokenStore, typed: str = "") -> st
             await keep_token(server_url, typed, tokens)
             return typed
     dialog = TokenDialog(server_url, problem, check=check_with_server)
-    if not await _exec(dialog):
+    if not await run_dialog(dialog):
         return None
     token = dialog.value()
     await keep_token(server_url, token, tokens)
@@ -160,7 +125,7 @@ async def sign_in(
     it with the server, keep it in the token store in use, rebind and reconnect the session.
     False when the rep cancelled."""
     dialog = TokenDialog(server_url, problem, parent, check=check_with_server)
-    if not await _exec(dialog):
+    if not await run_dialog(dialog):
         return False
     token = dialog.value()
     await keep_token(server_url, token, tokens)

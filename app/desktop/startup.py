@@ -6,6 +6,7 @@ bench/bench_startup.py reads the same lines (the wall-clock time in each) to mea
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
@@ -13,7 +14,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, SignalInstance
 
-from app.client.connection.events import ConnectionState
+from app.client.connection.state import ConnectionState
 from app.ui.shell.main_window import MainWindow
 
 log = logging.getLogger("app.desktop.startup")
@@ -40,12 +41,13 @@ def process_started_at(fallback: float, clock: Callable[[], float] = time.time) 
 
 class StartupMarks(QObject):
     """Logs the start-up's three moments once each. Made right after the window is shown (its
-    native window exists then; it is exposed later, from the event loop)."""
+    native window exists then; it is exposed later, from the event loop), before the session
+    that fills its stream and connects is loaded; the window may be a frame still, whose
+    stream it follows once it is furnished (follow_stream)."""
 
     def __init__(
         self,
         window: MainWindow,
-        connection_changed: SignalInstance,  # SessionBridge.connectionChanged
         *,
         launched_at: float,
         clock: Callable[[], float] = time.time,
@@ -55,16 +57,27 @@ class StartupMarks(QObject):
         self._launched_at = launched_at
         self._clock = clock
         self._said: set[str] = set()
+        # Set once the window is on the screen: what loads behind it waits for this, so that
+        # its first paint does not share the interpreter with the loading.
+        self.on_screen = asyncio.Event()
         handle = window.windowHandle()
         if handle is not None and handle.isExposed():
             self._say(WINDOW_SHOWN)
         elif handle is not None:
             handle.installEventFilter(self)
-        model = window.model
+        if window.furnished:
+            self.follow_stream()
+
+    def follow_stream(self) -> None:
+        """The window's stream, once it is furnished (the frame shows before it has one)."""
+        model = self._window.model
         model.modelReset.connect(self._rows_arrived)
         model.rowsInserted.connect(self._rows_arrived)
-        connection_changed.connect(self._connection_changed)
         self._rows_arrived()
+
+    def follow_connection(self, connection_changed: SignalInstance) -> None:
+        """The session's connection (SessionBridge.connectionChanged), once it exists."""
+        connection_changed.connect(self._connection_changed)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Expose and WINDOW_SHOWN not in self._said:
@@ -87,6 +100,8 @@ class StartupMarks(QObject):
         if moment in self._said:
             return
         self._said.add(moment)
+        if moment == WINDOW_SHOWN:
+            self.on_screen.set()
         now = self._clock()
         status = self._window.connection_label.text()
         log.info(

@@ -85,3 +85,32 @@ class EventType(StrEnum):
     CANNED_CHANGED = "canned.changed"
     # A manager changed a team's cool-off: consoles reload the rep's effective cool-off.
     COOL_OFF_CHANGED = "cool_off.changed"
+    # On-call: a page went to a person (to that person and the managers), or changed
+    # (acknowledged, passed on to the next person, unanswered by everyone).
+    PAGE_SENT = "page.sent"
+    PAGE_UPDATED = "page.updated"
+    # A storm started, grew or blew over (to managers whatever their duty); storm.updated:
+    # it was claimed or its holding statement went out (to everyone).
+    STORM_ALERT = "storm.alert"
+    STORM_UPDATED = "storm.updated"
+
+
+class PageState(StrEnum):
+    """A page (services/on_call.py): waiting for its person, acknowledged, passed on to the
+    next on-call person after `escalate_after` unanswered, or unanswered by the whole order."""
+
+    WAITING = "waiting"
+    ACKNOWLEDGED = "acknowledged"
+    PASSED_ON = "passed_on"
+    UNANSWERED = "unanswered"
+
+
+class StormKind(StrEnum):
+    VOLUME = "volume"  # more mentions than usual for that hour of the week
+    ANGER = "anger"  # more angry mentions than usual
+
+
+class StormState(StrEnum):
+    RISING = "rising"
+    ONGOING = "ongoing"
+    OVER = "over"

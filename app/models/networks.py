@@ -38,6 +38,8 @@ class NetworkRules:
     be posted on the network (a feed's posts are answered on the site instead).
     `mentions_author`: a reply starts with the customer's @handle (`addressed_reply`), which the
     network counts like the rest of the text. `stream`: mentions arrive live, not by polling.
+    `replies_per_hour`: how many replies one brand account may post there in an hour when
+    many go out together (a storm's holding statement is spaced by it); None: no pacing.
     """
 
     network: Network
@@ -50,6 +52,12 @@ class NetworkRules:
     direct_message: bool
     stream: bool
     mentions_author: bool
+    replies_per_hour: int | None
+
+    @property
+    def reply_spacing_seconds(self) -> float | None:
+        """Seconds between two paced replies from one account (None: not paced)."""
+        return None if not self.replies_per_hour else 3600.0 / self.replies_per_hour
 
 
 NETWORK_RULES: Mapping[Network, NetworkRules] = MappingProxyType(
@@ -67,6 +75,9 @@ NETWORK_RULES: Mapping[Network, NetworkRules] = MappingProxyType(
                 direct_message=True,
                 stream=True,
                 mentions_author=True,
+                # Mastodon's RateLimiter: 300 statuses per 3 hours per account by default
+                # (docs.joinmastodon.org/api/rate-limits; servers may set more or less).
+                replies_per_hour=100,
             ),
             NetworkRules(
                 network=Network.BLUESKY,
@@ -79,6 +90,10 @@ NETWORK_RULES: Mapping[Network, NetworkRules] = MappingProxyType(
                 direct_message=False,
                 stream=False,  # no per-account push stream of notifications
                 mentions_author=True,
+                # Bluesky's PDS: 5,000 points per hour and 35,000 per day per account, a
+                # created record costing 3 (docs.bsky.app/docs/advanced-guides/rate-limits):
+                # at most 1,666 posts an hour; 1,500 leaves room for the account's other writes.
+                replies_per_hour=1500,
             ),
             NetworkRules(
                 network=Network.X,
@@ -91,6 +106,10 @@ NETWORK_RULES: Mapping[Network, NetworkRules] = MappingProxyType(
                 direct_message=True,
                 stream=False,
                 mentions_author=False,
+                # X API v2 POST /2/tweets: 300 per 3-hour window per user (shared with
+                # reposts; docs.x.com manage-posts); lower access tiers allow fewer a day,
+                # and their 429s are retried after the reset by the reply sender.
+                replies_per_hour=100,
             ),
             NetworkRules(
                 network=Network.FEED,
@@ -103,6 +122,7 @@ NETWORK_RULES: Mapping[Network, NetworkRules] = MappingProxyType(
                 direct_message=False,
                 stream=False,
                 mentions_author=False,
+                replies_per_hour=None,  # nothing is posted
             ),
             NetworkRules(
                 network=Network.WEBHOOK,
@@ -115,6 +135,7 @@ NETWORK_RULES: Mapping[Network, NetworkRules] = MappingProxyType(
                 direct_message=False,
                 stream=False,
                 mentions_author=False,
+                replies_per_hour=None,  # nothing is posted
             ),
             NetworkRules(
                 network=Network.DEMO,
@@ -127,6 +148,7 @@ NETWORK_RULES: Mapping[Network, NetworkRules] = MappingProxyType(
                 direct_message=True,
                 stream=True,
                 mentions_author=False,
+                replies_per_hour=None,  # posted locally: nobody to overwhelm
             ),
         )
     }

@@ -93,6 +93,8 @@ class Team(Base):
     description: Mapped[str] = mapped_column(String(300), default="", server_default="")
     # An unanswered handoff to this team (or to one of its people) escalates after this long.
     escalate_after_minutes: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
+    # An unacknowledged on-call page passes to the next person after this long (services/on_call).
+    page_escalate_minutes: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     # The zone the team's weekly rota is written in (IANA name, e.g. "Europe/Berlin").
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     # Up to when the rota has been applied: only boundaries after it switch duty again.
@@ -316,6 +318,14 @@ class CoverageGap(Base):
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
     reason: Mapped[str] = mapped_column(Text, default="")
     mention_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # Urgent mentions that arrived in this gap (services/uncovered.py): alerts sent, the last
+    # one's time, and those that arrived since (how many; the first few named).
+    urgent_alerts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_alert_at: Mapped[datetime | None] = mapped_column(default=None)
+    waiting_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    waiting: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
 
 
 class Event(Base):
@@ -433,3 +443,7 @@ class QuarantinedItem(Base):
     dismissed_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), default=None
     )
+
+
+# Tables kept in their own modules, on the same Base (the migrations compare against it).
+from app.models import on_call_tables, storm_tables  # noqa: E402, F401

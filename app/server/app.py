@@ -22,9 +22,12 @@ from app.server.api import (
     handoffs,
     health,
     mentions,
+    on_call,
     overview,
     replies,
     roster,
+    storm_answer,
+    storms,
     teams,
     users,
 )
@@ -38,12 +41,14 @@ from app.server.event_log import install_commit_signal
 from app.server.event_placer import EventPlacer
 from app.server.events import EventHub
 from app.server.fastread import FastReads
+from app.server.heap import freeze_startup_heap
 from app.server.ingest_planner import IngestPlanner
 from app.server.limits import BodySizeLimit
 from app.server.methods import install_method_not_allowed
 from app.server.services import jobs as job_service
 from app.server.services.claims import ClaimDesk, KnownMentions
 from app.server.services.notify import Notifier, install_notifier
+from app.server.services.storm_detector import StormDetector
 from app.server.services.users import ensure_local_owner
 from app.server.settings import Settings
 from app.server.workers.runtime import WorkerRuntime
@@ -99,12 +104,13 @@ def create_app(
         fast = FastReads(db)
         await fast.start()
         known = KnownMentions()
+        detector = StormDetector(db, clock) if settings.detect_storms else None
         hub = EventHub(
             db,
             poll_seconds=settings.event_poll_seconds,
             queue_size=settings.subscriber_queue_size,
             fetch_after=fast.events_after,
-            listeners=[known.observe],
+            listeners=[known.observe, *([detector.observe] if detector is not None else [])],
         )
         # SQLite places events as it writes them; PostgreSQL places them after their commit.
         placer = (
@@ -114,8 +120,9 @@ def create_app(
         )
         install_commit_signal(db, placer.wake_threadsafe if placer else hub.wake_threadsafe)
         watch_recovery(app, db)  # a committed write ends a logged fault (errors.FaultLog)
-        notifier = Notifier(settings.notify_urls) if settings.notify_urls else None
-        uninstall_notifier = install_notifier(db, notifier) if notifier is not None else None
+        # Always on: pages go to each person's own URLs even when none is configured here.
+        notifier = Notifier(settings.notify_urls, public_url=settings.public_url)
+        uninstall_notifier = install_notifier(db, notifier)
         cache = TokenCache(settings.token_cache_seconds)
         await anyio.to_thread.run_sync(_pin_solo_owner, db, settings, cache, clock)
         app.state.db = db
@@ -123,6 +130,7 @@ def create_app(
         app.state.placer = placer
         app.state.fast_reads = fast
         app.state.claims = ClaimDesk(db, fast, known)
+        app.state.storm_detector = detector
         app.state.token_cache = cache
         planner = IngestPlanner(settings.ingest_processes)
         app.state.planner = planner
@@ -150,11 +158,17 @@ def create_app(
             if settings.run_ingest
             else None
         )
+        if detector is not None:
+            detector.start()  # reads its state from the database in its own thread
+        if settings.freeze_startup_heap:
+            freeze_startup_heap()  # last: after everything start-up keeps alive
         try:
             yield
         finally:
             if workers is not None:
                 await workers.stop()
+            if detector is not None:
+                await anyio.to_thread.run_sync(detector.stop)
             for task in background:
                 task.cancel()
             for task in background:
@@ -164,9 +178,8 @@ def create_app(
                 await placer.stop()
             await hub.stop()
             planner.close()
-            if notifier is not None and uninstall_notifier is not None:
-                uninstall_notifier()
-                notifier.close()
+            uninstall_notifier()
+            notifier.close()
             await fast.close()
             if database is None:
                 db.dispose()
@@ -188,6 +201,10 @@ def create_app(
         api.include_router(module.router)
     for module in (drafts, canned):  # the reply composer
         api.include_router(module.router)
+    for module in (storms, storm_answer):  # storms: seeing them, answering together
+        api.include_router(module.router)
+    api.include_router(on_call.router)  # on-call paging
     app.include_router(api)
+    app.include_router(on_call.ack_router)  # a page's acknowledgement link, outside the API
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, gate=body_gate(app.state))
     return app

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from app.models.enums import EventType
 from app.models.tables import Event
+from app.server.bulk_insert import insert_json_rows
 from app.server.db import Database
 
 NOTIFY_CHANNEL = "responder_events"
@@ -38,6 +39,22 @@ PLACE_BATCH = 5000
 MANAGERS = "manager"
 _EVENTS: Table = Event.__table__  # type: ignore[assignment]
 _WROTE = "responder_events_written"
+_MANAGERS_AND = MANAGERS + "+"
+
+
+def managers_and(user_id: int) -> str:
+    """The audience of an event for one person and every manager (an on-call page)."""
+    return f"{_MANAGERS_AND}{user_id}"
+
+
+def audience_admits(audience: str | None, user_id: int, is_manager: bool) -> bool:
+    """Whether an event of `audience` (None: everyone) is for this user."""
+    if audience is None:
+        return True
+    if is_manager and (audience == MANAGERS or audience.startswith(_MANAGERS_AND)):
+        return True
+    return audience == managers_and(user_id)
+
 
 # Positions after the last one, in id order, for the committed events without one. Run under
 # the placing lock, so the last position read is the last one given.
@@ -95,20 +112,21 @@ def record_events(
     batch's events)."""
     if not payloads:
         return
-    session.execute(
-        insert(_EVENTS),  # Core, not the ORM's bulk insert: no objects are needed back
-        [
-            {
-                "type": str(type_),
-                "payload": payload,
-                "created_at": at,
-                "mention_id": mention_id,
-                "actor_id": actor_id,
-                "audience": None,
-            }
-            for mention_id, payload in payloads
-        ],
-    )
+    rows = [
+        {
+            "type": str(type_),
+            "payload": payload,
+            "created_at": at,
+            "mention_id": mention_id,
+            "actor_id": actor_id,
+            "audience": None,
+        }
+        for mention_id, payload in payloads
+    ]
+    if session.get_bind().dialect.name == "postgresql":
+        insert_json_rows(session, _EVENTS, rows)  # ids in the rows' order
+    else:
+        session.execute(insert(_EVENTS), rows)  # Core: no objects are needed back
     _wrote(session)
 
 

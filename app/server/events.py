@@ -35,7 +35,7 @@ from app.models.tables import Event
 from app.server.access import HandoffParties, StreamAccess, Viewer, parties_in_event
 from app.server.db import CONNECT_TIMEOUT_SECONDS, Database, plain_postgres_url
 from app.server.errors import DomainError
-from app.server.event_log import MANAGERS, NOTIFY_CHANNEL, last_event_id
+from app.server.event_log import NOTIFY_CHANNEL, audience_admits, last_event_id
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +55,7 @@ class WireEvent:
     def visible_to(self, viewer: Viewer) -> bool:
         if self.parties is not None and not self.parties.include(viewer):
             return False
-        if self.audience is None:
-            return True
-        if self.audience == MANAGERS:
-            return viewer.role.is_manager
-        return False
+        return audience_admits(self.audience, viewer.user_id, viewer.role.is_manager)
 
 
 def _iso_utc(value: datetime | str) -> str:

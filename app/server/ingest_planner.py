@@ -14,32 +14,19 @@ import logging
 import multiprocessing
 import os
 import threading
-import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 
 from app.models.schemas import MentionCreate
+from app.server.background import start_background_process
 from app.server.services.ingest import IngestPlan, PlannedMention, plan_mention
 from app.tone.priority import read_mention
 
 log = logging.getLogger(__name__)
 
 POOL_MIN_ITEMS = 20  # below this, shipping the texts to another process does not pay
-PARENT_CHECK_SECONDS = 1.0
-
-
-def _end_with(parent: int) -> None:
-    """A pool process's initializer: end when the server process is gone, even one killed
-    without a goodbye (kill -9) — never linger as an orphan holding memory."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_CHECK_SECONDS)  # a schedule: nothing signals a parent's death
-        os._exit(0)
-
-    threading.Thread(target=watch, name="watch-server", daemon=True).start()
 
 
 def plan_part(items: Sequence[MentionCreate], now: datetime) -> list[PlannedMention]:
@@ -72,7 +59,7 @@ class IngestPlanner:
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.processes,
                     mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_end_with,
+                    initializer=start_background_process,
                     initargs=(os.getpid(),),
                 )
             return self._pool

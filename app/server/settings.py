@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from platformdirs import user_data_dir
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.models.enums import Network
 
 
 def default_database_url() -> str:
@@ -28,6 +31,13 @@ class Settings(BaseSettings):
     # Background job: re-score, wake snoozed mentions, raise follow-ups.
     job_interval_seconds: float = Field(default=30.0, gt=0)
     run_jobs: bool = True
+    # Replies per hour one brand account may post per network when a storm's holding statement
+    # goes out, where this server's networks allow other than their published defaults
+    # (app/models/networks.py `replies_per_hour`): JSON in RESPONDER_REPLY_PACE_PER_HOUR,
+    # e.g. {"mastodon": 300} for an own Mastodon server with a raised limit.
+    reply_pace_per_hour: dict[Network, Annotated[int, Field(ge=1, le=1_000_000)]] = Field(
+        default_factory=dict
+    )
     # Threads that run blocking database work; the connection pool is sized to match.
     worker_threads: int = Field(default=16, ge=2, le=200)
     # Processes that read and plan large webhook batches (app/server/ingest_planner.py); 0: in
@@ -48,6 +58,8 @@ class Settings(BaseSettings):
     demo: bool = False
     # Brand accounts (app/server/workers): ingest workers and the reply sender run in `serve`.
     run_ingest: bool = True
+    # Storm detection (app/server/services/storm_detector.py): spikes of volume or anger.
+    detect_storms: bool = True
     # Where add-account keeps brand-account secrets (JSON, mode 0600); default: beside the
     # SQLite database, or under the user data dir for PostgreSQL (see app/server/secrets.py).
     secrets_file: str | None = None
@@ -58,3 +70,10 @@ class Settings(BaseSettings):
     # Outgoing coverage-gap notifier: apprise URLs (json://host/path, mailtos://…, slack://…),
     # as a JSON list in RESPONDER_NOTIFY_URLS. Empty: no outgoing notices.
     notify_urls: list[str] = Field(default_factory=list)
+    # The address people reach this server at from their phones (e.g. https://care.example.com):
+    # an on-call page's notice carries its acknowledgement link under it (`/ack/{key}`).
+    # Unset: the notice says to acknowledge in the console.
+    public_url: str | None = None
+    # After start-up, move the objects alive then out of the cycle collector's full walks
+    # (app/server/heap.py). Off only for a server embedded in a longer-lived process (tests).
+    freeze_startup_heap: bool = True

@@ -34,7 +34,14 @@ def user_public(user: User) -> UserPublic:
     )
 
 
-def mention_public(mention: Mention) -> MentionPublic:
+def mention_public(mention: Mention, *, owner: UserRef | None = None) -> MentionPublic:
+    """`owner`: the assignee's ref when the caller already has it (it must be the assignee's):
+    `mention.assignee` is then not loaded."""
+    if owner is not None and owner.id != mention.assignee_id:
+        raise ValueError(f"{owner.name} does not own mention {mention.id}")
+    assignee = owner
+    if assignee is None and mention.assignee is not None:
+        assignee = user_ref(mention.assignee)
     return MentionPublic(
         id=mention.id,
         network=mention.network,
@@ -53,7 +60,7 @@ def mention_public(mention: Mention) -> MentionPublic:
         updated_at=mention.updated_at,
         status=mention.status,
         assignee_id=mention.assignee_id,
-        assignee=user_ref(mention.assignee) if mention.assignee is not None else None,
+        assignee=assignee,
         version=mention.version,
         priority=mention.priority,
         sentiment=mention.sentiment,

@@ -160,7 +160,13 @@ def make_world(
         admin = create_user(session, UserCreate(name="admin", role=Role.ADMIN), by=None, now=start)
     config = Settings(
         database_url=url,
-        **{"run_jobs": False, "run_ingest": False, "token_cache_seconds": 0, **(settings or {})},
+        **{
+            "run_jobs": False,
+            "run_ingest": False,
+            "token_cache_seconds": 0,
+            "freeze_startup_heap": False,  # this test process lives on after the app
+            **(settings or {}),
+        },
     )
     app = create_app(config, database=db, clock=clock)
     try:

@@ -5,6 +5,7 @@ even when it is killed."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from app.models.schemas import MentionCreate
+from app.server.background import BACKGROUND_NICENESS
 from app.server.db import open_database
 from app.server.ingest_planner import POOL_MIN_ITEMS, IngestPlanner, plan_part
 from app.server.services.ingest import IngestPlan
@@ -73,6 +75,17 @@ def test_a_large_batch_planned_in_processes_is_the_same_plan(
     assert [m.key for m in there.mentions] == [m.key for m in here.mentions]
     assert [m.row for m in there.mentions] == [m.row for m in here.mentions]
     assert [m.payload for m in there.mentions] == [m.payload for m in here.mentions]
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="Unix priorities")
+def test_the_planning_processes_yield_the_cpu_to_the_server(planner: IngestPlanner) -> None:
+    planner.plan(_batch(POOL_MIN_ITEMS), now=NOW)
+    pool = planner._executor()
+    # Asked in the pool's processes themselves: a process runs its initializer before any task
+    # (the pool may still be starting one when the batch is done).
+    asked = [pool.submit(os.getpriority, os.PRIO_PROCESS, 0) for _ in range(4)]
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    assert {future.result(timeout=30) for future in asked} == {min(mine + BACKGROUND_NICENESS, 19)}
 
 
 def test_a_small_batch_is_planned_in_the_calling_thread(

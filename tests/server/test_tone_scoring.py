@@ -89,7 +89,11 @@ def test_the_rescore_job_reads_no_text_and_writes_only_moving_priorities(
         new_events = [
             mention_id
             for mention_id in session.scalars(
-                select(Event.mention_id).where(Event.id > (events_before or 0))
+                # The re-score's own changes: the same job round also passes on the page
+                # the fire (urgent, nobody on duty) sent hours ago (page.updated).
+                select(Event.mention_id).where(
+                    Event.id > (events_before or 0), Event.type == "mention.updated"
+                )
             )
             if mention_id is not None
         ]

@@ -15,29 +15,36 @@
         server.stop(); server.start()                  # away and back: same port and database
 
 `start_live_server(tmp_dir, database_url=None, env=None, extra_args=(), timeout=30.0)` runs
-`python -m app.server.cli init` then `… serve --host 127.0.0.1 --port <free port>` (with the
-given database URL, e.g. a PostgreSQL one, instead of a SQLite file), waits (bounded) until
-GET /api/v1/health answers, and stops the process (SIGTERM, then SIGKILL) on exit. `stop()` then
-`start()` takes the server away and brings it back on the same port and database (the consoles'
-"server gone" and "server back"). The server's output goes to `server.log_path` (appended to
-across restarts), shown when start-up fails. Pytest fixtures built on it live in
-tests/support/fixtures.py."""
+`python -m app.server.cli init` (for a new SQLite file: copies the database this test process
+`init`ed once, see `_copy_initialised_sqlite`) then `… serve --host 127.0.0.1 --port <free
+port>` (with the given database URL, e.g. a PostgreSQL one, instead of a SQLite file), waits
+(bounded) until GET /api/v1/health answers, and stops the process (SIGTERM, then SIGKILL) on
+exit. `stop()` then `start()` takes the server away and brings it back on the same port and
+database (the consoles' "server gone" and "server back"). The server's output goes to
+`server.log_path` (appended to across restarts), shown when start-up fails. Pytest fixtures
+built on it live in tests/support/fixtures.py."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy.engine import make_url
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # A brand account's network that answers nothing: a closed port on this machine.
@@ -252,6 +259,43 @@ def _wait_until_healthy(server: LiveServer, timeout: float) -> None:
     raise TimeoutError(f"server did not answer /api/v1/health in {timeout} s:\n{server.log()}")
 
 
+_initialised: tuple[Path, str] | None = None  # this process's `init`ed SQLite file, its token
+
+
+def _copy_initialised_sqlite(url: str, env: Mapping[str, str]) -> str | None:
+    """Give a new SQLite database what `init` would (the schema at head, the first admin) by
+    copying one this test process `init`ed once, and return the admin's token; None for
+    another database or a file that exists. `init` is a process of its own (about two seconds
+    of CPU); the whole suite starts well over a hundred servers. The admin's times are set to
+    now, as `init` would have: the overview's coverage starts with the server's first user."""
+    global _initialised
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    target = Path(parsed.database)
+    if target.exists():
+        return None
+    if _initialised is None:
+        folder = Path(tempfile.mkdtemp(prefix="responder-initialised-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        template = folder / "server.sqlite3"
+        run = run_cli(["init", "--database-url", f"sqlite:///{template}"], env=env)
+        if run.returncode != 0:
+            raise RuntimeError(f"could not init a database:\n{run.stderr}")
+        _initialised = (template, last_line(run.stdout))
+    template, token = _initialised
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # as the schema stores times
+    with (
+        contextlib.closing(sqlite3.connect(template)) as source,
+        contextlib.closing(sqlite3.connect(target)) as db,
+    ):
+        source.backup(db)  # consistent whatever the template's journal holds
+        with db:
+            db.execute("UPDATE users SET created_at = ?, duty_since = ?", (now, now))
+            db.execute("UPDATE api_tokens SET created_at = ?", (now,))
+    return token
+
+
 @contextlib.contextmanager
 def start_live_server(
     tmp_dir: Path,
@@ -271,6 +315,8 @@ def start_live_server(
     full_env = {"RESPONDER_LOG_LEVEL": "warning", **(env or {})}
     if not init:
         admin_token = full_env.get("RESPONDER_SOLO_TOKEN", "")
+    elif (copied := _copy_initialised_sqlite(url, full_env)) is not None:
+        admin_token = copied
     elif (init_run := run_cli(["init", "--database-url", url], env=full_env)).returncode == 0:
         admin_token = last_line(init_run.stdout)
     else:  # the database already has an admin (a reused URL): add another one

@@ -167,7 +167,8 @@ def shoot_consoles(maya: TeamTestConsole, ben: TeamTestConsole, out: Path) -> No
     maya.team.acks_view.resize(640, 200)
     save(maya.team.acks_view, out / "team-broadcast-acks.png")
     maya.team.coverage_banner.say(
-        "Coverage gap — Nobody is on duty: urgent mention arrived (mention #12)"
+        "Urgent, nobody on duty — An urgent mention arrived and nobody is on duty: "
+        "@sam_burned “This is dangerous, my child got hurt, lawsuit and press coming”."
     )
     maya.team.coverage_banner.resize(900, maya.team.coverage_banner.sizeHint().height())
     save(maya.team.coverage_banner, out / "team-coverage-banner.png")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from app.client.connection.errors import ApiError, Offline
-from app.client.connection.events import ConnectionState
+from app.client.connection.state import ConnectionState
 from app.client.hooks import Hook
 from app.client.stream.actions import ActionOutcome, ActionResult
 from app.client.stream.session import ConsoleSession, Viewer

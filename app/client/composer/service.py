@@ -22,7 +22,7 @@ from app.client.composer.leaving import Departure, Verdict, read_changes
 from app.client.composer.policy import Clock, CoolOffPolicy, system_clock
 from app.client.composer.route import ReplyRoute, route_from_detail, route_offline
 from app.client.connection.errors import ApiError
-from app.client.connection.events import ConnectionState
+from app.client.connection.state import ConnectionState
 from app.client.hooks import Hook
 from app.client.stream.session import ActionOutcome, ConsoleSession
 from app.client.stream.store import ActionKind, LocalStore, OutboxEntry, OutboxStatus

@@ -37,6 +37,15 @@ from app.models.composer import (
     ReplyAccountsPublic,
 )
 from app.models.enums import Duty, MentionStatus, Network, Severity
+from app.models.on_call_schemas import (
+    OnCallPublic,
+    OnCallUpdate,
+    PageAck,
+    PagePublic,
+    PagesPublic,
+    PagingPublic,
+    PagingUpdate,
+)
 from app.models.schemas import (
     AssignRequest,
     BroadcastCreate,
@@ -65,6 +74,15 @@ from app.models.schemas import (
     UserPublic,
     UsersPublic,
     VersionedRequest,
+)
+from app.models.storm_schemas import (
+    StormClaim,
+    StormClaimResult,
+    StormProgress,
+    StormPublic,
+    StormReply,
+    StormReplyResult,
+    StormsPublic,
 )
 from app.models.team_schemas import (
     FollowupsPublic,
@@ -468,3 +486,48 @@ class ResponderApi:
 
     async def remove_team_member(self, team_id: int, user_id: int) -> TeamPublic:
         return await self._call(TeamPublic, "DELETE", f"/teams/{team_id}/members/{user_id}")
+
+    # --- on-call paging ------------------------------------------------------------------
+
+    async def on_call(self, team_id: int) -> OnCallPublic:
+        return await self._call(OnCallPublic, "GET", f"/teams/{team_id}/on-call")
+
+    async def set_on_call(self, team_id: int, update: OnCallUpdate) -> OnCallPublic:
+        """Set the team's on-call order (managers); an empty list follows the rota again."""
+        return await self._call(
+            OnCallPublic, "PUT", f"/teams/{team_id}/on-call", json=_dump(update)
+        )
+
+    async def paging(self) -> PagingPublic:
+        return await self._call(PagingPublic, "GET", "/users/me/paging")
+
+    async def set_paging(self, update: PagingUpdate) -> PagingPublic:
+        return await self._call(PagingPublic, "PUT", "/users/me/paging", json=_dump(update))
+
+    async def pages(self, *, state: str = "waiting") -> PagesPublic:
+        """Pages to me (managers: to anyone) in `state` ("waiting", or "all")."""
+        return await self._call(PagesPublic, "GET", "/pages", params={"state": state})
+
+    async def ack_page(self, page_id: int, *, take_watch: bool = False) -> PagePublic:
+        body = _dump(PageAck(take_watch=take_watch))
+        return await self._call(PagePublic, "POST", f"/pages/{page_id}/ack", json=body)
+
+    # --- storms --------------------------------------------------------------------------
+
+    async def storms(self, *, state: str = "open") -> StormsPublic:
+        """Storms "open" (rising or ongoing) or "all" (the recent ones too)."""
+        return await self._call(StormsPublic, "GET", "/storms", params={"state": state})
+
+    async def storm(self, storm_id: int) -> StormPublic:
+        return await self._call(StormPublic, "GET", f"/storms/{storm_id}")
+
+    async def claim_storm(self, storm_id: int, claim: StormClaim) -> StormClaimResult:
+        body = claim.model_dump(mode="json", exclude_none=True)
+        return await self._call(StormClaimResult, "POST", f"/storms/{storm_id}/claim", json=body)
+
+    async def reply_to_storm(self, storm_id: int, reply: StormReply) -> StormReplyResult:
+        body = reply.model_dump(mode="json", exclude_none=True)
+        return await self._call(StormReplyResult, "POST", f"/storms/{storm_id}/reply", json=body)
+
+    async def storm_progress(self, storm_id: int) -> StormProgress:
+        return await self._call(StormProgress, "GET", f"/storms/{storm_id}/progress")

@@ -15,7 +15,6 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 
 import httpx
 from httpx_sse import SSEError, aconnect_sse
@@ -23,16 +22,10 @@ from pydantic import ValidationError
 
 from app.client.connection.api import API_PREFIX
 from app.client.connection.errors import token_refused_text
+from app.client.connection.state import ConnectionState as ConnectionState  # re-exported
 from app.models.schemas import EventPublic
 
 log = logging.getLogger(__name__)
-
-
-class ConnectionState(StrEnum):
-    CONNECTING = "connecting"
-    ONLINE = "online"
-    OFFLINE = "offline"
-    UNAUTHORIZED = "unauthorized"
 
 
 @dataclass(frozen=True, slots=True)

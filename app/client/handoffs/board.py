@@ -12,7 +12,7 @@ from enum import StrEnum
 from pydantic import ValidationError
 
 from app.client.connection.errors import ApiError, Conflict, Offline
-from app.client.connection.events import ConnectionState
+from app.client.connection.state import ConnectionState
 from app.client.hooks import Hook
 from app.client.stream.actions import ActionOutcome, ActionResult
 from app.client.stream.session import ConsoleSession, Viewer

@@ -21,6 +21,7 @@ from app.client.connection.api import ResponderApi
 from app.client.connection.errors import ApiError
 from app.client.stream.rows import URGENT_PRIORITY, MentionRow
 from app.models.schemas import HandoffPublic
+from app.models.storm_schemas import StormPublic
 from app.models.team_schemas import OverviewPublic, RosterPublic
 
 RAISED_PRIORITY = 30.0
@@ -56,6 +57,7 @@ class Overview:
     problems: list[str]
     history: OverviewPublic | None = None  # None: not loaded (see problems)
     not_in_team: tuple[int, int] = (0, 0)  # people in no team: on duty, all of them
+    storms: tuple[StormPublic, ...] = ()  # the period's storms, newest first
 
     @property
     def no_open_handoffs(self) -> bool:
@@ -207,8 +209,15 @@ def not_in_team(roster: RosterPublic | None) -> tuple[int, int]:
 async def load_overview(
     api: ResponderApi, rows: Iterable[MentionRow], roster: RosterPublic | None, now: datetime
 ) -> Overview:
-    """Everything the overview plots; what could not be loaded is said in `problems`."""
+    """Everything the overview plots; what could not be loaded is said in `problems`. Who is
+    on duty is read fresh (a duty change made a moment ago counts even before its event has
+    reached this console); `roster`, the console's own, stands in when that read fails."""
     problems: list[str] = []
+    try:
+        roster = await api.roster()
+    except ApiError as exc:
+        if roster is None:
+            problems.append(f"Who is on duty not loaded: {exc.detail}")
     handoffs: list[HandoffPublic] = []
     try:
         handoffs = (await api.handoffs(box="all", status="open")).data
@@ -219,6 +228,11 @@ async def load_overview(
         history = await api.overview(HISTORY_DAYS)
     except ApiError as exc:
         problems.append(f"Response times and coverage history not loaded: {exc.detail}")
+    storms: list[StormPublic] = []
+    try:
+        storms = (await api.storms(state="all")).data
+    except ApiError as exc:
+        problems.append(f"Storms not loaded: {exc.detail}")
     return Overview(
         hourly=hourly_by_priority(rows, now),
         handoffs_by_team=handoffs_by_team(handoffs),
@@ -226,4 +240,11 @@ async def load_overview(
         problems=problems,
         history=history,
         not_in_team=not_in_team(roster),
+        storms=storms_since(storms, now - timedelta(days=HISTORY_DAYS)),
     )
+
+
+def storms_since(storms: Iterable[StormPublic], start: datetime) -> tuple[StormPublic, ...]:
+    """The storms of the period (started in it, or still on), newest first."""
+    kept = [s for s in storms if s.started_at >= start or s.over_at is None or s.over_at >= start]
+    return tuple(sorted(kept, key=lambda s: s.started_at, reverse=True))

@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.client.stream.outbox import conflict_facts
-from app.client.stream.store import ActionKind, OutboxEntry, OutboxStatus
+from app.client.stream.entries import ActionKind, OutboxEntry, OutboxStatus, conflict_facts
 from app.models.enums import MentionStatus
 
 

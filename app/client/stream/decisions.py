@@ -9,8 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.client.stream.actions import ACTION_WORDS, what_changed
-from app.client.stream.outbox import conflict_facts, held_behind_conflicts
-from app.client.stream.store import ActionKind, OutboxEntry, OutboxStatus
+from app.client.stream.entries import (
+    ActionKind,
+    OutboxEntry,
+    OutboxStatus,
+    conflict_facts,
+    held_behind_conflicts,
+)
 from app.models.enums import MentionStatus
 
 

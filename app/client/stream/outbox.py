@@ -12,14 +12,21 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import TypeVar
 from uuid import UUID
 
 from app.client.connection.api import ResponderApi
 from app.client.connection.errors import ApiError, Conflict, Offline, ServerError, Unauthorized
-from app.client.stream.store import ActionKind, LocalStore, OutboxEntry, OutboxStatus
+
+# Re-exported: the entries' markers and conflicts were born here (app/client/stream/entries.py).
+from app.client.stream.entries import CONFLICT_KEY as CONFLICT_KEY
+from app.client.stream.entries import DECIDE_MARKER as DECIDE_MARKER
+from app.client.stream.entries import ActionKind, OutboxEntry, OutboxStatus, conflict_facts
+from app.client.stream.entries import held_behind_conflicts as held_behind_conflicts
+from app.client.stream.entries import pending_markers as pending_markers
+from app.client.stream.store import LocalStore
 from app.client.worker import BlockingWorker
 from app.models.schemas import MentionPublic, ReplyCreate
 
@@ -35,45 +42,6 @@ class FlushReport:
     sent: list[OutboxEntry] = field(default_factory=list)
     held: list[OutboxEntry] = field(default_factory=list)  # behind a conflict of their mention
     stopped_offline: bool = False
-
-
-# Kept in a conflicting entry's payload: what the server said the mention is now.
-CONFLICT_KEY = "conflict"
-
-
-def held_behind_conflicts(entries: Sequence[OutboxEntry]) -> dict[int, OutboxEntry]:
-    """The waiting actions held for the rep's decision: seq → the earlier action of the same
-    mention that conflicted. A reply's own conflict is decided in the composer and holds
-    nothing here; a reply behind an action's conflict is held like any action."""
-    stopped: dict[int, OutboxEntry] = {}
-    held: dict[int, OutboxEntry] = {}
-    for entry in sorted(entries, key=lambda e: e.seq):
-        first = stopped.get(entry.mention_id)
-        if first is not None and entry.status is OutboxStatus.PENDING:
-            held[entry.seq] = first
-        elif entry.status is OutboxStatus.CONFLICT and entry.kind is not ActionKind.REPLY:
-            stopped.setdefault(entry.mention_id, entry)
-    return held
-
-
-# The stream's marker of a mention whose action stopped for the rep's decision.
-DECIDE_MARKER = "decide"
-
-
-def pending_markers(entries: Sequence[OutboxEntry]) -> dict[int, str]:
-    """Each mention's marker in the stream: an action stopped for the rep's decision first,
-    else the kind of its action (or reply) still waiting to be sent."""
-    markers = {e.mention_id: e.kind.value for e in entries if e.status is OutboxStatus.PENDING}
-    for entry in entries:
-        if entry.status is OutboxStatus.CONFLICT and entry.kind is not ActionKind.REPLY:
-            markers[entry.mention_id] = DECIDE_MARKER
-    return markers
-
-
-def conflict_facts(entry: OutboxEntry) -> dict[str, Any]:
-    """What the server said about the mention when it refused `entry` (empty: nothing)."""
-    facts = entry.payload.get(CONFLICT_KEY)
-    return facts if isinstance(facts, dict) else {}
 
 
 class Outbox:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from app.models.enums import MentionStatus, Network
-from app.models.schemas import MentionPublic
+
+if TYPE_CHECKING:  # the server's types (pydantic) are not needed to show cached rows
+    from app.models.schemas import MentionPublic
 
 # The same number as app.tone.priority.URGENT_THRESHOLD (tests/client/test_rows.py keeps them
 # equal). Not imported: `import app.tone` loads the whole tone checker (~0.9 s), which the

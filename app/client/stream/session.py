@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import partial
 
 import httpx
@@ -21,9 +20,11 @@ from app.client.stream.actions import ACTION_WORDS, describe_entry
 # Re-exported: the outcome types were born here and other packages still import them from here.
 from app.client.stream.actions import ActionOutcome as ActionOutcome
 from app.client.stream.actions import ActionResult as ActionResult
+from app.client.stream.cached_rows import FIRST_SCREEN_ROWS
 from app.client.stream.outbox import FlushReport, Outbox, pending_markers
 from app.client.stream.rows import MentionRow
 from app.client.stream.store import ActionKind, LocalStore, OutboxEntry, OutboxStatus
+from app.client.stream.viewer import Viewer as Viewer  # re-exported
 from app.client.stream.words import queued_words
 from app.client.worker import BlockingWorker
 from app.common.tasks import TaskKeeper, first_of
@@ -31,7 +32,6 @@ from app.models.enums import Duty, EventType
 from app.models.schemas import EventPublic, HandoffPublic, MentionDetail, MentionPublic, UserPublic
 
 APPLY_CHUNK = 100
-FIRST_SCREEN_ROWS = 2000
 
 _MENTION_EVENTS = {
     EventType.MENTION_CREATED,
@@ -39,19 +39,6 @@ _MENTION_EVENTS = {
     EventType.FOLLOWUP_DUE,
     EventType.REPLY_UPDATED,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Viewer:
-    """Who is looking: what the "mine", "my team" and "handed to me" filters need."""
-
-    user: UserPublic | None
-    team_member_ids: frozenset[int]
-    handed_to_me: frozenset[int]
-
-    @property
-    def user_id(self) -> int | None:
-        return self.user.id if self.user else None
 
 
 class ConsoleSession:

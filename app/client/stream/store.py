@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +32,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from app.client.private_files import private_file
+from app.client.stream.cached_rows import ALL_ROWS, NEWEST_ROWS, to_rows
+from app.client.stream.entries import ActionKind as ActionKind  # re-exported
+from app.client.stream.entries import OutboxEntry as OutboxEntry
+from app.client.stream.entries import OutboxStatus as OutboxStatus
 from app.client.stream.rows import MentionRow
-from app.models.enums import MentionStatus, Network
 from app.models.schemas import HandoffPublic, MentionPublic
 
 SCHEMA_VERSION = "2"
@@ -115,32 +116,6 @@ class OutboxRow(StoreBase):
     created_at: Mapped[float] = mapped_column(Float)
 
 
-class ActionKind(StrEnum):
-    CLAIM = "claim"
-    RELEASE = "release"
-    RESOLVE = "resolve"
-    SNOOZE = "snooze"
-    REPLY = "reply"
-
-
-class OutboxStatus(StrEnum):
-    PENDING = "pending"
-    CONFLICT = "conflict"  # someone else took the mention: kept for the rep to see
-    FAILED = "failed"  # refused for another reason (not allowed, gone): kept with the reason
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxEntry:
-    seq: int
-    kind: ActionKind
-    mention_id: int
-    payload: dict[str, Any]
-    status: OutboxStatus
-    detail: str | None
-    current_owner: str | None
-    created_at: datetime
-
-
 def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -158,23 +133,6 @@ def _epoch(moment: datetime) -> float:
 
 def _now() -> float:
     return datetime.now(UTC).timestamp()
-
-
-_ROW_COLUMNS = (
-    CachedMention.id,
-    CachedMention.network,
-    CachedMention.author_handle,
-    CachedMention.author_name,
-    CachedMention.text,
-    CachedMention.created_at,
-    CachedMention.status,
-    CachedMention.assignee_id,
-    CachedMention.assignee_name,
-    CachedMention.version,
-    CachedMention.priority,
-    CachedMention.is_demo,
-    CachedMention.url,
-)
 
 
 class LocalStore:
@@ -288,35 +246,11 @@ class LocalStore:
     def load_rows(self, newest: int | None = None) -> list[MentionRow]:
         """Cached mentions as stream rows, oldest first: all of them, or only the `newest` N
         (what the first screen needs, in milliseconds)."""
-        networks = {n.value: n for n in Network}
-        statuses = {s.value: s for s in MentionStatus}
-        fromtimestamp = datetime.fromtimestamp
-        columns = ", ".join(c.key for c in _ROW_COLUMNS)
         with self._engine.connect() as conn:
             if newest is None:
-                sql = f"SELECT {columns} FROM cached_mention ORDER BY id"
-                result = conn.exec_driver_sql(sql).fetchall()
-            else:
-                sql = f"SELECT {columns} FROM cached_mention ORDER BY id DESC LIMIT ?"
-                result = conn.exec_driver_sql(sql, (newest,)).fetchall()[::-1]
-        return [
-            MentionRow(
-                r[0],
-                networks.get(r[1], Network.WEBHOOK),
-                r[2],
-                r[3],
-                r[4],
-                fromtimestamp(r[5], UTC),
-                statuses.get(r[6], MentionStatus.NEW),
-                r[7],
-                r[8],
-                r[9],
-                r[10],
-                bool(r[11]),
-                r[12],
-            )
-            for r in result
-        ]
+                return to_rows(conn.exec_driver_sql(ALL_ROWS).fetchall())
+            records = conn.exec_driver_sql(NEWEST_ROWS, (newest,)).fetchall()
+        return to_rows(reversed(records))
 
     def forget_mentions(self) -> None:
         """Drop the cached stream and cursor (the server was reset); drafts and outbox stay."""

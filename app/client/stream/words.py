@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from app.client.connection.events import ConnectionState
-from app.client.stream.outbox import DECIDE_MARKER
-from app.client.stream.store import ActionKind, OutboxEntry, OutboxStatus
+from app.client.connection.state import ConnectionState
+from app.client.stream.entries import DECIDE_MARKER, ActionKind, OutboxEntry, OutboxStatus
 from app.models.enums import ReplyStatus
-from app.models.schemas import ReplyPublic
+
+if TYPE_CHECKING:
+    from app.models.schemas import ReplyPublic
 
 CONNECTION_WORDS = {
     ConnectionState.CONNECTING: "Connecting…",

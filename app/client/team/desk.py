@@ -1,6 +1,7 @@
 """Everything the console knows about the team beyond mentions, in one Qt-free bundle:
-duty/coverage/roster/follow-ups (`TeamWatch`), broadcasts (`BroadcastInbox`) and handoffs
-(`HandoffBoard`), all following one `ConsoleSession`."""
+duty/coverage/roster/follow-ups (`TeamWatch`), broadcasts (`BroadcastInbox`), handoffs
+(`HandoffBoard`), storms (`StormBoard`) and the on-call pages waiting for me (`PageBoard`), all
+following one `ConsoleSession`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from dataclasses import dataclass
 from app.client.broadcasts.inbox import BroadcastInbox
 from app.client.handoffs.board import HandoffBoard
 from app.client.stream.session import ConsoleSession
+from app.client.team.paging import PageBoard
+from app.client.team.storms import StormBoard
 from app.client.team.watch import TeamWatch
 
 
@@ -17,17 +20,26 @@ class TeamDesk:
     watch: TeamWatch
     broadcasts: BroadcastInbox
     handoffs: HandoffBoard
+    storms: StormBoard
+    pages: PageBoard
 
     @classmethod
     def follow(cls, session: ConsoleSession) -> TeamDesk:
-        """Create the three and connect them to the session's hooks (before `session.run`)."""
-        return cls(TeamWatch(session), BroadcastInbox(session), HandoffBoard(session))
+        """Create the parts and connect them to the session's hooks (before `session.run`)."""
+        return cls(
+            TeamWatch(session),
+            BroadcastInbox(session),
+            HandoffBoard(session),
+            StormBoard(session),
+            PageBoard(session),
+        )
 
     async def idle(self) -> None:
         """Wait until every pending reload has finished (tests and screenshots)."""
-        for part in (self.watch, self.broadcasts, self.handoffs):
+        for part in (self.watch, self.broadcasts, self.handoffs, self.storms, self.pages):
             await part.tasks.idle()
 
     async def aclose(self) -> None:
-        for part in (self.watch, self.broadcasts, self.handoffs):
+        for part in (self.watch, self.broadcasts, self.handoffs, self.storms, self.pages):
             await part.tasks.aclose()
+        await self.storms.followers.aclose()  # statements going out: not waited for by idle

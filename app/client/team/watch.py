@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.client.connection.errors import ApiError, Offline
-from app.client.connection.events import ConnectionState
+from app.client.connection.state import ConnectionState
 from app.client.hooks import Hook
 from app.client.stream.actions import ActionOutcome, ActionResult
 from app.client.stream.session import ConsoleSession, Viewer
@@ -35,9 +35,20 @@ class CoverageAlert:
     reason: str
     mention_id: int | None
     coverage: CoveragePublic
+    # An urgent mention's alert ("opened", "urgent", "follow_up"; None: the gap alone, as a
+    # duty change announces it), how many urgent mentions it counts and the ones it names.
+    alert: str | None = None
+    count: int = 0
+    mention_ids: tuple[int, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return "Urgent, nobody on duty" if self.alert else "Coverage gap"
 
     @property
     def sentence(self) -> str:
+        if self.alert and self.reason:
+            return self.reason  # it names the mentions itself
         level = self.coverage.level
         who = "Nobody is on duty" if level == "nobody" else "Coverage is thin"
         text = f"{who}: {self.reason}" if self.reason else who
@@ -135,12 +146,22 @@ class TeamWatch:
             log.warning("coverage.gap event %s without coverage", event.id)
             return
         mention_id = payload.get("mention_id")
+        kind = payload.get("alert")
+        named = payload.get("mentions")
+        count = payload.get("count")
         alert = CoverageAlert(
             event_id=event.id,
             at=event.at,
             reason=str(payload.get("reason") or ""),
             mention_id=int(mention_id) if isinstance(mention_id, int) else None,
             coverage=coverage,
+            alert=kind if isinstance(kind, str) and kind else None,
+            count=count if isinstance(count, int) else 0,
+            mention_ids=tuple(
+                int(m["id"])
+                for m in (named if isinstance(named, list) else [])
+                if isinstance(m, dict) and isinstance(m.get("id"), int)
+            ),
         )
         self.alerts.append(alert)
         self._set_coverage(coverage)

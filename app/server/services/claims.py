@@ -129,37 +129,37 @@ def claim(
 ) -> MentionPublic:
     """Compare-and-set: only a claim made against the current version wins."""
     assert by.user_id is not None
-    result = session.execute(
-        update(Mention)
-        .where(
-            Mention.id == mention_id,
-            Mention.version == version,
-            or_(Mention.assignee_id.is_(None), Mention.assignee_id == by.user_id),
-        )
-        .values(
-            assignee_id=by.user_id,
-            status=MentionStatus.ASSIGNED,
-            version=Mention.version + 1,
-            snoozed_until=None,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    )
+    # One statement takes it and returns the row: the claimer is the new owner, so neither a
+    # read of the mention nor of its owner's user row is needed to tell everyone.
     mention = (
         session.scalars(
-            select(Mention)
-            .where(Mention.id == mention_id)
-            .execution_options(populate_existing=True)
+            update(Mention)
+            .where(
+                Mention.id == mention_id,
+                Mention.version == version,
+                or_(Mention.assignee_id.is_(None), Mention.assignee_id == by.user_id),
+            )
+            .values(
+                assignee_id=by.user_id,
+                status=MentionStatus.ASSIGNED,
+                version=Mention.version + 1,
+                snoozed_until=None,
+                updated_at=now,
+            )
+            .returning(Mention)
+            .execution_options(synchronize_session=False, populate_existing=True)
         )
         .unique()
         .first()
     )
     if mention is None:
-        raise NotFound(f"No mention with id {mention_id}.")
-    if getattr(result, "rowcount", 0) != 1:
-        owner = user_ref(mention.assignee) if mention.assignee is not None else None
-        raise _lost_claim(owner, mention.version, mention.status)
-    return mark_changed(session, mention, "claimed", by=by, now=now, bump=False)
+        current = session.scalars(select(Mention).where(Mention.id == mention_id)).unique().first()
+        if current is None:
+            raise NotFound(f"No mention with id {mention_id}.")
+        owner = user_ref(current.assignee) if current.assignee is not None else None
+        raise _lost_claim(owner, current.version, current.status)
+    claimer = UserRef(id=by.user_id, name=by.name)
+    return mark_changed(session, mention, "claimed", by=by, now=now, bump=False, owner=claimer)
 
 
 class ClaimDesk:

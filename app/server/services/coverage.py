@@ -58,7 +58,7 @@ def coverage(session: Session) -> CoveragePublic:
 COVERAGE_LOCK_KEY = 0x52455350434F5652
 
 
-def _decide_alone(session: Session) -> None:
+def decide_alone(session: Session) -> None:
     """PostgreSQL: wait for any other transaction deciding coverage to commit; this one's next
     statements then see its duty changes and gaps (each statement reads what is committed)."""
     if session.get_bind().dialect.name == "postgresql":
@@ -92,10 +92,11 @@ def raise_gap(
     mention_id: int | None = None,
     actor_id: int | None = None,
     extra: dict[str, Any] | None = None,
+    title: str = "Responder: coverage gap",
 ) -> bool:
     """Announce a gap in `scope` unless someone suitable is on duty or it is already open.
     Returns True when this call opened the gap (and wrote the one `coverage.gap` event)."""
-    _decide_alone(session)
+    decide_alone(session)
     if is_covered(session, scope):
         close_gaps(session, now)
         return False
@@ -103,7 +104,17 @@ def raise_gap(
     opened = session.execute(
         update(CoverageGap)
         .where(CoverageGap.scope == scope, CoverageGap.is_open.is_(False))
-        .values(is_open=True, opened_at=now, closed_at=None, reason=reason, mention_id=mention_id)
+        .values(
+            is_open=True,
+            opened_at=now,
+            closed_at=None,
+            reason=reason,
+            mention_id=mention_id,
+            urgent_alerts=0,  # a new gap: its urgent mentions alert afresh (services/uncovered)
+            last_alert_at=None,
+            waiting=[],
+            waiting_count=0,
+        )
         .execution_options(synchronize_session=False)
     )
     if getattr(opened, "rowcount", 0) != 1:
@@ -125,7 +136,7 @@ def raise_gap(
         audience=MANAGERS,
     )
     suffix = f" (mention #{mention_id})" if mention_id is not None else ""
-    queue_notice(session, Notice(title="Responder: coverage gap", body=reason + suffix))
+    queue_notice(session, Notice(title=title, body=reason + suffix))
     return True
 
 
@@ -139,7 +150,7 @@ def record_coverage_gap(
 
 def close_gaps(session: Session, now: datetime) -> list[str]:
     """Close every open gap that someone on duty now covers; returns the scopes closed."""
-    _decide_alone(session)
+    decide_alone(session)
     closed: list[str] = []
     for scope in SCOPES:
         if not is_covered(session, scope):
@@ -147,7 +158,7 @@ def close_gaps(session: Session, now: datetime) -> list[str]:
         result = session.execute(
             update(CoverageGap)
             .where(CoverageGap.scope == scope, CoverageGap.is_open.is_(True))
-            .values(is_open=False, closed_at=now)
+            .values(is_open=False, closed_at=now, waiting=[], waiting_count=0)
             .execution_options(synchronize_session=False)
         )
         if getattr(result, "rowcount", 0) == 1:

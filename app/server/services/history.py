@@ -34,9 +34,11 @@ def _name(ref: Any, fallback: str) -> str:
     return fallback
 
 
-def _quote(text: str) -> str:
+def one_line(text: str, limit: int = NOTE_LENGTH) -> str:
+    """`text` on one line (its whitespace runs made single spaces), cut to `limit` characters
+    and marked when cut: how a note or a mention is quoted in a sentence."""
     text = " ".join(text.split())
-    return text if len(text) <= NOTE_LENGTH else text[: NOTE_LENGTH - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def is_person_event(event: Event) -> bool:
@@ -120,12 +122,12 @@ def _handoff_sentence(handoff: dict[str, Any], *, party: bool) -> str:
         target = f"the {team} team" if team else "a colleague"
     decider = _name(handoff.get("decided_by"), target)
     if status == HandoffStatus.PENDING:
-        note = _quote(str(handoff.get("note") or "")) if party else ""
+        note = one_line(str(handoff.get("note") or "")) if party else ""
         return f"{sender} handed it off to {target}" + (f": {note}" if note else "")
     if status == HandoffStatus.ACCEPTED:
         return f"{decider} accepted the handoff"
     if status == HandoffStatus.DECLINED:
-        reason = _quote(str(handoff.get("reason") or "")) if party else ""
+        reason = one_line(str(handoff.get("reason") or "")) if party else ""
         return f"{decider} declined the handoff" + (f": {reason}" if reason else "")
     if status == HandoffStatus.ESCALATED:
         to = _name(handoff.get("escalated_to"), "a manager")

@@ -5,8 +5,9 @@ coverage gap.
 Everything that is not a database write happens before the write transaction: reading each
 text for its priority (`read_items`, the slow part) and building the rows and their
 `mention.created` payloads (`plan_ingest`). Inside it, a batch is set operations: one
-`INSERT … ON CONFLICT DO NOTHING RETURNING` per chunk of mentions (a mention another ingest
-stored first is a duplicate, not an error), one select for the duplicates' ids and one
+`INSERT … ON CONFLICT DO NOTHING RETURNING` for the mentions (a mention another ingest stored
+first is a duplicate, not an error; on PostgreSQL the rows travel as one JSON document,
+app/server/bulk_insert.py), one select for the duplicates' ids and one
 statement for the events — the write lock is held for milliseconds (`store_planned`)."""
 
 from __future__ import annotations
@@ -17,15 +18,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from app.models.enums import EventType, MentionStatus
 from app.models.schemas import IngestResult, MentionCreate
 from app.models.tables import Mention
+from app.server.bulk_insert import insert_json_rows
 from app.server.event_log import record_events
 from app.server.services.aging import next_visible_change
-from app.server.services.coverage import record_coverage_gap
+from app.server.services.uncovered import UrgentArrival, alert_urgent_arrivals
 from app.server.views import mention_payload
 from app.tone.priority import URGENT_THRESHOLD, MentionReading, priority_of, read_mention
 
@@ -146,18 +148,25 @@ def plan_ingest(
 
 def _insert_new(session: Session, rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], int]:
     """Insert the rows no other mention has the key of; the new ids by key."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(_MENTIONS)
-        .on_conflict_do_nothing(index_elements=["network", "external_id"])
-        .returning(_MENTIONS.c.id, _MENTIONS.c.network, _MENTIONS.c.external_id)
-    )
-    # Many parameter sets to one cached statement: SQLAlchemy sends them as multi-row VALUES
-    # ("insertmanyvalues"), pages sized to the database's limits, and gathers what they return.
+    key = ["network", "external_id"]
+    returned = ["id", "network", "external_id"]
+    returned_rows: Sequence[Any]
+    if session.get_bind().dialect.name == "postgresql":
+        returned_rows = insert_json_rows(
+            session, _MENTIONS, rows, on_conflict_do_nothing=key, returning=returned
+        ).all()
+    else:
+        # Many parameter sets to one cached statement: SQLAlchemy sends them as multi-row
+        # VALUES ("insertmanyvalues"), pages sized to SQLite's limits, and gathers the results.
+        statement = (
+            sqlite.insert(_MENTIONS)
+            .on_conflict_do_nothing(index_elements=key)
+            .returning(*(_MENTIONS.c[name] for name in returned))
+        )
+        returned_rows = session.execute(statement, list(rows)).all()
     return {
         (network.value, external_id): int(mention_id)
-        for mention_id, network, external_id in session.execute(statement, list(rows))
+        for mention_id, network, external_id in returned_rows
     }
 
 
@@ -190,15 +199,16 @@ def store_planned(
         at=now,
         actor_id=actor_id,
     )
-    urgent = next((m for m in stored if m.urgent), None)
-    if urgent is not None:
-        record_coverage_gap(
-            session,
-            reason="An urgent mention arrived and nobody is on duty.",
-            now=now,
-            mention_id=created[urgent.key],
-            actor_id=actor_id,
-        )
+    alert_urgent_arrivals(
+        session,
+        [
+            UrgentArrival.of(created[m.key], str(m.row["author_handle"]), str(m.row["text"]))
+            for m in stored
+            if m.urgent
+        ],
+        now=now,
+        actor_id=actor_id,
+    )
     first: set[tuple[str, str]] = set()
     duplicates: list[int] = []
     for key in plan.keys:

@@ -1,5 +1,6 @@
 """Time-driven upkeep: re-score open mentions as they wait, wake snoozed mentions when due,
-raise follow-ups. Each function takes `now` (an injectable clock) and runs in one transaction."""
+raise follow-ups, pass unacknowledged on-call pages on. Each function takes `now` (an
+injectable clock) and runs in one transaction."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from app.server.event_log import record_event
 from app.server.services.aging import next_visible_change, visible_change
 from app.server.services.handoffs import escalate_due
 from app.server.services.mentions import mark_changed
+from app.server.services.on_call import pass_on_due_pages
 from app.server.services.rota import apply_rotas
+from app.server.services.uncovered import send_due_follow_ups
 from app.server.views import mention_payload
 from app.tone.priority import MentionReading, priority_of
 
@@ -171,12 +174,22 @@ def run_due_jobs(
     """One round of upkeep in the caller's transaction; `rescore` is `plan_rescore`'s answer
     when the caller worked it out before the transaction."""
     if not take_jobs_lock(session):
-        return {"rota": [], "escalated": [], "woke": [], "followups": [], "rescored": []}
+        return {
+            "rota": [],
+            "escalated": [],
+            "woke": [],
+            "followups": [],
+            "urgent_follow_up": [],
+            "paged": [],
+            "rescored": [],
+        }
     # Rota and escalation first: they lock people and handoffs before this round's first event.
     return {
         "rota": apply_rotas(session, now),
         "escalated": escalate_due(session, now),
         "woke": wake_snoozed(session, now),
         "followups": raise_followups(session, now),
+        "urgent_follow_up": send_due_follow_ups(session, now),
+        "paged": pass_on_due_pages(session, now),
         "rescored": rescore_open_mentions(session, now, planned=rescore),
     }

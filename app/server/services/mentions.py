@@ -16,6 +16,7 @@ from app.models.schemas import (
     MentionDetail,
     MentionPublic,
     MentionsPublic,
+    UserRef,
 )
 from app.models.tables import Event, Handoff, Mention, Reply, Team
 from app.server.access import Viewer, parties_of
@@ -196,19 +197,26 @@ def mark_changed(
     by: Principal | None,
     now: datetime,
     bump: bool = True,
+    owner: UserRef | None = None,
 ) -> MentionPublic:
     """Record `mention.updated` (with `action`) for a change the caller made to `mention`,
-    bumping its version first unless the caller's compare-and-set already did (`bump=False`)."""
+    bumping its version first unless the caller's compare-and-set already did (`bump=False`).
+    `owner`: the new owner, when the caller knows who that is (a claim: the claimer), so the
+    owner's user row is not read again."""
     if bump:
         mention.version += 1
         mention.updated_at = now
     session.flush()
-    if (
-        mention.assignee_id is not None
-        and (mention.assignee is None or mention.assignee.id != mention.assignee_id)
-    ) or (mention.assignee_id is None and mention.assignee is not None):
+    known_owner = owner is not None and owner.id == mention.assignee_id
+    if not known_owner and (
+        (
+            mention.assignee_id is not None
+            and (mention.assignee is None or mention.assignee.id != mention.assignee_id)
+        )
+        or (mention.assignee_id is None and mention.assignee is not None)
+    ):
         session.refresh(mention, ["assignee"])
-    public = mention_public(mention)
+    public = mention_public(mention, owner=owner if known_owner else None)
     record_event(
         session,
         EventType.MENTION_UPDATED,

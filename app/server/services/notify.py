@@ -1,5 +1,6 @@
-"""The optional outgoing notifier: after a transaction that opened a coverage gap commits, send
-a short notice to the URLs in the settings (webhook, e-mail, chat — through `apprise`).
+"""The outgoing notifier: after a transaction that opened a coverage gap commits, send a short
+notice to the URLs in the settings (webhook, e-mail, chat — through `apprise`); a notice for
+one person (an on-call page, services/on_call.py) goes to that person's own URLs instead.
 
 Notices are queued on the session while the change is being made and handed to one worker
 thread only after the commit, so a refused or rolled-back change sends nothing, and a slow or
@@ -27,6 +28,13 @@ _PENDING = "responder_pending_notices"
 class Notice:
     title: str
     body: str
+    # Where it goes: empty for the URLs in the settings; else only these (a person's own).
+    urls: tuple[str, ...] = ()
+    # A link to this server (a path such as /ack/KEY) the notice ends with, after `link_label`,
+    # when the server's public URL is set; else the notice ends with `without_link`.
+    link_path: str | None = None
+    link_label: str = ""
+    without_link: str = ""
 
 
 def queue_notice(session: Session, notice: Notice) -> None:
@@ -35,10 +43,12 @@ def queue_notice(session: Session, notice: Notice) -> None:
 
 
 class Notifier:
-    """Sends notices to every configured apprise URL from one background thread."""
+    """Sends notices to every configured apprise URL (or to a notice's own URLs) from one
+    background thread."""
 
-    def __init__(self, urls: Sequence[str]) -> None:
+    def __init__(self, urls: Sequence[str], *, public_url: str | None = None) -> None:
         self._apprise = apprise.Apprise()
+        self.public_url = public_url.rstrip("/") if public_url else None
         self.accepted: list[str] = []
         for url in urls:
             if self._apprise.add(url):
@@ -55,9 +65,26 @@ class Notifier:
     def send(self, notice: Notice) -> Future[bool]:
         return self._executor.submit(self._deliver, notice)
 
+    def body_of(self, notice: Notice) -> str:
+        """The text sent: the notice's body and, for a notice with a link, the link (or what
+        to do without one)."""
+        if notice.link_path is None:
+            return notice.body
+        if self.public_url is None:
+            return f"{notice.body}\n\n{notice.without_link}"
+        return f"{notice.body}\n\n{notice.link_label}{self.public_url}{notice.link_path}"
+
     def _deliver(self, notice: Notice) -> bool:
+        targets = self._apprise
+        if notice.urls:
+            targets = apprise.Apprise()
+            for url in notice.urls:
+                if not targets.add(url):
+                    log.warning("notifier: one of a person's URLs was not understood")
+        elif not self.accepted:
+            return False  # nothing configured: the notice has nowhere to go
         try:
-            delivered = bool(self._apprise.notify(body=notice.body, title=notice.title))
+            delivered = bool(targets.notify(body=self.body_of(notice), title=notice.title))
         except Exception:
             log.exception("notifier failed to send %r", notice.title)
             return False

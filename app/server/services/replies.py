@@ -49,9 +49,17 @@ def reply_view(session: Session, reply: Reply, now: datetime | None = None) -> R
 
 
 def queue_reply(
-    session: Session, mention_id: int, request: ReplyCreate, *, by: Principal, now: datetime
+    session: Session,
+    mention_id: int,
+    request: ReplyCreate,
+    *,
+    by: Principal,
+    now: datetime,
+    not_before: datetime | None = None,
 ) -> tuple[ReplyPublic, bool]:
-    """Queue a reply; returns (reply, created). The same client_id again returns the same reply."""
+    """Queue a reply; returns (reply, created). The same client_id again returns the same reply.
+    `not_before`: the reply leaves no earlier than this either (a storm statement's pacing),
+    nor before its cool-off, whichever is later."""
     assert by.user_id is not None
     client_id = str(request.client_id)
     existing = _existing(session, client_id)
@@ -101,8 +109,9 @@ def queue_reply(
         attempts=0,
         # The cool-off is held here, not only in the console: a reply posted by any client
         # waits at least the author's team cool-off from now.
-        next_attempt_at=reply_hold_until(
-            session, by=by, requested_seconds=request.cool_off_seconds, since=now
+        next_attempt_at=max(
+            reply_hold_until(session, by=by, requested_seconds=request.cool_off_seconds, since=now),
+            not_before or now,
         ),
         created_at=now,
         updated_at=now,

@@ -1,5 +1,6 @@
 """People: creating users and their tokens, and duty changes (which open or close coverage
-gaps, services/coverage.py)."""
+gaps, services/coverage.py, and end the on-call escalations someone coming on duty covers,
+services/pages.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from app.server.auth import USER_TOKEN, Principal, issue_token
 from app.server.errors import Conflict, Forbidden, Invalid, NotFound
 from app.server.event_log import record_event
 from app.server.services.coverage import close_gaps, record_coverage_gap
+from app.server.services.pages import end_covered_escalations
 from app.server.views import user_public
 
 
@@ -114,6 +116,7 @@ def set_duty(
         )
     else:
         close_gaps(session, now)
+        end_covered_escalations(session, user, now=now, actor_id=by.user_id)
     return public
 
 

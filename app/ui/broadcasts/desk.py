@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QDockWidget, QWidget
 
 from app.client.broadcasts.inbox import BroadcastInbox
 from app.client.stream.actions import ActionOutcome, ActionResult
-from app.client.stream.session import Viewer
+from app.client.stream.viewer import Viewer
 from app.common.tasks import TaskKeeper
 from app.models.enums import Severity
 from app.models.schemas import BroadcastPublic

@@ -24,7 +24,7 @@ from app.client.composer.display import ComposerMessage, CounterLevel
 from app.client.composer.prompting import ToneCheck
 from app.client.composer.state import ComposerState
 from app.client.stream.rows import MentionRow
-from app.client.stream.session import Viewer
+from app.client.stream.viewer import Viewer
 from app.common.tasks import TaskKeeper
 from app.ui.composer.breath import BreathBox
 from app.ui.composer.bridge import ComposerBridge

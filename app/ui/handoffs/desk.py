@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from app.client.handoffs.board import HandoffBoard
 from app.client.stream.actions import ActionOutcome
 from app.client.stream.rows import MentionRow
-from app.client.stream.session import Viewer
+from app.client.stream.viewer import Viewer
 from app.client.team.watch import TeamWatch
 from app.common.tasks import TaskKeeper
 from app.models.enums import Duty, HandoffStatus

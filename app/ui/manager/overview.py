@@ -1,8 +1,8 @@
 """The manager overview: five small plots (pyqtgraph) — mentions per hour by priority band
 over the last day, first-response time per day (median and p90) over the week, open handoffs
 by team, who is on duty per team now, and people on duty per hour over the week (hours with
-nobody in red). It draws an `Overview` computed by app/client/manager/overview.py, nothing
-else."""
+nobody in red); below the summary, the week's storms. It draws an `Overview` computed by
+app/client/manager/overview.py, nothing else."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from app.client.manager.overview import (
     coverage_words,
     response_trend,
 )
+from app.client.team import storm_words
 from app.ui.qt import theme
 from app.ui.qt.theme import Role
 
@@ -82,6 +83,11 @@ class OverviewDialog(QDialog):
         self.summary = QLabel("Loading…")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        # Brand accounts' names and what the storms were about: shown as written.
+        self.storms = QLabel("")
+        self.storms.setWordWrap(True)
+        self.storms.setTextFormat(Qt.TextFormat.PlainText)
+        self.storms.setAccessibleName("Storms of the past week")
         self.per_hour = _plot("Mentions per hour, last 24 h, by priority", "mentions")
         self.handoffs = _plot("Open handoffs by receiving team", "handoffs")
         self.duty = _plot("On duty now (green) / team size (grey)", "")
@@ -110,6 +116,7 @@ class OverviewDialog(QDialog):
         grid.addWidget(self.coverage, 2, 0, 1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.storms)
         layout.addLayout(grid, 1)
         layout.addWidget(self.legend)
         self.setAccessibleName("Manager overview")
@@ -196,6 +203,7 @@ class OverviewDialog(QDialog):
             lines.append(_history_line(trend, gaps))
         lines.extend(overview.problems)
         self.summary.setText("\n".join(lines))
+        self.storms.setText(storm_lines(overview))
 
     def _show_responses(self, trend: ResponseTrend) -> None:
         self.responses.clear()
@@ -255,6 +263,18 @@ class OverviewDialog(QDialog):
         self.coverage.setYRange(-0.14 * top, counts[-1] * 1.05, padding=0)
         if trend.empty:
             _none_yet(self.coverage, 0, counts[-1] / 2)
+
+
+def storm_lines(overview: Overview, most: int = 6) -> str:
+    """The period's storms, newest first, one line each."""
+    storms = overview.storms
+    if not storms:
+        return storm_words.NO_STORM_IN_PERIOD
+    lines = [storm_words.STORMS_IN_PERIOD.format(count=len(storms))]
+    lines.extend(f"• {storm_words.overview_entry(storm)}" for storm in storms[:most])
+    if len(storms) > most:
+        lines.append(f"… and {len(storms) - most} earlier")
+    return "\n".join(lines)
 
 
 def _history_line(trend: ResponseTrend, coverage: CoverageTrend) -> str:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.client.connection.api import ResponderApi
 from app.client.manager.reply_library import ReplyLibrary
-from app.client.stream.session import Viewer
+from app.client.stream.viewer import Viewer
 from app.common.tasks import TaskKeeper
 from app.ui.manager.reply_library_dialog import ReplyLibraryDialog
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.client.connection.api import ResponderApi
 from app.client.manager.team_admin import TeamAdmin, TeamChange
-from app.client.stream.session import Viewer
+from app.client.stream.viewer import Viewer
 from app.common.tasks import TaskKeeper
 from app.models.enums import Role
 from app.ui.qt import theme

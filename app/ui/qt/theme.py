@@ -41,6 +41,10 @@ class Role(StrEnum):
     NOTICE_BANNER_TEXT = "notice_banner_text"
     COVERAGE_BANNER = "coverage_banner"
     COVERAGE_BANNER_TEXT = "coverage_banner_text"
+    STORM_BANNER = "storm_banner"
+    STORM_BANNER_TEXT = "storm_banner_text"
+    PAGE_BANNER = "page_banner"  # an on-call page waiting for my acknowledgement
+    PAGE_BANNER_TEXT = "page_banner_text"
     # broadcast severities: background and text (contrast ratio ≥ 7:1 for each pair)
     BROADCAST_INFO = "broadcast_info"
     BROADCAST_INFO_TEXT = "broadcast_info_text"
@@ -65,6 +69,8 @@ class Role(StrEnum):
     COVERAGE_UNKNOWN = "coverage_unknown"
     TRAY_URGENT_BADGE = "tray_urgent_badge"
     TRAY_UNREAD_BADGE = "tray_unread_badge"
+    TRAY_STORM_BADGE = "tray_storm_badge"  # the storm's diamond with a lightning bolt
+    TRAY_PAGE_BADGE = "tray_page_badge"  # the bell of a waiting page (top left)
     # the manager overview's plots (always drawn on white)
     CHART_TEXT = "chart_text"
     CHART_NOTE = "chart_note"
@@ -132,6 +138,10 @@ _TABLE: dict[Role, tuple[str, str]] = {
     Role.NOTICE_BANNER_TEXT: ("#5F1119", "#FDE7E9"),
     Role.COVERAGE_BANNER: ("#7F0000", "#7F0000"),
     Role.COVERAGE_BANNER_TEXT: ("#FFFFFF", "#FFFFFF"),
+    Role.STORM_BANNER: ("#4A148C", "#4A148C"),
+    Role.STORM_BANNER_TEXT: ("#FFFFFF", "#FFFFFF"),
+    Role.PAGE_BANNER: ("#8A3B00", "#8A3B00"),
+    Role.PAGE_BANNER_TEXT: ("#FFFFFF", "#FFFFFF"),
     Role.BROADCAST_INFO: ("#E3F2FD", "#0B3558"),
     Role.BROADCAST_INFO_TEXT: ("#0B3558", "#E3F2FD"),
     Role.BROADCAST_IMPORTANT: ("#FFE0B2", "#4E2600"),
@@ -153,6 +163,8 @@ _TABLE: dict[Role, tuple[str, str]] = {
     Role.COVERAGE_UNKNOWN: ("#757575", "#757575"),
     Role.TRAY_URGENT_BADGE: ("#1A1A1A", "#1A1A1A"),
     Role.TRAY_UNREAD_BADGE: ("#1565C0", "#1565C0"),
+    Role.TRAY_STORM_BADGE: ("#6A1B9A", "#6A1B9A"),
+    Role.TRAY_PAGE_BADGE: ("#E65100", "#E65100"),
     Role.CHART_TEXT: ("#202020", "#202020"),
     Role.CHART_NOTE: ("#606060", "#606060"),
     Role.CHART_URGENT: ("#C62828", "#C62828"),
@@ -237,6 +249,8 @@ _MARKED_FILLS = (
     Role.COVERAGE_UNKNOWN,
     Role.TRAY_URGENT_BADGE,
     Role.TRAY_UNREAD_BADGE,
+    Role.TRAY_PAGE_BADGE,
+    Role.TRAY_STORM_BADGE,
 )
 _PLOT_MARKS = (
     Role.CHART_URGENT,
@@ -274,6 +288,8 @@ PAIRS: tuple[tuple[Role, Role | Surface, Contrast], ...] = (
     (Role.OFFLINE_BANNER_TEXT, Role.OFFLINE_BANNER, Contrast.TEXT),
     (Role.NOTICE_BANNER_TEXT, Role.NOTICE_BANNER, Contrast.TEXT),
     (Role.COVERAGE_BANNER_TEXT, Role.COVERAGE_BANNER, Contrast.TEXT),
+    (Role.STORM_BANNER_TEXT, Role.STORM_BANNER, Contrast.TEXT),
+    (Role.PAGE_BANNER_TEXT, Role.PAGE_BANNER, Contrast.TEXT),
     (Role.BROADCAST_INFO_TEXT, Role.BROADCAST_INFO, Contrast.TEXT),
     (Role.BROADCAST_IMPORTANT_TEXT, Role.BROADCAST_IMPORTANT, Contrast.TEXT),
     (Role.BROADCAST_URGENT_TEXT, Role.BROADCAST_URGENT, Contrast.TEXT),

@@ -49,6 +49,8 @@ class Action(StrEnum):
     FOLLOWUPS_DOCK = "followups_dock"
     ACKS_DOCK = "acks_dock"
     OVERVIEW = "overview"
+    STORM_VIEW = "storm_view"
+    MY_PAGING = "my_paging"
 
     @property
     def text(self) -> str:
@@ -137,6 +139,13 @@ _SPECS: dict[Action, ActionSpec] = {
     Action.FOLLOWUPS_DOCK: ActionSpec("Follow-ups"),
     Action.ACKS_DOCK: ActionSpec("Broadcasts"),
     Action.OVERVIEW: ActionSpec("Manager &overview…"),
+    Action.STORM_VIEW: ActionSpec(
+        "Stor&ms…", help="The open storms: their groups, claims and a holding statement"
+    ),
+    Action.MY_PAGING: ActionSpec(
+        "My &paging…",
+        help="Where on-call pages reach you (e-mail, chat, SMS, push), your quiet hours, your zone",
+    ),
 }
 
 SHORTCUTS: tuple[Action, ...] = tuple(action for action in Action if action.keys)
@@ -189,6 +198,7 @@ class Section(StrEnum):
     """A run of entries a feature supplies as it changes (the team's remote control)."""
 
     TEAM_REMOTE = "team_remote"
+    PAGE_REMOTE = "page_remote"  # a page waiting for me: what arrived, acknowledge it
 
 
 SEPARATOR = None
@@ -231,10 +241,23 @@ MENUS: tuple[MenuSpec, ...] = (
             Action.FOCUS_REPLY,
             SEPARATOR,
             *DOCK_ACTIONS,
+            Action.STORM_VIEW,
             Action.OVERVIEW,
         ),
     ),
-    MenuSpec(Menu.DUTY, "&Duty", (*DUTY_ACTIONS, SEPARATOR, Section.TEAM_REMOTE)),
+    MenuSpec(
+        Menu.DUTY,
+        "&Duty",
+        (
+            Section.PAGE_REMOTE,
+            SEPARATOR,
+            *DUTY_ACTIONS,
+            SEPARATOR,
+            Section.TEAM_REMOTE,
+            SEPARATOR,
+            Action.MY_PAGING,
+        ),
+    ),
     MenuSpec(Menu.HELP, "&Help", (Action.SHORTCUTS,)),
 )
 

@@ -1,7 +1,8 @@
-"""The shell's composition: builds a console's parts first (the stream, the composer panel, the
-team features' panels, banners and docks, the tray and every action), hands them to the main
-window, then builds the feature desks that act over the window, and wires it all in one place
-(wiring.py). The desktop entry point and the UI tests build their consoles here."""
+"""The shell's composition: adds a console's parts (the composer panel, the team features'
+panels, banners and docks, the tray's duty remote) to its window — one already on the screen
+(window.py), or built here — then builds the feature desks that act over the window, and
+wires it all in one place (wiring.py). The desktop entry point and the UI tests build their
+consoles here."""
 
 from __future__ import annotations
 
@@ -25,27 +26,27 @@ from app.ui.manager.tools import ManagerTools
 from app.ui.qt.banner import Banner
 from app.ui.qt.notices import Notices
 from app.ui.qt.theme import Role
-from app.ui.shell.actions import DOCK_ACTIONS, Action, Section, create_action
+from app.ui.shell.actions import Action, Section
 from app.ui.shell.main_window import DockPart, MainWindow, WindowParts
 from app.ui.shell.notifier import UrgentNotifier
 from app.ui.shell.session_bridge import SessionBridge
 from app.ui.shell.session_commands import SessionCommands
+from app.ui.shell.window import build_window
 from app.ui.shell.wiring import connect_signals
+from app.ui.storms.banner import StormBanner
+from app.ui.storms.desk import StormDesk
+from app.ui.storms.view import StormView
 from app.ui.stream.mention_actions import MentionActions
 from app.ui.stream.stream import MentionStream
 from app.ui.team.bridge import TeamBridge
 from app.ui.team.duty import DutyDesk
 from app.ui.team.followups import FollowupDesk
 from app.ui.team.followups_view import FollowupsView
+from app.ui.team.page_banner import PageBanner
+from app.ui.team.page_remote import PageRemote
+from app.ui.team.paging import PagingDesk
 from app.ui.team.roster_view import RosterView
 from app.ui.team.tray import DutyRemote
-
-# Actions that exist only with a feature: the manager menus, the team's overview and docks.
-_MANAGER_MENU_ACTIONS = (Action.REPLY_LIBRARY, Action.TEAM_ADMIN)
-_TEAM_ACTIONS = (Action.OVERVIEW,)
-_SHELL_ACTIONS = tuple(
-    a for a in Action if a not in (*_MANAGER_MENU_ACTIONS, *_TEAM_ACTIONS, *DOCK_ACTIONS)
-)
 
 
 class TeamPanels:
@@ -62,7 +63,10 @@ class TeamPanels:
         self.roster_view = RosterView()
         self.followups_view = FollowupsView()
         self.acks_view = BroadcastAcksView()
+        self.storm_banner = StormBanner()
         self.remote = DutyRemote(notifier.menu, lambda: notifier.count, notifier)
+        self.page_banner = PageBanner()
+        self.page_remote = PageRemote(notifier.menu, notifier)  # first in the tray's menu
 
     def docks(self) -> tuple[DockPart, ...]:
         return (
@@ -93,6 +97,9 @@ class TeamUi:
         self.roster_view = panels.roster_view
         self.followups_view = panels.followups_view
         self.acks_view = panels.acks_view
+        self.storm_banner = panels.storm_banner
+        self.page_banner = panels.page_banner
+        self.page_remote = panels.page_remote
         self.roster_dock = window.dock(Action.ROSTER_DOCK)
         self.followups_dock = window.dock(Action.FOLLOWUPS_DOCK)
         self.acks_dock = window.dock(Action.ACKS_DOCK)
@@ -133,6 +140,24 @@ class TeamUi:
             banner=self.broadcast_banner,
             acks_view=self.acks_view,
             acks_dock=self.acks_dock,
+            notices=notices,
+            window=window,
+            tasks=self.tasks,
+        )
+        self.storm_view = StormView(session.row, window)
+        self.storms = StormDesk(
+            self.desk.storms,
+            banner=self.storm_banner,
+            view=self.storm_view,
+            notices=notices,
+            window=window,
+            tasks=self.tasks,
+        )
+        self.paging = PagingDesk(
+            self.desk.pages,
+            watch,
+            banner=self.page_banner,
+            page_remote=self.page_remote,
             notices=notices,
             window=window,
             tasks=self.tasks,
@@ -204,35 +229,50 @@ def build_console(
     composer: ComposerBridge | None = None,
     team: TeamBridge | None = None,
     manager_menus: bool | None = None,
+    window: MainWindow | None = None,
 ) -> ConsoleUi:
     """A console: the stream always; the composer, the team features and the manager menus
-    (Replies & cool-off…, Teams…; by default with the team features) when given."""
+    (Replies & cool-off…, Teams…; by default with the team features) when given. `window`:
+    one already on the screen (build_window, with the same features' actions), which the
+    features' parts are added to."""
     session = bridge.session
     with_manager_menus = team is not None if manager_menus is None else manager_menus
+    if window is None:
+        window = build_window(
+            subtitle=subtitle, team=team is not None, manager_menus=with_manager_menus
+        )
     notices = Notices()
-    notifier = UrgentNotifier()
-    stream = MentionStream(session.mention_detail)
-    wanted = [
-        *_SHELL_ACTIONS,
-        *(_MANAGER_MENU_ACTIONS if with_manager_menus else ()),
-        *(_TEAM_ACTIONS if team is not None else ()),
-    ]
-    actions = {action: create_action(action) for action in wanted}
+    stream = window.stream
+    stream.load_details_with(session.mention_detail)
     composer_panel = ComposerPanel(composer) if composer is not None else None
-    panels = TeamPanels(team.desk, session, notifier) if team is not None else None
-
-    window = MainWindow(
+    panels = TeamPanels(team.desk, session, window.notifier) if team is not None else None
+    window.add_parts(
         WindowParts(
             stream=stream,
-            notifier=notifier,
-            actions=actions,
-            sections={Section.TEAM_REMOTE: panels.remote.menu_section()} if panels else {},
+            notifier=window.notifier,
+            actions={},
+            sections=(
+                {
+                    Section.PAGE_REMOTE: panels.page_remote.menu_section(),
+                    Section.TEAM_REMOTE: panels.remote.menu_section(),
+                }
+                if panels
+                else {}
+            ),
             composer=composer_panel,
             handoffs=panels.handoff_panel if panels else None,
-            banners=(panels.broadcast_banner, panels.coverage_banner) if panels else (),
+            banners=(
+                (
+                    panels.page_banner,
+                    panels.broadcast_banner,
+                    panels.storm_banner,
+                    panels.coverage_banner,
+                )
+                if panels
+                else ()
+            ),
             docks=panels.docks() if panels else (),
-        ),
-        subtitle=subtitle,
+        )
     )
 
     # The features' bridges go with the window (the session's bridge is its caller's).

@@ -102,6 +102,14 @@ class MentionColumn(QWidget):
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._follow_focus)
 
+    def add_part(self, widget: QWidget, stretch: int) -> None:
+        """A part that came after the window was shown (the composer, the handoffs), under
+        those already there."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.addWidget(widget, stretch)
+        self.setMinimumHeight(layout.minimumSize().height())
+
     def _follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
         """Scroll to the part that takes the keyboard (Go to the reply editor), however it
         got it."""

@@ -8,44 +8,35 @@ between parts: the shell's wiring does (app/ui/shell/wiring.py)."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QDockWidget,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QProgressBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QProgressBar, QWidget
 
-from app.client.connection.events import ConnectionState
-from app.client.stream.rows import MentionRow
-from app.client.stream.session import Viewer
-from app.client.stream.store import OutboxEntry
+from app.client.connection.state import ConnectionState
 from app.client.stream.words import connection_words, outbox_words
 from app.ui.qt import theme
-from app.ui.qt.banner import Banner
 from app.ui.qt.theme import Role
-from app.ui.shell.actions import (
-    CONTEXT_MENU,
-    DUTY_ACTIONS,
-    MENUS,
-    Action,
-    Menu,
-    MenuItem,
-    Section,
-)
-from app.ui.shell.columns import MentionColumn, SidewaysRow, StreamColumns, scrolling
-from app.ui.shell.notifier import UrgentNotifier, badge_icon
-from app.ui.shell.shortcuts_dialog import ShortcutsDialog
-from app.ui.stream.filter import FilterMode
-from app.ui.stream.stream import MentionStream
+from app.ui.shell.badge import badge_icon
+
+if TYPE_CHECKING:  # loaded by furnish: the frame goes on the screen without them
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent
+    from PySide6.QtWidgets import QDockWidget, QMenu
+
+    from app.client.stream.entries import OutboxEntry
+    from app.client.stream.rows import MentionRow
+    from app.client.stream.viewer import Viewer
+    from app.ui.qt.banner import Banner
+    from app.ui.shell.actions import Action, Menu, MenuItem, Section
+    from app.ui.shell.columns import StreamColumns
+    from app.ui.shell.notifier import UrgentNotifier
+    from app.ui.shell.shortcuts_dialog import ShortcutsDialog
+    from app.ui.stream.detail_pane import MentionDetailPane
+    from app.ui.stream.filter import FilterMode
+    from app.ui.stream.stream import MentionStream
 
 APP_TITLE = "Responder Console"
 
@@ -82,18 +73,52 @@ class WindowParts:
 
 
 class MainWindow(QMainWindow):
+    """Built with its parts, or first as a frame (`MainWindow(subtitle=…)`: the title, the
+    icon, the size and the status bar with its start-up progress, nothing of the stream) that
+    goes on the screen at once and receives its parts after (`furnish`). The window's other
+    methods need its parts: they are called once it is furnished."""
+
     closed = Signal()
 
-    def __init__(self, parts: WindowParts, *, subtitle: str = "") -> None:
+    # Set by furnish.
+    stream: MentionStream
+    notifier: UrgentNotifier
+    columns: StreamColumns
+    offline_banner: Banner
+    notice_banner: Banner
+
+    def __init__(self, parts: WindowParts | None = None, *, subtitle: str = "") -> None:
         super().__init__()
         self._subtitle = subtitle
         self._notices: list[str] = []
         self._quitting = False
+        self.furnished = False
+        self.composer: QWidget | None = None
+        self.handoffs: QWidget | None = None
+        self.close_to_tray: Callable[[], bool] | None = None
+        self._actions: dict[Action, QAction] = {}
+        self.docks: dict[Action, QDockWidget] = {}
+        self.menus: dict[Menu, QMenu] = {}
+        self._sections: dict[Section, Sequence[QAction | None]] = {}
+        self.setWindowTitle(self._title(0))
+        self.setWindowIcon(badge_icon(0))
+        self.resize(1280, 780)
+        self._build_status_bar()
+        if parts is not None:
+            self.furnish(parts)
+
+    def furnish(self, parts: WindowParts) -> None:
+        """Lay the parts out in the frame (shown already or not): the stream with its filter
+        bar and detail, the composer and handoff panels, the banners, the menus from the
+        actions table, the actions and the docks."""
+        assert not self.furnished, "a window is furnished once; add_parts adds to it"
+        from app.ui.qt.banner import Banner
+
         self.stream = parts.stream
         self.model = parts.stream.model
         self.proxy = parts.stream.proxy
         self.view = parts.stream.view
-        self.detail = parts.stream.detail
+        self.detail: MentionDetailPane = parts.stream.detail
         self.composer = parts.composer
         self.handoffs = parts.handoffs
         self.notifier = parts.notifier
@@ -104,9 +129,6 @@ class MainWindow(QMainWindow):
         self._actions = dict(parts.actions)
         self.docks = {part.action: self._dock(part) for part in parts.docks}
         self._actions.update({a: dock.toggleViewAction() for a, dock in self.docks.items()})
-        self.setWindowTitle(self._title(0))
-        self.setWindowIcon(badge_icon(0))
-        self.resize(1280, 780)
 
         self.offline_banner = Banner(
             "offline", Role.OFFLINE_BANNER, Role.OFFLINE_BANNER_TEXT, "Reconnect now"
@@ -116,18 +138,56 @@ class MainWindow(QMainWindow):
         )
         self.notice_banner.setAccessibleDescription("An action that could not be applied")
         self._lay_out(parts)
-        self._build_status_bar()
-        self.menus = self._build_menus(parts.sections)
+        self._sections = dict(parts.sections)
+        self.menus = self._build_menus(self._sections)
         for action in self._actions.values():
             if action.parent() is None:
                 action.setParent(self)
             self.addAction(action)
+        self.furnished = True
         self.stream.update_shown()
-        self._add_docks()
+        self._add_docks(self.docks.values())
+
+    def add_parts(self, parts: WindowParts) -> None:
+        """The parts that come after the window is on the screen (the console shows its
+        window before its session and features are loaded): the composer and handoff panels
+        under the mention, the banners across the top, the docks, the menus' sections and
+        any further actions. The stream and the notifier are the window's own already."""
+        assert parts.stream is self.stream
+        assert parts.notifier is self.notifier
+        for widget, stretch in ((parts.composer, 1), (parts.handoffs, 0)):
+            if widget is not None:
+                self.columns.mention_column.add_part(widget, stretch)
+                _show_unless_hidden(widget)
+        self.composer = parts.composer or self.composer
+        self.handoffs = parts.handoffs or self.handoffs
+        if parts.close_to_tray is not None:
+            self.close_to_tray = parts.close_to_tray
+        for index, banner in enumerate(parts.banners):
+            self._central_layout.insertWidget(index, banner)
+            _show_unless_hidden(banner)
+        new_docks = {part.action: self._dock(part) for part in parts.docks}
+        self.docks.update(new_docks)
+        added = {**parts.actions, **{a: dock.toggleViewAction() for a, dock in new_docks.items()}}
+        self._actions.update(added)
+        self._sections = {**self._sections, **parts.sections}
+        for menu in self.menus.values():  # built again with the new entries, in order
+            menu.deleteLater()
+        self.menuBar().clear()
+        self.menus = self._build_menus(self._sections)
+        for action in added.values():
+            if action.parent() is None:
+                action.setParent(self)
+            self.addAction(action)
+        self._add_docks(new_docks.values())
 
     # --- construction --------------------------------------------------------------------
 
     def _lay_out(self, parts: WindowParts) -> None:
+        from PySide6.QtWidgets import QVBoxLayout
+
+        from app.ui.shell.columns import MentionColumn, SidewaysRow, StreamColumns
+
         mention_parts: list[tuple[QWidget, int]] = [(self.detail, 1)]
         if parts.composer is not None:
             mention_parts.append((parts.composer, 1))  # the reply shares the column
@@ -136,7 +196,7 @@ class MainWindow(QMainWindow):
         self.columns = StreamColumns(self.view, MentionColumn(mention_parts))
 
         central = QWidget()
-        layout = QVBoxLayout(central)
+        layout = self._central_layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 4)  # half a screen: list, filter bar and a dock fit
         for banner in parts.banners:
             layout.addWidget(banner)
@@ -147,14 +207,18 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _dock(self, part: DockPart) -> QDockWidget:
+        from PySide6.QtWidgets import QDockWidget
+
+        from app.ui.shell.columns import scrolling
+
         dock = QDockWidget(part.action.text, self)
         dock.setObjectName(f"dock-{part.name}")
         dock.setWidget(scrolling(part.widget, f"dock-{part.name}-scroll"))
         dock.setAccessibleName(part.action.text)
         return dock
 
-    def _add_docks(self) -> None:
-        docks = list(self.docks.values())
+    def _add_docks(self, added: Iterable[QDockWidget]) -> None:
+        docks = list(added)
         for dock in docks:
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         for first, second in itertools.pairwise(docks):
@@ -203,6 +267,8 @@ class MainWindow(QMainWindow):
     def _build_menus(
         self, sections: Mapping[Section, Sequence[QAction | None]]
     ) -> dict[Menu, QMenu]:
+        from app.ui.shell.actions import MENUS
+
         menus: dict[Menu, QMenu] = {}
         bar = self.menuBar()
         for spec in MENUS:
@@ -219,6 +285,8 @@ class MainWindow(QMainWindow):
     ) -> Sequence[QAction | None]:
         if item is None:
             return [None]
+        from app.ui.shell.actions import Section
+
         if isinstance(item, Section):
             return sections.get(item, ())
         action = self._actions.get(item)
@@ -242,7 +310,8 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.stream.update_shown()
+        if self.furnished:
+            self.stream.update_shown()
 
     # The stream's own calls, offered here for scripts and tests that drive the window.
 
@@ -264,6 +333,10 @@ class MainWindow(QMainWindow):
             return
         if not self.view.selectionModel().isRowSelected(index.row()):
             self.view.selectRow(index.row())  # a selected row keeps the others selected too
+        from PySide6.QtWidgets import QMenu
+
+        from app.ui.shell.actions import CONTEXT_MENU
+
         menu = QMenu(self)
         for action in CONTEXT_MENU:
             menu.addAction(self._actions[action])
@@ -299,6 +372,8 @@ class MainWindow(QMainWindow):
         """My name and duty in the status bar, and my duty checked in the Duty menu."""
         if viewer.user is None:
             return
+        from app.ui.shell.actions import DUTY_ACTIONS
+
         duty = viewer.user.duty
         word = next(action.text for action, value in DUTY_ACTIONS.items() if value is duty)
         self.duty_label.setText(f"{viewer.user.name}: {word}")
@@ -346,6 +421,8 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def show_shortcuts(self) -> ShortcutsDialog:
+        from app.ui.shell.shortcuts_dialog import ShortcutsDialog
+
         dialog = ShortcutsDialog(self, with_composer=self.composer is not None)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -363,6 +440,16 @@ class MainWindow(QMainWindow):
             return
         self.closed.emit()
         event.accept()
+
+
+def _show_unless_hidden(widget: QWidget) -> None:
+    """A part added to the shown window shows now, as in a window shown after it was built;
+    one its owner hid (a banner with nothing to say) stays hidden."""
+    explicitly_hidden = widget.testAttribute(
+        Qt.WidgetAttribute.WA_WState_ExplicitShowHide
+    ) and widget.testAttribute(Qt.WidgetAttribute.WA_WState_Hidden)
+    if not explicitly_hidden and widget.window().isVisible():
+        widget.show()
 
 
 def _fill(menu: QMenu, entries: Sequence[QAction | None]) -> None:

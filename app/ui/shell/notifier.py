@@ -10,48 +10,15 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 
-from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app.client.stream.rows import MentionRow
 from app.models.enums import Duty
-from app.ui.qt import theme
-from app.ui.qt.icons import drawn_icon, drawn_pixmap
 from app.ui.qt.plain import plain_tooltip
-from app.ui.qt.theme import Role
-
-
-def badge_icon(count: int) -> QIcon:
-    """The app icon with the number of unassigned urgent mentions in a red dot, drawn at every
-    size a tray, a panel or a title bar asks for (`icons.drawn_icon`)."""
-    return drawn_icon(lambda painter: _draw_badge(painter, count))
-
-
-def badge_pixmap(count: int, size: int = 64) -> QPixmap:
-    """The same icon drawn at one size (screens and tests)."""
-    return drawn_pixmap(lambda painter: _draw_badge(painter, count), size)
-
-
-def _draw_badge(painter: QPainter, count: int) -> None:
-    """In 64×64 drawing units."""
-    painter.setBrush(theme.color(Role.APP_ICON))
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.drawRoundedRect(4, 4, 56, 56, 12, 12)
-    font = QFont()
-    font.setBold(True)
-    font.setPixelSize(34)
-    painter.setFont(font)
-    painter.setPen(theme.color(Role.ICON_MARK))
-    painter.drawText(QRect(4, 4, 56, 56), Qt.AlignmentFlag.AlignCenter, "R")
-    if count:
-        painter.setBrush(theme.color(Role.URGENT))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawEllipse(30, 0, 34, 34)
-        font.setPixelSize(20 if count < 100 else 14)
-        painter.setFont(font)
-        painter.setPen(theme.color(Role.ICON_MARK))
-        painter.drawText(QRect(30, 0, 34, 34), Qt.AlignmentFlag.AlignCenter, _short(count))
+from app.ui.shell.badge import badge_icon as badge_icon
+from app.ui.shell.badge import badge_pixmap as badge_pixmap
 
 
 class TrayKind(StrEnum):
@@ -103,10 +70,6 @@ def _urgent_tooltip(count: int) -> str:
     return f"Responder Console — {count} urgent unassigned"
 
 
-def _short(count: int) -> str:
-    return str(count) if count < 1000 else "999+"
-
-
 class UrgentNotifier(QObject):
     """Owns the tray icon (when the platform has one) and decides whether to alert."""
 
@@ -114,6 +77,8 @@ class UrgentNotifier(QObject):
     showRequested = Signal()
     quitRequested = Signal()
     attention = Signal()  # an alert was shown: the window should ask for attention
+    # The user clicked a message the tray showed: bring the window (and what it says) up.
+    messageClicked = Signal()
 
     def __init__(self, parent: QObject | None = None, *, quiet_ms: int = 10_000) -> None:
         super().__init__(parent)
@@ -154,6 +119,7 @@ class UrgentNotifier(QObject):
             self.tray = QSystemTrayIcon(badge_icon(0), self)
             self.tray.setContextMenu(self.menu)
             self.tray.setToolTip("Responder Console")
+            self.tray.messageClicked.connect(self.messageClicked.emit)
             self.tray.show()
 
     def set_duty(self, duty: Duty) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from app.client.connection.events import ConnectionState
+from app.client.connection.state import ConnectionState
 from app.client.stream.session import ConsoleSession
 from app.models.schemas import EventPublic
 from app.ui.qt.relay import relay, route

@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 
 from app.client.stream.actions import ActionResult
+from app.client.stream.entries import OutboxStatus
 from app.client.stream.session import ConsoleSession
-from app.client.stream.store import OutboxStatus
 from app.models.enums import Duty
 from app.ui.qt.async_slots import async_slot
 from app.ui.qt.notices import Notices

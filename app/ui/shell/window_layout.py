@@ -42,11 +42,22 @@ def capture(window: MainWindow) -> WindowLayout:
 
 def restore(window: MainWindow, layout: WindowLayout) -> None:
     """Put a saved layout back (before the window is shown); what does not fit is skipped."""
+    restore_geometry(window, layout)
+    restore_furnished(window, layout)
+
+
+def restore_geometry(window: QMainWindow, layout: WindowLayout) -> None:
+    """The window's size and place, before it is shown (a frame not furnished yet too)."""
     if layout.geometry:
         window.restoreGeometry(_bytes(layout.geometry))
     else:
         fit_screen(window)  # the first start: the default size, within this screen
     keep_on_screen(window)
+
+
+def restore_furnished(window: MainWindow, layout: WindowLayout) -> None:
+    """The rest of the layout, once the window has its parts: the docks open and their
+    places, the columns' sizes and the stream's view."""
     if layout.state:
         window.restoreState(_bytes(layout.state), STATE_VERSION)
     if layout.splitter:

@@ -110,6 +110,7 @@ def connect_signals(ui: ConsoleUi) -> None:
     notifier.showRequested.connect(window.bring_to_front)
     notifier.quitRequested.connect(window.quit)
     notifier.attention.connect(window.ask_attention)
+    notifier.messageClicked.connect(window.bring_to_front)  # with the banner it announced
 
     # --- the window
     act(Action.SHORTCUTS).triggered.connect(window.show_shortcuts)
@@ -154,7 +155,7 @@ def _connect_team(ui: ConsoleUi, team: TeamUi) -> None:
     duty, broadcasts, handoffs = team.duty, team.broadcasts, team.handoffs
 
     # --- who I am
-    for listener in (duty, handoffs, broadcasts, team.manager):
+    for listener in (duty, handoffs, broadcasts, team.manager, team.paging):
         bridge.viewerChanged.connect(listener.viewer_changed)
     bridge.rowsChanged.connect(lambda _rows: remote.refresh())  # after the urgent count
 
@@ -206,10 +207,49 @@ def _connect_team(ui: ConsoleUi, team: TeamUi) -> None:
     # --- manager tools
     window.action(Action.OVERVIEW).triggered.connect(team.manager.overview_requested)
 
+    # --- storms: the banner, the manager's notification, the tray, the storm view
+    storms = team.storms
+    bridge.viewerChanged.connect(storms.viewer_changed)
+    storms.viewer_changed(session.viewer)
+    signals.stormsChanged.connect(storms.storms_changed)
+    signals.stormsChanged.connect(remote.set_storms)
+    signals.stormAlert.connect(storms.alert)
+    signals.stormUpdated.connect(storms.storm_updated)
+    signals.stormProgress.connect(storms.progress)
+    signals.rosterChanged.connect(storms.roster_changed)
+    signals.teamsChanged.connect(storms.teams_changed)
+    bridge.rowsChanged.connect(storms.rows_changed)
+    team.storm_banner.openRequested.connect(storms.open_view)
+    window.action(Action.STORM_VIEW).triggered.connect(lambda _=False: storms.open_view())
+    remote.stormsRequested.connect(lambda: storms.open_view())
+    view = team.storm_view
+    view.stormChosen.connect(storms.storm_chosen)
+    view.claimForMe.connect(storms.claim_for_me)
+    view.claimForPerson.connect(storms.claim_for_person)
+    view.claimForTeam.connect(storms.claim_for_team)
+    view.statementRequested.connect(storms.statement_requested)
+    view.openMentionRequested.connect(window.open_mention)
+    if ui.composer is not None:
+        ui.composer.bridge.cannedChanged.connect(view.statement.set_canned)
+        view.statement.set_canned(ui.composer.service.canned)
+
+    # --- on-call pages: the banner, the notification, the tray's entries and mark, the dialogs
+    paging = team.paging
+    signals.pagesChanged.connect(paging.pages_changed)
+    signals.pagesChanged.connect(lambda pages: remote.set_paged(bool(pages)))
+    signals.pageArrived.connect(paging.page_arrived)
+    signals.pageGone.connect(paging.page_gone)
+    team.page_banner.acknowledgeRequested.connect(paging.acknowledge_requested)
+    team.page_banner.openRequested.connect(window.open_mention)
+    team.page_remote.acknowledgeRequested.connect(paging.acknowledge_requested)
+    paging.openRequested.connect(window.open_mention)
+    window.action(Action.MY_PAGING).triggered.connect(paging.paging_requested)
+    team.roster_view.onCallRequested.connect(paging.on_call_requested)
+
     # --- follow-ups
     signals.followupsChanged.connect(team.followups.followups_changed)
     team.followups_view.openRequested.connect(window.open_mention)
     team.followups_view.doneRequested.connect(team.followups.done_requested)
 
-    for listener in (duty, handoffs, broadcasts, team.manager):
+    for listener in (duty, handoffs, broadcasts, team.manager, team.paging):
         listener.viewer_changed(session.viewer)

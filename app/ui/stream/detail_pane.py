@@ -4,6 +4,7 @@ and the history of what happened to it. Content from networks is shown as plain 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal, SignalInstance
 from PySide6.QtGui import QDesktopServices
@@ -22,17 +23,19 @@ from PySide6.QtWidgets import (
 )
 
 from app.client.stream.decisions import decision_for
+from app.client.stream.entries import ActionKind, OutboxEntry
 from app.client.stream.rows import MentionRow
-from app.client.stream.store import ActionKind, OutboxEntry
 from app.client.stream.words import (
     ReplyLine,
     outbox_reply_words,
     pending_words,
     sent_reply_words,
 )
-from app.models.schemas import MentionDetail
 from app.ui.qt.plain import plain_tooltip
 from app.ui.stream.outbox_decision import OutboxDecisionBox
+
+if TYPE_CHECKING:
+    from app.models.schemas import MentionDetail
 
 
 def _when(moment: datetime) -> str:

@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable, Coroutine
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
@@ -29,10 +29,9 @@ from app.client.stream.narrowing import (
     next_sort,
 )
 from app.client.stream.rows import MentionRow
-from app.client.stream.session import Viewer
+from app.client.stream.viewer import Viewer
 from app.common.tasks import TaskKeeper
 from app.models.enums import MentionStatus, Network
-from app.models.schemas import MentionDetail
 from app.ui.stream.detail_pane import MentionDetailPane
 from app.ui.stream.filter import (
     FILTER_TITLES,
@@ -43,6 +42,9 @@ from app.ui.stream.filter import (
 from app.ui.stream.filter_bar import FilterBar
 from app.ui.stream.model import MentionStreamModel
 from app.ui.stream.stream_view import StreamView
+
+if TYPE_CHECKING:
+    from app.models.schemas import MentionDetail
 
 _EMPTY_TEXT = {
     FilterMode.UNASSIGNED: "Nothing waiting: every open mention has an owner.",
@@ -92,7 +94,7 @@ class _SavedView:
 _SAVED_ORDERS = {"newest": NEWEST_FIRST, "priority": PRIORITY_FIRST}
 
 
-LoadDetail = Callable[[int], Coroutine[Any, Any, MentionDetail | None]]
+LoadDetail = Callable[[int], Coroutine[Any, Any, "MentionDetail | None"]]
 
 
 class MentionStream(QObject):
@@ -140,6 +142,11 @@ class MentionStream(QObject):
         self.update_shown()
 
     # --- rows ----------------------------------------------------------------------------
+
+    def load_details_with(self, load_detail: LoadDetail) -> None:
+        """Where the selected mention's detail comes from, once the session is there (the
+        window may show before it: the detail pane stays empty until then)."""
+        self._load_detail = load_detail
 
     def load_rows(self, rows: list[MentionRow]) -> None:
         self.model.load(rows)

@@ -10,18 +10,30 @@ rep dragged becomes that column's own width, given up only when the text would l
 
 Rows do not move under the pointer: when mentions arrive or the list re-sorts while the rep is
 scrolled down or has the pointer over the list, the row at the top stays at the top (the new
-ones wait above it); at the top with the pointer elsewhere, new mentions appear at the top."""
+ones wait above it); at the top with the pointer elsewhere, new mentions appear at the top.
+Mentions that arrived and wait above are counted on a button at the top of the list ("↑ 12 new
+above"): it takes the rep to the top, as scrolling there does — so a storm is never hidden
+behind a list held still."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QCursor, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 from app.client.stream.narrowing import SortColumn, StreamSort
 from app.client.stream.rows import MentionRow
+from app.ui.qt import theme
+from app.ui.qt.theme import Role
 from app.ui.stream.delegate import ROW_HEIGHT, MentionDelegate
 from app.ui.stream.filter import MentionFilterProxy
 from app.ui.stream.model import Column
@@ -73,6 +85,13 @@ SORT_COLUMNS = {
     Column.STATUS: SortColumn.STATUS,
 }
 _SECTION_OF = {sort: column for column, sort in SORT_COLUMNS.items()}
+
+
+def new_above_text(count: int) -> str:
+    """The button's words for `count` mentions that arrived above the rows on show."""
+    return f"↑ {count:,} new above" if count != 1 else "↑ 1 new above"
+
+
 # Vim-style keys that move like the arrows (with Shift, they extend the selection too).
 _MOVE_KEYS = {Qt.Key.Key_J: Qt.Key.Key_Down, Qt.Key.Key_K: Qt.Key.Key_Up}
 
@@ -123,9 +142,26 @@ class StreamView(QTableView):
         # The mention at the top of the viewport and its row, kept across a change of rows.
         self._anchor: tuple[int, int] | None = None
         proxy.rowsAboutToBeInserted.connect(self._hold_anchor)
-        proxy.rowsInserted.connect(self._keep_anchor)
+        proxy.rowsInserted.connect(self._arrived)
         proxy.layoutAboutToBeChanged.connect(self._hold_anchor)
         proxy.layoutChanged.connect(self._keep_anchor)
+        # Mentions that arrived above the rows on show while they were held still.
+        self.arrived_above = 0
+        # A child of the view, not of its viewport: the viewport's children scroll with the rows.
+        self.new_above = QPushButton(self)
+        self.new_above.setObjectName("newAbove")
+        self.new_above.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.new_above.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Ctrl+Home does it by keyboard
+        self.new_above.setToolTip("Go to the top of the list (Ctrl+Home)")
+        self.new_above.setStyleSheet(  # the colours of the "new" status pill
+            f"QPushButton#newAbove {{ background: {theme.name(Role.STATUS_NEW)}; "
+            f"color: {theme.name(Role.PILL_TEXT)}; border: none; border-radius: 11px; "
+            "padding: 3px 14px; font-weight: bold; }"
+        )
+        self.new_above.hide()
+        self.new_above.clicked.connect(self.show_top)
+        proxy.modelReset.connect(self._forget_arrivals)
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
 
     # --- column widths -----------------------------------------------------------------
 
@@ -138,6 +174,7 @@ class StreamView(QTableView):
         handled = super().viewportEvent(event)
         if event.type() is QEvent.Type.Resize:
             self.fit_columns()
+            self._place_new_above()
         return handled
 
     def fit_columns(self) -> None:
@@ -212,6 +249,40 @@ class StreamView(QTableView):
             step = ROW_HEIGHT
         bar.setValue(bar.value() + (new_row - old_row) * step)
 
+    def _arrived(self, _parent: object, first: int, last: int) -> None:
+        anchor = self._anchor
+        if anchor is not None and first <= anchor[1]:
+            self._count_arrivals(last - first + 1)
+        self._keep_anchor()
+
+    def _count_arrivals(self, count: int) -> None:
+        self.arrived_above += count
+        self.new_above.setText(new_above_text(self.arrived_above))
+        self.new_above.setAccessibleName(new_above_text(self.arrived_above).lstrip("↑ "))
+        self._place_new_above()
+        self.new_above.show()
+        self.new_above.raise_()
+
+    def _place_new_above(self) -> None:
+        button = self.new_above
+        button.adjustSize()
+        area = self.viewport().geometry()  # below the header, in the view's coordinates
+        x = area.left() + (area.width() - button.width()) // 2
+        button.move(max(area.left(), x), area.top() + 4)
+
+    def _scrolled(self, value: int) -> None:
+        if value == 0:
+            self._forget_arrivals()
+
+    def _forget_arrivals(self) -> None:
+        self.arrived_above = 0
+        self.new_above.hide()
+
+    def show_top(self) -> None:
+        """Scroll to the top of the list, where the newest (or first-sorted) mentions are."""
+        self.verticalScrollBar().setValue(0)
+        self._forget_arrivals()
+
     def say_empty(self, text: str) -> None:
         self.empty_label.setText(text)
         self.empty_label.setGeometry(self.viewport().rect().adjusted(20, 20, -20, -20))
@@ -233,6 +304,14 @@ class StreamView(QTableView):
         proxy_row = self.proxy.proxy_row_of_mention(mention_id)
         if proxy_row is None:
             return False
-        self.selectRow(proxy_row)
-        self.scrollTo(self.proxy.index(proxy_row, 0))
+        # Only this mention, whatever keys are held: selectRow would read the keyboard's
+        # modifiers and add it to the selection while Ctrl or Shift is down (a notification
+        # clicked with Ctrl held would hand off two mentions).
+        index = self.proxy.index(proxy_row, 0)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.selectionModel().setCurrentIndex(index, flags)
+        self.scrollTo(index)
         return True

@@ -1,6 +1,6 @@
 """The Qt adapter of the Qt-free team desk (duty, coverage, roster, follow-ups, broadcasts,
-handoffs): re-emits its hooks as Qt signals (one relay table), so the team widgets only connect
-and render."""
+handoffs, storms): re-emits its hooks as Qt signals (one relay table), so the team widgets
+only connect and render."""
 
 from __future__ import annotations
 
@@ -29,11 +29,18 @@ class TeamBridge(QObject):
     handoffArrived = Signal(object)  # HandoffPublic: newly waiting for me or my team
     handoffAnswered = Signal(object)  # HandoffPublic: one of mine was accepted or declined
     handoffUpdated = Signal(object)  # HandoffPublic: any change (the mention's history grew)
+    stormsChanged = Signal(list)  # list[StormPublic]: the open storms, biggest first
+    stormAlert = Signal(object)  # StormAlert: tell the user now (managers)
+    stormUpdated = Signal(object)  # StormPublic: one storm's details changed
+    stormProgress = Signal(object)  # StormProgress: a holding statement's replies moved on
+    pagesChanged = Signal(list)  # list[PagePublic]: the pages waiting for me, oldest first
+    pageArrived = Signal(object)  # PagePublic: a page for me: tell me now
+    pageGone = Signal(object)  # PageGone: one left my list, not by my hand (who took it)
 
     def __init__(self, desk: TeamDesk, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
-        watch, inbox, board = desk.watch, desk.broadcasts, desk.handoffs
+        watch, inbox, board, storms = desk.watch, desk.broadcasts, desk.handoffs, desk.storms
         relay(
             self,
             [
@@ -50,5 +57,12 @@ class TeamBridge(QObject):
                 route(board.arrived, self.handoffArrived),
                 route(board.answered, self.handoffAnswered),
                 route(board.updated, self.handoffUpdated),
+                route(storms.changed, self.stormsChanged),
+                route(storms.alert, self.stormAlert),
+                route(storms.updated, self.stormUpdated),
+                route(storms.progress_changed, self.stormProgress),
+                route(desk.pages.changed, self.pagesChanged),
+                route(desk.pages.arrived, self.pageArrived),
+                route(desk.pages.gone, self.pageGone),
             ],
         )

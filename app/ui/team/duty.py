@@ -77,8 +77,8 @@ class DutyDesk(QObject):
 
     def coverage_gap(self, alert: CoverageAlert) -> None:
         """Managers hear of gaps even while off duty: that is the point of the alert."""
-        self.coverage_banner.say(f"Coverage gap — {alert.sentence}")
-        self.notices.announce("Coverage gap", alert.sentence)
+        self.coverage_banner.say(f"{alert.title} — {alert.sentence}")
+        self.notices.announce(alert.title, alert.sentence)
 
     def show_roster(self) -> None:
         show_dock(self.window, self.roster_dock)

@@ -1,10 +1,12 @@
 """The tray icon as the manager's remote control: my duty, everyone's duty (managers), coverage
-at a glance in the icon and tooltip, unread broadcast and urgent counts, and close-to-tray.
+at a glance in the icon and tooltip, unread broadcast and urgent counts, a storm, and
+close-to-tray.
 
 The same actions are in the window's Duty menu (`menu_section`), so they work where the platform
 has no tray (the console says so once). The icon shows coverage by colour AND shape (green
 circle with a tick: covered; amber triangle: thin; red square with a cross: nobody), readable
-without colour."""
+without colour; a storm adds a purple diamond with a lightning bolt bottom right, and its line
+in the tooltip; a page waiting for me an orange bell top left, and its line."""
 
 from __future__ import annotations
 
@@ -17,14 +19,18 @@ from PySide6.QtGui import (
     QFont,
     QIcon,
     QPainter,
+    QPainterPath,
     QPen,
     QPixmap,
     QPolygonF,
 )
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from app.client.team import storm_words
+from app.client.team.paging_words import TRAY_TOOLTIP_LINE as PAGED_LINE
 from app.models.enums import Duty
 from app.models.schemas import CoveragePublic, UserRef
+from app.models.storm_schemas import StormPublic
 from app.models.team_schemas import RosterPublic
 from app.ui.qt import theme
 from app.ui.qt.icons import drawn_icon, drawn_pixmap
@@ -50,18 +56,31 @@ CLOSE_TO_TRAY_NOTE = (
 )
 
 
-def coverage_icon(level: str, urgent: int = 0, unread: int = 0) -> QIcon:
+def coverage_icon(
+    level: str, urgent: int = 0, unread: int = 0, storm: bool = False, paged: bool = False
+) -> QIcon:
     """The tray icon: coverage as colour and shape, the urgent count top right, unread
-    broadcasts as a blue dot bottom left; drawn at every size a tray asks for."""
-    return drawn_icon(lambda p: _draw_coverage(p, level, urgent, unread))
+    broadcasts as a blue dot bottom left, a storm as a purple diamond with a lightning bolt
+    bottom right, a page waiting for me as an orange bell top left; drawn at every size a
+    tray asks for."""
+    return drawn_icon(lambda p: _draw_coverage(p, level, urgent, unread, storm, paged))
 
 
-def coverage_pixmap(level: str, urgent: int = 0, unread: int = 0, size: int = 64) -> QPixmap:
+def coverage_pixmap(
+    level: str,
+    urgent: int = 0,
+    unread: int = 0,
+    size: int = 64,
+    storm: bool = False,
+    paged: bool = False,
+) -> QPixmap:
     """The tray icon drawn at one size (screens and tests)."""
-    return drawn_pixmap(lambda p: _draw_coverage(p, level, urgent, unread), size)
+    return drawn_pixmap(lambda p: _draw_coverage(p, level, urgent, unread, storm, paged), size)
 
 
-def _draw_coverage(p: QPainter, level: str, urgent: int, unread: int) -> None:
+def _draw_coverage(
+    p: QPainter, level: str, urgent: int, unread: int, storm: bool, paged: bool = False
+) -> None:
     """In 64×64 drawing units."""
     fill, _ = COVERAGE_LOOK.get(level, COVERAGE_LOOK["unknown"])
     white = theme.color(Role.ICON_MARK)
@@ -95,6 +114,38 @@ def _draw_coverage(p: QPainter, level: str, urgent: int, unread: int) -> None:
         _badge(p, QRect(34, 0, 30, 30), Role.TRAY_URGENT_BADGE, _short(urgent))
     if unread:
         _badge(p, QRect(0, 38, 26, 26), Role.TRAY_UNREAD_BADGE, _short(unread))
+    if storm:
+        _storm_badge(p)
+    if paged:
+        _page_bell(p)
+
+
+def _page_bell(p: QPainter) -> None:
+    """A bell (a shape no other mark has), top left, outlined so it reads on any fill."""
+    bell = QPainterPath()
+    bell.moveTo(3, 26)
+    bell.cubicTo(8, 22, 7, 16, 8, 11)
+    bell.cubicTo(9, 5, 13, 2, 16, 2)
+    bell.cubicTo(19, 2, 23, 5, 24, 11)
+    bell.cubicTo(25, 16, 24, 22, 29, 26)
+    bell.closeSubpath()
+    bell.addEllipse(QPointF(16, 29), 3.5, 3.5)  # the clapper
+    p.setPen(QPen(theme.color(Role.ICON_MARK), 2.5))
+    p.setBrush(theme.color(Role.TRAY_PAGE_BADGE))
+    p.drawPath(bell)
+
+
+def _storm_badge(p: QPainter) -> None:
+    """A diamond (a shape no other mark has) with a lightning bolt, bottom right; big enough
+    to read at a tray's 22 pixels."""
+    white = theme.color(Role.ICON_MARK)
+    p.setPen(QPen(white, 2))
+    p.setBrush(theme.color(Role.TRAY_STORM_BADGE))
+    p.drawPolygon(QPolygonF([QPointF(46, 25), QPointF(64, 44), QPointF(46, 63), QPointF(28, 44)]))
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(white)
+    bolt = [(50, 31), (39, 46), (46, 46), (42, 58), (54, 42), (47, 42)]
+    p.drawPolygon(QPolygonF([QPointF(x, y) for x, y in bolt]))
 
 
 def _badge(p: QPainter, rect: QRect, colour: Role, text: str) -> None:
@@ -136,6 +187,7 @@ class DutyRemote(QObject):
     broadcastRequested = Signal()  # open the "send a broadcast" dialog
     rosterRequested = Signal()
     broadcastsRequested = Signal()  # show the owed broadcasts / the acknowledgements
+    stormsRequested = Signal()  # open the storm view
     changed = Signal()
 
     def __init__(
@@ -148,6 +200,8 @@ class DutyRemote(QObject):
         self._urgent_count = urgent_count
         self.coverage: CoveragePublic | None = None
         self.unread = 0
+        self.storms: list[StormPublic] = []
+        self.paged = False  # a page waits for my acknowledgement
         self.is_manager = False
         self.my_id: int | None = None
         self._people: list[tuple[UserRef, Duty]] = []
@@ -162,6 +216,9 @@ class DutyRemote(QObject):
         self.send_action.triggered.connect(self.broadcastRequested.emit)
         self.roster_action = QAction("&Roster…", self)
         self.roster_action.triggered.connect(self.rosterRequested.emit)
+        # Only in the tray's menu: the window has View ▸ Storms….
+        self.storm_action = QAction(storm_words.OPEN_STORM_VIEW, self)
+        self.storm_action.triggered.connect(self.stormsRequested.emit)
         # Keep the submenu referenced from Python: the menus only hold pointers to it.
         self.everyone_menu = QMenu("&Everyone's duty")
         self.everyone_menu.setAccessibleName("Everyone's duty")
@@ -169,7 +226,7 @@ class DutyRemote(QObject):
         self._groups: list[QActionGroup] = []
 
         before = tray_menu.actions()[-1]
-        for item in [*self.menu_section(), None]:
+        for item in [*self.menu_section(), self.storm_action, None]:
             if item is None:
                 tray_menu.insertSeparator(before)
             else:
@@ -203,6 +260,16 @@ class DutyRemote(QObject):
         self.unread = unread
         self.refresh()
 
+    def set_paged(self, paged: bool) -> None:
+        if paged != self.paged:
+            self.paged = paged
+            self.refresh()
+
+    def set_storms(self, storms: list[StormPublic]) -> None:
+        """The open storms, biggest first: the icon's diamond and the tooltip's line."""
+        self.storms = list(storms)
+        self.refresh()
+
     def set_roster(self, roster: RosterPublic) -> None:
         people: dict[int, tuple[UserRef, Duty]] = {}
         for team in roster.teams:
@@ -216,11 +283,17 @@ class DutyRemote(QObject):
         return self.coverage.level if self.coverage is not None else "unknown"
 
     def icon_for(self, urgent: int) -> QIcon:
-        return coverage_icon(self.level, urgent, self.unread)
+        return coverage_icon(
+            self.level, urgent, self.unread, storm=bool(self.storms), paged=self.paged
+        )
 
     def tooltip(self, urgent: int) -> str:
         lines = ["Responder Console", coverage_sentence(self.coverage)]
+        if self.paged:
+            lines.append(PAGED_LINE)
         lines.append(f"{urgent} urgent unassigned · {self.unread} broadcast(s) unread")
+        if self.storms:
+            lines.append(storm_words.tray_line(self.storms))
         return "\n".join(lines)
 
     def refresh(self) -> None:
@@ -232,6 +305,12 @@ class DutyRemote(QObject):
         )
         self.everyone_menu.menuAction().setVisible(self.is_manager)
         self.send_action.setVisible(self.is_manager)
+        storm = storm_words.tray_line(self.storms)
+        self.storm_action.setText(
+            f"{storm_words.OPEN_STORM_VIEW}: {storm.replace('&', '&&')}"
+            if storm
+            else storm_words.OPEN_STORM_VIEW
+        )
         self.changed.emit()
 
     def _rebuild_everyone(self) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from app.client.connection.api import ResponderApi
 from app.client.stream.session import ActionResult
-from tests.client.team.test_team_core import team_session
+from tests.client.team.team_session import team_session
 from tests.client.waiting import until_true
 from tests.support.live_server import LiveServer, mention_json
 

@@ -7,48 +7,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.client.broadcasts.inbox import BroadcastInbox
-from app.client.connection.api import ResponderApi
-from app.client.connection.events import Backoff
 from app.client.handoffs.board import Box, waiting_text
 from app.client.manager.overview import hourly_by_priority
 from app.client.stream.rows import MentionRow
-from app.client.stream.session import ActionResult, ConsoleSession
-from app.client.stream.store import LocalStore
-from app.client.team.desk import TeamDesk
-from app.client.worker import BlockingWorker
+from app.client.stream.session import ActionResult
 from app.models.enums import Duty, MentionStatus, Network, Severity
+from tests.client.team.team_session import team_session
 from tests.client.waiting import until_true
 from tests.support.live_server import LiveServer, mention_json
-
-
-@contextlib.asynccontextmanager
-async def team_session(
-    server: LiveServer, token: str, cache: Path
-) -> AsyncIterator[tuple[ConsoleSession, TeamDesk]]:
-    worker = BlockingWorker("team-core-store")
-    store = LocalStore(cache)
-    session = ConsoleSession(
-        ResponderApi(server.base_url, token, timeout=5), store, worker, backoff=Backoff(0.05, 0.3)
-    )
-    desk = TeamDesk.follow(session)
-    await session.open()
-    task = asyncio.create_task(session.run())
-    try:
-        await asyncio.wait_for(session.synced.wait(), 15)
-        await desk.idle()
-        yield session, desk
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await desk.aclose()
-        await session.aclose()
-        store.close()
-        worker.shutdown()
 
 
 def test_hourly_counts_put_each_mention_in_its_hour_and_band() -> None:

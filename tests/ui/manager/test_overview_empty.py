@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pyqtgraph as pg
 
-from app.client.manager.overview import NONE_YET
+from app.client.manager.overview import NONE_YET, not_in_team
+from app.client.stream.actions import ActionResult
 from app.models.enums import Duty
 from tests.support.live_server import LiveServer
 from tests.ui.team_harness import TeamTestConsole
@@ -31,12 +32,21 @@ def _tick_values(plot: pg.PlotWidget, side: str) -> list[float]:
     return [value for value, _ in ticks[0]]
 
 
+def _on_duty_alone(console: TeamTestConsole) -> int:
+    return not_in_team(console.desk.watch.roster)[0]
+
+
 def test_a_fresh_server_says_none_yet_with_whole_number_axes(
     live_server: LiveServer, team_console_factory: Factory, tmp_path: Path
 ) -> None:
     _, token = live_server.create_user("Noor", role="manager")  # in no team
     noor = team_console_factory(live_server.base_url, token)
-    noor.act(noor.session.set_duty(Duty.ON_DUTY))
+    outcome = noor.act(noor.session.set_duty(Duty.ON_DUTY))
+    assert outcome.result is ActionResult.DONE, outcome.message
+    # The overview counts from the console's roster, which follows the duty event: the event
+    # can arrive after the answer to the change (on a loaded machine it did, and Noor was
+    # counted off duty). Open the overview once the roster has her on duty.
+    noor.wait_until(noor.team_bridge.rosterChanged, lambda: _on_duty_alone(noor) == 1)
 
     dialog = noor.run(noor.team.manager.show_overview())
     text = dialog.summary.text()

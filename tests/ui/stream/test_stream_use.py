@@ -97,6 +97,33 @@ def test_shift_extends_the_selection_and_the_detail_follows_the_current_one(
     assert stream.detail.mention_id == ids[8]
 
 
+def test_opening_a_mention_selects_it_alone_while_ctrl_is_down(
+    qloop: asyncio.AbstractEventLoop, qtbot: QtBot
+) -> None:
+    """A mention opened by the console (a notification, a hand-off, after a reload) is the
+    only one selected even when the keyboard still says Ctrl is held — else the next action
+    would take the mention selected before it too."""
+    stream = _stream(qtbot)
+    ids = _ids(stream)
+    assert stream.select_mention(ids[1])
+    rect = stream.view.visualRect(stream.proxy.index(3, Column.TEXT))
+    # A Ctrl+click leaves Qt's idea of the held keys at Ctrl, as a key still down would.
+    qtbot.mouseClick(
+        stream.view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ControlModifier,
+        rect.center(),
+    )
+    assert [r.id for r in stream.action_rows()] == [ids[1], ids[3]]
+    assert stream.select_mention(ids[6])
+    assert [r.id for r in stream.view.selected_rows()] == [ids[6]]
+    assert [r.id for r in stream.action_rows()] == [ids[6]]
+    assert stream.detail.mention_id == ids[6]
+    # Shift then extends from the opened mention, as from a clicked one.
+    qtbot.keyClick(stream.view, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    assert [r.id for r in stream.action_rows()] == ids[6:8]
+
+
 def test_header_clicks_sort_reverse_and_show_the_one_order(
     qloop: asyncio.AbstractEventLoop, qtbot: QtBot
 ) -> None:

@@ -29,8 +29,10 @@ def test_a_coverage_gap_alerts_an_off_duty_manager(
     live_server.ingest([mention_json("cv-1", URGENT)])
     boss.wait_until(boss.team_bridge.coverageGap, lambda: boss.team.coverage_banner.isVisible())
     text = boss.team.coverage_banner.label.text()
-    assert text.startswith("Coverage gap — Nobody is on duty")
-    assert "Coverage gap" in boss.window.notifier.alerts_shown
+    assert text.startswith("Urgent, nobody on duty — An urgent mention arrived and nobody is")
+    assert ": @" in text  # it names the mention: its author and the start of its text
+    assert "dangerous, my child got hurt" in text
+    assert "Urgent, nobody on duty" in boss.window.notifier.alerts_shown
     assert boss.team.remote.level == "nobody"
     assert COVERAGE_LOOK["nobody"][1] in boss.team.remote.coverage_action.text()
 

@@ -96,7 +96,11 @@ def test_a_manager_switches_someone_elses_duty_from_the_tray_submenu(
         lambda: remote.person_action(rep_id, Duty.ON_DUTY).isChecked(),
     )
     assert _duty_on_server(live_server, rep_id) == "on_duty"
-    assert "tray-zoe" in remote.coverage_action.text()
+    # Coverage is the server's own event, after the duty change's: the line follows it.
+    console.wait_until(
+        console.team_bridge.coverageChanged,
+        lambda: "tray-zoe" in remote.coverage_action.text(),
+    )
 
 
 def test_without_a_tray_the_same_actions_are_in_the_duty_menu_and_the_app_says_so_once(
