@@ -165,6 +165,10 @@ def make_world(
             "run_ingest": False,
             "token_cache_seconds": 0,
             "freeze_startup_heap": False,  # this test process lives on after the app
+            # Webhook batches planned in this process: the same plan as the pool's
+            # (tests/server/test_ingest_planner.py runs the pool), without spawning two
+            # processes that import the app for each world (5 s of two cores' time).
+            "ingest_processes": 0,
             **(settings or {}),
         },
     )
