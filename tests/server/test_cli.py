@@ -7,8 +7,12 @@ import secrets
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.support.live_server import last_line, run_cli, start_live_server
+
+# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
+pytestmark = pytest.mark.slow
 
 
 def test_init_then_add_user(tmp_path: Path) -> None:

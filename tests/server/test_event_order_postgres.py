@@ -25,7 +25,7 @@ from app.server.migrate import upgrade_to_head
 from tests.support.live_server import LiveServer, mention_json, start_live_server
 from tests.support.sse import last_event_id, open_stream, read_until
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 WRITERS = 8
 WRITES_EACH = 40

@@ -12,6 +12,9 @@ import pytest
 from tests.support.live_server import LiveServer, last_line, mention_json, run_cli
 from tests.support.sse import ReceivedEvent, open_stream, read_until
 
+# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
+pytestmark = pytest.mark.slow
+
 URGENT = "This is dangerous, my child got hurt, lawsuit and press coming"
 TEAM_SIZE = 12
 # Duty changes and ingest run their commit on a second worker thread (api/deps.py): more

@@ -23,6 +23,9 @@ from app.server.events import Overflowed, Subscriber, encode_event
 from tests.support.drills import poll
 from tests.support.live_server import LiveServer, mention_json, start_live_server
 
+# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
+pytestmark = pytest.mark.slow
+
 STUCK = 200
 USERS = 25  # 8 streams each: the default cap per user
 QUEUE = 100

@@ -1,4 +1,4 @@
-"""pytest-xdist's file scheduler, made to survive a crashed worker.
+"""pytest-xdist's file scheduler, made to survive a crashed worker and to start slow files first.
 
 The suite runs with `--dist loadfile` (each file on one worker: module-scoped servers). When a
 worker dies in the middle of a file (a segfault in a native library, a test that times out),
@@ -8,7 +8,8 @@ the run then stops with `KeyError: <WorkerController …>` or waits for ever for
 sent nothing to do (pytest-xdist issues #784, #1323). Here the crashed test is reported failed
 (as xdist already does) and not run again, only files with tests still to run go back on the
 queue, a node is given work only once its collection is known, and a replacement is kept
-fed until it is told to stop."""
+fed until it is told to stop. Files that mark their tests slow are handed out before the
+others (`_slow_files_first`)."""
 
 from __future__ import annotations
 
@@ -45,19 +46,56 @@ class CrashTolerantFileScheduling(LoadFileScheduling):
         if node.shutting_down or node not in self.registered_collections:
             return  # a replacement gets work once its collection has arrived (`schedule`)
         while self.workqueue and self._pending_of(self.assigned_work[node]) <= 2:
-            self._assign_work_unit(node)
+            if not self._send_work_unit(node):
+                return
         if not self.workqueue:
             node.shutdown()
 
     def _assign_work_unit(self, node: WorkerController) -> None:
+        if not self._slow_first:
+            self._slow_files_first()
+        self._send_work_unit(node)
+
+    _slow_first = False
+
+    def _slow_files_first(self) -> None:
+        """Files that mark their tests slow (seconds each: real servers, consoles, installs)
+        are handed out first, the rest after them in pytest-xdist's order (most tests first).
+        In that order alone a file of one or two slow tests came last, and one worker spent
+        minutes on the desktop stories after the others had finished. The controller has no
+        markers (workers collect), so it reads the files for them."""
+        self._slow_first = True
+        root = self.config.rootpath
+
+        def slow(scope: str) -> bool:
+            try:
+                return "pytest.mark.slow" in (root / scope).read_text(encoding="utf-8")
+            except OSError:
+                return False
+
+        ordered = sorted(self.workqueue.items(), key=lambda item: not slow(item[0]))
+        self.workqueue.clear()
+        self.workqueue.update(ordered)
+
+    def _send_work_unit(self, node: WorkerController) -> bool:
+        """Send the next file with tests to run; False when the worker is gone. A worker can
+        die between finishing one test and our hearing of it (the next one killed it): its
+        channel is closed, the file stays first on the queue, and `remove_node` follows."""
         collection = self.registered_collections[node]
         while self.workqueue:
             scope, work_unit = self.workqueue.popitem(last=False)
             pending = [nodeid for nodeid, completed in work_unit.items() if not completed]
-            if pending:
-                self.assigned_work.setdefault(node, {})[scope] = work_unit
+            if not pending:
+                continue
+            try:
                 node.send_runtest_some([collection.index(nodeid) for nodeid in pending])
-                return
+            except OSError:
+                self.workqueue[scope] = work_unit
+                self.workqueue.move_to_end(scope, last=False)
+                return False
+            self.assigned_work.setdefault(node, {})[scope] = work_unit
+            return True
+        return False
 
 
 @pytest.hookimpl(tryfirst=True)

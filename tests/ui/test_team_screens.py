@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QWidget
@@ -24,6 +25,9 @@ from app.ui.team.tray import coverage_pixmap
 from tests.support.live_server import LiveServer
 from tests.ui.team_harness import TeamTestConsole
 from tests.ui.test_screens import assert_labels_fit, demo_mentions, save, shots_dir
+
+# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
+pytestmark = pytest.mark.slow
 
 Factory = Callable[[str, str], TeamTestConsole]
 

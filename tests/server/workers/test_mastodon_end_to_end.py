@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.connectors.helpers import BRAND_TOKEN, MastodonMock
 from tests.server.helpers import (
@@ -23,6 +24,9 @@ from tests.server.helpers import (
     reply,
 )
 from tests.support.live_server import LiveServer
+
+# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
+pytestmark = pytest.mark.slow
 
 
 def test_account_added_while_running_ingests_and_replies_threaded(

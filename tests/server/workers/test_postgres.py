@@ -9,6 +9,8 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
+
 from tests.connectors.helpers import BRAND_TOKEN, MastodonMock
 from tests.server.helpers import (
     EventWaiter,
@@ -22,6 +24,9 @@ from tests.server.helpers import (
 )
 from tests.support.live_server import LiveServer, start_live_server
 from tests.support.sse import open_stream
+
+# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
+pytestmark = pytest.mark.slow
 
 STARTED = "ingest: started account"
 

@@ -25,6 +25,9 @@ from tests.server.helpers import (
 )
 from tests.support.live_server import start_live_server
 
+# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
+pytestmark = pytest.mark.slow
+
 
 def _reply_status(base_url: str, token: str, mention_id: int) -> dict[str, Any] | None:
     detail = httpx.get(
