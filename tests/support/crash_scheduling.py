@@ -52,8 +52,6 @@ class CrashTolerantFileScheduling(LoadFileScheduling):
             node.shutdown()
 
     def _assign_work_unit(self, node: WorkerController) -> None:
-        if not self._slow_first:
-            self._slow_files_first()
         self._send_work_unit(node)
 
     _slow_first = False
@@ -81,6 +79,8 @@ class CrashTolerantFileScheduling(LoadFileScheduling):
         """Send the next file with tests to run; False when the worker is gone. A worker can
         die between finishing one test and our hearing of it (the next one killed it): its
         channel is closed, the file stays first on the queue, and `remove_node` follows."""
+        if not self._slow_first:
+            self._slow_files_first()
         collection = self.registered_collections[node]
         while self.workqueue:
             scope, work_unit = self.workqueue.popitem(last=False)
