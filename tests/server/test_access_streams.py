@@ -19,7 +19,6 @@ from tests.support.live_server import LiveServer, mention_json, run_cli, start_l
 from tests.support.postgres import temporary_postgres_database
 from tests.support.sse import ReceivedEvent, last_event_id, open_stream, read_until
 
-# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
 pytestmark = pytest.mark.slow
 
 # Streams look their token up again this often here (the default is 2 s).

@@ -11,7 +11,6 @@ import pytest
 
 from tests.support.live_server import last_line, run_cli, start_live_server
 
-# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
 pytestmark = pytest.mark.slow
 
 

@@ -27,7 +27,6 @@ from tests.support.postgres import postgres_admin_url, temporary_postgres_databa
 from tests.support.sse import last_event_id, open_stream, read_until
 from tests.support.tcp_proxy import TcpProxy
 
-# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
 pytestmark = pytest.mark.slow
 
 UNREACHABLE = "The server cannot reach its database right now"

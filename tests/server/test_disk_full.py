@@ -28,7 +28,6 @@ from tests.support.drills import poll
 from tests.support.live_server import LiveServer, mention_json, start_live_server
 from tests.support.postgres import postgres_admin_url
 
-# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
 pytestmark = pytest.mark.slow
 
 DISK_FULL = "The server's disk is full; nothing was changed."

@@ -13,7 +13,6 @@ import pytest
 from tests.support.live_server import LiveServer, mention_json, start_live_server
 from tests.support.sse import last_event_id, open_stream, read_resuming, read_until
 
-# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
 pytestmark = pytest.mark.slow
 
 

@@ -22,7 +22,6 @@ from app.server.services.ingest import IngestPlan
 from tests.support.live_server import mention_json, start_live_server
 from tests.support.text_reads import TextReads, text_reads
 
-# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
 pytestmark = pytest.mark.slow
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

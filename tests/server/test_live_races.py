@@ -12,7 +12,6 @@ import pytest
 from tests.support.live_server import LiveServer, last_line, mention_json, run_cli
 from tests.support.sse import ReceivedEvent, open_stream, read_until
 
-# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
 pytestmark = pytest.mark.slow
 
 URGENT = "This is dangerous, my child got hurt, lawsuit and press coming"

@@ -25,7 +25,6 @@ from tests.connectors.helpers import BRAND_TOKEN, MastodonMock
 from tests.server.helpers import poll
 from tests.support.live_server import REPO_ROOT, free_port, last_line
 
-# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
 pytestmark = pytest.mark.slow
 
 README = REPO_ROOT / "README.md"

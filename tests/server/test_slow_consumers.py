@@ -23,7 +23,6 @@ from app.server.events import Overflowed, Subscriber, encode_event
 from tests.support.drills import poll
 from tests.support.live_server import LiveServer, mention_json, start_live_server
 
-# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
 pytestmark = pytest.mark.slow
 
 STUCK = 200

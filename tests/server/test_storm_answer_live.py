@@ -26,7 +26,6 @@ from tests.server.helpers import add_mastodon_account, events_from_now, is_accou
 from tests.support.fixtures import mastodon
 from tests.support.live_server import LiveServer, start_live_server
 
-# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
 pytestmark = pytest.mark.slow
 
 __all__ = ["mastodon"]

@@ -11,7 +11,6 @@ import pytest
 
 from tests.support.live_server import LiveServer
 
-# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
 pytestmark = pytest.mark.slow
 
 WRITERS = 48  # three times the default 16 worker threads

@@ -20,6 +20,8 @@ from xdist.workermanage import WorkerController
 
 
 class CrashTolerantFileScheduling(LoadFileScheduling):
+    _slow_first = False  # the queue is put in order once, when work is first sent
+
     def remove_node(self, node: WorkerController) -> str | None:
         workload = self.assigned_work.pop(node)
         if not self._pending_of(workload):
@@ -53,8 +55,6 @@ class CrashTolerantFileScheduling(LoadFileScheduling):
 
     def _assign_work_unit(self, node: WorkerController) -> None:
         self._send_work_unit(node)
-
-    _slow_first = False
 
     def _slow_files_first(self) -> None:
         """Files that mark their tests slow (seconds each: real servers, consoles, installs)

@@ -26,7 +26,6 @@ from tests.support.live_server import LiveServer
 from tests.ui.team_harness import TeamTestConsole
 from tests.ui.test_screens import assert_labels_fit, demo_mentions, save, shots_dir
 
-# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
 pytestmark = pytest.mark.slow
 
 Factory = Callable[[str, str], TeamTestConsole]

@@ -26,7 +26,6 @@ from tests.client.team.team_session import team_session as shared_session
 from tests.client.waiting import until, until_true
 from tests.support.live_server import LiveServer
 
-# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
 pytestmark = pytest.mark.slow
 
 

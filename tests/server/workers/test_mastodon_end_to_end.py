@@ -25,7 +25,6 @@ from tests.server.helpers import (
 )
 from tests.support.live_server import LiveServer
 
-# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
 pytestmark = pytest.mark.slow
 
 

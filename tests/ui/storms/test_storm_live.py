@@ -18,7 +18,6 @@ from tests.client.team.storm_world import burst, storm_server
 from tests.support.live_server import LiveServer
 from tests.ui.team_harness import TeamTestConsole
 
-# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
 pytestmark = pytest.mark.slow
 
 Factory = Callable[[str, str], TeamTestConsole]

@@ -28,7 +28,6 @@ from tests.support.live_server import LiveServer
 from tests.support.qt_loop import qloop
 from tests.ui.console import Console
 
-# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
 pytestmark = pytest.mark.slow
 
 COOL_OFF = 5  # seconds

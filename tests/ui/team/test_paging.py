@@ -23,7 +23,6 @@ from app.ui.shell.actions import Action, Menu
 from tests.support.live_server import LiveServer, mention_json, start_live_server
 from tests.ui.team_harness import TeamTestConsole
 
-# Seconds a test (real servers, consoles): handed out first (tests/support/crash_scheduling.py).
 pytestmark = pytest.mark.slow
 
 Factory = Callable[[str, str], TeamTestConsole]
