@@ -57,12 +57,17 @@ class ClaimState:
 class KnownMentions:
     """The newest state of each mention this process has seen in the event log, fed by the
     event hub (`observe` is one of its listeners). A refusal made from it names the owner as
-    of that event, at most one tailer wake old."""
+    of that event, at most one tailer wake old.
+
+    Each state is kept as a plain tuple of numbers and strings, which the cycle collector
+    stops tracking: up to `MAX` of them live as long as the process, and as objects they
+    were walked by every full collection (a storm's 9,000 added 10–20 ms to each)."""
 
     MAX = 100_000
 
     def __init__(self) -> None:
-        self._states: dict[int, ClaimState] = {}
+        # mention id → (version, assignee id, assignee name, status value)
+        self._states: dict[int, tuple[int, int | None, str | None, str]] = {}
 
     def observe(self, event: WireEvent) -> None:
         if event.type not in _MENTION_EVENTS:
@@ -77,20 +82,25 @@ class KnownMentions:
         except (ValueError, KeyError, TypeError):
             return
         known = self._states.get(mention_id)
-        if known is not None and known.version >= version:
+        if known is not None and known[0] >= version:
             return
         if len(self._states) >= self.MAX:
             self._states.clear()
         assignee = mention.get("assignee") or {}
-        self._states[mention_id] = ClaimState(
-            version=version,
-            assignee_id=mention.get("assignee_id"),
-            assignee_name=assignee.get("name"),
-            status=status,
+        assignee_id, name = mention.get("assignee_id"), assignee.get("name")
+        self._states[mention_id] = (
+            version,
+            int(assignee_id) if assignee_id is not None else None,
+            str(name) if name is not None else None,
+            status.value,
         )
 
     def get(self, mention_id: int) -> ClaimState | None:
-        return self._states.get(mention_id)
+        known = self._states.get(mention_id)
+        if known is None:
+            return None
+        version, assignee_id, assignee_name, status = known
+        return ClaimState(version, assignee_id, assignee_name, MentionStatus(status))
 
 
 def _lost_claim(owner: UserRef | None, version: int, status: MentionStatus) -> Conflict:

@@ -58,6 +58,7 @@ from app.server.clock import Clock
 from app.server.db import Database
 from app.server.errors import classify_fault
 from app.server.event_log import MANAGERS, record_event
+from app.server.heap import load_for_good
 from app.server.services.history import one_line
 from app.server.services.notify import Notice, queue_notice
 from app.server.services.storm_baseline import (
@@ -74,6 +75,8 @@ from app.server.services.storms import storm_public
 from app.tone.mention import HOSTILE_SENTIMENT
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from app.server.events import WireEvent
     from app.server.services.storm_text import MentionText, NearDuplicates, Risen
 
@@ -122,6 +125,12 @@ ALERT_TITLE = "Responder: a storm is rising"
 STORM_LOCK_KEY = 0x524553505354524D
 
 
+def _text() -> ModuleType:
+    """The text work (services/storm_text.py), whose libraries take about two seconds to load:
+    loaded when first needed (a server that never reads a post never loads them), for good."""
+    return load_for_good("app.server.services.storm_text")
+
+
 def account_scope(account_id: int) -> str:
     return f"account:{account_id}"
 
@@ -147,9 +156,7 @@ class Arrival:
 
     def said(self) -> MentionText:
         if self._said is None:
-            from app.server.services.storm_text import read_text
-
-            self._said = read_text(self.body, self.language)
+            self._said = _text().read_text(self.body, self.language)
         return self._said
 
     @property
@@ -270,7 +277,9 @@ class StormDetector:
         self._loaded_through = 0
         self._counts: dict[str, ScopeCounts] = {}
         self._recent: deque[Arrival] = deque()
-        self._reference: deque[MentionText] = deque()
+        # The usual phrases' mentions, each as (its phrases, its hashtags): plain tuples of
+        # strings, which the cycle collector stops tracking (the reference lives for good).
+        self._reference: deque[tuple[tuple[str, ...], tuple[str, ...]]] = deque()
         self._ref_phrases: Counter[str] = Counter()
         self._ref_hashtags: Counter[str] = Counter()
         self._reference_minute = 0
@@ -422,13 +431,13 @@ class StormDetector:
                 return
             self._reference_taken += 1
         said = arrival.said()
-        self._reference.append(said)
+        self._reference.append((tuple(said.phrases), tuple(said.hashtags)))
         self._ref_phrases.update(said.phrases)
         self._ref_hashtags.update(said.hashtags)
         if len(self._reference) > REFERENCE_SIZE:
-            old = self._reference.popleft()
-            self._ref_phrases.subtract(old.phrases)
-            self._ref_hashtags.subtract(old.hashtags)
+            old_phrases, old_hashtags = self._reference.popleft()
+            self._ref_phrases.subtract(old_phrases)
+            self._ref_hashtags.subtract(old_hashtags)
 
     # --- storms ------------------------------------------------------------------------------
 
@@ -447,8 +456,6 @@ class StormDetector:
             kind = StormKind.ANGER
         else:
             return
-        from app.server.services.storm_text import NearDuplicates
-
         members = [a for a in self._recent if a.at > now - WINDOW and a.in_scope(scope)]
         account_id = int(scope.partition(":")[2]) if scope != SCOPE_ALL else None
         storm = OpenStorm(
@@ -456,7 +463,7 @@ class StormDetector:
             scope=scope,
             account_id=account_id,
             started_at=min((a.at for a in members), default=now),
-            near=NearDuplicates(),
+            near=_text().NearDuplicates(),
         )
         storm.measure(level)
         storm.alerted_rate, storm.alerted_at = storm.rate, now
@@ -495,8 +502,7 @@ class StormDetector:
             self._dirty.add(storm)
 
     def _absorb(self, storm: OpenStorm) -> None:
-        from app.server.services.storm_text import risen
-
+        risen = _text().risen
         arrivals, storm.pending = storm.pending, []
         self._read(arrivals)
         for arrival in arrivals:
@@ -511,19 +517,20 @@ class StormDetector:
                 storm.phrases.update(said.phrases)
                 storm.hashtags.update(said.hashtags)
         # What rose is read again as the storm grows by a tenth: its Counters grow with it.
-        if storm.texts < storm.risen_read_at * RISEN_READ_AGAIN:
-            storm.new_members.extend((a.id, self._place(storm, a)) for a in arrivals)
-            return
-        storm.risen_read_at = storm.texts
-        usual_total = len(self._reference)
-        storm.risen_phrases = risen(
-            storm.phrases, storm.texts, self._ref_phrases, usual_total, limit=PHRASES_SHOWN
-        )
-        storm.risen_hashtags = risen(
-            storm.hashtags, storm.texts, self._ref_hashtags, usual_total, limit=PHRASES_SHOWN
-        )
+        if storm.texts >= storm.risen_read_at * RISEN_READ_AGAIN:
+            storm.risen_read_at = storm.texts
+            usual_total = len(self._reference)
+            storm.risen_phrases = risen(
+                storm.phrases, storm.texts, self._ref_phrases, usual_total, limit=PHRASES_SHOWN
+            )
+            storm.risen_hashtags = risen(
+                storm.hashtags, storm.texts, self._ref_hashtags, usual_total, limit=PHRASES_SHOWN
+            )
         for arrival in arrivals:
             storm.new_members.append((arrival.id, self._place(storm, arrival)))
+            # A member never joins the usual phrases: its reading (four objects the cycle
+            # collector would walk while it stays in the window) is not kept.
+            arrival._said = None
 
     def _read(self, arrivals: Sequence[Arrival]) -> None:
         """Read what the arrivals say, many at once in the reading process once it has
@@ -535,8 +542,7 @@ class StormDetector:
             return
         if self._readers is None and len(unread) < READ_IN_PROCESS_FROM:
             return  # a trickle: not worth a process yet
-        from app.server.services.storm_text import read_texts
-
+        read_texts = _text().read_texts
         try:
             if self._readers is None:
                 self._readers = ProcessPoolExecutor(
@@ -802,15 +808,14 @@ class StormDetector:
         rows = session.scalars(select(Storm).where(Storm.state != StormState.OVER)).all()
         if not rows:
             return  # the text libraries load (about two seconds) only once there is a storm
-        from app.server.services.storm_text import NearDuplicates, Risen
-
+        words = _text()
         for row in rows:
             storm = OpenStorm(
                 kind=row.kind,
                 scope=row.scope,
                 account_id=row.account_id,
                 started_at=row.started_at,
-                near=NearDuplicates(),
+                near=words.NearDuplicates(),
                 id=row.id,
                 state=row.state,
                 last_at=row.last_at,
@@ -822,8 +827,10 @@ class StormDetector:
                 angry=row.angry,
                 networks=Counter(row.networks),
                 languages=Counter(row.languages),
-                risen_phrases=[Risen(p["text"], p["count"], p["usual"]) for p in row.phrases],
-                risen_hashtags=[Risen(p["text"], p["count"], p["usual"]) for p in row.hashtags],
+                risen_phrases=[words.Risen(p["text"], p["count"], p["usual"]) for p in row.phrases],
+                risen_hashtags=[
+                    words.Risen(p["text"], p["count"], p["usual"]) for p in row.hashtags
+                ],
             )
             groups = session.scalars(
                 select(StormGroupRow).where(StormGroupRow.storm_id == row.id)
