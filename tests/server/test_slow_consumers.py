@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.server.events import Overflowed, Subscriber, encode_event
+from app.server.events import Delivery, Overflowed, Subscriber, encode_event
 from tests.support.drills import poll
 from tests.support.live_server import LiveServer, mention_json, start_live_server
 
@@ -189,16 +189,31 @@ def _opens(server: LiveServer, token: str) -> bool:
 def test_a_subscriber_queue_is_bounded_and_let_go_when_it_overflows() -> None:
     async def scenario() -> None:
         sub = Subscriber(queue=asyncio.Queue(), limit=5)
-        frames = [
+        events = [
             encode_event((i, "mention.created", None, "2026-11-30T12:00:00", None, i, "{}"))
-            for i in range(1, 8)
+            for i in range(1, 10)
         ]
-        assert all(sub.offer(frame) for frame in frames[:5])
-        assert not sub.offer(frames[5])  # one too many: overflowed
+        assert sub.offer(Delivery.of(events[:3]))  # one wake's events: one entry
+        assert sub.offer(Delivery.of(events[3:5]))
+        assert sub.waiting == 5
+        assert sub.queue.qsize() == 2
+        first = await sub.next()
+        assert [e.id for e in first.events] == [1, 2, 3]
+        assert sub.waiting == 2
+        assert first.public == b"".join(e.frame for e in events[:3])  # joined once, for all
+        assert sub.offer(Delivery.of(events[5:8]))  # 5 waiting again: the limit
+        assert not sub.offer(Delivery.of(events[8:9]))  # one event too many: overflowed
         assert sub.queue.qsize() == 1, "only the overflow marker is kept"
-        assert not sub.offer(frames[6])
+        assert not sub.offer(Delivery.of(events[8:9]))
         assert sub.queue.qsize() == 1
         with pytest.raises(Overflowed):
             await sub.next()
 
     asyncio.run(scenario())
+
+
+def test_events_for_some_viewers_are_not_joined_for_everyone() -> None:
+    public = encode_event((1, "mention.created", None, "2026-11-30T12:00:00", None, 1, "{}"))
+    managers = encode_event((2, "storm.alert", "managers", "2026-11-30T12:00:00", None, None, "{}"))
+    assert Delivery.of([public]).public == public.frame
+    assert Delivery.of([public, managers]).public is None  # each stream picks what it may see

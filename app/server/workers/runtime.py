@@ -82,10 +82,10 @@ class WorkerRuntime:
             sub = hub.subscribe()
             try:
                 while True:
-                    item = await sub.next()
-                    if item.type == EventType.ACCOUNT_UPDATED:
+                    types = {item.type for item in (await sub.next()).events}
+                    if EventType.ACCOUNT_UPDATED in types:
                         self.supervisor.wake.set()
-                    elif item.type == EventType.REPLY_UPDATED:
+                    if EventType.REPLY_UPDATED in types:
                         self.sender.wake.set()
             except Overflowed:
                 self.supervisor.wake.set()
