@@ -34,7 +34,7 @@ from app.server.api import (
 from app.server.api.deps import body_gate
 from app.server.auth import USER_TOKEN, Principal, TokenCache, hash_token
 from app.server.clock import Clock, system_clock
-from app.server.db import Database, open_database
+from app.server.db import Database, WalCheckpoints, open_database, sqlite_file
 from app.server.demo import play_demo
 from app.server.errors import LoopFailures, install_error_handlers, watch_recovery
 from app.server.event_log import install_commit_signal
@@ -100,7 +100,16 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
-        db = database or open_database(settings.database_url, pool_size=settings.worker_threads + 6)
+        db = database or open_database(
+            settings.database_url,
+            pool_size=settings.worker_threads + 6,
+            background_checkpoints=True,
+        )
+        path = sqlite_file(db.engine) if database is None else None
+        checkpoints = WalCheckpoints(path) if path is not None else None
+        if checkpoints is not None:
+            checkpoints.start()
+        app.state.wal_checkpoints = checkpoints
         fast = FastReads(db)
         await fast.start()
         known = KnownMentions()
@@ -178,6 +187,8 @@ def create_app(
                 await placer.stop()
             await hub.stop()
             planner.close()
+            if checkpoints is not None:
+                await anyio.to_thread.run_sync(checkpoints.stop)
             uninstall_notifier()
             notifier.close()
             await fast.close()

@@ -8,6 +8,7 @@ PostgreSQL is reached through psycopg 3."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -26,6 +27,10 @@ BUSY_TIMEOUT_MS = 5000
 _HOLDS_TURN = "responder_writer_turn"
 # Seconds a new PostgreSQL connection may take before the database counts as unreachable.
 CONNECT_TIMEOUT_SECONDS = 3
+# How often the server copies SQLite's write-ahead log into the database file (`WalCheckpoints`).
+CHECKPOINT_SECONDS = 1.0
+
+log = logging.getLogger(__name__)
 
 
 class DatabaseUrlError(ValueError):
@@ -49,11 +54,13 @@ def plain_postgres_url(url: str) -> str:
     return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, checkpoints: bool = True) -> None:
     # Take transaction control from pysqlite: we emit BEGIN ourselves (see _sqlite_begin).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    if not checkpoints:  # WalCheckpoints does them
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
     # WAL is a property of the file: switching needs a lock, so only switch when not yet WAL.
     if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -126,9 +133,71 @@ class SqliteWriterTurns:
             self._lock.release()
 
 
-def make_engine(url: str, *, pool_size: int = 20, **kwargs: Any) -> Engine:
+class WalCheckpoints:
+    """Copies SQLite's write-ahead log into the database file every `seconds`, in a thread
+    and on a connection of its own, for an engine made with `background_checkpoints`.
+
+    Otherwise the commit that takes the log past 1,000 pages does it while it still holds the
+    write lock: 8–10 ms more for about one storm batch in eight, and every claim waiting
+    for the lock waited that much longer. A PASSIVE checkpoint waits for no reader or
+    writer; a writer restarts the log once everything in it is copied."""
+
+    def __init__(self, path: str, seconds: float = CHECKPOINT_SECONDS) -> None:
+        self._path = path
+        self._seconds = seconds
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="wal-checkpoints", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def run_once(self, conn: sqlite3.Connection) -> tuple[int, int]:
+        """One checkpoint on `conn`: the pages in the log, and how many of them are copied."""
+        _busy, pages, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return int(pages), int(copied)
+
+    def _run(self) -> None:
+        conn: sqlite3.Connection | None = None
+        failing = False
+        try:
+            while not self._stopping.wait(self._seconds):
+                try:
+                    if conn is None:  # the file exists by now; never create one
+                        uri = Path(self._path).resolve().as_uri() + "?mode=rw"
+                        conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+                    self.run_once(conn)
+                    failing = False
+                except sqlite3.Error as exc:  # a full disk, say: the log waits and grows
+                    if not failing:
+                        log.warning("could not checkpoint the database's log: %s", exc)
+                    failing = True
+        finally:
+            if conn is not None:
+                conn.close()
+
+
+def sqlite_file(engine: Engine) -> str | None:
+    """The file of a SQLite engine's database; None for PostgreSQL and in-memory ones."""
+    url = engine.url
+    database = url.database or ""
+    if url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return None
+    return None if database.startswith("file:") else str(Path(database).expanduser())
+
+
+def make_engine(
+    url: str, *, pool_size: int = 20, background_checkpoints: bool = False, **kwargs: Any
+) -> Engine:
     """An engine for a plain URL; SQLite files get their directory created. `pool_size`
-    should cover the server's worker threads, so connections are reused, never churned."""
+    should cover the server's worker threads, so connections are reused, never churned.
+    `background_checkpoints`: its SQLite connections leave checkpoints to a `WalCheckpoints`
+    (the server runs one)."""
     full = driver_url(url)
     parsed = make_url(full)
     if parsed.get_backend_name() == "sqlite":
@@ -142,7 +211,12 @@ def make_engine(url: str, *, pool_size: int = 20, **kwargs: Any) -> Engine:
             connect_args={"check_same_thread": False, "timeout": 30},
             **kwargs,
         )
-        event.listen(engine, "connect", _sqlite_pragmas)
+        checkpoints = not background_checkpoints
+        event.listen(
+            engine,
+            "connect",
+            lambda conn, record: _sqlite_pragmas(conn, record, checkpoints=checkpoints),
+        )
         SqliteWriterTurns().install(engine)
         return engine
     # A connection attempt that gets no answer is an outage, not a wait for ever (libpq's

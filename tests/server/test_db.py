@@ -3,6 +3,7 @@ writers taking turns."""
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -12,7 +13,17 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 
-from app.server.db import BUSY_TIMEOUT_MS, DatabaseUrlError, driver_url, open_database
+from app.server.app import create_app
+from app.server.db import (
+    BUSY_TIMEOUT_MS,
+    DatabaseUrlError,
+    WalCheckpoints,
+    driver_url,
+    open_database,
+    sqlite_file,
+)
+from app.server.migrate import upgrade_to_head
+from app.server.settings import Settings
 
 
 def test_plain_urls_map_to_our_drivers() -> None:
@@ -86,3 +97,58 @@ def test_sqlite_writers_take_turns_and_every_ending_hands_the_turn_on(tmp_path: 
         assert waited < BUSY_TIMEOUT_MS / 1000, "a turn was never given back"
     finally:
         db.dispose()
+
+
+def _fill(db: Any, rows: int) -> None:
+    with db.write() as session:
+        session.execute(text("CREATE TABLE IF NOT EXISTS filler (body TEXT)"))
+        for _ in range(rows):
+            session.execute(text("INSERT INTO filler VALUES (:b)"), {"b": "x" * 4000})
+
+
+def test_the_servers_commits_leave_checkpoints_to_a_thread_of_their_own(tmp_path: Path) -> None:
+    """A commit that crossed the log's 1,000 pages checkpointed while holding the write lock;
+    the server's connections do none, WalCheckpoints copies the log without blocking anyone."""
+    path = tmp_path / "x.sqlite3"
+    usual = open_database(f"sqlite:///{path}")
+    server = open_database(f"sqlite:///{path}", background_checkpoints=True)
+    try:
+        with usual.read() as session:
+            assert session.scalar(text("PRAGMA wal_autocheckpoint")) == 1000
+        with server.read() as session:
+            assert session.scalar(text("PRAGMA wal_autocheckpoint")) == 0
+        _fill(server, 1500)  # about 1,500 pages: past where a commit would checkpoint
+        assert sqlite_file(server.engine) == str(path)
+        checkpoints = WalCheckpoints(str(path))
+        with sqlite3.connect(path) as conn:
+            pages, copied = checkpoints.run_once(conn)
+        assert pages > 1000  # nothing was copied by the commits
+        assert copied == pages
+    finally:
+        usual.dispose()
+        server.dispose()
+
+
+def test_a_server_on_sqlite_runs_the_checkpoints_and_stops_them(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    migrated = open_database(url)
+    upgrade_to_head(migrated)
+    migrated.dispose()
+    settings = Settings(
+        database_url=url,
+        run_jobs=False,
+        run_ingest=False,
+        detect_storms=False,
+        freeze_startup_heap=False,  # this test process lives on after the app
+        ingest_processes=0,
+    )
+    app = create_app(settings)  # no database handed in: the app opens its own
+    with TestClient(app):
+        checkpoints = app.state.wal_checkpoints
+        assert isinstance(checkpoints, WalCheckpoints)
+        assert checkpoints._thread is not None
+        assert checkpoints._thread.is_alive()
+    assert not checkpoints._thread.is_alive()
+    assert sqlite_file(open_database("postgresql://u@h/d").engine) is None
