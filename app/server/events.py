@@ -7,12 +7,13 @@ Fan-out: one `EventHub` per process runs one tailer task. It wakes on an in-proc
 (a commit in this process), on LISTEN/NOTIFY (PostgreSQL, a dedicated psycopg async
 connection) or on a slow poll (writes from other processes on SQLite, such as the CLI), reads
 the new rows once, tells its listeners (the claims' `KnownMentions`, services/claims.py) of
-each and puts them in every subscriber's queue as one `Delivery`: one queue entry per wake, not
-per event, with their frames joined once when everyone may see them all — a stream then sends
-a storm's batch of a hundred events as one write, without looking at each (forty streams
-looking at each event held the event loop for 20–30 ms a batch). Each SSE connection (`EventStream`)
-subscribes first, replays from the database after its cursor, then follows its queue, skipping
-ids it has already sent — so nothing is missed and nothing is sent twice.
+each and puts them in every subscriber's queue as one `Delivery`: one queue entry per read,
+not per event, with their frames joined once when everyone may see them all — a stream then
+sends a storm's batch of a hundred events as one write, without looking at each (forty
+streams looking at each event held the event loop for 20–30 ms a batch). Each SSE
+connection (`EventStream`) subscribes first, replays from the database after its cursor,
+then follows its queue, skipping ids it has already sent — so nothing is missed and nothing
+is sent twice.
 
 Slow consumers: a subscriber's queue holds at most `queue_size` events; a consumer that falls
 further behind is dropped (its stream ends) and resumes with Last-Event-ID, and each

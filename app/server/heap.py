@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 _startup_frozen = False
 _loading = threading.Lock()
+_loaded: dict[str, ModuleType] = {}  # modules `load_for_good` has finished loading
 
 
 def freeze_startup_heap() -> int:
@@ -47,17 +48,18 @@ def load_for_good(name: str) -> ModuleType:
     start-up heap is frozen, freeze what the import made with it (the young garbage is
     collected first: only the young generations, no full walk). Import such a module only
     through here, or its first import escapes the freeze."""
-    loaded = sys.modules.get(name)
+    loaded = _loaded.get(name)  # only once wholly imported (sys.modules has it earlier)
     if loaded is not None:
         return loaded
     with _loading:
-        loaded = sys.modules.get(name)
-        if loaded is not None:
-            return loaded
+        if name in _loaded:
+            return _loaded[name]
         before = gc.get_freeze_count()
+        already = name in sys.modules
         module = importlib.import_module(name)
-        if _startup_frozen:
+        if _startup_frozen and not already:
             gc.collect(1)
             gc.freeze()
             log.info("froze %d objects of %s, loaded late", gc.get_freeze_count() - before, name)
+        _loaded[name] = module
         return module
