@@ -23,8 +23,9 @@ from tests.support.live_server import LiveServer, mention_json, start_live_serve
 
 
 @pytest.fixture
-def full_server(tmp_path: Path) -> Iterator[tuple[LiveServer, int]]:
-    """A server with one mention, then a full disk under its database."""
+def full_server(tmp_path: Path) -> Iterator[tuple[LiveServer, int, Duty]]:
+    """A server with one mention, then a full disk under its database; and a duty change the
+    full disk refuses (admin's duty is the other one)."""
     disk = tmp_path / "disk"
     disk.mkdir()
     with mounted_small_disk(disk):
@@ -46,19 +47,34 @@ def full_server(tmp_path: Path) -> Iterator[tuple[LiveServer, int]]:
                 return None if answer.is_success else answer.status_code
 
             assert poll(refused, 30, "a write refused on the full disk") == 507
-            yield server, mention_id
+            # A small write can still fit in the room SQLite's log has (the server checkpoints
+            # it in the background), until that room runs out too.
+            duties = iter([Duty.AWAY, Duty.ON_DUTY] * 50)
+
+            def duty_refused() -> Duty | None:
+                duty = next(duties)
+                answer = httpx.put(
+                    f"{server.base_url}/api/v1/users/1/duty",
+                    json={"duty": duty.value},
+                    headers=server.headers(),
+                    timeout=10,
+                )
+                return None if answer.is_success else duty
+
+            refused_duty = poll(duty_refused, 30, "a duty change refused on the full disk")
+            yield server, mention_id, refused_duty
 
 
 async def test_a_full_disk_is_told_in_the_servers_sentence_and_not_retried(
-    full_server: tuple[LiveServer, int], tmp_path: Path
+    full_server: tuple[LiveServer, int, Duty], tmp_path: Path
 ) -> None:
-    server, mention_id = full_server
+    server, mention_id, refused_duty = full_server
     worker = BlockingWorker("test-disk-full")
     store = LocalStore(tmp_path / "cache.sqlite3")
     try:
         async with ResponderApi(server.base_url, server.admin_token) as api:
             with pytest.raises(DiskFull) as refused:
-                await api.set_duty(1, Duty.AWAY)
+                await api.set_duty(1, refused_duty)
             assert refused.value.status == 507
             assert refused.value.detail.startswith(DISK_FULL)
             assert not isinstance(refused.value, (ServerError, Offline))
