@@ -126,7 +126,7 @@ STORM_LOCK_KEY = 0x524553505354524D
 
 
 def _text() -> ModuleType:
-    """The text work (services/storm_text.py), whose libraries take about two seconds to load:
+    """The text work (services/storm_text.py), whose libraries take 0.75 s of CPU to load here:
     loaded when first needed (a server that never reads a post never loads them), for good."""
     return load_for_good("app.server.services.storm_text")
 
@@ -807,7 +807,7 @@ class StormDetector:
     def _rebuild_storms(self, session: Session) -> None:
         rows = session.scalars(select(Storm).where(Storm.state != StormState.OVER)).all()
         if not rows:
-            return  # the text libraries load (about two seconds) only once there is a storm
+            return  # no storm to take up: the text libraries load when a post is first read
         words = _text()
         for row in rows:
             storm = OpenStorm(

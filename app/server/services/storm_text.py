@@ -1,15 +1,15 @@
 """Reading mentions for storms: what a mention says (its phrases and hashtags), which of them
 rose against their usual frequency, and which mentions are near-duplicates of each other.
 
-The text work is done by well-kept libraries, not by hand: nltk's `TweetTokenizer` patterns split a
-post keeping hashtags, @handles, URLs and emoji whole (they need no corpus download; see
-`tokenize` for why the standard library's engine runs them);
+The text work is done by well-kept libraries, not by hand: nltk's `TweetTokenizer` patterns
+split a post keeping hashtags, @handles, URLs and emoji whole (they need no corpus download;
+see `tokenize` for why the standard library's engine runs them);
 `nltk.util.everygrams` makes the 1- to 3-word phrases and `nltk.util.ngrams` the word shingles;
 the `stopwords` package gives each language's stop words; `datasketch` estimates the overlap of
 two mentions' shingles (MinHash) and finds a mention's near-duplicates among many at once
 (MinHashLSH). Only the first `READ_CHARS` characters of a post are read (a tweet's length): a
 long post's opening says what it is about, and the detector reads every mention as it arrives
-(about 40 µs a post, a storm's thousands a minute included)."""
+(about 50 µs a post, so a storm's thousands a minute too)."""
 
 from __future__ import annotations
 
