@@ -105,7 +105,7 @@ def create_app(
             pool_size=settings.worker_threads + 6,
             background_checkpoints=True,
         )
-        path = sqlite_file(db.engine) if database is None else None
+        path = sqlite_file(settings.database_url) if database is None else None
         checkpoints = WalCheckpoints(path) if path is not None else None
         if checkpoints is not None:
             checkpoints.start()

@@ -142,7 +142,7 @@ class WalCheckpoints:
     for the lock waited that much longer. A PASSIVE checkpoint waits for no reader or
     writer; a writer restarts the log once everything in it is copied."""
 
-    def __init__(self, path: str, seconds: float = CHECKPOINT_SECONDS) -> None:
+    def __init__(self, path: Path, seconds: float = CHECKPOINT_SECONDS) -> None:
         self._path = path
         self._seconds = seconds
         self._stopping = threading.Event()
@@ -169,7 +169,7 @@ class WalCheckpoints:
             while not self._stopping.wait(self._seconds):
                 try:
                     if conn is None:  # the file exists by now; never create one
-                        uri = Path(self._path).resolve().as_uri() + "?mode=rw"
+                        uri = self._path.resolve().as_uri() + "?mode=rw"
                         conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
                     self.run_once(conn)
                     failing = False
@@ -182,13 +182,13 @@ class WalCheckpoints:
                 conn.close()
 
 
-def sqlite_file(engine: Engine) -> str | None:
-    """The file of a SQLite engine's database; None for PostgreSQL and in-memory ones."""
-    url = engine.url
-    database = url.database or ""
-    if url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for PostgreSQL, in-memory and `file:` URI databases."""
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
         return None
-    return None if database.startswith("file:") else str(Path(database).expanduser())
+    return None if database.startswith("file:") else Path(database).expanduser()
 
 
 def make_engine(
@@ -201,9 +201,8 @@ def make_engine(
     full = driver_url(url)
     parsed = make_url(full)
     if parsed.get_backend_name() == "sqlite":
-        database = parsed.database or ""
-        if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if (path := sqlite_file(url)) is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             full,
             pool_size=pool_size,

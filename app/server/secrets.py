@@ -18,7 +18,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from sqlalchemy.engine import make_url
+
+from app.server.db import sqlite_file
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +43,9 @@ def env_var_for(ref: str) -> str:
 
 def default_secrets_path(database_url: str) -> Path:
     """Beside a SQLite database file (`<name>.secrets.json`); else under the user data dir."""
-    parsed = make_url(database_url)
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database or ""
-        if database and database != ":memory:" and not database.startswith("file:"):
-            path = Path(database).expanduser()
-            return path.with_name(f"{path.stem}.secrets.json")
+    path = sqlite_file(database_url)
+    if path is not None:
+        return path.with_name(f"{path.stem}.secrets.json")
     return Path(user_data_dir("responder-server")) / "secrets.json"
 
 

@@ -118,8 +118,8 @@ def test_the_servers_commits_leave_checkpoints_to_a_thread_of_their_own(tmp_path
         with server.read() as session:
             assert session.scalar(text("PRAGMA wal_autocheckpoint")) == 0
         _fill(server, 1500)  # about 1,500 pages: past where a commit would checkpoint
-        assert sqlite_file(server.engine) == str(path)
-        checkpoints = WalCheckpoints(str(path))
+        assert sqlite_file(f"sqlite:///{path}") == path
+        checkpoints = WalCheckpoints(path)
         with sqlite3.connect(path) as conn:
             pages, copied = checkpoints.run_once(conn)
         assert pages > 1000  # nothing was copied by the commits
@@ -151,4 +151,5 @@ def test_a_server_on_sqlite_runs_the_checkpoints_and_stops_them(tmp_path: Path) 
         assert checkpoints._thread is not None
         assert checkpoints._thread.is_alive()
     assert not checkpoints._thread.is_alive()
-    assert sqlite_file(open_database("postgresql://u@h/d").engine) is None
+    assert sqlite_file("postgresql://u@h/d") is None
+    assert sqlite_file("sqlite:///:memory:") is None
