@@ -93,6 +93,12 @@ class EventType(StrEnum):
     # it was claimed or its holding statement went out (to everyone).
     STORM_ALERT = "storm.alert"
     STORM_UPDATED = "storm.updated"
+    # A rep asked a manager to approve a reply that promises beyond their authority, or a
+    # manager approved (perhaps edited) or denied it (to the rep and the managers).
+    APPROVAL_UPDATED = "approval.updated"
+    # An open mention went past its team's first-response target (to its owner and the
+    # team's on-duty managers).
+    SLA_BREACHED = "sla.breached"
 
 
 class PageState(StrEnum):
