@@ -110,16 +110,23 @@ class CannedsPublic(BaseModel):
 class CoolOffUpdate(Strict):
     seconds: StrictInt = Field(ge=0, le=MAX_COOL_OFF_SECONDS)
     heated_seconds: StrictInt = Field(ge=0, le=MAX_COOL_OFF_SECONDS)
+    approval_required: StrictBool | None = Field(
+        default=None, description="Absent: as it was (a new team's setting starts off)."
+    )
 
 
 class CoolOffPublic(BaseModel):
     """The pause between Send and a reply leaving. `heated_seconds` applies when the draft has
-    heat or blame or the customer's mention is hostile (never shorter than `seconds`)."""
+    heat or blame or the customer's mention is hostile (never shorter than `seconds`).
+    `approval_required`: a rep's reply that promises beyond their authority (a refund,
+    compensation, a guarantee, an admission of liability) needs a manager's approval first
+    (`POST /approvals`); the caller's effective setting is on when any of their teams has it."""
 
     team_id: int | None = Field(description="Null: the caller's effective setting.")
     team: str | None = None
     seconds: int = DEFAULT_COOL_OFF_SECONDS
     heated_seconds: int = DEFAULT_HEATED_COOL_OFF_SECONDS
+    approval_required: bool = False
 
 
 # --- the brand accounts a reply can go out as ------------------------------------------------

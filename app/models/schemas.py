@@ -312,6 +312,12 @@ class ReplyCreate(Strict):
     base_version: Version
     force: StrictBool = False
     cool_off_seconds: StrictInt | None = Field(default=None, ge=0, le=MAX_COOL_OFF_SECONDS)
+    approval_id: Id | None = Field(
+        default=None,
+        description="An approved request (`POST /approvals`) for this body: needed when the "
+        "body promises beyond a rep's authority and their team requires approval (else 403 "
+        "`needs_approval`).",
+    )
 
 
 class ReplyUpdate(Strict):
@@ -321,6 +327,9 @@ class ReplyUpdate(Strict):
 
     body: Text = Field(max_length=10_000)
     cool_off_seconds: StrictInt | None = Field(default=None, ge=0, le=MAX_COOL_OFF_SECONDS)
+    approval_id: Id | None = Field(
+        default=None, description="As for a new reply: the approval of the new text, if needed."
+    )
 
 
 class ReplyPublic(Public):

@@ -416,6 +416,9 @@ class TeamCoolOff(Base):
     )
     seconds: Mapped[int] = mapped_column(Integer, default=20)
     heated_seconds: Mapped[int] = mapped_column(Integer, default=60)
+    # A rep's reply that promises beyond their authority needs a manager's approval
+    # (services/approvals.py).
+    approval_required: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), default=None
@@ -446,4 +449,4 @@ class QuarantinedItem(Base):
 
 
 # Tables kept in their own modules, on the same Base (the migrations compare against it).
-from app.models import on_call_tables, storm_tables  # noqa: E402, F401
+from app.models import approval_tables, on_call_tables, storm_tables  # noqa: E402, F401

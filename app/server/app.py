@@ -14,6 +14,7 @@ from fastapi import APIRouter, FastAPI
 
 from app.server.api import (
     accounts,
+    approvals,
     broadcasts,
     canned,
     drafts,
@@ -215,6 +216,7 @@ def create_app(
     for module in (storms, storm_answer):  # storms: seeing them, answering together
         api.include_router(module.router)
     api.include_router(on_call.router)  # on-call paging
+    api.include_router(approvals.router)  # approvals of replies beyond a rep's authority
     app.include_router(api)
     app.include_router(on_call.ack_router)  # a page's acknowledgement link, outside the API
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, gate=body_gate(app.state))

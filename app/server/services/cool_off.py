@@ -8,7 +8,8 @@ hold, not the guard. Managers' and admins' replies are held only as long as thei
 they are the people who set the minimum (and could set it to zero in the open), so holding
 them to it protects nothing, and in a storm an admin's script must be able to answer at once.
 The longer `heated_seconds` is asked for by the console, which reads the draft's tone as the
-rep types."""
+rep types. `approval_required` (services/approvals.py) lives here too: it is part of how a
+team's replies leave."""
 
 from __future__ import annotations
 
@@ -42,7 +43,11 @@ def _public(team: Team, row: TeamCoolOff | None) -> CoolOffPublic:
     if row is None:
         return CoolOffPublic(team_id=team.id, team=team.name)
     return CoolOffPublic(
-        team_id=team.id, team=team.name, seconds=row.seconds, heated_seconds=row.heated_seconds
+        team_id=team.id,
+        team=team.name,
+        seconds=row.seconds,
+        heated_seconds=row.heated_seconds,
+        approval_required=row.approval_required,
     )
 
 
@@ -67,6 +72,8 @@ def set_team_cool_off(
         session.add(row)
     row.seconds = request.seconds
     row.heated_seconds = request.heated_seconds
+    if request.approval_required is not None:
+        row.approval_required = request.approval_required
     row.updated_at = now
     row.updated_by_id = by.user_id
     session.flush()
@@ -82,7 +89,8 @@ def set_team_cool_off(
 
 
 def my_cool_off(session: Session, *, by: Principal) -> CoolOffPublic:
-    """The caller's cool-off: the longest among their teams' settings, else the defaults."""
+    """The caller's cool-off: the longest among their teams' settings, else the defaults;
+    approval required when any of their teams requires it (the cautious setting again)."""
     assert by.user_id is not None
     teams = user_team_ids(session, by.user_id)
     if not teams:
@@ -95,6 +103,7 @@ def my_cool_off(session: Session, *, by: Principal) -> CoolOffPublic:
         team_id=None,
         seconds=max(s for s, _ in settings),
         heated_seconds=max(h for _, h in settings),
+        approval_required=any(r.approval_required for r in rows),
     )
 
 

@@ -370,11 +370,11 @@ def _handoff_team(session: Session, handoff: Handoff) -> Team | None:
     )
 
 
-def _escalate_after(team: Team | None) -> timedelta:
+def escalate_after(team: Team | None) -> timedelta:
     return timedelta(minutes=team.escalate_after_minutes) if team else DEFAULT_ESCALATE_AFTER
 
 
-def _manager_on_duty(session: Session, team: Team | None) -> User | None:
+def manager_on_duty(session: Session, team: Team | None) -> User | None:
     """The team's on-duty manager; else any manager on duty; else None."""
     base = select(User).where(
         User.active.is_(True),
@@ -462,7 +462,7 @@ def escalate_due(session: Session, now: datetime) -> list[int]:
     for handoff in pending:
         team = _handoff_team(session, handoff)
         teams[handoff.id] = team
-        if handoff.created_at + _escalate_after(team) <= now:
+        if handoff.created_at + escalate_after(team) <= now:
             due_ids.append(handoff.id)
     if not due_ids:
         return []
@@ -476,14 +476,14 @@ def escalate_due(session: Session, now: datetime) -> list[int]:
     escalated: list[int] = []
     for handoff in due:
         team = teams.get(handoff.id)
-        manager = _manager_on_duty(session, team)
+        manager = manager_on_duty(session, team)
         handoff.status = HandoffStatus.ESCALATED
         handoff.escalated_at = now
         handoff.escalated_to_id = manager.id if manager is not None else None
         public = _record(session, handoff, by=None, now=now)
         escalated.append(handoff.id)
         if manager is None:
-            minutes = int(_escalate_after(team).total_seconds() // 60)
+            minutes = int(escalate_after(team).total_seconds() // 60)
             target = public.to_team or (public.to_user.name if public.to_user else "?")
             raise_gap(
                 session,

@@ -3,12 +3,14 @@
 it only when a person did (an arrival comes from its network, not from whoever ran the
 webhook). Who reads it matters: a handoff's note and decline reason are told only to its
 parties and managers, coverage-gap lines (meant for managers) only to managers
-(app/server/access.py)."""
+(app/server/access.py), an approval's reasons and approved text to the rep who asked and
+managers."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from app.models.approval_schemas import ApprovalState
 from app.models.enums import EventType, HandoffStatus, Network, ReplyStatus
 from app.models.networks import rules_for
 from app.models.tables import Event, User
@@ -72,6 +74,8 @@ def history_sentence(event: Event, actor: User | None, viewer: Viewer) -> str | 
     if event.type == EventType.HANDOFF_UPDATED:
         party = parties_in_event(payload).include(viewer)
         return _handoff_sentence(payload.get("handoff") or {}, party=party)
+    if event.type == EventType.APPROVAL_UPDATED:
+        return _approval_sentence(payload.get("approval") or {}, viewer)
     if event.type == EventType.FOLLOWUP_DUE:
         return "A follow-up is due"
     if event.type == EventType.COVERAGE_GAP:
@@ -135,3 +139,34 @@ def _handoff_sentence(handoff: dict[str, Any], *, party: bool) -> str:
     if status == HandoffStatus.CANCELLED:
         return f"The handoff to {target} was closed: the mention moved on"
     return f"The handoff to {target} changed"
+
+
+def _approval_sentence(approval: dict[str, Any], viewer: Viewer) -> str | None:
+    """Who asked, who approved (and whether they edited the text) or denied what. The reason,
+    the denial's reason and the approved text are for the rep who asked and managers."""
+    state = approval.get("state")
+    rep = _name(approval.get("requested_by"), "A rep")
+    requester = approval.get("requested_by")
+    party = viewer.role.is_manager or (
+        isinstance(requester, dict) and requester.get("id") == viewer.user_id
+    )
+    decider = _name(approval.get("decided_by"), "A manager")
+    if state == ApprovalState.PENDING:
+        if approval.get("escalated_at"):
+            to = _name(approval.get("escalated_to"), "")
+            return f"{rep}'s request for approval waited too long" + (
+                f" and went to {to}" if to else ": no manager is on duty"
+            )
+        reason = one_line(str(approval.get("reason") or "")) if party else ""
+        return f"{rep} asked a manager to approve a reply" + (f": {reason}" if reason else "")
+    if state == ApprovalState.APPROVED:
+        if not approval.get("edited"):
+            return f"{decider} approved {rep}'s reply"
+        text = one_line(str(approval.get("approved_body") or "")) if party else ""
+        return f"{decider} edited and approved {rep}'s reply" + (f": {text}" if text else "")
+    if state == ApprovalState.DENIED:
+        reason = one_line(str(approval.get("decision_reason") or "")) if party else ""
+        return f"{decider} denied {rep}'s reply" + (f": {reason}" if reason else "")
+    if state == ApprovalState.WITHDRAWN:
+        return None  # the newer request's line says it
+    return f"{rep}'s request for approval changed"

@@ -15,6 +15,7 @@ from app.models.enums import EventType, MentionStatus
 from app.models.tables import Mention
 from app.server.event_log import record_event
 from app.server.services.aging import next_visible_change, visible_change
+from app.server.services.approvals import escalate_due as escalate_due_approvals
 from app.server.services.handoffs import escalate_due
 from app.server.services.mentions import mark_changed
 from app.server.services.on_call import pass_on_due_pages
@@ -182,6 +183,7 @@ def run_due_jobs(
             "urgent_follow_up": [],
             "paged": [],
             "rescored": [],
+            "approvals_escalated": [],
         }
     # Rota and escalation first: they lock people and handoffs before this round's first event.
     return {
@@ -192,4 +194,5 @@ def run_due_jobs(
         "urgent_follow_up": send_due_follow_ups(session, now),
         "paged": pass_on_due_pages(session, now),
         "rescored": rescore_open_mentions(session, now, planned=rescore),
+        "approvals_escalated": escalate_due_approvals(session, now),
     }

@@ -15,7 +15,9 @@ The sender calls, each in its own write transaction:
 Every transition records `reply.updated` with the reply and the mention.
 
 A new reply is held for its cool-off (`next_attempt_at`, services/cool_off.py); while it waits,
-its author can change, cancel or hurry it (services/reply_hold.py)."""
+its author can change, cancel or hurry it (services/reply_hold.py). A rep's reply that
+promises beyond their authority needs a manager's approval when their team requires it
+(services/approvals.py `require_approval`)."""
 
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ from app.server.auth import Principal
 from app.server.errors import Conflict, Invalid, NotFound
 from app.server.event_log import record_event
 from app.server.services.accounts import reply_route
+from app.server.services.approvals import require_approval
 from app.server.services.cool_off import reply_hold_until
 from app.server.services.mentions import get_mention
 from app.server.views import mention_public, reply_public, user_ref
@@ -98,6 +101,9 @@ def queue_reply(
             current_version=mention.version,
             current_status=mention.status,
         )
+    require_approval(
+        session, mention_id=mention.id, body=request.body, approval_id=request.approval_id, by=by
+    )
     reply = Reply(
         client_id=client_id,
         mention_id=mention.id,

@@ -21,6 +21,7 @@ from app.models.schemas import ReplyPublic, ReplyUpdate
 from app.models.tables import Reply
 from app.server.auth import Principal
 from app.server.errors import Conflict, Forbidden
+from app.server.services.approvals import require_approval
 from app.server.services.cool_off import reply_hold_until
 from app.server.services.mentions import get_mention
 from app.server.services.replies import locked_reply, record_reply_change, reply_view
@@ -74,8 +75,16 @@ def edit_reply(
     session: Session, reply_id: int, request: ReplyUpdate, *, by: Principal, now: datetime
 ) -> ReplyPublic:
     """New text for a held reply. Its countdown keeps running: it never shortens, and it
-    lengthens to `cool_off_seconds` from now when asked (the new text has heat or blame)."""
+    lengthens to `cool_off_seconds` from now when asked (the new text has heat or blame).
+    New text beyond the rep's authority needs its approval, as a new reply would."""
     reply = _held(session, reply_id, by=by, verb="edit")
+    require_approval(
+        session,
+        mention_id=reply.mention_id,
+        body=request.body,
+        approval_id=request.approval_id,
+        by=by,
+    )
     reply.body = request.body
     due = reply.next_attempt_at or now
     if request.cool_off_seconds:
