@@ -101,6 +101,25 @@ class EventType(StrEnum):
     SLA_BREACHED = "sla.breached"
 
 
+class RoutingMode(StrEnum):
+    """How a team's new mentions find a person (services/routing.py): not at all (people
+    claim them), in turn, or to whoever has the fewest open."""
+
+    MANUAL = "manual"
+    ROUND_ROBIN = "round_robin"
+    BALANCED = "balanced"
+
+
+class PriorityLevel(StrEnum):
+    """A mention's priority in four levels, as response-time targets are set (the score's
+    floors are app/tone/priority.py's PRIORITY_LEVEL_FLOORS)."""
+
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
 class PageState(StrEnum):
     """A page (services/on_call.py): waiting for its person, acknowledged, passed on to the
     next on-call person after `escalate_after` unanswered, or unanswered by the whole order."""

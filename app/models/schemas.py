@@ -229,6 +229,13 @@ class MentionCreate(Strict):
         return value
 
 
+class MentionSla(BaseModel):
+    """An open mention's first-response clock (its team's target for its priority)."""
+
+    due_at: datetime
+    breached: bool = Field(description="The server has announced it missed (sla.breached).")
+
+
 class MentionPublic(Public):
     id: int
     network: Network
@@ -255,6 +262,16 @@ class MentionPublic(Public):
     resolved_at: datetime | None = None
     follow_up_at: datetime | None = None
     is_demo: bool = False
+    team_id: int | None = Field(
+        default=None, description="The team whose routing rules the mention matched."
+    )
+    routed_reason: str | None = Field(
+        default=None, description="Why routing gave the mention to its owner, or kept it waiting."
+    )
+    sla: MentionSla | None = Field(
+        default=None,
+        description="Its first-response clock while it is open and its team has a target.",
+    )
 
 
 class MentionsPublic(BaseModel):

@@ -171,6 +171,8 @@ class Mention(Base):
         Index("ix_mentions_created_at", "created_at"),
         Index("ix_mentions_assignee", "assignee_id"),
         Index("ix_mentions_status_rescore_at", "status", "rescore_at"),
+        Index("ix_mentions_team_waiting", "team_id", "assignee_id", "status"),
+        Index("ix_mentions_sla_due_at", "sla_due_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -214,6 +216,17 @@ class Mention(Base):
     follow_up_at: Mapped[datetime | None] = mapped_column(default=None)
     follow_up_done: Mapped[bool] = mapped_column(Boolean, default=False)
     raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The team whose routing rules the mention matched at ingest (services/routing.py), and
+    # why it came to its owner ("billing (language de, keyword “refund”) · round robin").
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="SET NULL"), default=None
+    )
+    routed_reason: Mapped[str | None] = mapped_column(String(300), default=None)
+    # Its team's first-response target (services/response_targets.py): due by then, announced once
+    # when missed; the first reply that reached the network stops the clock.
+    sla_due_at: Mapped[datetime | None] = mapped_column(default=None)
+    sla_breached_at: Mapped[datetime | None] = mapped_column(default=None)
+    first_response_at: Mapped[datetime | None] = mapped_column(default=None)
 
     assignee: Mapped[User | None] = relationship(lazy="joined")
 
@@ -449,4 +462,9 @@ class QuarantinedItem(Base):
 
 
 # Tables kept in their own modules, on the same Base (the migrations compare against it).
-from app.models import approval_tables, on_call_tables, storm_tables  # noqa: E402, F401
+from app.models import (  # noqa: E402, F401
+    approval_tables,
+    on_call_tables,
+    routing_tables,
+    storm_tables,
+)

@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field, StrictInt
 
 from app.models.enums import Duty, Role
+from app.models.routing_schemas import AttainmentDay
 from app.models.schemas import Id, MentionPublic, Strict, Text, UserRef
 
 # --- teams and rota ----------------------------------------------------------------------------
@@ -147,6 +148,10 @@ class OverviewPublic(BaseModel):
     response_by_hour: list[ResponseTimeBucket] = Field(description="The last 24 hours.")
     coverage: list[CoverageHour]
     gap_hours: int
+    response_targets: list[AttainmentDay] = Field(
+        default_factory=list,
+        description="Each team's first-response target attainment per day in its time zone.",
+    )
 
 
 class FollowupPublic(BaseModel):

@@ -27,6 +27,7 @@ from app.server.api import (
     overview,
     replies,
     roster,
+    routing,
     storm_answer,
     storms,
     teams,
@@ -46,6 +47,7 @@ from app.server.heap import freeze_startup_heap
 from app.server.ingest_planner import IngestPlanner
 from app.server.limits import BodySizeLimit
 from app.server.methods import install_method_not_allowed
+from app.server.routing_watch import WaitingRouter
 from app.server.services import jobs as job_service
 from app.server.services.claims import ClaimDesk, KnownMentions
 from app.server.services.notify import Notifier, install_notifier
@@ -115,12 +117,17 @@ def create_app(
         await fast.start()
         known = KnownMentions()
         detector = StormDetector(db, clock) if settings.detect_storms else None
+        router = WaitingRouter(db, clock)
         hub = EventHub(
             db,
             poll_seconds=settings.event_poll_seconds,
             queue_size=settings.subscriber_queue_size,
             fetch_after=fast.events_after,
-            listeners=[known.observe, *([detector.observe] if detector is not None else [])],
+            listeners=[
+                known.observe,
+                router.observe,
+                *([detector.observe] if detector is not None else []),
+            ],
         )
         # SQLite places events as it writes them; PostgreSQL places them after their commit.
         placer = (
@@ -168,6 +175,8 @@ def create_app(
             if settings.run_ingest
             else None
         )
+        router.start()
+        app.state.waiting_router = router
         if detector is not None:
             detector.start()  # reads its state from the database in its own thread
         if settings.freeze_startup_heap:
@@ -179,6 +188,7 @@ def create_app(
                 await workers.stop()
             if detector is not None:
                 await anyio.to_thread.run_sync(detector.stop)
+            await anyio.to_thread.run_sync(router.stop)
             for task in background:
                 task.cancel()
             for task in background:
@@ -209,7 +219,7 @@ def create_app(
     api = APIRouter(prefix=API_PREFIX)
     for module in (health, users, mentions, replies, accounts, events):
         api.include_router(module.router)
-    for module in (handoffs, broadcasts, teams, roster, followups, overview):
+    for module in (handoffs, broadcasts, teams, routing, roster, followups, overview):
         api.include_router(module.router)
     for module in (drafts, canned):  # the reply composer
         api.include_router(module.router)

@@ -12,6 +12,7 @@ from app.models.schemas import (
     Author,
     HandoffPublic,
     MentionPublic,
+    MentionSla,
     ReplyPublic,
     UserPublic,
     UserRef,
@@ -73,7 +74,21 @@ def mention_public(mention: Mention, *, owner: UserRef | None = None) -> Mention
         resolved_at=mention.resolved_at,
         follow_up_at=mention.follow_up_at,
         is_demo=mention.is_demo,
+        team_id=mention.team_id,
+        routed_reason=mention.routed_reason,
+        sla=mention_sla(mention),
     )
+
+
+def mention_sla(mention: Mention) -> MentionSla | None:
+    """The first-response clock of an open mention that has a target and no answer yet."""
+    if (
+        mention.sla_due_at is None
+        or mention.first_response_at is not None
+        or not mention.status.is_open
+    ):
+        return None
+    return MentionSla(due_at=mention.sla_due_at, breached=mention.sla_breached_at is not None)
 
 
 def mention_payload(mention: Mention) -> dict[str, object]:

@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass
 from datetime import timedelta
 
+from app.models.enums import PriorityLevel
 from app.tone.findings import MentionKind
 from app.tone.mention import MENTION_SCORED_CHARS, classify_mention, scored_part
 from app.tone.risk import RISK_WORDS, risk_categories
@@ -20,10 +21,12 @@ from app.tone.sentiment import sentiment
 
 __all__ = [
     "MENTION_SCORED_CHARS",
+    "PRIORITY_LEVEL_FLOORS",
     "READ_AUDIT_EVENT",
     "RISK_WORDS",
     "MentionReading",
     "PriorityScore",
+    "priority_level",
     "priority_of",
     "read_mention",
     "reading_from_ingest",
@@ -44,6 +47,14 @@ REACH_FULL_FOLLOWERS = 1_000_000  # reach points saturate at a million followers
 WAITING_WEIGHT_PER_HOUR = 2.0
 WAITING_WEIGHT_MAX = 10.0
 URGENT_THRESHOLD = 60.0
+# Where each level of priority begins (inclusive), highest first: response-time targets are
+# set per level. "Normal" and "high" split the stream's medium band (30 up to urgent).
+PRIORITY_LEVEL_FLOORS: tuple[tuple[PriorityLevel, float], ...] = (
+    (PriorityLevel.URGENT, URGENT_THRESHOLD),
+    (PriorityLevel.HIGH, 45.0),
+    (PriorityLevel.NORMAL, 30.0),
+    (PriorityLevel.LOW, float("-inf")),
+)
 # Risks that make a complaint urgent on their own, whatever the author's reach or the tone's
 # strength: someone may be hurt.
 URGENT_RISKS = frozenset({"safety"})
@@ -70,6 +81,14 @@ class MentionReading:
     sentiment: float  # VADER compound, as stored with the mention
     risk_words: tuple[str, ...]  # as stored with the mention
     complaint: bool
+
+
+def priority_level(priority: float) -> PriorityLevel:
+    """The level a priority score falls in."""
+    for level, floor in PRIORITY_LEVEL_FLOORS:
+        if priority >= floor:
+            return level
+    return PriorityLevel.LOW
 
 
 def negativity_points(compound: float) -> float:

@@ -156,6 +156,7 @@ def claim(
                 version=Mention.version + 1,
                 snoozed_until=None,
                 updated_at=now,
+                routed_reason=None,  # they took it themselves
             )
             .returning(Mention)
             .execution_options(synchronize_session=False, populate_existing=True)

@@ -22,11 +22,14 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from app.models.enums import EventType, MentionStatus
-from app.models.schemas import IngestResult, MentionCreate
+from app.models.schemas import IngestResult, MentionCreate, MentionSla
 from app.models.tables import Mention
 from app.server.bulk_insert import insert_json_rows
 from app.server.event_log import record_events
 from app.server.services.aging import next_visible_change
+from app.server.services.response_targets import due_times
+from app.server.services.routing import Routed, load_rules, match_batch, route_batch, routed_payload
+from app.server.services.routing_rules import MentionFacts, TeamMatch
 from app.server.services.uncovered import UrgentArrival, alert_urgent_arrivals
 from app.server.views import mention_payload
 from app.tone.priority import URGENT_THRESHOLD, MentionReading, priority_of, read_mention
@@ -116,6 +119,10 @@ def plan_mention(
         "resolved_at": None,
         "follow_up_at": None,
         "follow_up_done": False,
+        # Routing and the response-time clock fill these in as the mention is stored.
+        "team_id": None,
+        "routed_reason": None,
+        "sla_due_at": None,
     }
     # The payload is built from a mention that is never added to the session.
     payload = mention_payload(Mention(id=0, **row))
@@ -189,13 +196,41 @@ def store_planned(
     (network, external_id) are left unchanged and reported as duplicates."""
     if not plan.mentions:
         return IngestResult(created=[], duplicates=[])
-    created = _insert_new(session, [m.row for m in plan.mentions])
+    teams = _teams_of(session, plan.mentions)
+    due = due_times(
+        session,
+        {i: match.rules.team_id for i, match in teams.items()},
+        {i: float(m.row["priority"]) for i, m in enumerate(plan.mentions)},
+        now,
+    )
+    rows = [
+        {**m.row, "team_id": teams[i].rules.team_id, "sla_due_at": due.get(i)}
+        if i in teams
+        else m.row
+        for i, m in enumerate(plan.mentions)
+    ]
+    created = _insert_new(session, rows)
     known = _known_ids(session, {key for key in plan.keys if key not in created})
-    stored = [m for m in plan.mentions if m.key in created]
+    stored = [(i, m) for i, m in enumerate(plan.mentions) if m.key in created]
+    routed = route_batch(
+        session,
+        {created[m.key]: teams[i] for i, m in stored if i in teams},
+        {created[m.key]: float(m.row["priority"]) for i, m in stored},
+    )
     record_events(
         session,
         EventType.MENTION_CREATED,
-        [(created[m.key], {"mention": {**m.payload, "id": created[m.key]}}) for m in stored],
+        [
+            (
+                created[m.key],
+                {
+                    "mention": _as_stored(
+                        m.payload, created[m.key], routed.get(created[m.key]), due.get(i)
+                    )
+                },
+            )
+            for i, m in stored
+        ],
         at=now,
         actor_id=actor_id,
     )
@@ -203,7 +238,7 @@ def store_planned(
         session,
         [
             UrgentArrival.of(created[m.key], str(m.row["author_handle"]), str(m.row["text"]))
-            for m in stored
+            for _i, m in stored
             if m.urgent
         ],
         now=now,
@@ -218,7 +253,36 @@ def store_planned(
             duplicates.append(created[key])
         elif key in known:
             duplicates.append(known[key])
-    return IngestResult(created=[created[m.key] for m in stored], duplicates=duplicates)
+    return IngestResult(created=[created[m.key] for _i, m in stored], duplicates=duplicates)
+
+
+def _teams_of(session: Session, mentions: Sequence[PlannedMention]) -> dict[int, TeamMatch]:
+    """The team whose routing rules each planned mention (by its place) matches."""
+    rules = load_rules(session)
+    if not rules:
+        return {}
+    return match_batch(
+        rules,
+        {
+            i: MentionFacts(
+                network=str(m.key[0]),
+                language=m.row["language"],
+                text=str(m.row["text"]),
+                priority=float(m.row["priority"]),
+            )
+            for i, m in enumerate(mentions)
+        },
+    )
+
+
+def _as_stored(
+    payload: dict[str, Any], mention_id: int, routed: Routed | None, due_at: datetime | None
+) -> dict[str, Any]:
+    """A planned mention's payload as stored: its id, its team and owner, its clock."""
+    stored = routed_payload({**payload, "id": mention_id}, routed)
+    if due_at is not None:
+        stored["sla"] = MentionSla(due_at=due_at, breached=False).model_dump(mode="json")
+    return stored
 
 
 def ingest(

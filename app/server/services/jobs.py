@@ -19,7 +19,9 @@ from app.server.services.approvals import escalate_due as escalate_due_approvals
 from app.server.services.handoffs import escalate_due
 from app.server.services.mentions import mark_changed
 from app.server.services.on_call import pass_on_due_pages
+from app.server.services.response_targets import announce_breaches
 from app.server.services.rota import apply_rotas
+from app.server.services.routing_queue import route_waiting
 from app.server.services.uncovered import send_due_follow_ups
 from app.server.views import mention_payload
 from app.tone.priority import MentionReading, priority_of
@@ -184,6 +186,8 @@ def run_due_jobs(
             "paged": [],
             "rescored": [],
             "approvals_escalated": [],
+            "routed": [],
+            "sla_breached": [],
         }
     # Rota and escalation first: they lock people and handoffs before this round's first event.
     return {
@@ -195,4 +199,8 @@ def run_due_jobs(
         "paged": pass_on_due_pages(session, now),
         "rescored": rescore_open_mentions(session, now, planned=rescore),
         "approvals_escalated": escalate_due_approvals(session, now),
+        # What waits in a team whose people have room (capacity mostly frees as it happens:
+        # services/routing_queue.py), and the response-time clocks that ran out.
+        "routed": route_waiting(session, now),
+        "sla_breached": announce_breaches(session, now),
     }

@@ -4,7 +4,6 @@ and history; and `mark_changed`, how every service records a change of a mention
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -14,17 +13,15 @@ from app.models.schemas import (
     INT32_MAX,
     HistoryEntry,
     MentionDetail,
-    MentionPublic,
     MentionsPublic,
-    UserRef,
 )
 from app.models.tables import Event, Handoff, Mention, Reply, Team
 from app.server.access import Viewer, parties_of
 from app.server.auth import Principal
 from app.server.errors import Invalid, NotFound
-from app.server.event_log import record_event
 from app.server.services.accounts import reply_route
 from app.server.services.history import history_sentence, is_person_event
+from app.server.services.mention_changes import mark_changed as mark_changed  # re-exported
 from app.server.views import (
     handoff_public,
     mention_public,
@@ -184,45 +181,3 @@ def mention_detail(session: Session, mention_id: int, *, viewer: Viewer) -> Ment
         reply_unavailable=route.problem,
         reply_on_site_url=route.site_url,
     )
-
-
-# --- changes ---------------------------------------------------------------------------------
-
-
-def mark_changed(
-    session: Session,
-    mention: Mention,
-    action: str,
-    *,
-    by: Principal | None,
-    now: datetime,
-    bump: bool = True,
-    owner: UserRef | None = None,
-) -> MentionPublic:
-    """Record `mention.updated` (with `action`) for a change the caller made to `mention`,
-    bumping its version first unless the caller's compare-and-set already did (`bump=False`).
-    `owner`: the new owner, when the caller knows who that is (a claim: the claimer), so the
-    owner's user row is not read again."""
-    if bump:
-        mention.version += 1
-        mention.updated_at = now
-    session.flush()
-    known_owner = owner is not None and owner.id == mention.assignee_id
-    if not known_owner and (
-        (
-            mention.assignee_id is not None
-            and (mention.assignee is None or mention.assignee.id != mention.assignee_id)
-        )
-        or (mention.assignee_id is None and mention.assignee is not None)
-    ):
-        session.refresh(mention, ["assignee"])
-    public = mention_public(mention, owner=owner if known_owner else None)
-    record_event(
-        session,
-        EventType.MENTION_UPDATED,
-        {"mention": public.model_dump(mode="json"), "action": action},
-        at=now,
-        mention_id=mention.id,
-        actor_id=by.user_id if by is not None else None,
-    )
-    return public

@@ -19,9 +19,9 @@ from app.models.on_call_schemas import OnCallPublic, OnCallUpdate
 from app.models.on_call_tables import OnCallPlace
 from app.models.tables import RotaShift, Team, TeamMember, User
 from app.server.errors import Invalid
-from app.server.services.rota import shift_intervals
 from app.server.services.teams import get_team, is_member, zone
 from app.server.services.users import get_user
+from app.server.services.working_time import shift_intervals
 from app.server.views import user_ref
 
 # The overall order has no team row to keep its own.

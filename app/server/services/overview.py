@@ -27,6 +27,7 @@ from app.models.team_schemas import (
     OverviewPublic,
     ResponseTimeBucket,
 )
+from app.server.services.response_targets import attainment
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
@@ -270,4 +271,5 @@ def overview(session: Session, *, now: datetime, days: int) -> OverviewPublic:
         ),
         coverage=coverage,
         gap_hours=sum(1 for hour in coverage if hour.gap),
+        response_targets=attainment(session, since=since, now=now),
     )

@@ -70,6 +70,7 @@ def release(
         raise _conflict(mention, "Nobody has claimed this mention.", "not_claimed")
     mention.assignee_id = None
     mention.assignee = None
+    mention.routed_reason = None
     if mention.status in (MentionStatus.ASSIGNED, MentionStatus.HANDOFF):
         mention.status = MentionStatus.NEW
     return mark_changed(session, mention, "released", by=by, now=now)
@@ -95,6 +96,7 @@ def assign(
         return mark_changed(session, mention, "unassigned", by=by, now=now)
     mention.assignee_id = target.id
     mention.assignee = target
+    mention.routed_reason = f"assigned by {by.name}" if by.user_id != target.id else None
     if mention.status in (MentionStatus.NEW, MentionStatus.SNOOZED, MentionStatus.RESOLVED):
         mention.status = MentionStatus.ASSIGNED
         mention.snoozed_until = None

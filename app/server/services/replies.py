@@ -38,6 +38,7 @@ from app.server.services.accounts import reply_route
 from app.server.services.approvals import require_approval
 from app.server.services.cool_off import reply_hold_until
 from app.server.services.mentions import get_mention
+from app.server.services.response_targets import first_answer
 from app.server.views import mention_public, reply_public, user_ref
 
 
@@ -321,6 +322,8 @@ def mark_reply_sent(
         mention.version += 1
         mention.updated_at = now
         session.flush()
+    if mention is not None:
+        first_answer(mention, now)  # its response-time clock stops
     return _transition(
         session,
         reply_id,

@@ -8,7 +8,7 @@ each affected person to on duty if any shift of any team covers them now, else o
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from app.server.auth import USER_TOKEN, Principal
 from app.server.errors import Invalid
 from app.server.services.teams import get_team, is_member, zone
 from app.server.services.users import get_user, set_duty
+from app.server.services.working_time import shift_intervals
 from app.server.views import user_ref, users_by_id
 
 # Duty changes made by the rota carry no actor (the event's actor_id is null).
@@ -37,32 +38,6 @@ def parse_hhmm(text: str) -> int:
 
 def format_hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def _local(day: date, minutes: int, tz: ZoneInfo) -> datetime:
-    # Aware + timedelta is wall-clock arithmetic: 02:30 on a spring-forward night stays 02:30
-    # local (zoneinfo reads a time in the gap with the offset before it).
-    return (datetime.combine(day, time(0), tzinfo=tz) + timedelta(minutes=minutes)).astimezone(UTC)
-
-
-def shift_intervals(
-    shift: RotaShift, tz: ZoneInfo, start: datetime, end: datetime
-) -> list[tuple[datetime, datetime]]:
-    """The shift's occurrences (UTC start, UTC end) that may touch [start, end]."""
-    first = start.astimezone(tz).date() - timedelta(days=1)
-    last = end.astimezone(tz).date() + timedelta(days=1)
-    intervals: list[tuple[datetime, datetime]] = []
-    day = first
-    while day <= last:
-        if day.weekday() == shift.weekday:
-            begins = _local(day, shift.start_minute, tz)
-            if shift.end_minute > shift.start_minute:
-                ends = _local(day, shift.end_minute, tz)
-            else:  # runs past midnight
-                ends = _local(day + timedelta(days=1), shift.end_minute, tz)
-            intervals.append((begins, ends))
-        day += timedelta(days=1)
-    return intervals
 
 
 def on_rota_at(shifts: Iterable[tuple[RotaShift, ZoneInfo]], at: datetime) -> set[int]:

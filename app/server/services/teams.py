@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,17 +19,8 @@ from app.server.auth import Principal
 from app.server.errors import Conflict, Forbidden, Invalid, NotFound
 from app.server.event_log import record_event
 from app.server.services.users import get_user
+from app.server.services.zones import zone as zone  # re-exported
 from app.server.views import user_public, user_ref
-
-
-def zone(name: str) -> ZoneInfo:
-    """An IANA time zone, or a clear 422."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid(
-            f"Unknown time zone {name!r}; use an IANA name such as 'Europe/Berlin'."
-        ) from None
 
 
 def _members(session: Session, team_ids: Sequence[int]) -> dict[int, list[User]]:

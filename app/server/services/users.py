@@ -18,6 +18,8 @@ from app.server.errors import Conflict, Forbidden, Invalid, NotFound
 from app.server.event_log import record_event
 from app.server.services.coverage import close_gaps, record_coverage_gap
 from app.server.services.pages import end_covered_escalations
+from app.server.services.routing import lock_routing, team_ids_of
+from app.server.services.routing_queue import give_back, route_waiting
 from app.server.views import user_public
 
 
@@ -90,6 +92,10 @@ def set_duty(
     """Reps change only their own duty; managers and admins anyone's."""
     if by.user_id != user_id and not (by.role is not None and by.role.is_manager):
         raise Forbidden("Only a manager can change someone else's duty.")
+    # The routing rows of the person's teams first, as everyone who hands out mentions
+    # locks them: no mention is handed to them as they go off duty.
+    team_ids = team_ids_of(session, user_id)
+    lock_routing(session, team_ids)
     user = session.scalar(select(User).where(User.id == user_id).with_for_update())
     if user is None or not user.active:
         raise NotFound(f"No user with id {user_id}.")
@@ -106,6 +112,9 @@ def set_duty(
         at=now,
         actor_id=by.user_id,
     )
+    if duty is Duty.OFF_DUTY:
+        give_back(session, user, now=now, by=by)
+    route_waiting(session, now, team_ids)
     if duty is not Duty.ON_DUTY:
         record_coverage_gap(
             session,
