@@ -182,6 +182,10 @@ def test_going_off_duty_gives_unanswered_mentions_back_and_handoffs_stay(
     w.duty("ben", "off_duty")
     ids = _post(w, "first", "second", "third")
     assert {_owner(w, i) for i in ids} == {"ana"}
+    # One she also claimed herself (routing's reason gives way to hers).
+    claimed = w.call("POST", f"/mentions/{ids[1]}/claim", "ana", {"version": 1})
+    assert claimed.status_code == 200, claimed.text
+    assert claimed.json()["routed_reason"] is None
     # One of them handed to a colleague (pending): it stays with its handoff.
     handed = w.call(
         "POST",
@@ -193,6 +197,7 @@ def test_going_off_duty_gives_unanswered_mentions_back_and_handoffs_stay(
     w.duty("ben", "on_duty")
     w.duty("ana", "off_duty")
     assert [_owner(w, i) for i in ids[:2]] == ["ben", "ben"]
+    assert _mention(w, ids[1])["routed_reason"] == "billing · round robin"
     back = _mention(w, ids[0])
     assert "back from ana (off duty)" not in back["routed_reason"]  # handed on at once
     assert back["routed_reason"].endswith("· round robin")

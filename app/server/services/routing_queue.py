@@ -58,6 +58,14 @@ def _take_waiting(
     )
 
 
+def team_part(reason: str | None, team: str) -> str:
+    """The part of a routing reason that names the team and the rules it matched
+    ("billing (keyword “refund”)"), or the team alone when the reason says something else
+    (the mention was claimed or assigned by hand since)."""
+    first = (reason or "").split(" · ", 1)[0]
+    return first if first.startswith(team) else team
+
+
 def route_waiting(
     session: Session, now: datetime, team_ids: Iterable[int] | None = None
 ) -> list[int]:
@@ -95,8 +103,7 @@ def route_waiting(
             if chosen is None:
                 break
             team = names.get(team_id, "team")
-            kept = (mention.routed_reason or team).split(" · ", 1)[0]
-            reason = f"{kept} · {MODE_WORDS[routing.mode]}"
+            reason = f"{team_part(mention.routed_reason, team)} · {MODE_WORDS[routing.mode]}"
             if _take_waiting(session, mention, chosen, reason, now) is None:
                 continue
             routing.last_user_id = chosen.user_id
@@ -118,6 +125,11 @@ def give_back(session: Session, user: User, *, now: datetime, by: Principal) -> 
         )
         .order_by(Mention.id)
     ).all()
+    names = dict(
+        session.execute(
+            select(Team.id, Team.name).where(Team.id.in_({m.team_id for m in mentions}))
+        ).all()
+    )
     returned: list[int] = []
     for mention in mentions:
         taken = session.execute(
@@ -132,9 +144,9 @@ def give_back(session: Session, user: User, *, now: datetime, by: Principal) -> 
                 status=MentionStatus.NEW,
                 version=Mention.version + 1,
                 routed_reason=(
-                    f"{(mention.routed_reason or '').split(' · ', 1)[0]} · back from "
-                    f"{user.name} (off duty)"
-                ).lstrip(" ·"),
+                    f"{team_part(mention.routed_reason, names.get(mention.team_id or 0, 'team'))}"
+                    f" · back from {user.name} (off duty)"
+                ),
                 updated_at=now,
             )
             .execution_options(synchronize_session=False)
