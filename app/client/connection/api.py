@@ -46,6 +46,12 @@ from app.models.on_call_schemas import (
     PagingPublic,
     PagingUpdate,
 )
+from app.models.routing_schemas import (
+    ResponseTargetsPublic,
+    ResponseTargetsUpdate,
+    RoutingPublic,
+    RoutingUpdate,
+)
 from app.models.schemas import (
     AssignRequest,
     BroadcastCreate,
@@ -486,6 +492,28 @@ class ResponderApi:
 
     async def remove_team_member(self, team_id: int, user_id: int) -> TeamPublic:
         return await self._call(TeamPublic, "DELETE", f"/teams/{team_id}/members/{user_id}")
+
+    # --- routing and response-time targets ----------------------------------------------
+
+    async def routing(self, team_id: int) -> RoutingPublic:
+        return await self._call(RoutingPublic, "GET", f"/teams/{team_id}/routing")
+
+    async def set_routing(self, team_id: int, update: RoutingUpdate) -> RoutingPublic:
+        """Change how the team's new mentions are handed out (managers); fields left out keep
+        their value. The first save makes the team route."""
+        return await self._call(
+            RoutingPublic, "PUT", f"/teams/{team_id}/routing", json=_dump(update)
+        )
+
+    async def response_targets(self, team_id: int) -> ResponseTargetsPublic:
+        return await self._call(ResponseTargetsPublic, "GET", f"/teams/{team_id}/sla")
+
+    async def set_response_targets(
+        self, team_id: int, update: ResponseTargetsUpdate
+    ) -> ResponseTargetsPublic:
+        """Replace the team's first-response targets (managers); a level left out has none."""
+        body = update.model_dump(mode="json")
+        return await self._call(ResponseTargetsPublic, "PUT", f"/teams/{team_id}/sla", json=body)
 
     # --- on-call paging ------------------------------------------------------------------
 
