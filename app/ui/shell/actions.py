@@ -44,6 +44,7 @@ class Action(StrEnum):
     DUTY_AWAY = "duty_away"
     DUTY_OFF = "duty_off"
     REPLY_LIBRARY = "reply_library"
+    ROUTING = "routing"
     TEAM_ADMIN = "team_admin"
     ROSTER_DOCK = "roster_dock"
     FOLLOWUPS_DOCK = "followups_dock"
@@ -131,6 +132,10 @@ _SPECS: dict[Action, ActionSpec] = {
     Action.REPLY_LIBRARY: ActionSpec(
         "Replies && c&ool-off…",
         help="Edit canned replies, the playbook and each team's cool-off",
+    ),
+    Action.ROUTING: ActionSpec(
+        "Routing && response ti&mes…",
+        help="How each team's new mentions are handed out, and its first-response targets",
     ),
     Action.TEAM_ADMIN: ActionSpec(
         "&Teams…", help="Create teams, rename them and choose their members (admins)"
@@ -222,6 +227,7 @@ MENUS: tuple[MenuSpec, ...] = (
             Action.RECONNECT,
             Action.SIGN_IN,
             Action.REPLY_LIBRARY,
+            Action.ROUTING,
             SEPARATOR,
             Action.TEAM_ADMIN,
             Action.QUIT,

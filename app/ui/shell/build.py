@@ -21,6 +21,7 @@ from app.ui.composer.panel import ComposerPanel
 from app.ui.handoffs.desk import HandoffDesk
 from app.ui.handoffs.panel import HandoffPanel
 from app.ui.manager.reply_library_menu import ReplyLibraryMenu
+from app.ui.manager.routing_menu import RoutingMenu
 from app.ui.manager.team_admin_dialog import TeamAdminMenu
 from app.ui.manager.tools import ManagerTools
 from app.ui.qt.banner import Banner
@@ -197,6 +198,7 @@ class ConsoleUi:
     commands: SessionCommands
     composer: ComposerPanel | None = None
     reply_library: ReplyLibraryMenu | None = None
+    routing: RoutingMenu | None = None
     team_admin: TeamAdminMenu | None = None
     team: TeamUi | None = None
 
@@ -216,6 +218,8 @@ class ConsoleUi:
             await self.team.tasks.aclose()
         if self.reply_library is not None:
             await self.reply_library.aclose()
+        if self.routing is not None:
+            await self.routing.aclose()
         if self.team_admin is not None:
             await self.team_admin.aclose()
         if self.team is not None:
@@ -232,9 +236,9 @@ def build_console(
     window: MainWindow | None = None,
 ) -> ConsoleUi:
     """A console: the stream always; the composer, the team features and the manager menus
-    (Replies & cool-off…, Teams…; by default with the team features) when given. `window`:
-    one already on the screen (build_window, with the same features' actions), which the
-    features' parts are added to."""
+    (Replies & cool-off…, Routing & response times…, Teams…; by default with the team
+    features) when given. `window`: one already on the screen (build_window, with the same
+    features' actions), which the features' parts are added to."""
     session = bridge.session
     with_manager_menus = team is not None if manager_menus is None else manager_menus
     if window is None:
@@ -296,6 +300,7 @@ def build_console(
             window,
             after_change=composer.service.refresh if composer is not None else None,
         )
+        ui.routing = RoutingMenu(session.api, window.action(Action.ROUTING), window)
         ui.team_admin = TeamAdminMenu(session.api, window.action(Action.TEAM_ADMIN), window)
     if team is not None and panels is not None:
         ui.team = TeamUi(team, panels, session=session, window=window, notices=notices)

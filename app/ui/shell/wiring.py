@@ -134,12 +134,18 @@ def connect_signals(ui: ConsoleUi) -> None:
     else:
         act(Action.FOCUS_REPLY).setEnabled(False)
 
-    # --- the manager menus: Replies & cool-off… (managers), Teams… (admins)
+    # --- the manager menus: Replies & cool-off…, Routing & response times… (managers),
+    # Teams… (admins)
     reply_library, team_admin = ui.reply_library, ui.team_admin
     if reply_library is not None:
         act(Action.REPLY_LIBRARY).triggered.connect(reply_library.open)
         bridge.viewerChanged.connect(reply_library.viewer_changed)
         reply_library.viewer_changed(session.viewer)
+    routing = ui.routing
+    if routing is not None:
+        act(Action.ROUTING).triggered.connect(lambda _=False: routing.open())
+        bridge.viewerChanged.connect(routing.viewer_changed)
+        routing.viewer_changed(session.viewer)
     if team_admin is not None:
         act(Action.TEAM_ADMIN).triggered.connect(lambda _=False: team_admin.open())
         bridge.viewerChanged.connect(team_admin.viewer_changed)
@@ -180,6 +186,8 @@ def _connect_team(ui: ConsoleUi, team: TeamUi) -> None:
     team.coverage_banner.button.clicked.connect(team.coverage_banner.hide)
     team.roster_view.dutyRequested.connect(duty.duty_requested)
     team.roster_view.rotaRequested.connect(team.manager.edit_rota)
+    if ui.routing is not None:
+        team.roster_view.routingRequested.connect(ui.routing.open)
 
     # --- broadcasts
     signals.broadcastBanner.connect(broadcasts.owed_changed)

@@ -1,6 +1,6 @@
 """The roster: who is on duty, away or off, per team, since when. Managers can change anyone's
 duty from its context menu (the same requests as the tray's "Everyone's duty"), and edit a
-team's rota and its on-call order from the team's."""
+team's rota, its on-call order and its routing from the team's."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QLabel, QMenu, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from app.client.manager.routing_words import ROSTER_ENTRY as ROUTING_ENTRY
 from app.client.team.paging_words import ON_CALL_ORDER
 from app.models.enums import Duty
 from app.models.team_schemas import RosterMember, RosterPublic
@@ -37,6 +38,7 @@ class RosterView(QWidget):
     dutyRequested = Signal(int, str)  # user id, Duty value
     rotaRequested = Signal(int)  # team id: a manager wants to edit its weekly rota
     onCallRequested = Signal(int)  # team id: … or the order its pages follow
+    routingRequested = Signal(int)  # team id: … or its routing and response-time targets
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,8 +66,8 @@ class RosterView(QWidget):
         self.heading.setText(
             f"{len(on)} on duty now"
             + (
-                " — right-click a person to change their duty, a team to edit its rota "
-                "or its on-call order."
+                " — right-click a person to change their duty, a team to edit its rota, "
+                "its on-call order or its routing."
                 if self.can_manage
                 else "."
             )
@@ -110,6 +112,8 @@ class RosterView(QWidget):
                 edit.triggered.connect(lambda _=False: self.rotaRequested.emit(int(team_id)))
                 order = menu.addAction(ON_CALL_ORDER)
                 order.triggered.connect(lambda _=False: self.onCallRequested.emit(int(team_id)))
+                routing = menu.addAction(ROUTING_ENTRY)
+                routing.triggered.connect(lambda _=False: self.routingRequested.emit(int(team_id)))
                 menu.popup(self.tree.viewport().mapToGlobal(point))
             return
         user_id = int(item.data(0, _USER_ROLE))
