@@ -124,20 +124,38 @@ class CoolOff:
     # --- the rep's actions ---------------------------------------------------------------
 
     async def send(
-        self, mention_id: int, client_id: str, body: str, base_version: int, report: ToneReport
+        self,
+        mention_id: int,
+        client_id: str,
+        body: str,
+        base_version: int,
+        report: ToneReport,
+        *,
+        approval_id: int | None = None,
     ) -> CoolingReply:
         """Queue the reply with its countdown. Sending again while one counts for the same
-        mention edits that one (one reply per draft, one client_id)."""
+        mention edits that one (one reply per draft, one client_id). `approval_id`: the
+        manager's approval of this text (a promise beyond the rep's authority)."""
         check_sendable(body, report)
         outcome = LeaveReport()
         async with self._lock:
             existing = self.for_mention(mention_id)
             if existing is not None and existing.state is CoolingState.COUNTING:
+                if approval_id is not None:
+                    existing = replace(existing, approval_id=approval_id)
                 return await self._edit_locked(existing, body, report)
             if existing is not None:
                 await self._outbox.remove(existing.seq)
             reply = await self._outbox.add(
-                self.policy.fresh(self._clock(), mention_id, client_id, body, base_version, report)
+                self.policy.fresh(
+                    self._clock(),
+                    mention_id,
+                    client_id,
+                    body,
+                    base_version,
+                    report,
+                    approval_id=approval_id,
+                )
             )
             # Kept in the outbox first (a crash loses nothing), then handed to the server.
             reply = await self._hand_over(reply, outcome, fresh=True) or reply
@@ -190,7 +208,7 @@ class CoolOff:
         if reply.held is not None:
             # Only a longer countdown is asked for; otherwise the server keeps its due time.
             longer = hold_seconds(due, self._clock()) if due > reply.due_at else None
-            change = ReplyUpdate(body=body, cool_off_seconds=longer)
+            change = ReplyUpdate(body=body, cool_off_seconds=longer, approval_id=reply.approval_id)
             answer = await ask(self._api.edit_reply(reply.held.id, change))
             updated = await self._held_answer(reply, answer, updated, "edit")
         await self._outbox.save(updated)
@@ -431,7 +449,11 @@ class CoolOff:
         conflict = departure.verdict is Verdict.CONFLICT
         state = CoolingState.CONFLICT if conflict else CoolingState.FAILED
         # Stopped on handing over, before its countdown ran out: "send anyway" runs the rest.
-        counted = replace(reply, counted=reply.due_at <= self._clock())
+        counted = replace(
+            reply,
+            counted=reply.due_at <= self._clock(),
+            needs_approval=departure.code == "needs_approval",
+        )
         stopped = await self._stop(counted, state, departure)
         (report.conflicts if conflict else report.failed).append(stopped)
         return stopped

@@ -66,6 +66,10 @@ class CoolingReply:
     held: ReplyPublic | None = None
     # Why the due time moved (the server holds it for the team's cool-off from its arrival).
     notice: str | None = None
+    # The manager's approval it carries (a promise beyond the rep's authority).
+    approval_id: int | None = None
+    # Refused because it needs a manager's approval: the composer offers to ask for it.
+    needs_approval: bool = False
 
     def remaining(self, now: datetime) -> float:
         return max((self.due_at - now).total_seconds(), 0.0)
@@ -112,6 +116,8 @@ def _cooling(entry: OutboxEntry) -> CoolingReply:
         counted=bool(p.get("counted", True)),
         held=ReplyPublic.model_validate(p["held"]) if p.get("held") else None,
         notice=p.get("notice"),
+        approval_id=p.get("approval_id"),
+        needs_approval=bool(p.get("needs_approval", False)),
     )
 
 
@@ -129,6 +135,8 @@ def _payload(reply: CoolingReply) -> dict[str, Any]:
         "counted": reply.counted,
         "held": reply.held.model_dump(mode="json") if reply.held is not None else None,
         "notice": reply.notice,
+        "approval_id": reply.approval_id,
+        "needs_approval": reply.needs_approval,
         "colleague_replies": [
             {"author": c.author, "body": c.body, "at": _epoch(c.at)}
             for c in reply.colleague_replies

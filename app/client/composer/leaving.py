@@ -54,6 +54,7 @@ class Departure:
     owner: str | None = None
     version: int | None = None
     colleagues: tuple[ColleagueReply, ...] = ()
+    code: str | None = None  # the server's refusal code ("needs_approval")
 
 
 @dataclass
@@ -84,6 +85,7 @@ async def depart(
         base_version=reply.base_version,
         force=reply.force,
         cool_off_seconds=min(hold_seconds, MAX_COOL_OFF_SECONDS),
+        approval_id=reply.approval_id,
     )
     try:
         try:
@@ -105,7 +107,7 @@ async def depart(
             f"Your draft is kept. ({exc.detail})",
         )
     except (BadRequest, Forbidden, ApiError) as exc:
-        return Departure(Verdict.FAILED, detail=f"{exc.detail} Your draft is kept.")
+        return Departure(Verdict.FAILED, detail=f"{exc.detail} Your draft is kept.", code=exc.code)
     return Departure(Verdict.LEFT, sent=sent)
 
 

@@ -34,10 +34,14 @@ class CoolOffPolicy:
 
     seconds: int = DEFAULT_COOL_OFF_SECONDS
     heated_seconds: int = DEFAULT_HEATED_COOL_OFF_SECONDS
+    # A rep's reply that promises beyond their authority needs a manager's approval first.
+    approval_required: bool = False
 
     @classmethod
     def from_public(cls, public: CoolOffPublic) -> CoolOffPolicy:
-        return cls(public.seconds, max(public.heated_seconds, public.seconds))
+        return cls(
+            public.seconds, max(public.heated_seconds, public.seconds), public.approval_required
+        )
 
     def for_report(self, report: ToneReport) -> tuple[int, bool]:
         heated = report.take_a_breath or report.mention_hostile
@@ -53,6 +57,7 @@ class CoolOffPolicy:
         report: ToneReport,
         *,
         counted: bool = True,
+        approval_id: int | None = None,
     ) -> CoolingReply:
         """A reply just sent, due after the cool-off its text and this policy ask for."""
         seconds, heated = self.for_report(report)
@@ -67,6 +72,7 @@ class CoolOffPolicy:
             heated=heated,
             state=CoolingState.COUNTING,
             counted=counted,
+            approval_id=approval_id,
         )
 
 

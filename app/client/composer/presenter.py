@@ -20,9 +20,10 @@ import functools
 import logging
 import uuid
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
+from app.client.approvals.board import ApprovalBoard, answer_text
 from app.client.composer import display
 from app.client.composer.cooling import ConflictChoice, CoolingReply, CoolingState
 from app.client.composer.display import ComposerMessage, ConflictView, Countdown, Counter
@@ -42,6 +43,7 @@ from app.client.hooks import Hook
 from app.client.stream.rows import MentionRow
 from app.client.stream.session import ActionResult, Viewer
 from app.common.tasks import TaskKeeper
+from app.models.approval_schemas import ApprovalPublic, ApprovalState
 from app.models.enums import Network
 from app.models.networks import rules_for
 from app.models.schemas import ReplyPublic
@@ -50,6 +52,21 @@ if TYPE_CHECKING:
     from app.tone import Finding, ToneReport
 
 log = logging.getLogger(__name__)
+
+APPROVAL_FIRST = (
+    "This reply promises beyond your authority: ask a manager to approve it before it goes."
+)
+APPROVAL_AGAIN = "The text changed since you asked: ask a manager again for this version."
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalView:
+    """The composer's approval line: offer "Ask a manager"; what to say; the request."""
+
+    offer_ask: bool
+    text: str
+    approval: ApprovalPublic | None
+
 
 # Where a mention can be handed off to before the server has named the teams.
 DEFAULT_HANDOFF_TEAMS = ("support", "billing", "communications")
@@ -100,6 +117,9 @@ class ComposerPresenter:
         self.message_changed: Hook[ComposerMessage] = Hook()
         self.draft_conflict_changed: Hook[str | None] = Hook()  # the question, None: settled
         self.checked: Hook[ToneCheck] = Hook()
+        # The shown reply's approval: whether to offer "Ask a manager", and what it says.
+        self.approval_changed: Hook[ApprovalView] = Hook()
+        self.approvals: ApprovalBoard | None = None
 
         cool_off = service.cool_off
         cool_off.changed.connect(self._replies_changed)
@@ -109,6 +129,13 @@ class ComposerPresenter:
         service.reply_outcome.connect(self._reply_outcome)
         service.drafts.conflict.connect(self._draft_conflict_found)
         service.draft_renewed.connect(self._draft_renewed)
+
+    def use_approvals(self, board: ApprovalBoard) -> None:
+        """Follow the rep's approval requests: their answers show live; an approval asked
+        from here sends the approved text through the cool-off."""
+        self.approvals = board
+        board.updated.connect(self._approval_updated)
+        board.answered.connect(self._approval_answered)
 
     # --- which mention -------------------------------------------------------------------
 
@@ -189,6 +216,9 @@ class ComposerPresenter:
         self.row_changed.emit(self.row)
         self._replies_changed(self.service.cool_off.replies)
         self.check_now()
+        if self.approvals is not None:
+            await self.approvals.load_for(row.id)
+            self._show_approval()
         if self.route is not None and not self.route.answerable:
             # The reason and the link stand in the composer (`unanswerable`): say it once.
             self._say(DRAFT_ANYWAY)
@@ -250,6 +280,7 @@ class ComposerPresenter:
         findings = [] if report is None else self.dismissals.visible(report.findings)
         result = ToneCheck(report, findings)
         self.checked.emit(result)
+        self._show_approval()
         return result
 
     def dismiss(self, findings: Sequence[Finding], reason: str) -> None:
@@ -348,7 +379,16 @@ class ComposerPresenter:
                 row.id, draft.client_id, text, draft.base_version, report, check.conflict
             )
             return  # the conflict shows the colleague's reply and the choices
-        await self.service.cool_off.send(row.id, draft.client_id, text, check.base_version, report)
+        approval_id = None
+        if self.service.needs_approval(report):
+            approval = self.approval()
+            if approval is None or not _approves(approval, text):
+                self._show_approval()
+                raise SendRefused(APPROVAL_FIRST)
+            approval_id = approval.id
+        await self.service.cool_off.send(
+            row.id, draft.client_id, text, check.base_version, report, approval_id=approval_id
+        )
         self._say("")  # the countdown bar says when it leaves, and why it is longer
 
     @_refusal_said
@@ -407,6 +447,74 @@ class ComposerPresenter:
             self._say(f"Resolved. You'll be reminded to check back in {days} days.")
         else:
             self._say(outcome.message, error=outcome.result is not ActionResult.DONE)
+
+    # --- a manager's approval ------------------------------------------------------------
+
+    def approval(self) -> ApprovalPublic | None:
+        """My latest request for the shown mention (None: none, or no approvals here)."""
+        if self.approvals is None or self.row is None:
+            return None
+        return self.approvals.mine_for(self.row.id)
+
+    def approval_view(self) -> ApprovalView:
+        """Whether to offer "Ask a manager" for the text on screen, and what to say."""
+        reply = self.reply()
+        needed = self.service.needs_approval(self.report) or (
+            reply is not None and reply.needs_approval and reply.state is CoolingState.FAILED
+        )
+        approval = self.approval()
+        text = self.full_text()
+        if approval is None or approval.state is ApprovalState.WITHDRAWN:
+            return ApprovalView(needed, APPROVAL_FIRST if needed else "", None)
+        covers = approval.body.strip() == text.strip() or _approves(approval, text)
+        if approval.state is ApprovalState.DENIED:
+            return ApprovalView(needed, answer_text(approval), approval)
+        if covers or not needed:
+            return ApprovalView(False, answer_text(approval), approval)
+        # The text changed since the request: what was asked no longer covers it.
+        return ApprovalView(True, APPROVAL_AGAIN, approval)
+
+    def _show_approval(self) -> None:
+        self.approval_changed.emit(self.approval_view())
+
+    @_refusal_said
+    async def ask_manager(self, reason: str) -> None:
+        """Ask the managers to approve the text on screen, with the rep's reason."""
+        if self.row is None or self.approvals is None:
+            return
+        await self.service.drafts.flush(self.row.id)
+        outcome = await self.approvals.ask(self.row.id, self.full_text(), reason)
+        self._say(outcome.message, error=outcome.result is not ActionResult.DONE)
+        self._show_approval()
+
+    def _approval_updated(self, approval: ApprovalPublic) -> None:
+        if self.row is not None and approval.mention_id == self.row.id:
+            self._show_approval()
+
+    def _approval_answered(self, approval: ApprovalPublic) -> None:
+        shown = self.row is not None and approval.mention_id == self.row.id
+        if approval.state is ApprovalState.APPROVED:
+            asked_here = self.approvals is not None and approval.id in self.approvals.asked_here
+            if asked_here:
+                self._tasks.spawn(self._send_approved(approval), name="approved-send")
+            elif shown:
+                self._say(answer_text(approval))
+        elif shown:
+            self._say(answer_text(approval), error=True)
+
+    async def _send_approved(self, approval: ApprovalPublic) -> None:
+        if self.row is not None and approval.mention_id == self.row.id and approval.edited:
+            self._replace_text(approval.approved_body or self.body)
+            if self.draft is not None:
+                self.draft = replace(self.draft, body=self.body)
+        try:
+            await self.service.send_approved(approval)
+        except SendRefused as exc:
+            self._say(exc.message, error=True)
+            return
+        if self.row is not None and approval.mention_id == self.row.id:
+            self._say(answer_text(approval))
+            self.check_now()
 
     # --- drafts on two workstations ------------------------------------------------------
 
@@ -491,6 +599,15 @@ class ComposerPresenter:
 
     async def aclose(self) -> None:
         await self._tasks.aclose()
+
+
+def _approves(approval: ApprovalPublic, text: str) -> bool:
+    """An approval that lets this very text go out."""
+    return (
+        approval.state is ApprovalState.APPROVED
+        and approval.approved_body is not None
+        and approval.approved_body.strip() == text.strip()
+    )
 
 
 def _draft_of(reply: CoolingReply) -> LocalDraft:

@@ -12,14 +12,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from app.client.composer.cool_off import CoolOff
 from app.client.composer.cooling import CoolingReply, CoolingState
 from app.client.composer.drafts import DraftKeeper, LocalDraft
 from app.client.composer.leaving import Departure, Verdict, read_changes
 from app.client.composer.policy import Clock, CoolOffPolicy, system_clock
+from app.client.composer.prompting import check_reply
 from app.client.composer.route import ReplyRoute, route_from_detail, route_offline
 from app.client.connection.errors import ApiError
 from app.client.connection.state import ConnectionState
@@ -28,9 +30,13 @@ from app.client.stream.session import ActionOutcome, ConsoleSession
 from app.client.stream.store import ActionKind, LocalStore, OutboxEntry, OutboxStatus
 from app.client.worker import BlockingWorker
 from app.common.tasks import TaskKeeper
+from app.models.approval_schemas import ApprovalPublic, ApprovalState
 from app.models.composer import CannedPublic
 from app.models.enums import EventType, Network, ReplyStatus
 from app.models.schemas import EventPublic, MentionDetail, ReplyPublic
+
+if TYPE_CHECKING:
+    from app.tone import ToneReport
 
 DEFAULT_FOLLOW_UP_DAYS = 3
 
@@ -225,6 +231,51 @@ class ComposerService:
             # Only the rep's own moves since: write against the version now.
             return SendCheck(changes, route=route)
         return SendCheck(base_version, conflict=changes, route=route)
+
+    # --- a manager's approval ------------------------------------------------------------
+
+    def needs_approval(self, report: ToneReport | None) -> bool:
+        """Would this reply need a manager's approval: the rep's team requires it and the
+        tone check reads a promise beyond a rep's authority (managers need none)?"""
+        user = self.session.viewer.user
+        if report is None or not self.cool_off.policy.approval_required:
+            return False
+        if user is not None and user.role.is_manager:
+            return False
+        from app.tone import FindingCode
+
+        return bool(report.by_code(FindingCode.OVER_AUTHORITY))
+
+    async def send_approved(self, approval: ApprovalPublic) -> CoolingReply | None:
+        """A manager approved one of this rep's replies: it goes out through the normal
+        cool-off, as the manager approved it (their edit, if any), carrying the approval.
+        The draft holds that text meanwhile. None when it cannot go (no longer answerable,
+        or a colleague replied or took the mention meanwhile: the reply stops for the rep)."""
+        body = approval.approved_body
+        if approval.state is not ApprovalState.APPROVED or body is None:
+            return None
+        mention_id = approval.mention_id
+        mention = await self.session.cached_mention(mention_id)
+        version = mention.version if mention is not None else 1
+        draft = await self.drafts.open(mention_id, version)
+        await self.drafts.save_now(replace(draft, body=body))
+        network = mention.network if mention is not None else Network.MASTODON
+        report = check_reply(
+            body,
+            mention=mention.text if mention is not None else None,
+            network=network,
+            handle=mention.author.handle if mention is not None else None,
+        )
+        check = await self.before_send(mention_id, draft.client_id, draft.base_version)
+        if check.refused is not None:
+            return None
+        if check.conflict is not None:
+            return await self.cool_off.hold(
+                mention_id, draft.client_id, body, draft.base_version, report, check.conflict
+            )
+        return await self.cool_off.send(
+            mention_id, draft.client_id, body, check.base_version, report, approval_id=approval.id
+        )
 
     async def resolve(self, mention_id: int, follow_up_in_days: int | None) -> ActionOutcome:
         """Resolve with a check-back reminder in N days (None: no reminder)."""

@@ -25,6 +25,12 @@ from app.client.connection.errors import (
     token_refused_text,
 )
 from app.client.hooks import Hook
+from app.models.approval_schemas import (
+    ApprovalCreate,
+    ApprovalDeny,
+    ApprovalPublic,
+    ApprovalsPublic,
+)
 from app.models.composer import (
     CannedCreate,
     CannedPublic,
@@ -559,3 +565,28 @@ class ResponderApi:
 
     async def storm_progress(self, storm_id: int) -> StormProgress:
         return await self._call(StormProgress, "GET", f"/storms/{storm_id}/progress")
+
+    # --- approvals -----------------------------------------------------------------------
+
+    async def ask_approval(self, request: ApprovalCreate) -> ApprovalPublic:
+        return await self._call(ApprovalPublic, "POST", "/approvals", json=_dump(request))
+
+    async def approvals(
+        self, *, state: str = "all", mention_id: int | None = None, limit: int = 100
+    ) -> ApprovalsPublic:
+        """Managers: every request; a rep: their own (oldest first)."""
+        params: dict[str, str | int] = {"state": state, "limit": limit}
+        if mention_id is not None:
+            params["mention_id"] = mention_id
+        return await self._call(ApprovalsPublic, "GET", "/approvals", params=params)
+
+    async def approve(self, approval_id: int, body: str | None = None) -> ApprovalPublic:
+        """Approve as the rep wrote it, or with an edited `body` (managers)."""
+        payload = {"body": body} if body is not None else {}
+        return await self._call(
+            ApprovalPublic, "POST", f"/approvals/{approval_id}/approve", json=payload
+        )
+
+    async def deny(self, approval_id: int, reason: str) -> ApprovalPublic:
+        body = _dump(ApprovalDeny(reason=reason))
+        return await self._call(ApprovalPublic, "POST", f"/approvals/{approval_id}/deny", json=body)

@@ -1,12 +1,14 @@
 """Everything the console knows about the team beyond mentions, in one Qt-free bundle:
 duty/coverage/roster/follow-ups (`TeamWatch`), broadcasts (`BroadcastInbox`), handoffs
-(`HandoffBoard`), storms (`StormBoard`) and the on-call pages waiting for me (`PageBoard`), all
-following one `ConsoleSession`."""
+(`HandoffBoard`), storms (`StormBoard`), the on-call pages waiting for me (`PageBoard`) and
+approvals of replies beyond a rep's authority (`ApprovalBoard`), all following one
+`ConsoleSession`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.client.approvals.board import ApprovalBoard
 from app.client.broadcasts.inbox import BroadcastInbox
 from app.client.handoffs.board import HandoffBoard
 from app.client.stream.session import ConsoleSession
@@ -22,6 +24,7 @@ class TeamDesk:
     handoffs: HandoffBoard
     storms: StormBoard
     pages: PageBoard
+    approvals: ApprovalBoard
 
     @classmethod
     def follow(cls, session: ConsoleSession) -> TeamDesk:
@@ -32,14 +35,17 @@ class TeamDesk:
             HandoffBoard(session),
             StormBoard(session),
             PageBoard(session),
+            ApprovalBoard(session),
         )
 
     async def idle(self) -> None:
         """Wait until every pending reload has finished (tests and screenshots)."""
         for part in (self.watch, self.broadcasts, self.handoffs, self.storms, self.pages):
             await part.tasks.idle()
+        await self.approvals.tasks.idle()
 
     async def aclose(self) -> None:
         for part in (self.watch, self.broadcasts, self.handoffs, self.storms, self.pages):
             await part.tasks.aclose()
+        await self.approvals.tasks.aclose()
         await self.storms.followers.aclose()  # statements going out: not waited for by idle

@@ -30,6 +30,7 @@ class ComposerBridge(QObject):
     messageChanged = Signal(object)  # ComposerMessage
     draftConflictChanged = Signal(object)  # str | None: the question, None once settled
     checked = Signal(object)  # ToneCheck: the prompts to show
+    approvalChanged = Signal(object)  # ApprovalView: "Ask a manager" and the request's state
 
     def __init__(self, service: ComposerService, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +56,7 @@ class ComposerBridge(QObject):
                 route(presenter.message_changed, self.messageChanged),
                 route(presenter.draft_conflict_changed, self.draftConflictChanged),
                 route(presenter.checked, self.checked),
+                route(presenter.approval_changed, self.approvalChanged),
                 route(cool_off.left, self.replyLeft, lambda left: left),
             ],
         )

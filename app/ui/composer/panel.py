@@ -26,6 +26,7 @@ from app.client.composer.state import ComposerState
 from app.client.stream.rows import MentionRow
 from app.client.stream.viewer import Viewer
 from app.common.tasks import TaskKeeper
+from app.ui.composer.approval import ApprovalBox
 from app.ui.composer.breath import BreathBox
 from app.ui.composer.bridge import ComposerBridge
 from app.ui.composer.canned import CannedButton
@@ -98,6 +99,7 @@ class ComposerPanel(QFrame):
         self.conflict = ConflictBox(self.presenter.handoff_teams)
         self.breath = BreathBox()
         self.unanswerable = UnanswerableBox()
+        self.approval = ApprovalBox()
         self.editor = ReplyEditor()
         self.canned_button = CannedButton()
         self.canned_menu = self.canned_button.entries
@@ -146,6 +148,7 @@ class ComposerPanel(QFrame):
         layout.addWidget(self.editor, 1)
         layout.addLayout(tools)
         layout.addWidget(self.prompts)
+        layout.addWidget(self.approval)
         layout.addWidget(self.countdown)
         layout.addWidget(self.message)
         layout.addWidget(self.send_bar)
@@ -189,6 +192,7 @@ class ComposerPanel(QFrame):
         self._act(self.conflict.chosen, lambda c, team: presenter.choose(c, to_team=team))
         self._act(self.draft_conflict.settled, presenter.settle_draft)
         self._act(self.send_bar.resolveRequested, presenter.resolve)
+        self._act(self.approval.askRequested, presenter.ask_manager)
         # what the presenter shows
         bridge.stateChanged.connect(self._render_state)
         bridge.rowChanged.connect(self._render_heading)
@@ -198,6 +202,7 @@ class ComposerPanel(QFrame):
         bridge.messageChanged.connect(self._say)
         bridge.draftConflictChanged.connect(self.draft_conflict.ask)
         bridge.checked.connect(self._show_check)
+        bridge.approvalChanged.connect(self.approval.show_view)
         bridge.cannedChanged.connect(self.canned_button.set_canned)
 
     def _shortcut(self, keys: str) -> QShortcut:

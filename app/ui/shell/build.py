@@ -13,6 +13,8 @@ from typing import Any
 from app.client.stream.session import ConsoleSession
 from app.client.team.desk import TeamDesk
 from app.common.tasks import TaskKeeper
+from app.ui.approvals.desk import ApprovalDesk
+from app.ui.approvals.remote import ApprovalRemote
 from app.ui.broadcasts.acks_view import BroadcastAcksView
 from app.ui.broadcasts.banner import BroadcastBanner
 from app.ui.broadcasts.desk import BroadcastDesk
@@ -68,6 +70,7 @@ class TeamPanels:
         self.remote = DutyRemote(notifier.menu, lambda: notifier.count, notifier)
         self.page_banner = PageBanner()
         self.page_remote = PageRemote(notifier.menu, notifier)  # first in the tray's menu
+        self.approval_remote = ApprovalRemote(notifier.menu, notifier)  # before the page
 
     def docks(self) -> tuple[DockPart, ...]:
         return (
@@ -159,6 +162,13 @@ class TeamUi:
             watch,
             banner=self.page_banner,
             page_remote=self.page_remote,
+            notices=notices,
+            window=window,
+            tasks=self.tasks,
+        )
+        self.approvals = ApprovalDesk(
+            self.desk.approvals,
+            remote=panels.approval_remote,
             notices=notices,
             window=window,
             tasks=self.tasks,

@@ -254,6 +254,19 @@ def _connect_team(ui: ConsoleUi, team: TeamUi) -> None:
     window.action(Action.MY_PAGING).triggered.connect(paging.paging_requested)
     team.roster_view.onCallRequested.connect(paging.on_call_requested)
 
+    # --- approvals: the manager's notification and tray entries, the rep's composer
+    approvals = team.approvals
+    bridge.viewerChanged.connect(approvals.viewer_changed)
+    approvals.viewer_changed(session.viewer)
+    signals.approvalsChanged.connect(approvals.approvals_changed)
+    signals.approvalArrived.connect(approvals.approval_arrived)
+    signals.approvalAnswered.connect(approvals.approval_answered)
+    team.panels.approval_remote.approveRequested.connect(approvals.approve_requested)
+    team.panels.approval_remote.denyRequested.connect(approvals.deny_requested)
+    team.panels.approval_remote.editRequested.connect(approvals.edit_requested)
+    if ui.composer is not None:
+        ui.composer.presenter.use_approvals(team.desk.approvals)
+
     # --- follow-ups
     signals.followupsChanged.connect(team.followups.followups_changed)
     team.followups_view.openRequested.connect(window.open_mention)

@@ -1,6 +1,6 @@
 """The Qt adapter of the Qt-free team desk (duty, coverage, roster, follow-ups, broadcasts,
-handoffs, storms): re-emits its hooks as Qt signals (one relay table), so the team widgets
-only connect and render."""
+handoffs, storms, approvals): re-emits its hooks as Qt signals (one relay table), so the team
+widgets only connect and render."""
 
 from __future__ import annotations
 
@@ -36,6 +36,9 @@ class TeamBridge(QObject):
     pagesChanged = Signal(list)  # list[PagePublic]: the pages waiting for me, oldest first
     pageArrived = Signal(object)  # PagePublic: a page for me: tell me now
     pageGone = Signal(object)  # PageGone: one left my list, not by my hand (who took it)
+    approvalsChanged = Signal(list)  # list[ApprovalPublic]: the requests waiting, oldest first
+    approvalArrived = Signal(object)  # ApprovalPublic: a manager should hear of it now
+    approvalAnswered = Signal(object)  # ApprovalPublic: one of mine was approved or denied
 
     def __init__(self, desk: TeamDesk, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -64,5 +67,8 @@ class TeamBridge(QObject):
                 route(desk.pages.changed, self.pagesChanged),
                 route(desk.pages.arrived, self.pageArrived),
                 route(desk.pages.gone, self.pageGone),
+                route(desk.approvals.changed, self.approvalsChanged),
+                route(desk.approvals.arrived, self.approvalArrived),
+                route(desk.approvals.answered, self.approvalAnswered),
             ],
         )

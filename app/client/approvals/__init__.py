@@ -1,0 +1,1 @@
+"""Approvals of replies beyond a rep's authority, without Qt."""
