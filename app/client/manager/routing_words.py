@@ -50,8 +50,8 @@ TITLE = "Routing and response times"
 TEAM_LABEL = "&Team:"
 NO_TEAMS = "There are no teams yet: an admin creates them (Console ▸ Teams…)."
 LOADING = "Loading {team}…"
-ROUTING_BOX = "Routing: which new mentions are {team}'s, and who gets them"
-ROUTES_CHECK = "Route new mentions to {team}"
+ROUTING_BOX = "Routing of {team}: which new mentions are its, and who gets them"
+ROUTES_CHECK = "&Route new mentions to {team}"  # {team} with its "&" doubled
 NOT_ROUTING = (
     "{team} routes nothing yet: no new mention is its own. Once it routes, with every list "
     "below left empty it takes any mention no more particular team matches."
@@ -59,7 +59,7 @@ NOT_ROUTING = (
 ROUTING_SINCE = "Routing saved {when} by {name}. Empty lists match anything."
 ROUTING_SAVED_UNKNOWN = "Routing saved. Empty lists match anything."
 MODE_LABEL = "&Hand out:"
-CAPACITY_LABEL = "&Capacity:"
+CAPACITY_LABEL = "Ca&pacity:"  # Alt+C is the Close button's
 CAPACITY_SUFFIX = " open mentions each"
 CAPACITY_HELP = (
     "Open mentions a person may hold before new ones wait for room (round robin and fewest "
@@ -102,8 +102,8 @@ def clock_words(targets: ResponseTargetsPublic) -> str:
     """What the targets count: the team's rota hours, or every minute of the day."""
     if targets.rota_hours:
         return (
-            f"Counted in rota hours ({targets.time_zone}): the clock stops between "
-            f"{targets.team}'s shifts and runs again when the next one starts."
+            f"Counted in rota hours ({targets.time_zone}): the clock stops between the shifts "
+            f"of {targets.team} and runs again when the next one starts."
         )
     return (
         f"Counted around the clock: {targets.team} has no rota, so nights and weekends count "

@@ -11,7 +11,8 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,7 +38,7 @@ from app.models.enums import Network, PriorityLevel, RoutingMode
 from app.models.routing_schemas import MAX_CAPACITY, MAX_TARGET_MINUTES
 from app.ui.qt import theme
 
-DEFAULT_WIDTH = 680  # the help lines wrap at most once
+DEFAULT_WIDTH = 700  # the wrapped lines wrap at most once
 
 
 def _help(text: str) -> QLabel:
@@ -117,7 +118,9 @@ class RoutingDialog(QDialog):
             self.mode_box.setItemData(
                 self.mode_box.count() - 1, words.MODE_HELP[mode], Qt.ItemDataRole.ToolTipRole
             )
-        self.mode_help = _help("")
+        # One line each: a wrapped line inside the form's rows made Qt squeeze the rows (it
+        # sizes them without asking a wrapped label its height for the width).
+        self.mode_help = _hint("")
         self.capacity_box = QSpinBox()
         self.capacity_box.setAccessibleName("Capacity")
         self.capacity_box.setRange(1, MAX_CAPACITY)
@@ -160,7 +163,7 @@ class RoutingDialog(QDialog):
         keywords_column = QVBoxLayout(keywords_widget)
         keywords_column.setContentsMargins(0, 0, 0, 0)
         keywords_column.addWidget(self.keywords_edit)
-        keywords_column.addWidget(_help(words.KEYWORDS_HELP))
+        keywords_column.addWidget(_hint(words.KEYWORDS_HELP))
         self.rules_form = QWidget()
         rules = QFormLayout(self.rules_form)
         rules.setContentsMargins(0, 0, 0, 0)
@@ -235,16 +238,20 @@ class RoutingDialog(QDialog):
         layout.addWidget(self.buttons)
         self._connect_signals()
         self._show(None)
+        self.resize(DEFAULT_WIDTH, self.sizeHint().height())
 
-    def sizeHint(self) -> QSize:
-        """Tall enough for the wrapped help lines at the dialog's width: Qt sizes a window
-        without asking its layout's height for a width, which squeezed the rows together."""
-        hint = super().sizeHint()
-        width = max(hint.width(), DEFAULT_WIDTH)
+    def _fit_height(self) -> None:
+        """Never shorter than the rows need at the dialog's width: Qt sizes a window without
+        asking its wrapped lines their height for that width, and squeezed the rows."""
         layout = self.layout()
-        if layout is None or not layout.hasHeightForWidth():
-            return QSize(width, hint.height())
-        return QSize(width, max(hint.height(), layout.totalHeightForWidth(width)))
+        if layout is not None:
+            width = max(self.width(), layout.totalMinimumSize().width())
+            self.setMinimumHeight(layout.totalHeightForWidth(width))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_height()
 
     def _connect_signals(self) -> None:
         self.team_box.currentIndexChanged.connect(self._team_chosen)
@@ -270,7 +277,7 @@ class RoutingDialog(QDialog):
         form = RoutingForm.of(settings)
         routing = settings.routing
         self.routing_box.setTitle(_mnemonic_safe(words.ROUTING_BOX.format(team=settings.team)))
-        self.routes_check.setText(_mnemonic_safe(words.ROUTES_CHECK.format(team=settings.team)))
+        self.routes_check.setText(words.ROUTES_CHECK.format(team=_mnemonic_safe(settings.team)))
         self.routes_check.setChecked(form.routes)
         self.routes_check.setVisible(not routing.saved)
         if not routing.saved:
@@ -294,6 +301,7 @@ class RoutingDialog(QDialog):
         self.clock_line.setText(words.clock_words(settings.targets))
         self._mode_chosen()
         self._enable_rules()
+        self._fit_height()
 
     def _enable_rules(self) -> None:
         self.rules_form.setEnabled(self.routes_check.isChecked())
@@ -331,6 +339,7 @@ class RoutingDialog(QDialog):
         role = theme.Role.ERROR_TEXT if error else theme.Role.DONE_TEXT
         self.message.setStyleSheet(theme.text_style(role))
         self.message.setText(text)
+        self._fit_height()
 
     # --- choosing a team ---------------------------------------------------------------------
 
