@@ -1,7 +1,9 @@
 """The manager overview's numbers, without Qt: mentions per hour by priority band (from the
 cached stream), open handoffs by team (from the server), who is on duty per team now (from
 the roster), and the server's history: first-response times per day and duty coverage per hour
-over the past week. The plots in app/ui/manager/overview.py only draw these.
+over the past week, and each team's first responses in time against its response-time
+targets (app/client/manager/attainment.py). The plots in app/ui/manager/overview.py only draw
+these.
 
 People in no team are not a team: they are left out of the per-team figures and counted apart
 (`Overview.not_in_team`). The server leaves out the days and hours before it began, so a new
@@ -19,6 +21,7 @@ from datetime import datetime, timedelta
 
 from app.client.connection.api import ResponderApi
 from app.client.connection.errors import ApiError
+from app.client.manager.attainment import TeamAttainment, team_attainment
 from app.client.stream.rows import URGENT_PRIORITY, MentionRow
 from app.models.schemas import HandoffPublic
 from app.models.storm_schemas import StormPublic
@@ -58,6 +61,8 @@ class Overview:
     history: OverviewPublic | None = None  # None: not loaded (see problems)
     not_in_team: tuple[int, int] = (0, 0)  # people in no team: on duty, all of them
     storms: tuple[StormPublic, ...] = ()  # the period's storms, newest first
+    # First responses in time per team with targets: today, yesterday, the past week.
+    attainment: tuple[TeamAttainment, ...] = ()
 
     @property
     def no_open_handoffs(self) -> bool:
@@ -233,6 +238,14 @@ async def load_overview(
         storms = (await api.storms(state="all")).data
     except ApiError as exc:
         problems.append(f"Storms not loaded: {exc.detail}")
+    attainment: tuple[TeamAttainment, ...] = ()
+    if history is not None and history.response_targets:
+        zones: dict[int, str] = {}
+        try:  # each team's day is its own zone's: "today" in Berlin is not today in UTC
+            zones = {team.id: team.time_zone for team in (await api.teams()).data}
+        except ApiError as exc:
+            problems.append(f"Teams' time zones not loaded (days read in UTC): {exc.detail}")
+        attainment = team_attainment(history.response_targets, zones, now)
     return Overview(
         hourly=hourly_by_priority(rows, now),
         handoffs_by_team=handoffs_by_team(handoffs),
@@ -241,6 +254,7 @@ async def load_overview(
         history=history,
         not_in_team=not_in_team(roster),
         storms=storms_since(storms, now - timedelta(days=HISTORY_DAYS)),
+        attainment=attainment,
     )
 
 

@@ -1,8 +1,9 @@
 """The manager overview: five small plots (pyqtgraph) — mentions per hour by priority band
 over the last day, first-response time per day (median and p90) over the week, open handoffs
 by team, who is on duty per team now, and people on duty per hour over the week (hours with
-nobody in red); below the summary, the week's storms. It draws an `Overview` computed by
-app/client/manager/overview.py, nothing else."""
+nobody in red); below the summary, each team's first responses in time against its
+response-time targets (today, yesterday, the past week) and the week's storms. It draws an
+`Overview` computed by app/client/manager/overview.py, nothing else."""
 
 from __future__ import annotations
 
@@ -10,8 +11,20 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
+from app.client.manager import routing_words
+from app.client.manager.attainment import TeamAttainment
 from app.client.manager.overview import (
     NONE_YET,
     CoverageTrend,
@@ -88,6 +101,10 @@ class OverviewDialog(QDialog):
         self.storms.setWordWrap(True)
         self.storms.setTextFormat(Qt.TextFormat.PlainText)
         self.storms.setAccessibleName("Storms of the past week")
+        self.targets_heading = QLabel("")
+        self.targets_heading.setWordWrap(True)
+        self.targets_heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.targets = _attainment_table()
         self.per_hour = _plot("Mentions per hour, last 24 h, by priority", "mentions")
         self.handoffs = _plot("Open handoffs by receiving team", "handoffs")
         self.duty = _plot("On duty now (green) / team size (grey)", "")
@@ -116,10 +133,13 @@ class OverviewDialog(QDialog):
         grid.addWidget(self.coverage, 2, 0, 1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.targets_heading)
+        layout.addWidget(self.targets)
         layout.addWidget(self.storms)
         layout.addLayout(grid, 1)
         layout.addWidget(self.legend)
         self.setAccessibleName("Manager overview")
+        self._show_attainment((), loaded=False)
 
     def show_overview(self, overview: Overview) -> None:
         hourly = overview.hourly
@@ -203,7 +223,29 @@ class OverviewDialog(QDialog):
             lines.append(_history_line(trend, gaps))
         lines.extend(overview.problems)
         self.summary.setText("\n".join(lines))
+        self._show_attainment(overview.attainment, loaded=overview.history is not None)
         self.storms.setText(storm_lines(overview))
+
+    def _show_attainment(self, teams: tuple[TeamAttainment, ...], *, loaded: bool) -> None:
+        """One row per team with targets: today, yesterday, the past week in time."""
+        self.targets_heading.setVisible(loaded)
+        self.targets.setVisible(loaded and bool(teams))
+        self.targets_heading.setText(
+            routing_words.ATTAINMENT_HEADING if teams else routing_words.NO_TARGETS_YET
+        )
+        self.targets.setRowCount(len(teams))
+        for row, team in enumerate(teams):
+            cells = (team.team, team.today.words(), team.yesterday.words(), team.week.words())
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(team.line())  # plain text: a team's name as written
+                if column > 0:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.targets.setItem(row, column, item)
+        shown = min(len(teams), 5)  # more teams scroll
+        header = self.targets.horizontalHeader().sizeHint().height()
+        rows = self.targets.verticalHeader().defaultSectionSize() * shown
+        self.targets.setFixedHeight(header + rows + 2 * self.targets.frameWidth() + 2)
 
     def _show_responses(self, trend: ResponseTrend) -> None:
         self.responses.clear()
@@ -263,6 +305,23 @@ class OverviewDialog(QDialog):
         self.coverage.setYRange(-0.14 * top, counts[-1] * 1.05, padding=0)
         if trend.empty:
             _none_yet(self.coverage, 0, counts[-1] / 2)
+
+
+def _attainment_table() -> QTableWidget:
+    table = QTableWidget(0, len(routing_words.ATTAINMENT_COLUMNS))
+    table.setAccessibleName("First responses in time per team")
+    table.setHorizontalHeaderLabels(list(routing_words.ATTAINMENT_COLUMNS))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for column in range(1, len(routing_words.ATTAINMENT_COLUMNS)):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(150)
+    table.setWordWrap(False)
+    return table
 
 
 def storm_lines(overview: Overview, most: int = 6) -> str:
