@@ -102,9 +102,18 @@ class ReplyLibrary:
         await self.api.delete_canned(canned_id)
         self.changed.emit(None)
 
-    async def set_cool_off(self, team_id: int, seconds: int, heated_seconds: int) -> CoolOffPublic:
-        saved = await self.api.set_team_cool_off(
-            team_id, CoolOffUpdate(seconds=seconds, heated_seconds=heated_seconds)
+    async def set_cool_off(
+        self,
+        team_id: int,
+        seconds: int,
+        heated_seconds: int,
+        approval_required: bool | None = None,
+    ) -> CoolOffPublic:
+        """`approval_required`: a rep's reply beyond their authority needs a manager's
+        approval (None: as it was)."""
+        update = CoolOffUpdate(
+            seconds=seconds, heated_seconds=heated_seconds, approval_required=approval_required
         )
+        saved = await self.api.set_team_cool_off(team_id, update)
         self.changed.emit(None)
         return saved

@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -138,6 +139,11 @@ class ReplyLibraryDialog(QDialog):
         self.cool_team_box.setAccessibleName("Team")
         self.seconds_box = _seconds_box("Normal cool-off")
         self.heated_box = _seconds_box("Heated cool-off")
+        self.approval_box = QCheckBox(
+            "A reply that promises a refund, compensation or a guarantee, or admits liability, "
+            "needs a manager's approval"
+        )
+        self.approval_box.setAccessibleName("Approval required")
         self.save_cool_off_button = QPushButton("Save &cool-off")
         hint = QLabel(
             "After Send, a reply waits this long before it leaves, so the rep can still edit "
@@ -165,6 +171,7 @@ class ReplyLibraryDialog(QDialog):
         cool_layout = QVBoxLayout(cool_off_page)
         cool_layout.addWidget(hint)
         cool_layout.addLayout(cool_form)
+        cool_layout.addWidget(self.approval_box)
         cool_layout.addLayout(cool_buttons)
         cool_layout.addStretch(1)
 
@@ -227,6 +234,7 @@ class ReplyLibraryDialog(QDialog):
         if not teams:
             self.seconds_box.setEnabled(False)
             self.heated_box.setEnabled(False)
+            self.approval_box.setEnabled(False)
         self.entry_list.blockSignals(True)
         self.entry_list.clear()
         chosen: QListWidgetItem | None = None
@@ -342,9 +350,11 @@ class ReplyLibraryDialog(QDialog):
         setting = self.contents.cool_offs.get(team_id) if isinstance(team_id, int) else None
         self.seconds_box.setEnabled(setting is not None)
         self.heated_box.setEnabled(setting is not None)
+        self.approval_box.setEnabled(setting is not None)
         if setting is not None:
             self.seconds_box.setValue(setting.seconds)
             self.heated_box.setValue(setting.heated_seconds)
+            self.approval_box.setChecked(setting.approval_required)
 
     # --- edits -------------------------------------------------------------------------------
 
@@ -398,15 +408,22 @@ class ReplyLibraryDialog(QDialog):
             return
         seconds, heated = self.seconds_box.value(), self.heated_box.value()
         try:
-            saved = await self.library.set_cool_off(team_id, seconds, heated)
+            saved = await self.library.set_cool_off(
+                team_id, seconds, heated, self.approval_box.isChecked()
+            )
         except ApiError as exc:
             self._say(f"Cool-off not saved: {exc.detail}", error=True)
             self.heated_box.setFocus()
             return
         self.contents.cool_offs[team_id] = saved
+        approval = (
+            " Promises beyond a rep's authority need a manager's approval."
+            if saved.approval_required
+            else ""
+        )
         self._say(
             f"Team {saved.team}: replies wait {saved.seconds} s, "
-            f"{saved.heated_seconds} s when heated."
+            f"{saved.heated_seconds} s when heated.{approval}"
         )
 
     # --- plumbing ----------------------------------------------------------------------------

@@ -276,6 +276,22 @@ def test_cool_off_set_in_the_dialog_persists_and_refusals_show_the_servers_sente
     setting = api_get(live_server, f"/teams/{team.id}/cool-off", live_server.admin_token)
     assert (setting["seconds"], setting["heated_seconds"]) == (30, 90)
 
+    # approval for promises beyond a rep's authority: on, kept on the server, off again
+    assert not dialog.approval_box.isChecked()
+    dialog.heated_box.setValue(120)
+    dialog.approval_box.setChecked(True)
+    manager.click(dialog, dialog.save_cool_off_button)
+    assert dialog.message.text() == (
+        f"Team {team.name}: replies wait 120 s, 120 s when heated. Promises beyond a rep's "
+        "authority need a manager's approval."
+    )
+    setting = api_get(live_server, f"/teams/{team.id}/cool-off", live_server.admin_token)
+    assert setting["approval_required"] is True
+    dialog.approval_box.setChecked(False)
+    manager.click(dialog, dialog.save_cool_off_button)
+    setting = api_get(live_server, f"/teams/{team.id}/cool-off", live_server.admin_token)
+    assert setting["approval_required"] is False
+
 
 def test_only_managers_see_the_menu_entry(desks: Callable[[str], Desk]) -> None:
     manager, rep = desks("manager"), desks("rep")
