@@ -379,8 +379,13 @@ class RoutingDialog(QDialog):
         wanted = team_id if team_id is not None else self.team_id
         if wanted is None or self.team_box.findData(wanted) < 0:
             wanted = self.settings.teams[0].id
-        if wanted == self.team_id and self.unsaved():
-            self._select_quietly(wanted)  # reopened mid-edit: the edits stay
+        if self.unsaved() and self.loaded is not None:
+            # Reopened mid-edit (on this team or, from the roster, another): the edits stay;
+            # choosing the other team again discards them.
+            self._select_quietly(self.team_id)
+            if wanted != self.team_id:
+                self._leaving_for = wanted
+                self.say(words.UNSAVED.format(team=self.loaded.team), error=True)
             return
         self._select_quietly(wanted)
         await self.show_team(wanted)

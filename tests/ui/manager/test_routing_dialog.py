@@ -187,6 +187,13 @@ def test_bad_input_and_refusals_are_said_and_nothing_is_lost(
     assert dialog.team_box.currentText() == other
     assert dialog.keywords_edit.text() == ""
 
+    # So does the roster's team menu, opening the dialog on another team mid-edit.
+    mo.inside(lambda: dialog.minute_boxes[PriorityLevel.LOW].setValue(480))
+    assert _open(mo, team_id) is dialog
+    assert dialog.team_box.currentData() == other_id
+    assert dialog.minute_boxes[PriorityLevel.LOW].value() == 480
+    assert dialog.message.text().startswith(f"{other} has unsaved changes")
+
     # A rep has no entry (nor the roster's team menu); should a dialog reach the server for
     # someone it refuses, its sentence is said and the form kept.
     _, rep_token = live_server.create_user(f"Rae {team}", teams=[team])
