@@ -193,12 +193,11 @@ def minutes_problem(level: PriorityLevel, minutes: int) -> str | None:
 # --- the overview: first responses in time ---------------------------------------------------
 
 ATTAINMENT_HEADING = (
-    "First responses in time, per team (the day in each team's time zone; open: not yet "
-    "answered and not yet due):"
+    "First responses in time, per team (days in the team's time zone; open: not yet due):"
 )
 NO_TARGETS_YET = (
-    "First responses in time: no mention with a response-time target arrived in the past "
-    "week (targets are set in Console ▸ Routing and response times…)."
+    "First responses in time: no mention with a target this week (Console ▸ Routing & "
+    "response times…)."
 )
 ATTAINMENT_COLUMNS = ("Team", "Today", "Yesterday", "Past week")
 NO_MENTIONS = "—"

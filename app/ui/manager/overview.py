@@ -58,7 +58,9 @@ def _plot(title: str, left: str) -> pg.PlotWidget:
     plot.showGrid(x=False, y=True, alpha=0.25)
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
-    plot.setMinimumSize(300, 200)
+    # 170: the three rows, the summary, the targets' table and the storms fit the dialog's
+    # least height (700) without the legend running into the coverage plot.
+    plot.setMinimumSize(300, 170)
     return plot
 
 
