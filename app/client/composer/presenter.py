@@ -66,6 +66,7 @@ class ApprovalView:
     offer_ask: bool
     text: str
     approval: ApprovalPublic | None
+    focus: bool = False  # Send was just refused for it: the reason is what to type next
 
 
 # Where a mention can be handed off to before the server has named the teams.
@@ -365,6 +366,16 @@ class ComposerPresenter:
         assert report is not None
         row, draft, text = self.row, self.draft, self.full_text()
         check_sendable(text, report)
+        # Before anything leaves, and at once (the rep's next keys are the reason): a promise
+        # beyond the rep's authority waits for a manager's approval of this very text.
+        approval_id = None
+        if self.service.needs_approval(report):
+            approval = self.approval()
+            if approval is None or not _approves(approval, text):
+                self.approval_changed.emit(replace(self.approval_view(), focus=True))
+                log.info("reply to mention %s waits for a manager's approval", row.id)
+                raise SendRefused(APPROVAL_FIRST)
+            approval_id = approval.id
         await self.service.drafts.flush(row.id)
         # Before any countdown: can it go out at all, and did a colleague answer meanwhile?
         check = await self.service.before_send(row.id, draft.client_id, draft.base_version)
@@ -379,13 +390,6 @@ class ComposerPresenter:
                 row.id, draft.client_id, text, draft.base_version, report, check.conflict
             )
             return  # the conflict shows the colleague's reply and the choices
-        approval_id = None
-        if self.service.needs_approval(report):
-            approval = self.approval()
-            if approval is None or not _approves(approval, text):
-                self._show_approval()
-                raise SendRefused(APPROVAL_FIRST)
-            approval_id = approval.id
         await self.service.cool_off.send(
             row.id, draft.client_id, text, check.base_version, report, approval_id=approval_id
         )
@@ -467,6 +471,9 @@ class ComposerPresenter:
         if approval is None or approval.state is ApprovalState.WITHDRAWN:
             return ApprovalView(needed, APPROVAL_FIRST if needed else "", None)
         covers = approval.body.strip() == text.strip() or _approves(approval, text)
+        if not needed and not covers:
+            # Rewritten without a promise, or sent and cleared: the request is history.
+            return ApprovalView(False, "", approval)
         if approval.state is ApprovalState.DENIED:
             return ApprovalView(needed, answer_text(approval), approval)
         if covers or not needed:
@@ -489,18 +496,16 @@ class ComposerPresenter:
 
     def _approval_updated(self, approval: ApprovalPublic) -> None:
         if self.row is not None and approval.mention_id == self.row.id:
+            if approval.state in (ApprovalState.APPROVED, ApprovalState.DENIED):
+                self._say("")  # "Asked the managers…" is over: the approval line says how
             self._show_approval()
 
     def _approval_answered(self, approval: ApprovalPublic) -> None:
-        shown = self.row is not None and approval.mention_id == self.row.id
-        if approval.state is ApprovalState.APPROVED:
-            asked_here = self.approvals is not None and approval.id in self.approvals.asked_here
-            if asked_here:
-                self._tasks.spawn(self._send_approved(approval), name="approved-send")
-            elif shown:
-                self._say(answer_text(approval))
-        elif shown:
-            self._say(answer_text(approval), error=True)
+        """The approval line says the answer (`_approval_updated`); an approval asked from
+        here sends the approved text."""
+        asked_here = self.approvals is not None and approval.id in self.approvals.asked_here
+        if approval.state is ApprovalState.APPROVED and asked_here:
+            self._tasks.spawn(self._send_approved(approval), name="approved-send")
 
     async def _send_approved(self, approval: ApprovalPublic) -> None:
         if self.row is not None and approval.mention_id == self.row.id and approval.edited:
@@ -513,7 +518,7 @@ class ComposerPresenter:
             self._say(exc.message, error=True)
             return
         if self.row is not None and approval.mention_id == self.row.id:
-            self._say(answer_text(approval))
+            self._say("")  # the approval line and the countdown say it
             self.check_now()
 
     # --- drafts on two workstations ------------------------------------------------------

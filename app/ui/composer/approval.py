@@ -29,7 +29,7 @@ class ApprovalBox(TintedBox):
         self.reason.setPlaceholderText(REASON_HINT)
         self.reason.setAccessibleName("Reason for the manager")
         self.reason.setMaxLength(1000)
-        self.ask_button = QPushButton("Ask a &manager")
+        self.ask_button = QPushButton("Ask a manager")
         self.ask_button.setToolTip("Send this draft and your reason to every manager on duty.")
         self.ask_button.clicked.connect(self._ask)
         self.reason.returnPressed.connect(self._ask)
@@ -49,6 +49,8 @@ class ApprovalBox(TintedBox):
         set_plain(self.sentence, view.text)
         self.ask_row.setVisible(view.offer_ask)
         self.setVisible(bool(view.text) or view.offer_ask)
+        if view.offer_ask and view.focus:
+            self.reason.setFocus()  # Send was refused: the reason is what to type next
 
     def _ask(self) -> None:
         reason = self.reason.text().strip()
