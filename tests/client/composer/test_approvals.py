@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from app.client.approvals.board import ApprovalBoard
+from app.client.composer.policy import CoolOffPolicy
 from app.client.composer.presenter import APPROVAL_FIRST, ComposerPresenter
 from app.client.composer.state import ComposerState
 from app.client.connection.api import ResponderApi
@@ -205,3 +206,30 @@ def manager_name(request: ApprovalPublic, manager: ApprovalBoard) -> str:
     user = manager.session.viewer.user
     assert user is not None
     return user.name
+
+
+async def test_a_console_that_has_not_heard_of_the_rule_is_told_by_the_server(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    """The team turned approval on, but this console's policy is older (it was offline): Send
+    goes to the server, which refuses it (403 `needs_approval`); the reply stops with the
+    server's sentence, its draft kept, and the composer offers "Ask a manager"."""
+    rep = team_rep(live_server, 30, 60)
+    _require_approval(live_server, rep)
+    mention_id, _ = rep.new_mention()
+    async with composer(rep, tmp_path / "rep.sqlite3", FakeClock()) as presenter:
+        _approvals_of(presenter)
+        await open_mention(presenter, mention_id)
+        await presenter.service.settled()
+        presenter.service.cool_off.policy = CoolOffPolicy(30, 60)  # known before the rule
+        presenter.edited(PROMISE)
+        presenter.check_now()
+        assert not presenter.approval_view().offer_ask
+        await presenter.send()
+        assert presenter.state is ComposerState.FAILED
+        reply = presenter.reply()
+        assert reply is not None
+        assert reply.needs_approval
+        assert "manager must approve it first" in (reply.detail or "")
+        assert presenter.approval_view().offer_ask
+        assert rep.replies(mention_id) == []
