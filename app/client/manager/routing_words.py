@@ -47,6 +47,7 @@ def network_words(network: Network) -> str:
 # --- the dialog ----------------------------------------------------------------------------
 
 TITLE = "Routing and response times"
+TEAM_TITLE = "Routing and response times — {team}"  # once the team is shown
 TEAM_LABEL = "&Team:"
 NO_TEAMS = "There are no teams yet: an admin creates them (Console ▸ Teams…)."
 LOADING = "Loading {team}…"

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -66,16 +67,6 @@ def _plain(text: str = "") -> QLabel:
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)  # team and people's names, as written
     return label
-
-
-def _at_size_hint(field: QWidget) -> QWidget:
-    """A field that keeps its own width in a form whose other fields grow."""
-    row = QWidget()
-    layout = QHBoxLayout(row)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(field)
-    layout.addStretch(1)
-    return row
 
 
 def _mnemonic_safe(text: str) -> str:
@@ -154,33 +145,30 @@ class RoutingDialog(QDialog):
         networks_widget, priorities_widget = QWidget(), QWidget()
         networks_widget.setLayout(networks)
         priorities_widget.setLayout(priorities)
-        mode_widget = QWidget()
-        mode_column = QVBoxLayout(mode_widget)
-        mode_column.setContentsMargins(0, 0, 0, 0)
-        mode_column.addWidget(self.mode_box, 0, Qt.AlignmentFlag.AlignLeft)
-        mode_column.addWidget(self.mode_help)
-        keywords_widget = QWidget()
-        keywords_column = QVBoxLayout(keywords_widget)
-        keywords_column.setContentsMargins(0, 0, 0, 0)
-        keywords_column.addWidget(self.keywords_edit)
-        keywords_column.addWidget(_hint(words.KEYWORDS_HELP))
         self.rules_form = QWidget()
         rules = QFormLayout(self.rules_form)
         rules.setContentsMargins(0, 0, 0, 0)
+        # Text fields grow; the mode and the capacity keep their own width (Fixed).
         rules.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        rows: tuple[tuple[str, QWidget, QWidget], ...] = (
-            (words.MODE_LABEL, mode_widget, self.mode_box),
-            (words.CAPACITY_LABEL, _at_size_hint(self.capacity_box), self.capacity_box),
-            (words.LANGUAGES_LABEL, self.languages_edit, self.languages_edit),
-            (words.NETWORKS_LABEL, networks_widget, networks_widget),
-            (words.KEYWORDS_LABEL, keywords_widget, self.keywords_edit),
-            (words.PRIORITIES_LABEL, priorities_widget, priorities_widget),
+        for fixed in (self.mode_box, self.capacity_box):
+            fixed.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        # Every row straight in the form (no widget holding a field and its hint): Qt
+        # squeezed such nested rows on a real desktop.
+        rows: tuple[tuple[str, QWidget], ...] = (
+            (words.MODE_LABEL, self.mode_box),
+            ("", self.mode_help),
+            (words.CAPACITY_LABEL, self.capacity_box),
+            (words.LANGUAGES_LABEL, self.languages_edit),
+            (words.NETWORKS_LABEL, networks_widget),
+            (words.KEYWORDS_LABEL, self.keywords_edit),
+            ("", _hint(words.KEYWORDS_HELP)),
+            (words.PRIORITIES_LABEL, priorities_widget),
         )
-        for text, row_widget, buddy in rows:
+        for text, field in rows:
             label = QLabel(text)
             if "&" in text:
-                label.setBuddy(buddy)
-            rules.addRow(label, row_widget)
+                label.setBuddy(field)
+            rules.addRow(label, field)
         routing_layout = QVBoxLayout(self.routing_box)
         routing_layout.addWidget(self.routing_state)
         routing_layout.addWidget(self.routes_check)
@@ -245,6 +233,7 @@ class RoutingDialog(QDialog):
         asking its wrapped lines their height for that width, and squeezed the rows."""
         layout = self.layout()
         if layout is not None:
+            layout.activate()  # count what was just shown or hidden (the route box)
             width = max(self.width(), layout.totalMinimumSize().width())
             self.setMinimumHeight(layout.totalHeightForWidth(width))
 
@@ -270,6 +259,9 @@ class RoutingDialog(QDialog):
         for part in (self.routing_box, self.targets_box):
             part.setEnabled(settings is not None)
         self.save_button.setEnabled(settings is not None)
+        self.setWindowTitle(
+            words.TEAM_TITLE.format(team=settings.team) if settings is not None else words.TITLE
+        )
         if settings is None:
             self.routing_box.setTitle(words.ROUTING_BOX.format(team="the team"))
             self.clock_line.setText("")

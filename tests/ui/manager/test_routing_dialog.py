@@ -90,6 +90,7 @@ def test_a_manager_makes_a_team_route_with_targets(
     dialog = _open(dana)
     _choose(dana, dialog, team_id)
     assert dialog.team_box.currentText() == team
+    assert dialog.windowTitle() == f"Routing and response times — {team}"
     assert dialog.routing_state.text().startswith(f"{team} routes nothing yet")
     assert dialog.routes_check.isVisibleTo(dialog)
     assert not dialog.routes_check.isChecked()
