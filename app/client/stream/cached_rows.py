@@ -33,6 +33,9 @@ ROW_COLUMNS = (
     "priority",
     "is_demo",
     "url",
+    "sla_due_at",
+    "sla_breached",
+    "routed_reason",
 )
 ALL_ROWS = f"SELECT {', '.join(ROW_COLUMNS)} FROM cached_mention ORDER BY id"
 NEWEST_ROWS = f"SELECT {', '.join(ROW_COLUMNS)} FROM cached_mention ORDER BY id DESC LIMIT ?"
@@ -58,6 +61,9 @@ def to_rows(records: Iterable[Sequence[Any]]) -> list[MentionRow]:
             r[10],
             bool(r[11]),
             r[12],
+            fromtimestamp(r[13], UTC) if r[13] is not None else None,
+            bool(r[14]),
+            r[15],
         )
         for r in records
     ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from app.client.stream.response_clock import due_sort_key
 from app.client.stream.rows import URGENT_PRIORITY, MentionRow
 from app.models.enums import MentionStatus, Network
 from app.models.networks import rules_for
@@ -83,6 +84,7 @@ class SortColumn(StrEnum):
     AGE = "age"
     OWNER = "owner"
     STATUS = "status"
+    DUE = "due"  # the first-response clock: soonest due first
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +138,7 @@ _KEYS: dict[SortColumn, Callable[[MentionRow], Any]] = {
     SortColumn.AGE: _age_key,
     SortColumn.OWNER: _owner_key,
     SortColumn.STATUS: lambda r: _STATUS_RANK[r.status],
+    SortColumn.DUE: due_sort_key,
 }
 
 

@@ -35,6 +35,11 @@ class MentionRow:
     priority: float
     is_demo: bool = False
     url: str | None = None
+    # The first-response clock of an open mention (its team's target), and whether the
+    # server announced it missed; why routing gave the mention to its owner.
+    sla_due_at: datetime | None = None
+    sla_breached: bool = False
+    routed_reason: str | None = None
     # Filled by the session, not the server: an action waiting in the outbox for this mention.
     pending_action: str | None = None
     # Lower-cased author and text, computed once so search over 100k rows stays cheap.
@@ -73,6 +78,9 @@ class MentionRow:
             priority=mention.priority,
             is_demo=mention.is_demo,
             url=mention.url,
+            sla_due_at=mention.sla.due_at if mention.sla is not None else None,
+            sla_breached=mention.sla.breached if mention.sla is not None else False,
+            routed_reason=mention.routed_reason,
             pending_action=pending_action,
         )
 
@@ -91,6 +99,9 @@ class MentionRow:
             priority=self.priority,
             is_demo=self.is_demo,
             url=self.url,
+            sla_due_at=self.sla_due_at,
+            sla_breached=self.sla_breached,
+            routed_reason=self.routed_reason,
             pending_action=pending_action,
             haystack=self.haystack,
         )

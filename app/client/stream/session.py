@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
+from typing import Any
 
 import httpx
 
@@ -25,7 +27,7 @@ from app.client.stream.outbox import FlushReport, Outbox, pending_markers
 from app.client.stream.rows import MentionRow
 from app.client.stream.store import ActionKind, LocalStore, OutboxEntry, OutboxStatus
 from app.client.stream.viewer import Viewer as Viewer  # re-exported
-from app.client.stream.words import queued_words
+from app.client.stream.words import missed_target_words, queued_words
 from app.client.worker import BlockingWorker
 from app.common.tasks import TaskKeeper, first_of
 from app.models.enums import Duty, EventType
@@ -86,6 +88,9 @@ class ConsoleSession:
         self.viewer_changed: Hook[Viewer] = Hook()
         self.outbox_changed: Hook[list[OutboxEntry]] = Hook()
         self.urgent_mention: Hook[MentionRow] = Hook()
+        # Mentions that missed their response target, for whom the server named me (their
+        # owner, or an on-duty manager of their team): (title, message) to tell me now.
+        self.response_missed: Hook[tuple[str, str]] = Hook()
         self.notice: Hook[str] = Hook()
         # Every event as it arrives (the composer follows its replies' `reply.updated`).
         self.event_received: Hook[EventPublic] = Hook()
@@ -321,6 +326,7 @@ class ConsoleSession:
         mentions: list[MentionPublic] = []
         created: set[int] = set()
         handoffs: list[HandoffPublic] = []
+        missed: list[dict[str, Any]] = []
         refresh_team = False
         for event in batch:
             if event.type in _MENTION_EVENTS and "mention" in event.payload:
@@ -328,6 +334,8 @@ class ConsoleSession:
                 mentions.append(mention)
                 if event.type is EventType.MENTION_CREATED:
                     created.add(mention.id)
+            elif event.type is EventType.SLA_BREACHED and "mention" in event.payload:
+                missed.append(event.payload)
             elif event.type is EventType.HANDOFF_UPDATED and "handoff" in event.payload:
                 handoffs.append(HandoffPublic.model_validate(event.payload["handoff"]))
             elif event.type is EventType.DUTY_CHANGED and "user" in event.payload:
@@ -347,8 +355,29 @@ class ConsoleSession:
         for row in rows:
             if row.id in created and row.is_urgent and row.assignee_id is None:
                 self.urgent_mention.emit(row)
+        if missed:
+            self._mark_missed(missed)
         if refresh_team:
             await self._refresh_team()
+
+    def _mark_missed(self, missed: Sequence[dict[str, Any]]) -> None:
+        """Show the missed targets on their rows (the event changes no version: the cache's
+        copy keeps counting from the due time) and tell me of those the server named me for."""
+        rows = []
+        for payload in missed:
+            row = self._rows.get(int(payload["mention"]["id"]))
+            if row is not None and not row.sla_breached:
+                rows.append(replace(row, sla_breached=True))
+        for row in rows:
+            self._rows[row.id] = row
+        if rows:
+            self.rows_changed.emit(rows)
+        if self.viewer.user is None:
+            return
+        me = self.viewer.user.id
+        mine = [p for p in missed if me in p.get("notify", ())]
+        if mine:
+            self.response_missed.emit(missed_target_words(mine, me))
 
     def _publish(self, mentions: Sequence[MentionPublic]) -> list[MentionRow]:
         rows = [MentionRow.from_public(m, self._pending_by_mention.get(m.id)) for m in mentions]

@@ -39,7 +39,7 @@ from app.client.stream.entries import OutboxStatus as OutboxStatus
 from app.client.stream.rows import MentionRow
 from app.models.schemas import HandoffPublic, MentionPublic
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 class StoreBase(DeclarativeBase):
@@ -62,6 +62,9 @@ class CachedMention(StoreBase):
     assignee_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
     priority: Mapped[float] = mapped_column(Float)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    sla_due_at: Mapped[float | None] = mapped_column(Float, nullable=True)  # epoch seconds
+    sla_breached: Mapped[bool] = mapped_column(Boolean, default=False)
+    routed_reason: Mapped[str | None] = mapped_column(String(300), nullable=True)
 
 
 class MentionPayload(StoreBase):
@@ -146,12 +149,27 @@ class LocalStore:
         )
         event.listen(self._engine, "connect", _on_connect)
         StoreBase.metadata.create_all(self._engine)
+        self._add_new_columns()
         with self._engine.begin() as conn:
             conn.execute(
                 sqlite_insert(SyncState)
                 .values(key="schema_version", value=SCHEMA_VERSION)
-                .on_conflict_do_nothing()
+                .on_conflict_do_update(index_elements=["key"], set_={"value": SCHEMA_VERSION})
             )
+
+    def _add_new_columns(self) -> None:
+        """A cache written by an older console lacks the stream's newer columns (the response
+        clock, why routing chose): add them, and forget the cached stream so that it loads
+        again from the server with them (drafts and the outbox stay)."""
+        table = CachedMention.__table__
+        with self._engine.begin() as conn:
+            present = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(cached_mention)")}
+            missing = [column for column in table.columns if column.name not in present]
+            for column in missing:
+                kind = column.type.compile(dialect=conn.dialect)
+                conn.exec_driver_sql(f"ALTER TABLE cached_mention ADD COLUMN {column.name} {kind}")
+        if missing:
+            self.forget_mentions()
 
     def close(self) -> None:
         self._engine.dispose()
@@ -221,6 +239,9 @@ class LocalStore:
                         "assignee_name": mention.assignee.name if mention.assignee else None,
                         "priority": mention.priority,
                         "is_demo": mention.is_demo,
+                        "sla_due_at": _epoch(mention.sla.due_at) if mention.sla else None,
+                        "sla_breached": bool(mention.sla and mention.sla.breached),
+                        "routed_reason": mention.routed_reason,
                     }
                 )
                 payloads.append({"id": mention.id, "payload": mention.model_dump_json()})

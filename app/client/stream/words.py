@@ -6,12 +6,13 @@ never edited in place, so no text outlives the state it described."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.client.connection.state import ConnectionState
 from app.client.stream.entries import DECIDE_MARKER, ActionKind, OutboxEntry, OutboxStatus
+from app.client.stream.rows import MentionRow
 from app.models.enums import ReplyStatus
 
 if TYPE_CHECKING:
@@ -132,3 +133,41 @@ def outbox_reply_words(entry: OutboxEntry) -> ReplyLine:
     if entry.payload.get("waiting_for_network"):
         return ReplyLine("due, waiting for the connection")
     return ReplyLine("cooling off (you can still edit or cancel it)")
+
+
+def routed_words(row: MentionRow) -> str:
+    """Why the mention is where it is, as routing said ("billing (keyword “refund”) · round
+    robin"), with the owner."""
+    owner = row.assignee_name
+    return f"{owner}: {row.routed_reason}" if owner else f"Waiting in {row.routed_reason}"
+
+
+def _whose(mention: Mapping[str, Any], me: int) -> str:
+    if mention.get("assignee_id") == me:
+        return "yours"
+    name = (mention.get("assignee") or {}).get("name")
+    return f"{name}'s" if name else "nobody's yet"
+
+
+def missed_target_words(missed: Sequence[Mapping[str, Any]], me: int) -> tuple[str, str]:
+    """The tray message for mentions that missed their first-response target (`sla.breached`
+    payloads the server named me for): one by its author, owner and lateness; several as a
+    count, with how many of them are mine."""
+    if len(missed) == 1:
+        payload = missed[0]
+        mention = payload["mention"]
+        handle = "@" + str(mention["author"]["handle"]).lstrip("@")
+        owner = _whose(mention, me)
+        late = float(payload.get("late_minutes") or 0)
+        text = " ".join(str(mention["text"]).split())[:140]
+        return (
+            f"Response time missed: {handle}",
+            f"Waiting past its target{f' by {late:.0f} min' if late >= 1 else ''} "
+            f"({owner}): {text}",
+        )
+    mine = sum(1 for p in missed if p["mention"].get("assignee_id") == me)
+    of_mine = f", {mine} of them yours" if mine else ""
+    return (
+        f"{len(missed)} mentions missed their response time",
+        f"They waited past their team's target{of_mine}. Sort the stream by Due to see them.",
+    )

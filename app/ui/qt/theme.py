@@ -56,6 +56,8 @@ class Role(StrEnum):
     ERROR_TEXT = "error_text"  # refused, failed, a team with nobody on duty
     DONE_TEXT = "done_text"  # saved, acknowledged
     PENDING_TEXT = "pending_text"  # acknowledgements still owed
+    CLOCK_SOON = "clock_soon"  # a response clock with little time left
+    CLOCK_LATE = "clock_late"  # a response clock past its target
     DUTY_ON = "duty_on"
     DUTY_AWAY = "duty_away"
     DUTY_OFF = "duty_off"
@@ -151,6 +153,8 @@ _TABLE: dict[Role, tuple[str, str]] = {
     Role.ERROR_TEXT: ("#B71C1C", "#EF9A9A"),
     Role.DONE_TEXT: ("#1B5E20", "#A5D6A7"),
     Role.PENDING_TEXT: ("#8A1C1C", "#EF9A9A"),
+    Role.CLOCK_SOON: ("#8A5300", "#FFB74D"),
+    Role.CLOCK_LATE: ("#B71C1C", "#FF6B6B"),
     Role.DUTY_ON: ("#1B5E20", "#81C784"),
     Role.DUTY_AWAY: ("#8A5300", "#FFB74D"),
     Role.DUTY_OFF: ("#616161", "#BDBDBD"),
@@ -241,6 +245,7 @@ _PILLS = (
 _PALETTE_SURFACES = (Surface.WINDOW, Surface.BASE, Surface.ALTERNATE_BASE)
 _SENTENCES = (Role.ERROR_TEXT, Role.DONE_TEXT, Role.PENDING_TEXT)
 _DUTIES = (Role.DUTY_ON, Role.DUTY_AWAY, Role.DUTY_OFF)
+_CLOCKS = (Role.CLOCK_SOON, Role.CLOCK_LATE)
 _MARKED_FILLS = (
     Role.APP_ICON,
     Role.URGENT,
@@ -295,6 +300,7 @@ PAIRS: tuple[tuple[Role, Role | Surface, Contrast], ...] = (
     (Role.BROADCAST_URGENT_TEXT, Role.BROADCAST_URGENT, Contrast.TEXT),
     *((role, surface, Contrast.TEXT) for role in _SENTENCES for surface in _PALETTE_SURFACES),
     *((role, surface, Contrast.TEXT) for role in _DUTIES for surface in _PALETTE_SURFACES),
+    *((role, surface, Contrast.TEXT) for role in _CLOCKS for surface in _PALETTE_SURFACES),
     # Icons: big bold letters and counts, ticks and crosses.
     *((Role.ICON_MARK, fill, Contrast.LARGE_OR_UI) for fill in _MARKED_FILLS),
     (Role.ICON_MARK_ON_THIN, Role.COVERAGE_THIN, Contrast.LARGE_OR_UI),

@@ -26,6 +26,7 @@ class SessionBridge(QObject):
     viewerChanged = Signal(object)  # Viewer
     outboxChanged = Signal(list)  # list[OutboxEntry]
     urgentMention = Signal(object)  # MentionRow
+    responseMissed = Signal(str, str)  # title, message: a response target missed
     notice = Signal(str)
     mentionTouched = Signal(int)  # an event about this mention arrived (0: about none)
 
@@ -41,6 +42,7 @@ class SessionBridge(QObject):
                 route(session.viewer_changed, self.viewerChanged),
                 route(session.outbox_changed, self.outboxChanged),
                 route(session.urgent_mention, self.urgentMention),
+                route(session.response_missed, self.responseMissed, lambda words: words),
                 route(session.notice, self.notice),
                 route(session.event_received, self.mentionTouched, _mention_of),
             ],

@@ -106,6 +106,7 @@ def connect_signals(ui: ConsoleUi) -> None:
 
     # --- urgent alerts and the tray
     bridge.urgentMention.connect(notifier.alert)
+    bridge.responseMissed.connect(notifier.announce)
     notifier.dutyRequested.connect(lambda d: commands.set_duty(Duty(d)))
     notifier.showRequested.connect(window.bring_to_front)
     notifier.quitRequested.connect(window.quit)

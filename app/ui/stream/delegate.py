@@ -5,10 +5,14 @@ roles."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from app.client.stream.response_clock import ClockState, read_clock
 from app.client.stream.rows import MentionRow
 from app.models.enums import MentionStatus, Network
 from app.ui.qt import theme
@@ -35,6 +39,28 @@ STATUS_ROLES: dict[MentionStatus, Role] = {
     MentionStatus.RESOLVED: Role.STATUS_RESOLVED,
     MentionStatus.SNOOZED: Role.STATUS_SNOOZED,
 }
+
+
+# The response clock's colours as it nears its target and passes it (running: dimmed text).
+CLOCK_ROLES: dict[ClockState, Role] = {
+    ClockState.SOON: Role.CLOCK_SOON,
+    ClockState.LATE: Role.CLOCK_LATE,
+}
+
+
+def _now_of(model: object) -> Callable[[], datetime] | None:
+    """The stream model's clock, through the filter proxy the view shows it by."""
+    now = getattr(model, "now", None)
+    if now is None:
+        source = getattr(model, "sourceModel", lambda: None)()
+        now = getattr(source, "now", None)
+    return now if callable(now) else None
+
+
+def _dimmed(colour: QColor) -> QColor:
+    dim = QColor(colour)
+    dim.setAlphaF(0.7)
+    return dim
 
 
 _PILLS: dict[tuple[str, int, int, str, int, float], QPixmap] = {}
@@ -214,17 +240,26 @@ class MentionDelegate(QStyledItemDelegate):
             painter.setFont(fonts.bold if urgent else fonts.regular)
             painter.drawText(inner.adjusted(0, 0, 0, -6), _CENTRE_LEFT, f"{row.priority:.0f}")
         elif column is Column.AGE:
-            dim = QColor(text_colour)
-            dim.setAlphaF(0.7)
             painter.setFont(fonts.small)
-            painter.setPen(dim)
-            now = getattr(model, "now", None)
-            if now is None:
-                source = getattr(model, "sourceModel", lambda: None)()
-                now = getattr(source, "now", None)
+            painter.setPen(_dimmed(text_colour))
+            now = _now_of(model)
             painter.drawText(
-                inner, _CENTRE_LEFT, age_text(row.created_at, now()) if callable(now) else ""
+                inner, _CENTRE_LEFT, age_text(row.created_at, now()) if now is not None else ""
             )
+        elif column is Column.DUE:
+            now = _now_of(model)
+            reading = read_clock(row, now()) if now is not None else None
+            if reading is not None:
+                late = reading.state is ClockState.LATE
+                if selected:
+                    colour = text_colour
+                elif reading.state in CLOCK_ROLES:
+                    colour = theme.color(CLOCK_ROLES[reading.state], palette)
+                else:
+                    colour = _dimmed(text_colour)
+                painter.setFont(fonts.bold_small if late else fonts.small)
+                painter.setPen(colour)
+                painter.drawText(inner, _CENTRE_LEFT, reading.text)
         elif column is Column.OWNER:
             if row.pending_action:
                 font, metrics = fonts.italic_small, fonts.italic_small_metrics

@@ -3,11 +3,12 @@ and the history of what happened to it. Content from networks is shown as plain 
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal, SignalInstance
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -24,14 +25,18 @@ from PySide6.QtWidgets import (
 
 from app.client.stream.decisions import decision_for
 from app.client.stream.entries import ActionKind, OutboxEntry
+from app.client.stream.response_clock import read_clock
 from app.client.stream.rows import MentionRow
 from app.client.stream.words import (
     ReplyLine,
     outbox_reply_words,
     pending_words,
+    routed_words,
     sent_reply_words,
 )
+from app.ui.qt import theme
 from app.ui.qt.plain import plain_tooltip
+from app.ui.stream.delegate import CLOCK_ROLES
 from app.ui.stream.outbox_decision import OutboxDecisionBox
 
 if TYPE_CHECKING:
@@ -69,8 +74,14 @@ class MentionDetailPane(QWidget):
     snoozeRequested = Signal(int)
     detailShown = Signal()  # the thread and history of the shown mention are on screen
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         super().__init__(parent)
+        self._clock = clock
         self.setAccessibleName("Selected mention")
         self._row: MentionRow | None = None
         self._detail: MentionDetail | None = None
@@ -90,6 +101,19 @@ class MentionDetailPane(QWidget):
         self.meta.setTextFormat(Qt.TextFormat.PlainText)
         self.meta.setWordWrap(True)
         self.meta.setAccessibleName("Mention state")
+
+        # Why the mention is where it is (routing's reason), and its response clock in the
+        # stream's Due colours.
+        self.routing = QLabel()
+        self.routing.setTextFormat(Qt.TextFormat.PlainText)
+        self.routing.setWordWrap(True)
+        self.routing.setAccessibleName("Why it is here")
+        self.routing.hide()
+        self.clock_line = QLabel()
+        self.clock_line.setTextFormat(Qt.TextFormat.PlainText)
+        self.clock_line.setWordWrap(True)
+        self.clock_line.setAccessibleName("Response time")
+        self.clock_line.hide()
 
         # Said when the shown mention left the stream's current filter (e.g. just claimed).
         self.left_view = QLabel()
@@ -174,6 +198,8 @@ class MentionDetailPane(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.heading)
         layout.addWidget(self.meta)
+        layout.addWidget(self.routing)
+        layout.addWidget(self.clock_line)
         layout.addWidget(self.left_view)
         layout.addWidget(self.body)
         layout.addLayout(buttons)
@@ -208,6 +234,8 @@ class MentionDetailPane(QWidget):
             self._detail = None
             self.heading.setText("No mention selected")
             self.meta.setText("Select a mention in the stream to see it here.")
+            self.routing.hide()
+            self.clock_line.hide()
             self.body.setPlainText("")
             self.thread_view.clear()
             self.history_view.clear()
@@ -225,6 +253,7 @@ class MentionDetailPane(QWidget):
             f"{row.network.value.capitalize()} · {_when(row.created_at)} · "
             f"priority {row.priority:.0f}{urgent} · {row.status.value} · owner: {owner}{pending}"
         )
+        self._show_routing(row)
         if self.body.toPlainText() != row.text:
             self.body.setPlainText(row.text)
         mine = row.assignee_id is not None and row.assignee_id == my_user_id
@@ -236,6 +265,18 @@ class MentionDetailPane(QWidget):
             self._detail = None
             self.thread_view.clear()
             self.history_view.clear()
+
+    def _show_routing(self, row: MentionRow) -> None:
+        self.routing.setText(f"Routing: {routed_words(row)}" if row.routed_reason else "")
+        self.routing.setVisible(bool(row.routed_reason))
+        clock = read_clock(row, self._clock())
+        self.clock_line.setText(clock.sentence if clock is not None else "")
+        self.clock_line.setVisible(clock is not None)
+        palette = self.palette()
+        role = CLOCK_ROLES.get(clock.state) if clock is not None else None
+        if role is not None:
+            palette.setColor(QPalette.ColorRole.WindowText, theme.color(role, palette))
+        self.clock_line.setPalette(palette)
 
     def _buttons(self) -> tuple[QPushButton, ...]:
         return (self.claim_button, self.release_button, self.resolve_button, self.snooze_button)

@@ -22,8 +22,9 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from app.client.stream.response_clock import read_clock
 from app.client.stream.rows import MentionRow
-from app.client.stream.words import pending_words
+from app.client.stream.words import pending_words, routed_words
 from app.ui.qt.plain import plain_tooltip
 
 FLUSH_INTERVAL_MS = 50
@@ -37,8 +38,9 @@ class Column(IntEnum):
     AUTHOR = 2
     TEXT = 3
     AGE = 4
-    OWNER = 5
-    STATUS = 6
+    DUE = 5
+    OWNER = 6
+    STATUS = 7
 
 
 COLUMN_TITLES = {
@@ -47,6 +49,7 @@ COLUMN_TITLES = {
     Column.AUTHOR: "Author",
     Column.TEXT: "Mention",
     Column.AGE: "Age",
+    Column.DUE: "Due",
     Column.OWNER: "Owner",
     Column.STATUS: "Status",
 }
@@ -149,16 +152,21 @@ class MentionStreamModel(QAbstractTableModel):
             return self._tooltip(row, Column(index.column()))
         return None
 
-    @staticmethod
-    def _tooltip(row: MentionRow, column: Column) -> str | None:
-        """The author's and the text's tooltips (a stranger's words, shown literally), and the
-        owner's while it is a marker the cell may cut."""
+    def _tooltip(self, row: MentionRow, column: Column) -> str | None:
+        """The author's and the text's tooltips (a stranger's words, shown literally), the
+        owner's while it is a marker the cell may cut or says why routing chose them, and the
+        response clock's sentence."""
         if column is Column.TEXT:
             return plain_tooltip(row.text[:500])
         if column is Column.AUTHOR:
             return plain_tooltip(f"{row.author_name or row.author_handle} {row.handle}")
         if column is Column.OWNER and row.pending_action:
             return plain_tooltip(owner_text(row))  # the marker, whole where the cell cuts it
+        if column is Column.OWNER and row.routed_reason:
+            return plain_tooltip(routed_words(row))
+        if column is Column.DUE:
+            reading = read_clock(row, self._clock())
+            return plain_tooltip(reading.sentence) if reading is not None else None
         return None
 
     def _display(self, row: MentionRow, column: Column) -> str:
@@ -173,6 +181,9 @@ class MentionStreamModel(QAbstractTableModel):
             return row.text
         if column is Column.AGE:
             return age_text(row.created_at, self._clock())
+        if column is Column.DUE:
+            reading = read_clock(row, self._clock())
+            return reading.text if reading is not None else ""
         if column is Column.OWNER:
             return owner_text(row)
         return status_text(row)

@@ -40,7 +40,7 @@ from app.ui.stream.filter import (
     StreamFilter,
 )
 from app.ui.stream.filter_bar import FilterBar
-from app.ui.stream.model import MentionStreamModel
+from app.ui.stream.model import Column, MentionStreamModel
 from app.ui.stream.stream_view import StreamView
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ class MentionStream(QObject):
         self.proxy.setSourceModel(self.model)
         self.view = StreamView(self.proxy)
         self.filter_bar = FilterBar()
-        self.detail = MentionDetailPane()
+        self.detail = MentionDetailPane(clock=self.model.now)
 
         for changed in (
             self.proxy.modelReset,
@@ -150,11 +150,19 @@ class MentionStream(QObject):
 
     def load_rows(self, rows: list[MentionRow]) -> None:
         self.model.load(rows)
+        self._show_clocks_for(rows)
         if rows and not self.loaded.done():
             self.loaded.set_result(len(rows))
 
+    def _show_clocks_for(self, rows: list[MentionRow]) -> None:
+        """The Due column appears with the first mention that has a response clock (and
+        stays for the session)."""
+        if self.view.isColumnHidden(Column.DUE) and any(r.sla_due_at for r in rows):
+            self.view.show_clocks(True)
+
     def update_rows(self, rows: list[MentionRow]) -> None:
         self.model.enqueue(rows)
+        self._show_clocks_for(rows)
         selected = self.detail.mention_id
         if selected is not None:
             for row in rows:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,7 @@ COLUMN_WIDTHS = {
     Column.PRIORITY: 64,
     Column.AUTHOR: 215,
     Column.AGE: 46,
+    Column.DUE: 72,
     Column.OWNER: 104,
     Column.STATUS: 92,
 }
@@ -53,9 +54,11 @@ COLUMN_MIN_WIDTHS = {
     Column.PRIORITY: 40,
     Column.AUTHOR: 104,
     Column.AGE: 36,
+    Column.DUE: 46,
     Column.OWNER: 52,
     Column.STATUS: 74,
 }
+CLOCK_REPAINT_MS = 30_000
 # The mention's text keeps this much when the other columns can give it up.
 TEXT_READABLE_WIDTH = 220
 
@@ -81,6 +84,7 @@ SORT_COLUMNS = {
     Column.PRIORITY: SortColumn.PRIORITY,
     Column.AUTHOR: SortColumn.AUTHOR,
     Column.AGE: SortColumn.AGE,
+    Column.DUE: SortColumn.DUE,
     Column.OWNER: SortColumn.OWNER,
     Column.STATUS: SortColumn.STATUS,
 }
@@ -128,6 +132,13 @@ class StreamView(QTableView):
         self._preferred = dict(COLUMN_WIDTHS)
         self._fitting = False
         header.sectionResized.connect(self._section_resized)
+        self.setColumnHidden(Column.DUE, True)  # until a mention has a response clock
+        # Ages and response clocks count on with nothing else happening: repaint the rows on
+        # show (only those) every half minute.
+        self.clock_tick = QTimer(self)
+        self.clock_tick.setInterval(CLOCK_REPAINT_MS)
+        self.clock_tick.timeout.connect(self.viewport().update)
+        self.clock_tick.start()
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)  # newest first: no column
@@ -177,9 +188,18 @@ class StreamView(QTableView):
             self._place_new_above()
         return handled
 
+    def show_clocks(self, shown: bool) -> None:
+        """Show the Due column (response clocks) only while some mention has a clock: a
+        team without response targets keeps the room for the mentions' text."""
+        if self.isColumnHidden(Column.DUE) != shown:
+            return
+        self.setColumnHidden(Column.DUE, not shown)
+        self.fit_columns()
+
     def fit_columns(self) -> None:
         """Size the columns for the list's width (see the module docstring)."""
-        widths = fit_widths(self._preferred, self.viewport().width())
+        shown = {c: w for c, w in self._preferred.items() if not self.isColumnHidden(c)}
+        widths = fit_widths(shown, self.viewport().width())
         header = self.horizontalHeader()
         self._fitting = True
         try:
