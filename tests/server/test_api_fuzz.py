@@ -23,7 +23,9 @@ from schemathesis.engine import events
 
 from tests.support.live_server import LiveServer, mention_json
 
-pytestmark = pytest.mark.slow
+# Each target tries every operation of the spec: about a minute alone on two cores, more as
+# the API grows and when the suite shares the machine (120 s, the suite's limit, was hit).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 SEED = 20261130
 MAX_EXAMPLES = 5

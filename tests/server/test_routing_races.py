@@ -42,7 +42,7 @@ def _call(
 
 def _all_full(db: Database, people: list[int]) -> bool:
     with db.read() as session:
-        counts = dict(
+        counts: dict[int, int] = dict(
             session.execute(
                 text(
                     "SELECT assignee_id, count(*) FROM mentions WHERE status = 'assigned' "
@@ -126,7 +126,7 @@ def _race(tmp_path: Path, url: str) -> None:
             poll(lambda: _all_full(db, on_duty), within=30, what="the freed room handed out")
 
             with db.read() as session:
-                counts = dict(
+                counts: dict[int, int] = dict(
                     session.execute(
                         text(
                             "SELECT assignee_id, count(*) FROM mentions "

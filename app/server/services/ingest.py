@@ -28,8 +28,15 @@ from app.server.bulk_insert import insert_json_rows
 from app.server.event_log import record_events
 from app.server.services.aging import next_visible_change
 from app.server.services.response_targets import due_times
-from app.server.services.routing import Routed, load_rules, match_batch, route_batch, routed_payload
-from app.server.services.routing_rules import MentionFacts, TeamMatch
+from app.server.services.routing import (
+    Routed,
+    match_batch,
+    route_batch,
+    routed_payload,
+    routed_row,
+)
+from app.server.services.routing_book import routing_book
+from app.server.services.routing_rules import MentionFacts, TeamMatch, TeamRules
 from app.server.services.uncovered import UrgentArrival, alert_urgent_arrivals
 from app.server.views import mention_payload
 from app.tone.priority import URGENT_THRESHOLD, MentionReading, priority_of, read_mention
@@ -196,38 +203,27 @@ def store_planned(
     (network, external_id) are left unchanged and reported as duplicates."""
     if not plan.mentions:
         return IngestResult(created=[], duplicates=[])
-    teams = _teams_of(session, plan.mentions)
+    book = routing_book(session)
+    teams = _teams_of(book.rules, plan.mentions)
+    priorities = {i: float(m.row["priority"]) for i, m in enumerate(plan.mentions)}
     due = due_times(
-        session,
-        {i: match.rules.team_id for i, match in teams.items()},
-        {i: float(m.row["priority"]) for i, m in enumerate(plan.mentions)},
-        now,
+        book.clocks, {i: match.rules.team_id for i, match in teams.items()}, priorities, now
     )
+    routed = route_batch(session, teams, priorities)
     rows = [
-        {**m.row, "team_id": teams[i].rules.team_id, "sla_due_at": due.get(i)}
-        if i in teams
-        else m.row
+        {**routed_row(m.row, routed[i]), "sla_due_at": due.get(i)} if i in routed else m.row
         for i, m in enumerate(plan.mentions)
     ]
     created = _insert_new(session, rows)
     known = _known_ids(session, {key for key in plan.keys if key not in created})
     stored = [(i, m) for i, m in enumerate(plan.mentions) if m.key in created]
-    routed = route_batch(
-        session,
-        {created[m.key]: teams[i] for i, m in stored if i in teams},
-        {created[m.key]: float(m.row["priority"]) for i, m in stored},
-    )
     record_events(
         session,
         EventType.MENTION_CREATED,
         [
             (
                 created[m.key],
-                {
-                    "mention": _as_stored(
-                        m.payload, created[m.key], routed.get(created[m.key]), due.get(i)
-                    )
-                },
+                {"mention": _as_stored(m.payload, created[m.key], routed.get(i), due.get(i))},
             )
             for i, m in stored
         ],
@@ -256,9 +252,10 @@ def store_planned(
     return IngestResult(created=[created[m.key] for _i, m in stored], duplicates=duplicates)
 
 
-def _teams_of(session: Session, mentions: Sequence[PlannedMention]) -> dict[int, TeamMatch]:
+def _teams_of(
+    rules: Sequence[TeamRules], mentions: Sequence[PlannedMention]
+) -> dict[int, TeamMatch]:
     """The team whose routing rules each planned mention (by its place) matches."""
-    rules = load_rules(session)
     if not rules:
         return {}
     return match_batch(

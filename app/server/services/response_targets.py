@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.models.enums import Duty, EventType, Role
+from app.models.enums import Duty, EventType, PriorityLevel, Role
 from app.models.routing_schemas import (
     AttainmentDay,
 )
@@ -44,22 +44,26 @@ class TeamClock:
     tz: ZoneInfo
 
     def due(self, priority: float, start: datetime) -> datetime | None:
-        minutes = self.minutes.get(priority_level(priority).value)
+        return self.due_for_level(priority_level(priority), start)
+
+    def due_for_level(self, level: PriorityLevel, start: datetime) -> datetime | None:
+        minutes = self.minutes.get(level.value)
         if minutes is None:
             return None
         return add_working_minutes(start, minutes, self.shifts, self.tz)
 
 
-def team_clocks(session: Session, team_ids: Iterable[int]) -> dict[int, TeamClock]:
-    """The clocks of the teams among `team_ids` that have targets."""
-    ids = sorted(set(team_ids))
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(TeamResponseTargets, Team.time_zone)
-        .join(Team, Team.id == TeamResponseTargets.team_id)
-        .where(TeamResponseTargets.team_id.in_(ids))
-    ).all()
+def team_clocks(session: Session, team_ids: Iterable[int] | None) -> dict[int, TeamClock]:
+    """The clocks of the teams among `team_ids` (None: every team) that have targets."""
+    query = select(TeamResponseTargets, Team.time_zone).join(
+        Team, Team.id == TeamResponseTargets.team_id
+    )
+    if team_ids is not None:
+        ids = sorted(set(team_ids))
+        if not ids:
+            return {}
+        query = query.where(TeamResponseTargets.team_id.in_(ids))
+    rows = session.execute(query).all()
     targets = {t.team_id: (t, tz) for t, tz in rows if t.first_response_minutes}
     if not targets:
         return {}
@@ -75,18 +79,25 @@ def team_clocks(session: Session, team_ids: Iterable[int]) -> dict[int, TeamCloc
 
 
 def due_times(
-    session: Session,
+    clocks: Mapping[int, TeamClock],
     teams: Mapping[int, int],
     priorities: Mapping[int, float],
     start: datetime,
 ) -> dict[int, datetime]:
     """Each new mention's due time (mention key → team id; keys without a target left out),
-    its clock starting at `start`."""
-    clocks = team_clocks(session, teams.values())
+    its clock starting at `start`, from the teams' clocks (`team_clocks`)."""
     due: dict[int, datetime] = {}
+    # A batch starts every clock at the same moment: one sum per team and level, not per
+    # mention (counting in a rota's hours walks its shifts).
+    known: dict[tuple[int, PriorityLevel], datetime | None] = {}
     for key, team_id in teams.items():
         clock = clocks.get(team_id)
-        at = clock.due(priorities.get(key, 0.0), start) if clock is not None else None
+        if clock is None:
+            continue
+        level = priority_level(priorities.get(key, 0.0))
+        if (team_id, level) not in known:
+            known[team_id, level] = clock.due_for_level(level, start)
+        at = known[team_id, level]
         if at is not None:
             due[key] = at
     return due

@@ -19,6 +19,7 @@ from app.models.tables import RotaShift, Team, User
 from app.models.team_schemas import RotaPublic, RotaShiftPublic, RotaUpdate
 from app.server.auth import USER_TOKEN, Principal
 from app.server.errors import Invalid
+from app.server.services.routing_book import forget_routing_book
 from app.server.services.teams import get_team, is_member, zone
 from app.server.services.users import get_user, set_duty
 from app.server.services.working_time import shift_intervals
@@ -112,6 +113,7 @@ def set_rota(session: Session, team_id: int, request: RotaUpdate, *, now: dateti
         )
     team.rota_applied_until = None
     session.flush()
+    forget_routing_book(session)  # response clocks count in the rota's hours
     apply_rotas(session, now, team_ids=[team.id])
     return get_rota(session, team.id, now)
 

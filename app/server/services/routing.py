@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from app.models.enums import Duty, MentionStatus, RoutingMode
@@ -57,20 +57,53 @@ def load_rules(session: Session) -> list[TeamRules]:
     return [rules_of(routing, name) for routing, name in rows]
 
 
-def lock_routing(session: Session, team_ids: Iterable[int]) -> dict[int, TeamRouting]:
+@dataclass
+class Turn:
+    """A team's locked routing row as hand-outs read and move it: its mode, capacity and
+    whom it handed the last mention to (`save_turns` writes that back)."""
+
+    team_id: int
+    mode: RoutingMode
+    capacity: int
+    last_user_id: int | None
+    moved: bool = False
+
+    def gave_to(self, user_id: int) -> None:
+        self.last_user_id = user_id
+        self.moved = True
+
+
+_ROUTING: Table = TeamRouting.__table__  # type: ignore[assignment]
+
+
+def lock_routing(session: Session, team_ids: Iterable[int]) -> dict[int, Turn]:
     """Lock the teams' routing rows, in team order (everyone who hands out or gives back
     mentions takes these locks first, in this order)."""
     ids = sorted(set(team_ids))
     if not ids:
         return {}
-    rows = session.scalars(
-        select(TeamRouting)
-        .where(TeamRouting.team_id.in_(ids))
-        .order_by(TeamRouting.team_id)
+    rows = session.execute(
+        select(_ROUTING.c.team_id, _ROUTING.c.mode, _ROUTING.c.capacity, _ROUTING.c.last_user_id)
+        .where(_ROUTING.c.team_id.in_(ids))
+        .order_by(_ROUTING.c.team_id)
         .with_for_update()
-        .execution_options(populate_existing=True)
     ).all()
-    return {row.team_id: row for row in rows}
+    return {
+        int(team_id): Turn(int(team_id), RoutingMode(mode), int(capacity), last_user_id)
+        for team_id, mode, capacity, last_user_id in rows
+    }
+
+
+def save_turns(session: Session, turns: Iterable[Turn]) -> None:
+    """Write back whom each team handed its last mention to (round robin goes on from there)."""
+    moved = [{"team": t.team_id, "last": t.last_user_id} for t in turns if t.moved]
+    if moved:
+        session.execute(
+            update(_ROUTING)
+            .where(_ROUTING.c.team_id == bindparam("team"))
+            .values(last_user_id=bindparam("last")),
+            moved,
+        )
 
 
 @dataclass
@@ -143,7 +176,7 @@ class Routed:
 class Dealer:
     """Hands out one transaction's mentions of the teams whose routing it has locked."""
 
-    def __init__(self, session: Session, locked: Mapping[int, TeamRouting]) -> None:
+    def __init__(self, session: Session, locked: Mapping[int, Turn]) -> None:
         self._session = session
         self._locked = locked
         self._people: dict[int, list[Candidate]] = {}
@@ -160,7 +193,7 @@ class Dealer:
         chosen = pick(routing.mode, people, routing.capacity, routing.last_user_id)
         if chosen is None:
             return Routed(rules.team_id, f"{team} · {waiting_reason(people, routing.capacity)}")
-        routing.last_user_id = chosen.user_id
+        routing.gave_to(chosen.user_id)
         # Someone in two teams is counted once: each team's list holds its own copy.
         for others in self._people.values():
             for person in others:
@@ -190,41 +223,28 @@ def match_batch(
 def route_batch(
     session: Session, matches: Mapping[int, TeamMatch], priorities: Mapping[int, float]
 ) -> dict[int, Routed]:
-    """Hand out a batch of newly stored mentions (mention id → its team), most urgent
-    first, in the transaction that stored them: their owners are written here (the rows are
-    not yet visible to anyone else, so their version stays 1)."""
+    """Hand out a batch of new mentions (by their place in the batch → its team), most
+    urgent first, in the transaction that stores them, before they are stored: the caller
+    writes each one's owner and reason into its row (no one else can see it before the
+    commit). A mention that turns out to be stored already is not stored again, and its
+    hand-out is forgotten with it (round robin's turn has moved on one, that is all)."""
     if not matches:
         return {}
     locked = lock_routing(session, (m.rules.team_id for m in matches.values()))
     dealer = Dealer(session, locked)
     routed: dict[int, Routed] = {}
-    for mention_id in sorted(matches, key=lambda i: (-priorities.get(i, 0.0), i)):
-        routed[mention_id] = dealer.deal(matches[mention_id])
-    owned = [
-        {"mention_id": i, "owner_id": r.owner.id, "reason": r.reason}
-        for i, r in routed.items()
-        if r.owner is not None
-    ]
-    if owned:
-        session.execute(
-            update(Mention.__table__)  # type: ignore[arg-type]
-            .where(Mention.__table__.c.id == bindparam("mention_id"))
-            .values(
-                assignee_id=bindparam("owner_id"),
-                status=MentionStatus.ASSIGNED.value,
-                routed_reason=bindparam("reason"),
-            ),
-            owned,
-        )
-    waiting = [{"mention_id": i, "reason": r.reason} for i, r in routed.items() if r.owner is None]
-    if waiting:
-        session.execute(
-            update(Mention.__table__)  # type: ignore[arg-type]
-            .where(Mention.__table__.c.id == bindparam("mention_id"))
-            .values(routed_reason=bindparam("reason")),
-            waiting,
-        )
+    for key in sorted(matches, key=lambda i: (-priorities.get(i, 0.0), i)):
+        routed[key] = dealer.deal(matches[key])
+    save_turns(session, locked.values())
     return routed
+
+
+def routed_row(row: dict[str, Any], routed: Routed) -> dict[str, Any]:
+    """A new mention's row with what routing decided."""
+    changed = {**row, "team_id": routed.team_id, "routed_reason": routed.reason}
+    if routed.owner is not None:
+        changed.update(assignee_id=routed.owner.id, status=MentionStatus.ASSIGNED)
+    return changed
 
 
 def routed_payload(payload: dict[str, Any], routed: Routed | None) -> dict[str, Any]:

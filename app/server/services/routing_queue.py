@@ -18,7 +18,7 @@ from app.models.schemas import MentionPublic, UserRef
 from app.models.tables import Mention, Team, User
 from app.server.auth import Principal
 from app.server.services.mention_changes import mark_changed
-from app.server.services.routing import Candidate, candidates, lock_routing, pick
+from app.server.services.routing import Candidate, candidates, lock_routing, pick, save_turns
 from app.server.services.routing_rules import MODE_WORDS
 
 
@@ -106,9 +106,10 @@ def route_waiting(
             reason = f"{team_part(mention.routed_reason, team)} · {MODE_WORDS[routing.mode]}"
             if _take_waiting(session, mention, chosen, reason, now) is None:
                 continue
-            routing.last_user_id = chosen.user_id
+            routing.gave_to(chosen.user_id)
             chosen.held += 1
             given.append(mention.id)
+    save_turns(session, locked.values())
     return given
 
 

@@ -22,6 +22,7 @@ from app.models.routing_tables import TeamResponseTargets, TeamRouting
 from app.models.tables import RotaShift, Team, User
 from app.server.auth import Principal
 from app.server.errors import Forbidden
+from app.server.services.routing_book import forget_routing_book
 from app.server.services.routing_queue import route_waiting
 from app.server.services.teams import get_team
 from app.server.views import user_ref
@@ -94,6 +95,7 @@ def set_routing(
     row.updated_at = now
     row.updated_by_id = by.user_id
     session.flush()
+    forget_routing_book(session)
     route_waiting(session, now, [team_id])
     return _routing_public(session, team, row)
 
@@ -147,4 +149,5 @@ def set_targets(
     row.updated_at = now
     row.updated_by_id = by.user_id
     session.flush()
+    forget_routing_book(session)
     return _targets_public(session, team, row)

@@ -18,6 +18,7 @@ from app.models.team_schemas import TeamCreate, TeamPublic, TeamsPublic, TeamUpd
 from app.server.auth import Principal
 from app.server.errors import Conflict, Forbidden, Invalid, NotFound
 from app.server.event_log import record_event
+from app.server.services.routing_book import forget_routing_book
 from app.server.services.users import get_user
 from app.server.services.zones import zone as zone  # re-exported
 from app.server.views import user_public, user_ref
@@ -111,6 +112,7 @@ def update_team(
         _name_free(session, name, but=team.id)
         renamed = name != team.name
         team.name = name
+        forget_routing_book(session)  # routing's reasons name the team
         if renamed:
             session.flush()
             members = set(
@@ -122,6 +124,7 @@ def update_team(
     if request.time_zone is not None:
         zone(request.time_zone)
         team.time_zone = request.time_zone
+        forget_routing_book(session)  # response clocks count in the team's zone
         team.rota_applied_until = None  # the rota now means other instants: apply it afresh
     if request.escalate_after_minutes is not None:
         team.escalate_after_minutes = request.escalate_after_minutes
