@@ -1,7 +1,7 @@
 """A mention's first-response clock as the stream shows it: how long is left before its team's
-target ("12m left", "2h 5m left"), or how late it is ("late 4m"), and how urgent that looks —
-running, soon (the last `SOON` of it) or late. The server gives the due time (`sla.due_at`);
-the console counts down from it with its own clock."""
+target ("12m", "2h 5m" under the stream's Due header), or how late it is ("late 4m"), and how
+urgent that looks — running, soon (the last `SOON` of it) or late. The server gives the due
+time (`sla.due_at`); the console counts down from it with its own clock."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class ClockState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ClockReading:
-    text: str  # "12m left", "late 4m"
+    text: str  # under the Due header: "12m" (left), "late 4m"
     state: ClockState
     sentence: str  # the detail pane's and the tooltip's words
 
@@ -60,7 +60,7 @@ def read_clock(row: MentionRow, now: datetime) -> ClockReading | None:
         )
     state = ClockState.SOON if left <= SOON else ClockState.RUNNING
     return ClockReading(
-        f"{_span(left)} left",
+        _span(left),
         state,
         f"First response due by {_local(due)} — {_span(left)} left.",
     )

@@ -54,7 +54,7 @@ COLUMN_MIN_WIDTHS = {
     Column.PRIORITY: 40,
     Column.AUTHOR: 104,
     Column.AGE: 36,
-    Column.DUE: 46,
+    Column.DUE: 56,
     Column.OWNER: 52,
     Column.STATUS: 74,
 }

@@ -42,10 +42,10 @@ def test_the_clock_counts_down_turns_amber_then_late() -> None:
     due = NOW + timedelta(hours=2, minutes=5)
     running = read_clock(_row(sla_due_at=due), NOW)
     assert running is not None
-    assert (running.text, running.state) == ("2h 5m left", ClockState.RUNNING)
+    assert (running.text, running.state) == ("2h 5m", ClockState.RUNNING)
     soon = read_clock(_row(sla_due_at=NOW + timedelta(minutes=9, seconds=30)), NOW)
     assert soon is not None
-    assert (soon.text, soon.state) == ("9m left", ClockState.SOON)
+    assert (soon.text, soon.state) == ("9m", ClockState.SOON)
     late = read_clock(_row(sla_due_at=NOW - timedelta(minutes=4)), NOW)
     assert late is not None
     assert (late.text, late.state) == ("late 4m", ClockState.LATE)
