@@ -4,7 +4,9 @@ every `FRESH_FOR` seconds per database, not in every ingest transaction (three q
 cost more than storing a single mention).
 
 A change made through this process (routing, targets, a rota, a team's time zone) forgets
-the copy at once; other server processes sharing the database see it within `FRESH_FOR`.
+the copy as it is made; other server processes sharing the database see it within
+`FRESH_FOR`, and so may this one when an ingest read the copy again before the change's
+commit.
 Who gets a mention is never decided from the copy: that reads the team's locked routing row
 and its people as they are (services/routing.py)."""
 
