@@ -54,7 +54,7 @@ def read_clock(row: MentionRow, now: datetime) -> ClockReading | None:
     if left.total_seconds() <= 0 or row.sla_breached:
         late = max(now - due, timedelta(0))
         return ClockReading(
-            f"late {_span(late)}",
+            f"late {_span(late)}" if late >= timedelta(minutes=1) else "late",
             ClockState.LATE,
             f"First-response target missed {_span(late)} ago (due {_local(due)}).",
         )

@@ -50,6 +50,9 @@ def test_the_clock_counts_down_turns_amber_then_late() -> None:
     assert late is not None
     assert (late.text, late.state) == ("late 4m", ClockState.LATE)
     assert late.sentence.startswith("First-response target missed 4m ago")
+    just = read_clock(_row(sla_due_at=NOW - timedelta(seconds=20)), NOW)
+    assert just is not None
+    assert just.text == "late"  # not "late <1m": the column keeps it whole
     # The server said missed (its clock ran out first): late, whatever this clock says.
     told = read_clock(_row(sla_due_at=NOW + timedelta(seconds=20), sla_breached=True), NOW)
     assert told is not None
