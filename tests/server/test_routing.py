@@ -204,6 +204,11 @@ def test_going_off_duty_gives_unanswered_mentions_back_and_handoffs_stay(
     assert _mention(w, ids[2])["status"] == "handoff"
     actions = [e.payload["action"] for e in w.events("mention.updated") if e.mention_id == ids[0]]
     assert actions[-2:] == ["returned", "routed"]
+    history = [h["summary"] for h in _mention(w, ids[0])["history"]]
+    assert history[-2:] == [
+        "Given back to its team: its owner went off duty",
+        "Routing gave it to ben",
+    ]
 
 
 def test_the_most_particular_team_takes_a_mention(team_app: World) -> None:

@@ -89,6 +89,10 @@ def _mention_sentence(action: str, who: str, mention: dict[str, Any]) -> str:
     if action == "assigned":
         assignee = _name(mention.get("assignee"), "someone")
         return f"{who} took it over" if assignee == who else f"{who} assigned it to {assignee}"
+    if action == "routed":
+        return f"Routing gave it to {_name(mention.get('assignee'), 'someone')}"
+    if action == "returned":
+        return "Given back to its team: its owner went off duty"
     if action == "woke":
         return "Its snooze ended"
     if action == "rescored":
