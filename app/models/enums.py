@@ -99,6 +99,10 @@ class EventType(StrEnum):
     # An open mention went past its team's first-response target (to its owner and the
     # team's on-duty managers).
     SLA_BREACHED = "sla.breached"
+    # A colleague left an internal note on a mention (to everyone; `notify`: who it @mentions).
+    NOTE_ADDED = "note.added"
+    # Someone started or stopped viewing or typing on a mention (to everyone).
+    PRESENCE_CHANGED = "presence.changed"
 
 
 class RoutingMode(StrEnum):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -487,6 +488,54 @@ class ReplyVia(BaseModel):
     network: Network
 
 
+# --- working together: notes and presence (services/notes.py, services/presence.py) ----------
+
+NOTE_LENGTH = 2000
+
+
+class NoteCreate(Strict):
+    """An internal note (plain text): `@Name` names a colleague, who is notified. Never sent
+    to any network."""
+
+    body: Text = Field(min_length=1, max_length=NOTE_LENGTH)
+
+
+class NotePublic(BaseModel):
+    id: int
+    mention_id: int
+    author: UserRef
+    body: str
+    created_at: datetime
+    mentioned_user_ids: list[int] = Field(
+        default_factory=list, description="The active users the note @mentions by name."
+    )
+
+
+class PresenceState(StrEnum):
+    VIEWING = "viewing"
+    TYPING = "typing"
+    LEFT = "left"  # no longer there (the answer's `expires_at` is now)
+
+
+class PresenceUpdate(Strict):
+    """What the caller is doing on the mention. Refresh it every 10 s while it holds: a state
+    lapses 30 s after its last refresh."""
+
+    state: PresenceState
+
+
+class PresencePublic(BaseModel):
+    mention_id: int
+    user: UserRef
+    state: PresenceState
+    expires_at: datetime = Field(description="When the state lapses unless refreshed.")
+
+
+class PresencesPublic(BaseModel):
+    data: list[PresencePublic]
+    count: int
+
+
 class MentionDetail(MentionPublic):
     thread: list[MentionPublic] = Field(description="Other mentions of the same conversation.")
     replies: list[ReplyPublic]
@@ -505,6 +554,12 @@ class MentionDetail(MentionPublic):
     reply_on_site_url: str | None = Field(
         default=None,
         description="Where to answer the mention by hand when `reply_via` is null (its link).",
+    )
+    notes: list[NotePublic] = Field(
+        default_factory=list, description="Internal notes, oldest first (a conversation)."
+    )
+    presence: list[PresencePublic] = Field(
+        default_factory=list, description="Who is viewing or typing on it now."
     )
 
 

@@ -464,6 +464,7 @@ class QuarantinedItem(Base):
 # Tables kept in their own modules, on the same Base (the migrations compare against it).
 from app.models import (  # noqa: E402, F401
     approval_tables,
+    note_tables,
     on_call_tables,
     routing_tables,
     storm_tables,

@@ -23,6 +23,7 @@ from app.server.api import (
     handoffs,
     health,
     mentions,
+    notes,
     on_call,
     overview,
     replies,
@@ -227,6 +228,7 @@ def create_app(
         api.include_router(module.router)
     api.include_router(on_call.router)  # on-call paging
     api.include_router(approvals.router)  # approvals of replies beyond a rep's authority
+    api.include_router(notes.router)  # working together: notes and presence
     app.include_router(api)
     app.include_router(on_call.ack_router)  # a page's acknowledgement link, outside the API
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, gate=body_gate(app.state))

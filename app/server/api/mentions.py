@@ -80,6 +80,13 @@ def list_mentions(
     assignee: Annotated[str | None, Query(description="'me', 'none' or a user id.")] = None,
     network: Network | None = None,
     q: Annotated[Text | None, Query(max_length=200, description="Text in body or author.")] = None,
+    mentioned: Annotated[
+        str | None,
+        Query(
+            pattern="^me$",
+            description="'me': only mentions with a note that @mentions the caller.",
+        ),
+    ] = None,
     sort: Annotated[str, Query(pattern="^(newest|priority)$")] = "newest",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Offset = 0,
@@ -89,6 +96,7 @@ def list_mentions(
         assignee=assignee,
         network=network,
         q=q,
+        mentioned_user_id=user.user_id if mentioned == "me" else None,
         sort=sort,
         limit=limit,
         offset=offset,
@@ -98,11 +106,12 @@ def list_mentions(
 
 @router.get("/{mention_id}", response_model=MentionDetail)
 def mention_detail(
-    mention_id: MentionIdPath, user: CurrentUser, session: ReadSessionDep
+    mention_id: MentionIdPath, user: CurrentUser, session: ReadSessionDep, now: NowDep
 ) -> MentionDetail:
     """Handoff notes and reasons only for the handoff's parties and managers; coverage-gap
-    lines of the history only for managers."""
-    return service.mention_detail(session, mention_id, viewer=viewer_for(session, user))
+    lines of the history only for managers. `notes`: the internal notes, oldest first;
+    `presence`: who is viewing or typing on it now."""
+    return service.mention_detail(session, mention_id, viewer=viewer_for(session, user), now=now)
 
 
 @router.post("/{mention_id}/claim", response_model=MentionPublic)

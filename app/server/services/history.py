@@ -78,6 +78,11 @@ def history_sentence(event: Event, actor: User | None, viewer: Viewer) -> str | 
         return _approval_sentence(payload.get("approval") or {}, viewer)
     if event.type == EventType.FOLLOWUP_DUE:
         return "A follow-up is due"
+    if event.type == EventType.NOTE_ADDED:
+        body = str((payload.get("note") or {}).get("body", ""))
+        return f"{who} added a note: “{one_line(body)}”"
+    if event.type == EventType.PRESENCE_CHANGED:
+        return None  # who looked at it is not its history
     if event.type == EventType.COVERAGE_GAP:
         if not viewer.role.is_manager:
             return None

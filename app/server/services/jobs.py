@@ -19,6 +19,7 @@ from app.server.services.approvals import escalate_due as escalate_due_approvals
 from app.server.services.handoffs import escalate_due
 from app.server.services.mentions import mark_changed
 from app.server.services.on_call import pass_on_due_pages
+from app.server.services.presence import drop_lapsed
 from app.server.services.response_targets import announce_breaches
 from app.server.services.rota import apply_rotas
 from app.server.services.routing_queue import route_waiting
@@ -188,6 +189,7 @@ def run_due_jobs(
             "approvals_escalated": [],
             "routed": [],
             "sla_breached": [],
+            "presence_lapsed": [],
         }
     # Rota and escalation first: they lock people and handoffs before this round's first event.
     return {
@@ -203,4 +205,6 @@ def run_due_jobs(
         # services/routing_queue.py), and the response-time clocks that ran out.
         "routed": route_waiting(session, now),
         "sla_breached": announce_breaches(session, now),
+        # Viewing and typing states no console refreshed for 30 s (consoles drop them too).
+        "presence_lapsed": drop_lapsed(session, now),
     }

@@ -4,6 +4,7 @@ and history; and `mark_changed`, how every service records a change of a mention
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -22,6 +23,8 @@ from app.server.errors import Invalid, NotFound
 from app.server.services.accounts import reply_route
 from app.server.services.history import history_sentence, is_person_event
 from app.server.services.mention_changes import mark_changed as mark_changed  # re-exported
+from app.server.services.notes import mentioned_condition, notes_of
+from app.server.services.presence import live_presence
 from app.server.views import (
     handoff_public,
     mention_public,
@@ -37,6 +40,8 @@ class MentionFilter:
     assignee: str | None = None  # "me", "none" or a user id
     network: Network | None = None
     q: str | None = None
+    # Mentions with a note that @mentions this user ("Mentions of me").
+    mentioned_user_id: int | None = None
     sort: str = "newest"
     limit: int = 50
     offset: int = 0
@@ -87,6 +92,8 @@ def list_mentions(session: Session, flt: MentionFilter, *, principal: Principal)
                 func.lower(Mention.author_display_name).like(pattern),
             )
         )
+    if flt.mentioned_user_id is not None:
+        conditions.append(mentioned_condition(flt.mentioned_user_id))
     if conditions:
         query = query.where(and_(*conditions))
     count = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
@@ -110,7 +117,10 @@ def get_mention(session: Session, mention_id: int, *, for_update: bool = False) 
     return mention
 
 
-def mention_detail(session: Session, mention_id: int, *, viewer: Viewer) -> MentionDetail:
+def mention_detail(
+    session: Session, mention_id: int, *, viewer: Viewer, now: datetime | None = None
+) -> MentionDetail:
+    """`now` (the server's clock) says whose presence is still live; None: none is listed."""
     mention = get_mention(session, mention_id)
     thread_conditions = []
     if mention.thread_key:
@@ -180,4 +190,6 @@ def mention_detail(session: Session, mention_id: int, *, viewer: Viewer) -> Ment
         reply_via=route.via,
         reply_unavailable=route.problem,
         reply_on_site_url=route.site_url,
+        notes=notes_of(session, mention.id),
+        presence=live_presence(session, now, mention_id=mention.id).data if now else [],
     )
