@@ -99,6 +99,8 @@ class EventType(StrEnum):
     # An open mention went past its team's first-response target (to its owner and the
     # team's on-duty managers).
     SLA_BREACHED = "sla.breached"
+    # A rep linked two customers into one (to everyone: consoles move the merged one's rows).
+    CUSTOMER_LINKED = "customer.linked"
     # A colleague left an internal note on a mention (to everyone; `notify`: who it @mentions).
     NOTE_ADDED = "note.added"
     # Someone started or stopped viewing or typing on a mention (to everyone).

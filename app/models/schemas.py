@@ -273,6 +273,10 @@ class MentionPublic(Public):
         default=None,
         description="Its first-response clock while it is open and its team has a target.",
     )
+    customer_id: int | None = Field(
+        default=None, description="Who wrote it: GET /customers/{id} (one per network and handle)."
+    )
+    tags: list[str] = Field(default_factory=list, description="Its tags, in lower case.")
 
 
 class MentionsPublic(BaseModel):

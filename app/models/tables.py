@@ -173,6 +173,7 @@ class Mention(Base):
         Index("ix_mentions_status_rescore_at", "status", "rescore_at"),
         Index("ix_mentions_team_waiting", "team_id", "assignee_id", "status"),
         Index("ix_mentions_sla_due_at", "sla_due_at"),
+        Index("ix_mentions_customer", "customer_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -227,6 +228,12 @@ class Mention(Base):
     sla_due_at: Mapped[datetime | None] = mapped_column(default=None)
     sla_breached_at: Mapped[datetime | None] = mapped_column(default=None)
     first_response_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Who wrote it (customer_tables.py: one customer per network and handle, linked across
+    # networks), and the tags people filed it under (also rows of mention_tags, for filters).
+    customer_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("customers.id", ondelete="SET NULL"), default=None
+    )
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     assignee: Mapped[User | None] = relationship(lazy="joined")
 
@@ -464,6 +471,7 @@ class QuarantinedItem(Base):
 # Tables kept in their own modules, on the same Base (the migrations compare against it).
 from app.models import (  # noqa: E402, F401
     approval_tables,
+    customer_tables,
     note_tables,
     on_call_tables,
     routing_tables,

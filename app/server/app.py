@@ -17,6 +17,7 @@ from app.server.api import (
     approvals,
     broadcasts,
     canned,
+    customers,
     drafts,
     events,
     followups,
@@ -29,8 +30,10 @@ from app.server.api import (
     replies,
     roster,
     routing,
+    saved_views,
     storm_answer,
     storms,
+    tags,
     teams,
     users,
 )
@@ -229,6 +232,8 @@ def create_app(
     api.include_router(on_call.router)  # on-call paging
     api.include_router(approvals.router)  # approvals of replies beyond a rep's authority
     api.include_router(notes.router)  # working together: notes and presence
+    for module in (customers, tags, saved_views):  # customers, tags and saved views
+        api.include_router(module.router)
     app.include_router(api)
     app.include_router(on_call.ack_router)  # a page's acknowledgement link, outside the API
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, gate=body_gate(app.state))

@@ -77,6 +77,8 @@ def mention_public(mention: Mention, *, owner: UserRef | None = None) -> Mention
         team_id=mention.team_id,
         routed_reason=mention.routed_reason,
         sla=mention_sla(mention),
+        customer_id=mention.customer_id,
+        tags=list(mention.tags or []),
     )
 
 

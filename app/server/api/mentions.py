@@ -80,6 +80,14 @@ def list_mentions(
     assignee: Annotated[str | None, Query(description="'me', 'none' or a user id.")] = None,
     network: Network | None = None,
     q: Annotated[Text | None, Query(max_length=200, description="Text in body or author.")] = None,
+    tag: Annotated[
+        list[Text] | None,
+        Query(
+            max_length=20,
+            description="Only mentions with this tag (case does not matter); repeated: with "
+            "every one of them.",
+        ),
+    ] = None,
     mentioned: Annotated[
         str | None,
         Query(
@@ -96,6 +104,7 @@ def list_mentions(
         assignee=assignee,
         network=network,
         q=q,
+        tags=tuple(tag or ()),
         mentioned_user_id=user.user_id if mentioned == "me" else None,
         sort=sort,
         limit=limit,

@@ -100,6 +100,9 @@ def _mention_sentence(action: str, who: str, mention: dict[str, Any]) -> str:
         return "Given back to its team: its owner went off duty"
     if action == "woke":
         return "Its snooze ended"
+    if action == "tagged":
+        tags = [str(tag) for tag in mention.get("tags") or []]
+        return f"{who} tagged it: {', '.join(tags)}" if tags else f"{who} took its tags off"
     if action == "rescored":
         priority = mention.get("priority")
         if isinstance(priority, int | float):

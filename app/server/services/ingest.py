@@ -8,7 +8,8 @@ text for its priority (`read_items`, the slow part) and building the rows and th
 `INSERT … ON CONFLICT DO NOTHING RETURNING` for the mentions (a mention another ingest stored
 first is a duplicate, not an error; on PostgreSQL the rows travel as one JSON document,
 app/server/bulk_insert.py), one select for the duplicates' ids and one
-statement for the events — the write lock is held for milliseconds (`store_planned`)."""
+statement for the events; and the batch's customers found (one select) or made (two inserts,
+services/customers.py) — the write lock is held for milliseconds (`store_planned`)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from app.models.tables import Mention
 from app.server.bulk_insert import insert_json_rows
 from app.server.event_log import record_events
 from app.server.services.aging import next_visible_change
+from app.server.services.customers import author_key, customers_of
 from app.server.services.response_targets import due_times
 from app.server.services.routing import (
     Routed,
@@ -130,6 +132,9 @@ def plan_mention(
         "team_id": None,
         "routed_reason": None,
         "sla_due_at": None,
+        # Its customer is found or created as it is stored (services/customers.py).
+        "customer_id": None,
+        "tags": [],
     }
     # The payload is built from a mention that is never added to the session.
     payload = mention_payload(Mention(id=0, **row))
@@ -210,8 +215,25 @@ def store_planned(
         book.clocks, {i: match.rules.team_id for i, match in teams.items()}, priorities, now
     )
     routed = route_batch(session, teams, priorities)
+    customers = customers_of(
+        session,
+        (
+            (m.key[0], str(m.row["author_handle"]), str(m.row["author_display_name"]))
+            for m in plan.mentions
+        ),
+        now=now,
+    )
+    customer_of = {
+        i: customers[author_key(m.key[0], str(m.row["author_handle"]))]
+        for i, m in enumerate(plan.mentions)
+    }
     rows = [
-        {**routed_row(m.row, routed[i]), "sla_due_at": due.get(i)} if i in routed else m.row
+        {
+            **(
+                {**routed_row(m.row, routed[i]), "sla_due_at": due.get(i)} if i in routed else m.row
+            ),
+            "customer_id": customer_of[i],
+        }
         for i, m in enumerate(plan.mentions)
     ]
     created = _insert_new(session, rows)
@@ -223,7 +245,11 @@ def store_planned(
         [
             (
                 created[m.key],
-                {"mention": _as_stored(m.payload, created[m.key], routed.get(i), due.get(i))},
+                {
+                    "mention": _as_stored(
+                        m.payload, created[m.key], routed.get(i), due.get(i), customer_of[i]
+                    )
+                },
             )
             for i, m in stored
         ],
@@ -273,10 +299,15 @@ def _teams_of(
 
 
 def _as_stored(
-    payload: dict[str, Any], mention_id: int, routed: Routed | None, due_at: datetime | None
+    payload: dict[str, Any],
+    mention_id: int,
+    routed: Routed | None,
+    due_at: datetime | None,
+    customer_id: int,
 ) -> dict[str, Any]:
-    """A planned mention's payload as stored: its id, its team and owner, its clock."""
-    stored = routed_payload({**payload, "id": mention_id}, routed)
+    """A planned mention's payload as stored: its id, its customer, its team and owner, its
+    clock."""
+    stored = routed_payload({**payload, "id": mention_id, "customer_id": customer_id}, routed)
     if due_at is not None:
         stored["sla"] = MentionSla(due_at=due_at, breached=False).model_dump(mode="json")
     return stored

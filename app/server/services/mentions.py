@@ -9,6 +9,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.models.customer_schemas import fold_tag
+from app.models.customer_tables import MentionTag
 from app.models.enums import EventType, MentionStatus, Network
 from app.models.schemas import (
     INT32_MAX,
@@ -40,6 +42,8 @@ class MentionFilter:
     assignee: str | None = None  # "me", "none" or a user id
     network: Network | None = None
     q: str | None = None
+    # Mentions that carry every one of these tags (folded: app/models/customer_schemas.py).
+    tags: tuple[str, ...] = ()
     # Mentions with a note that @mentions this user ("Mentions of me").
     mentioned_user_id: int | None = None
     sort: str = "newest"
@@ -94,6 +98,10 @@ def list_mentions(session: Session, flt: MentionFilter, *, principal: Principal)
         )
     if flt.mentioned_user_id is not None:
         conditions.append(mentioned_condition(flt.mentioned_user_id))
+    for tag in dict.fromkeys(fold_tag(t) for t in flt.tags):
+        conditions.append(
+            Mention.id.in_(select(MentionTag.mention_id).where(MentionTag.tag == tag))
+        )
     if conditions:
         query = query.where(and_(*conditions))
     count = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
