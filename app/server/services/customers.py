@@ -4,12 +4,12 @@ batch is stored (`customers_of`), a customer with everything the brand has had w
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from app.models.customer_schemas import (
@@ -21,10 +21,9 @@ from app.models.customer_schemas import (
 from app.models.customer_tables import Customer, CustomerIdentity
 from app.models.enums import EventType, HandoffStatus, Network
 from app.models.note_tables import Note
-from app.models.tables import Handoff, Mention, Reply, Team
+from app.models.tables import Handoff, Mention, Reply, Team, UTCDateTime
 from app.server.access import Viewer, parties_of
 from app.server.auth import Principal
-from app.server.bulk_insert import insert_json_rows
 from app.server.errors import Invalid, NotFound
 from app.server.event_log import record_event
 from app.server.services.notes import note_publics
@@ -34,8 +33,6 @@ from app.server.views import handoff_public, mention_public, reply_public, users
 # handoffs of those).
 HISTORY_MENTIONS = 200
 
-_CUSTOMERS: Table = Customer.__table__  # type: ignore[assignment]
-_IDENTITIES: Table = CustomerIdentity.__table__  # type: ignore[assignment]
 
 AuthorKey = tuple[str, str]  # (network, handle_key)
 
@@ -85,40 +82,78 @@ def customers_of(
 
 def _known(session: Session, keys: Iterable[AuthorKey]) -> dict[AuthorKey, int]:
     wanted = set(keys)
-    rows = session.execute(
-        select(
-            CustomerIdentity.network, CustomerIdentity.handle_key, CustomerIdentity.customer_id
-        ).where(CustomerIdentity.handle_key.in_({handle for _network, handle in wanted}))
-    )
+    handles = json.dumps(sorted({handle for _network, handle in wanted}), ensure_ascii=False)
+    rows = session.execute(_KNOWN[_dialect(session)], {"handles": handles})
     known = {(str(network), handle): int(cid) for network, handle, cid in rows}
     return {key: known[key] for key in wanted if key in known}
 
 
 def _insert_customers(session: Session, count: int, *, now: datetime) -> list[int]:
-    rows: list[dict[str, Any]] = [{"created_at": now} for _ in range(count)]
-    if session.get_bind().dialect.name == "postgresql":
-        result = insert_json_rows(session, _CUSTOMERS, rows, returning=["id"])
-    else:
-        result = session.execute(insert(_CUSTOMERS).returning(_CUSTOMERS.c.id), rows)
-    # Customers are alike when made: which id goes to which handle does not matter.
+    # One short statement whatever the count: customers are alike when made, so which id
+    # goes to which handle does not matter.
+    result = session.execute(_NEW_CUSTOMERS[_dialect(session)], {"count": count, "now": now})
     return [int(customer_id) for (customer_id,) in result.all()]
 
 
 def _insert_identities(session: Session, rows: Sequence[dict[str, Any]]) -> dict[AuthorKey, int]:
-    key = ["handle_key", "network"]
-    returned = ["network", "handle_key", "customer_id"]
-    if session.get_bind().dialect.name == "postgresql":
-        result = insert_json_rows(
-            session, _IDENTITIES, rows, on_conflict_do_nothing=key, returning=returned
-        )
-    else:
-        statement = (
-            sqlite.insert(_IDENTITIES)
-            .on_conflict_do_nothing(index_elements=key)
-            .returning(*(_IDENTITIES.c[name] for name in returned))
-        )
-        result = session.execute(statement, list(rows))
+    document = json.dumps(
+        [
+            [r["handle_key"], r["network"], r["customer_id"], r["handle"], r["display_name"]]
+            for r in rows
+        ],
+        ensure_ascii=False,
+    )
+    now = rows[0]["created_at"]
+    result = session.execute(_NEW_IDENTITIES[_dialect(session)], {"rows": document, "now": now})
     return {(str(network), handle): int(cid) for network, handle, cid in result.all()}
+
+
+def _dialect(session: Session) -> str:
+    return "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
+
+
+# The batch's handles, identities and the time travel as one JSON document each: short
+# statements, the same for every batch (cached), nothing for the driver to expand per row.
+_NOW = bindparam("now", type_=UTCDateTime())
+_IDENTITY = "customer_identities"
+_KNOWN = {
+    "sqlite": text(
+        f"SELECT network, handle_key, customer_id FROM {_IDENTITY} "
+        "WHERE handle_key IN (SELECT value FROM json_each(:handles))"
+    ),
+    "postgresql": text(
+        f"SELECT network, handle_key, customer_id FROM {_IDENTITY} "
+        "WHERE handle_key IN (SELECT json_array_elements_text(CAST(:handles AS json)))"
+    ),
+}
+_NEW_CUSTOMERS = {
+    "sqlite": text(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count) "
+        "INSERT INTO customers (created_at) SELECT :now FROM n RETURNING id"
+    ).bindparams(_NOW),
+    "postgresql": text(
+        "INSERT INTO customers (created_at) SELECT :now FROM generate_series(1, :count) "
+        "RETURNING id"
+    ).bindparams(_NOW),
+}
+_NEW_IDENTITIES = {
+    "sqlite": text(
+        f"INSERT INTO {_IDENTITY} "
+        "(handle_key, network, customer_id, handle, display_name, created_at) "
+        "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, :now "
+        "FROM json_each(:rows) WHERE true "
+        "ON CONFLICT (handle_key, network) DO NOTHING "
+        "RETURNING network, handle_key, customer_id"
+    ).bindparams(_NOW),
+    "postgresql": text(
+        f"INSERT INTO {_IDENTITY} "
+        "(handle_key, network, customer_id, handle, display_name, created_at) "
+        "SELECT r ->> 0, r ->> 1, CAST(r ->> 2 AS bigint), r ->> 3, r ->> 4, :now "
+        "FROM json_array_elements(CAST(:rows AS json)) AS r "
+        "ON CONFLICT (handle_key, network) DO NOTHING "
+        "RETURNING network, handle_key, customer_id"
+    ).bindparams(_NOW),
+}
 
 
 # --- a customer's page -----------------------------------------------------------------------
