@@ -76,6 +76,12 @@ from app.models.schemas import (
     MentionDetail,
     MentionPublic,
     MentionsPublic,
+    NoteCreate,
+    NotePublic,
+    PresencePublic,
+    PresencesPublic,
+    PresenceState,
+    PresenceUpdate,
     ReplyCreate,
     ReplyPublic,
     ReplyUpdate,
@@ -286,6 +292,7 @@ class ResponderApi:
         assignee: str | int | None = None,
         network: Network | None = None,
         q: str | None = None,
+        mentioned: str | None = None,
         sort: str = "newest",
         limit: int = 50,
         offset: int = 0,
@@ -299,6 +306,8 @@ class ResponderApi:
             params["network"] = network.value
         if q:
             params["q"] = q
+        if mentioned:
+            params["mentioned"] = mentioned  # "me": a note @mentions the caller
         return await self._call(MentionsPublic, "GET", "/mentions", params=params)
 
     async def iter_mentions(
@@ -317,6 +326,21 @@ class ResponderApi:
 
     async def mention(self, mention_id: int) -> MentionDetail:
         return await self._call(MentionDetail, "GET", f"/mentions/{mention_id}")
+
+    async def add_note(self, mention_id: int, body: str) -> NotePublic:
+        """An internal note; `@Name` notifies that colleague."""
+        payload = _dump(NoteCreate(body=body))
+        return await self._call(NotePublic, "POST", f"/mentions/{mention_id}/notes", json=payload)
+
+    async def report_presence(self, mention_id: int, state: PresenceState) -> PresencePublic:
+        payload = _dump(PresenceUpdate(state=state))
+        return await self._call(
+            PresencePublic, "POST", f"/mentions/{mention_id}/presence", json=payload
+        )
+
+    async def presence(self) -> PresencesPublic:
+        """Every live viewing and typing state."""
+        return await self._call(PresencesPublic, "GET", "/presence")
 
     async def claim(self, mention_id: int, version: int) -> MentionPublic:
         body = _dump(ClaimRequest(version=version))

@@ -95,6 +95,7 @@ ACTION_WORDS = {
     ActionKind.RESOLVE: "resolve",
     ActionKind.SNOOZE: "snooze",
     ActionKind.REPLY: "reply",
+    ActionKind.NOTE: "note",
 }
 
 

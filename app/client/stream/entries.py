@@ -18,6 +18,7 @@ class ActionKind(StrEnum):
     RESOLVE = "resolve"
     SNOOZE = "snooze"
     REPLY = "reply"
+    NOTE = "note"  # an internal note (app/client/together/notes.py)
 
 
 class OutboxStatus(StrEnum):

@@ -210,6 +210,9 @@ class Outbox:
             )
             await api.reply(mention_id, reply)
             return None
+        if entry.kind is ActionKind.NOTE:
+            await api.add_note(mention_id, str(payload["body"]))
+            return None
         raise ValueError(f"unknown outbox action {entry.kind!r}")
 
 

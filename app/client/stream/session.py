@@ -455,6 +455,13 @@ class ConsoleSession:
     async def snooze(self, mention_id: int, minutes: int = 60) -> ActionOutcome:
         return await self._act_on(ActionKind.SNOOZE, mention_id, {"minutes": minutes})
 
+    async def add_note(self, mention_id: int, body: str) -> ActionOutcome:
+        """An internal note: sent at once, or queued in the outbox while offline."""
+        row = self._rows.get(mention_id)
+        if row is None:
+            return ActionOutcome(ActionResult.FAILED, f"Mention #{mention_id} is not known here.")
+        return await self._act(ActionKind.NOTE, row, {"body": body})
+
     async def decide(self, seq: int, *, do_anyway: bool) -> FlushReport:
         """The rep's answer to an action that conflicted or was refused: send it again against
         the mention's current version, or let it go; then the actions it held go on (each may

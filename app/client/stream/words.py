@@ -34,6 +34,7 @@ _ACTION_NOUNS = {
     ActionKind.RESOLVE: "resolve",
     ActionKind.SNOOZE: "snooze",
     ActionKind.REPLY: "reply",
+    ActionKind.NOTE: "note",
 }
 
 

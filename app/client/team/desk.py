@@ -15,6 +15,8 @@ from app.client.stream.session import ConsoleSession
 from app.client.team.paging import PageBoard
 from app.client.team.storms import StormBoard
 from app.client.team.watch import TeamWatch
+from app.client.together.notes import NoteBook
+from app.client.together.presence import PresenceBoard, PresenceReporter
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,10 @@ class TeamDesk:
     storms: StormBoard
     pages: PageBoard
     approvals: ApprovalBoard
+    # Working on a mention together: internal notes, who else is there, what I am doing.
+    notes: NoteBook
+    presence: PresenceBoard
+    reporter: PresenceReporter
 
     @classmethod
     def follow(cls, session: ConsoleSession) -> TeamDesk:
@@ -36,6 +42,9 @@ class TeamDesk:
             StormBoard(session),
             PageBoard(session),
             ApprovalBoard(session),
+            NoteBook(session),
+            PresenceBoard(session),
+            PresenceReporter(session),
         )
 
     async def idle(self) -> None:
@@ -43,9 +52,13 @@ class TeamDesk:
         for part in (self.watch, self.broadcasts, self.handoffs, self.storms, self.pages):
             await part.tasks.idle()
         await self.approvals.tasks.idle()
+        for together in (self.notes.tasks, self.presence.tasks):
+            await together.idle()
 
     async def aclose(self) -> None:
         for part in (self.watch, self.broadcasts, self.handoffs, self.storms, self.pages):
             await part.tasks.aclose()
         await self.approvals.tasks.aclose()
+        for together in (self.notes, self.presence, self.reporter):
+            await together.aclose()
         await self.storms.followers.aclose()  # statements going out: not waited for by idle

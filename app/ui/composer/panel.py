@@ -66,6 +66,7 @@ class ComposerPanel(QFrame):
     """Writes one reply at a time, to the mention the main window shows."""
 
     checkCompleted = Signal(object)  # ToneReport: the prompts now match the text
+    typed = Signal()  # the rep changed the reply's text (presence: "typing")
 
     def __init__(
         self,
@@ -100,6 +101,13 @@ class ComposerPanel(QFrame):
         self.breath = BreathBox()
         self.unanswerable = UnanswerableBox()
         self.approval = ApprovalBox()
+        # A quiet word about colleagues on the same mention ("Dana owns this mention"): set
+        # by the together feature while the rep types, before any cool-off starts.
+        self.colleagues = QLabel("")
+        self.colleagues.setWordWrap(True)
+        self.colleagues.setTextFormat(Qt.TextFormat.PlainText)
+        self.colleagues.setAccessibleName("Colleagues on this mention")
+        self.colleagues.hide()
         self.editor = ReplyEditor()
         self.canned_button = CannedButton()
         self.canned_menu = self.canned_button.entries
@@ -145,6 +153,7 @@ class ComposerPanel(QFrame):
         layout.addWidget(self.conflict)
         layout.addWidget(self.breath)
         layout.addWidget(self.unanswerable)
+        layout.addWidget(self.colleagues)
         layout.addWidget(self.editor, 1)
         layout.addLayout(tools)
         layout.addWidget(self.prompts)
@@ -248,6 +257,8 @@ class ComposerPanel(QFrame):
     def _text_changed(self) -> None:
         typed = not self._loading and self.presenter.edited(self.editor.toPlainText())
         self._render_counter()
+        if not self._loading:
+            self.typed.emit()
         if typed and self.check_enabled:
             self._check_timer.start()
 

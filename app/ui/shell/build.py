@@ -50,6 +50,9 @@ from app.ui.team.page_remote import PageRemote
 from app.ui.team.paging import PagingDesk
 from app.ui.team.roster_view import RosterView
 from app.ui.team.tray import DutyRemote
+from app.ui.together.bridge import TogetherBridge
+from app.ui.together.desk import TogetherDesk
+from app.ui.together.notes_panel import NotesPanel
 
 
 class TeamPanels:
@@ -169,6 +172,23 @@ class TeamUi:
         self.approvals = ApprovalDesk(
             self.desk.approvals,
             remote=panels.approval_remote,
+            notices=notices,
+            window=window,
+            tasks=self.tasks,
+        )
+        # Working on a mention together: notes under the detail's lists, who else is there.
+        stream = window.stream
+        self.notes_panel = NotesPanel()
+        stream.detail.add_section(self.notes_panel)
+        self.together_bridge = TogetherBridge(self.desk.notes, self.desk.presence, window)
+        self.together = TogetherDesk(
+            self.desk.notes,
+            self.desk.presence,
+            self.desk.reporter,
+            panel=self.notes_panel,
+            show_presence=stream.detail.show_presence,
+            set_badges=stream.model.set_present,
+            set_mentioned=stream.set_mentioned_me,
             notices=notices,
             window=window,
             tasks=self.tasks,

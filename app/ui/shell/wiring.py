@@ -268,6 +268,25 @@ def _connect_team(ui: ConsoleUi, team: TeamUi) -> None:
     if ui.composer is not None:
         ui.composer.presenter.use_approvals(team.desk.approvals)
 
+    # --- working together: presence (badges, the detail's line, the composer's word), notes
+    together, shared = team.together, team.together_bridge
+    bridge.viewerChanged.connect(together.viewer_changed)
+    together.viewer_changed(session.viewer)
+    signals.rosterChanged.connect(together.roster_changed)
+    stream.mentionShown.connect(together.mention_shown)
+    stream.detail.detailShown.connect(lambda: together.detail_shown(stream.detail.shown_detail))
+    bridge.rowsChanged.connect(together.rows_changed)
+    shared.presenceChanged.connect(together.presence_changed)
+    shared.noteAdded.connect(together.note_added)
+    shared.namedMe.connect(together.named_me)
+    shared.unreadChanged.connect(together.mentioned_changed)
+    shared.mentionedChanged.connect(together.mentioned_changed)
+    team.notes_panel.noteRequested.connect(together.note_requested)
+    together.mentioned_changed()
+    if ui.composer is not None:
+        together.composer_line = ui.composer.colleagues
+        ui.composer.typed.connect(together.typed)
+
     # --- follow-ups
     signals.followupsChanged.connect(team.followups.followups_changed)
     team.followups_view.openRequested.connect(window.open_mention)

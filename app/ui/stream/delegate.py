@@ -261,6 +261,22 @@ class MentionDelegate(QStyledItemDelegate):
                 painter.setPen(colour)
                 painter.drawText(inner, _CENTRE_LEFT, reading.text)
         elif column is Column.OWNER:
+            badges = index.data(MentionRole.PRESENT) or ()
+            for initials in reversed(badges[:3]):  # colleagues there now, at the cell's end
+                width = fonts.bold_small_metrics.horizontalAdvance(initials) + 12
+                if inner.width() < width + 40:
+                    break
+                badge = QRect(inner.right() - width + 1, inner.top(), width, inner.height())
+                _pill(
+                    painter,
+                    badge,
+                    initials,
+                    Role.STATUS_ASSIGNED,
+                    palette,
+                    fonts.bold_small,
+                    fonts.bold_small_metrics,
+                )
+                inner = inner.adjusted(0, 0, -(width + 3), 0)
             if row.pending_action:
                 font, metrics = fonts.italic_small, fonts.italic_small_metrics
             else:

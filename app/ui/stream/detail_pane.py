@@ -115,6 +115,13 @@ class MentionDetailPane(QWidget):
         self.clock_line.setAccessibleName("Response time")
         self.clock_line.hide()
 
+        # Who else is on the mention ("Dana is typing…"): set by the together feature.
+        self.presence_line = QLabel()
+        self.presence_line.setTextFormat(Qt.TextFormat.PlainText)
+        self.presence_line.setWordWrap(True)
+        self.presence_line.setAccessibleName("Who else is here")
+        self.presence_line.hide()
+
         # Said when the shown mention left the stream's current filter (e.g. just claimed).
         self.left_view = QLabel()
         self.left_view.setTextFormat(Qt.TextFormat.PlainText)
@@ -183,6 +190,7 @@ class MentionDetailPane(QWidget):
         # The rep drags the line between the conversation and the history.
         lists = QSplitter(Qt.Orientation.Vertical)
         lists.setChildrenCollapsible(False)
+        self.lists = lists  # features add their sections below (add_section)
         for label, view in (
             (self.thread_label, self.thread_view),
             (self.history_label, self.history_view),
@@ -200,11 +208,26 @@ class MentionDetailPane(QWidget):
         layout.addWidget(self.meta)
         layout.addWidget(self.routing)
         layout.addWidget(self.clock_line)
+        layout.addWidget(self.presence_line)
         layout.addWidget(self.left_view)
         layout.addWidget(self.body)
         layout.addLayout(buttons)
         layout.addWidget(self.decision)
         layout.addWidget(lists, 1)
+
+    def add_section(self, section: QWidget) -> None:
+        """A feature's section under the conversation and the history (the notes)."""
+        self.lists.addWidget(section)
+
+    @property
+    def shown_detail(self) -> MentionDetail | None:
+        """The detail last shown (its notes, its presence), or None."""
+        return self._detail
+
+    def show_presence(self, text: str) -> None:
+        """Who else is on the shown mention, in words ("" hides the line)."""
+        self.presence_line.setText(text)
+        self.presence_line.setVisible(bool(text))
 
     @property
     def mention_id(self) -> int | None:

@@ -50,6 +50,7 @@ class FilterMode(StrEnum):
     TEAM = "team"
     HANDED_TO_ME = "handed_to_me"
     ALL = "all"
+    MENTIONS_OF_ME = "mentions_of_me"  # a colleague's note names me
 
 
 FILTER_TITLES = {
@@ -58,6 +59,7 @@ FILTER_TITLES = {
     FilterMode.TEAM: "My team",
     FilterMode.HANDED_TO_ME: "Handed to me",
     FilterMode.ALL: "All",
+    FilterMode.MENTIONS_OF_ME: "@me",  # mentions of me: narrow, as the bar fits half a screen
 }
 
 
@@ -68,6 +70,7 @@ class StreamFilter:
     user_id: int | None = None
     team_member_ids: frozenset[int] = field(default_factory=frozenset)
     handed_to_me: frozenset[int] = field(default_factory=frozenset)
+    mentioned_me: frozenset[int] = field(default_factory=frozenset)  # notes name me
     narrowing: Narrowing = field(default_factory=Narrowing)
     sort: StreamSort = NEWEST_FIRST
 
@@ -86,6 +89,8 @@ class StreamFilter:
             return True
         if mode is FilterMode.HANDED_TO_ME:
             return row.id in self.handed_to_me
+        if mode is FilterMode.MENTIONS_OF_ME:
+            return row.id in self.mentioned_me
         if row.status not in _OPEN_STATUSES:
             return False
         if mode is FilterMode.UNASSIGNED:
@@ -114,8 +119,8 @@ class StreamFilter:
             if not needle:
                 return list(range(len(rows)))
             return [i for i, r in enumerate(rows) if needle in r.haystack]
-        if mode is FilterMode.HANDED_TO_ME:
-            handed = self.handed_to_me
+        if mode is FilterMode.HANDED_TO_ME or mode is FilterMode.MENTIONS_OF_ME:
+            handed = self.handed_to_me if mode is FilterMode.HANDED_TO_ME else self.mentioned_me
             return [
                 i
                 for i, r in enumerate(rows)

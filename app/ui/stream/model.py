@@ -62,6 +62,8 @@ class MentionRole(IntEnum):
     STATUS = Qt.ItemDataRole.UserRole + 4
     IS_DEMO = Qt.ItemDataRole.UserRole + 5
     IS_URGENT = Qt.ItemDataRole.UserRole + 6
+    # The initials of colleagues viewing or typing on it (tuple[str, ...]), painted as badges.
+    PRESENT = Qt.ItemDataRole.UserRole + 20
 
 
 def age_text(created_at: datetime, now: datetime) -> str:
@@ -103,6 +105,7 @@ class MentionStreamModel(QAbstractTableModel):
         self._rows: list[MentionRow] = []
         self._pos: dict[int, int] = {}
         self._pending: dict[int, MentionRow] = {}
+        self._present: dict[int, tuple[str, ...]] = {}
         self._clock = clock
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -148,6 +151,8 @@ class MentionStreamModel(QAbstractTableModel):
             return row.is_demo
         if role == MentionRole.IS_URGENT:
             return row.is_urgent
+        if role == MentionRole.PRESENT:
+            return self._present.get(row.id, ())
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, Column(index.column()))
         return None
@@ -187,6 +192,21 @@ class MentionStreamModel(QAbstractTableModel):
         if column is Column.OWNER:
             return owner_text(row)
         return status_text(row)
+
+    def set_present(self, mention_id: int, badges: tuple[str, ...]) -> None:
+        """The initials of the colleagues on a mention now (empty: nobody)."""
+        if self._present.get(mention_id, ()) == badges:
+            return
+        if badges:
+            self._present[mention_id] = badges
+        else:
+            self._present.pop(mention_id, None)
+        position = self._pos.get(mention_id)
+        if position is not None:  # the filter proxy repaints the row (and keeps its place)
+            self.rowsReplaced.emit([position])
+
+    def present(self, mention_id: int) -> tuple[str, ...]:
+        return self._present.get(mention_id, ())
 
     # --- reading -------------------------------------------------------------------------
 

@@ -109,6 +109,7 @@ class MentionStream(QObject):
         super().__init__(parent)
         self._load_detail = load_detail
         self.viewer = Viewer(None, frozenset(), frozenset())
+        self.mentioned_me: frozenset[int] = frozenset()  # whose notes name me (set_mentioned_me)
         # Done with the first rows shown (screenshots wait for it).
         self.loaded: asyncio.Future[int] = asyncio.get_event_loop().create_future()
         self._tasks = TaskKeeper("stream")
@@ -196,6 +197,19 @@ class MentionStream(QObject):
         self.detail.set_viewer(viewer.user_id, role is not None and role.is_manager)
         self.apply_filter()
 
+    def set_mentioned_me(self, mention_ids: frozenset[int], unread: int = 0) -> None:
+        """The mentions whose notes name me (the "Mentions of me" tab), and how many such
+        notes I have not seen (its badge)."""
+        tabs = self.filter_bar.tabs
+        index = self.filter_bar.modes.index(FilterMode.MENTIONS_OF_ME)
+        title = FILTER_TITLES[FilterMode.MENTIONS_OF_ME]
+        tabs.setTabText(index, f"{title} ({unread})" if unread else title)
+        tabs.setTabToolTip(index, f"Mentions of me: a colleague's note names you ({unread} unread)")
+        if mention_ids != self.mentioned_me:
+            self.mentioned_me = mention_ids
+            if self.filter_bar.mode() is FilterMode.MENTIONS_OF_ME:
+                self.apply_filter()
+
     def set_filter_mode(self, mode: FilterMode) -> None:
         if self.filter_bar.show_mode(mode):
             return  # re-enters through modeChosen
@@ -264,6 +278,7 @@ class MentionStream(QObject):
                 user_id=self.viewer.user_id,
                 team_member_ids=self.viewer.team_member_ids,
                 handed_to_me=self.viewer.handed_to_me,
+                mentioned_me=self.mentioned_me,
                 narrowing=self.filter_bar.narrowing(),
                 sort=before if sort is None else sort,
             )
