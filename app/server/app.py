@@ -16,6 +16,7 @@ from app.server.api import (
     accounts,
     approvals,
     broadcasts,
+    bulk,
     canned,
     customers,
     drafts,
@@ -231,6 +232,7 @@ def create_app(
         api.include_router(module.router)
     api.include_router(on_call.router)  # on-call paging
     api.include_router(approvals.router)  # approvals of replies beyond a rep's authority
+    api.include_router(bulk.router)  # one action on many mentions
     api.include_router(notes.router)  # working together: notes and presence
     for module in (customers, tags, saved_views):  # customers, tags and saved views
         api.include_router(module.router)

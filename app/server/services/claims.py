@@ -135,6 +135,30 @@ def check_claim(mention_id: int, state: ClaimState | None, version: int, user_id
         raise _lost_claim(owner, state.version, state.status)
 
 
+def _claimed(by: Principal, now: datetime) -> dict[str, Any]:
+    """What a claim writes to the mention, besides its new version."""
+    return {
+        "assignee_id": by.user_id,
+        "status": MentionStatus.ASSIGNED,
+        "snoozed_until": None,
+        "updated_at": now,
+        "routed_reason": None,  # they took it themselves
+    }
+
+
+def claim_locked(mention: Mention, version: int, *, by: Principal, now: datetime) -> str:
+    """The claim of a mention whose row the caller holds locked (bulk actions, which record
+    its event with their others): the same compare-and-set, decided on the locked row."""
+    assert by.user_id is not None
+    owner = mention.assignee.name if mention.assignee is not None else None
+    state = ClaimState(mention.version, mention.assignee_id, owner, mention.status)
+    check_claim(mention.id, state, version, by.user_id)
+    for name, value in _claimed(by, now).items():
+        setattr(mention, name, value)
+    mention.version += 1
+    return "claimed"
+
+
 def claim(
     session: Session, mention_id: int, version: int, *, by: Principal, now: datetime
 ) -> MentionPublic:
@@ -150,14 +174,7 @@ def claim(
                 Mention.version == version,
                 or_(Mention.assignee_id.is_(None), Mention.assignee_id == by.user_id),
             )
-            .values(
-                assignee_id=by.user_id,
-                status=MentionStatus.ASSIGNED,
-                version=Mention.version + 1,
-                snoozed_until=None,
-                updated_at=now,
-                routed_reason=None,  # they took it themselves
-            )
+            .values(**_claimed(by, now), version=Mention.version + 1)
             .returning(Mention)
             .execution_options(synchronize_session=False, populate_existing=True)
         )

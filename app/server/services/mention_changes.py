@@ -3,6 +3,7 @@ caller's compare-and-set did) and records `mention.updated` in the caller's tran
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -11,7 +12,7 @@ from app.models.enums import EventType
 from app.models.schemas import MentionPublic, UserRef
 from app.models.tables import Mention
 from app.server.auth import Principal
-from app.server.event_log import record_event
+from app.server.event_log import record_event, record_events
 from app.server.views import mention_public
 
 
@@ -33,16 +34,7 @@ def mark_changed(
         mention.version += 1
         mention.updated_at = now
     session.flush()
-    known_owner = owner is not None and owner.id == mention.assignee_id
-    if not known_owner and (
-        (
-            mention.assignee_id is not None
-            and (mention.assignee is None or mention.assignee.id != mention.assignee_id)
-        )
-        or (mention.assignee_id is None and mention.assignee is not None)
-    ):
-        session.refresh(mention, ["assignee"])
-    public = mention_public(mention, owner=owner if known_owner else None)
+    public = _public(session, mention, owner)
     record_event(
         session,
         EventType.MENTION_UPDATED,
@@ -52,3 +44,48 @@ def mark_changed(
         actor_id=by.user_id if by is not None else None,
     )
     return public
+
+
+def mark_all_changed(
+    session: Session,
+    changes: Sequence[tuple[Mention, str]],
+    *,
+    by: Principal | None,
+    now: datetime,
+    bump: bool = True,
+    owner: UserRef | None = None,
+) -> list[MentionPublic]:
+    """`mark_changed` for many mentions at once (bulk actions): one flush and one statement
+    for their `mention.updated` events, in the order given; the same events, one each."""
+    if bump:
+        for mention, _action in changes:
+            mention.version += 1
+            mention.updated_at = now
+    session.flush()
+    publics = [_public(session, mention, owner) for mention, _action in changes]
+    record_events(
+        session,
+        EventType.MENTION_UPDATED,
+        [
+            (mention.id, {"mention": public.model_dump(mode="json"), "action": action})
+            for (mention, action), public in zip(changes, publics, strict=True)
+        ],
+        at=now,
+        actor_id=by.user_id if by is not None else None,
+    )
+    return publics
+
+
+def _public(session: Session, mention: Mention, owner: UserRef | None) -> MentionPublic:
+    """The mention as it is now; its owner read again only when the caller changed the owner
+    without saying who that is."""
+    known_owner = owner is not None and owner.id == mention.assignee_id
+    if not known_owner and (
+        (
+            mention.assignee_id is not None
+            and (mention.assignee is None or mention.assignee.id != mention.assignee_id)
+        )
+        or (mention.assignee_id is None and mention.assignee is not None)
+    ):
+        session.refresh(mention, ["assignee"])
+    return mention_public(mention, owner=owner if known_owner else None)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.models.enums import MentionStatus
 from app.models.schemas import MentionPublic, UserRef
-from app.models.tables import Mention
+from app.models.tables import Mention, User
 from app.server.auth import Principal
 from app.server.errors import Conflict, Forbidden, Invalid
 from app.server.services.mentions import get_mention, mark_changed
@@ -64,6 +64,17 @@ def release(
     session: Session, mention_id: int, version: int | None, *, by: Principal, now: datetime
 ) -> MentionPublic:
     mention = get_mention(session, mention_id, for_update=True)
+    action = release_locked(mention, version, by=by)
+    return mark_changed(session, mention, action, by=by, now=now)
+
+
+# The `*_locked` functions decide and make one change to a mention whose row the caller holds
+# locked, and return the action `mark_changed` records; each refuses before it changes
+# anything. The single calls above and below use them, and so do bulk actions
+# (services/bulk.py), which lock a step's mentions at once and record their events together.
+
+
+def release_locked(mention: Mention, version: int | None, *, by: Principal) -> str:
     _check_version(mention, version)
     _require_owner_or_manager(mention, by, "release")
     if mention.assignee_id is None:
@@ -73,7 +84,7 @@ def release(
     mention.routed_reason = None
     if mention.status in (MentionStatus.ASSIGNED, MentionStatus.HANDOFF):
         mention.status = MentionStatus.NEW
-    return mark_changed(session, mention, "released", by=by, now=now)
+    return "released"
 
 
 def assign(
@@ -87,20 +98,27 @@ def assign(
 ) -> MentionPublic:
     target = get_user(session, user_id) if user_id is not None else None
     mention = get_mention(session, mention_id, for_update=True)
+    action = assign_locked(mention, target, version, by=by)
+    return mark_changed(session, mention, action, by=by, now=now)
+
+
+def assign_locked(
+    mention: Mention, target: User | None, version: int | None, *, by: Principal
+) -> str:
     _check_version(mention, version)
     if target is None:
         mention.assignee_id = None
         mention.assignee = None
         if mention.status in (MentionStatus.ASSIGNED, MentionStatus.HANDOFF):
             mention.status = MentionStatus.NEW
-        return mark_changed(session, mention, "unassigned", by=by, now=now)
+        return "unassigned"
     mention.assignee_id = target.id
     mention.assignee = target
     mention.routed_reason = f"assigned by {by.name}" if by.user_id != target.id else None
     if mention.status in (MentionStatus.NEW, MentionStatus.SNOOZED, MentionStatus.RESOLVED):
         mention.status = MentionStatus.ASSIGNED
         mention.snoozed_until = None
-    return mark_changed(session, mention, "assigned", by=by, now=now)
+    return "assigned"
 
 
 def resolve(
@@ -113,6 +131,18 @@ def resolve(
     now: datetime,
 ) -> MentionPublic:
     mention = get_mention(session, mention_id, for_update=True)
+    action = resolve_locked(mention, version, follow_up_in_days, by=by, now=now)
+    return mark_changed(session, mention, action, by=by, now=now)
+
+
+def resolve_locked(
+    mention: Mention,
+    version: int | None,
+    follow_up_in_days: int | None,
+    *,
+    by: Principal,
+    now: datetime,
+) -> str:
     _check_version(mention, version)
     _require_owner_or_manager(mention, by, "resolve")
     if mention.status is MentionStatus.RESOLVED:
@@ -126,7 +156,7 @@ def resolve(
     else:
         mention.follow_up_at = None
         mention.follow_up_done = True
-    return mark_changed(session, mention, "resolved", by=by, now=now)
+    return "resolved"
 
 
 def snooze(

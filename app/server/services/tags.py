@@ -41,7 +41,7 @@ def set_tags(
     """Give the mention exactly these tags (folded; at most 20): `mention.updated` with
     action `tagged` when they changed. 404 for no such mention; 422 for a bad tag or one a
     fixed list does not hold (named)."""
-    return _retag(session, mention_id, _cleaned(tags), by=by, now=now, keep=False)
+    return _retag(session, mention_id, cleaned_tags(tags), by=by, now=now, keep=False)
 
 
 def add_tags(
@@ -49,10 +49,10 @@ def add_tags(
 ) -> MentionPublic:
     """Add these tags to the ones the mention has (a bulk tag): same rules as `set_tags`,
     and the result must still be at most 20."""
-    return _retag(session, mention_id, _cleaned(tags), by=by, now=now, keep=True)
+    return _retag(session, mention_id, cleaned_tags(tags), by=by, now=now, keep=True)
 
 
-def _cleaned(tags: Sequence[str]) -> list[str]:
+def cleaned_tags(tags: Sequence[str]) -> list[str]:
     try:
         return clean_tags(tags)
     except ValueError as exc:
@@ -69,6 +69,17 @@ def _retag(
     keep: bool,
 ) -> MentionPublic:
     mention = get_mention(session, mention_id, for_update=True)
+    if retag_locked(session, mention, tags, by=by, keep=keep) is None:
+        return mention_public(mention)
+    return mark_changed(session, mention, "tagged", by=by, now=now)
+
+
+def retag_locked(
+    session: Session, mention: Mention, tags: list[str], *, by: Principal, keep: bool
+) -> str | None:
+    """Give a mention whose row the caller holds locked these tags (`keep`: added to its
+    own); the action its `mention.updated` records, or None when nothing changed. Refuses
+    before it changes anything (bulk tagging, services/bulk.py, relies on that)."""
     before = list(mention.tags or [])
     wanted = list(dict.fromkeys([*before, *tags])) if keep else tags
     if len(wanted) > TAGS_PER_MENTION:
@@ -76,7 +87,7 @@ def _retag(
     added = [tag for tag in wanted if tag not in before]
     _check_fixed(session, mention, added, by)
     if wanted == before:
-        return mention_public(mention)
+        return None
     removed = [tag for tag in before if tag not in wanted]
     if removed:
         session.execute(
@@ -87,7 +98,7 @@ def _retag(
     if added:
         session.execute(insert(MentionTag), [{"mention_id": mention.id, "tag": t} for t in added])
     mention.tags = wanted
-    return mark_changed(session, mention, "tagged", by=by, now=now)
+    return "tagged"
 
 
 def allowed_tags(session: Session, mention: Mention, by: Principal) -> set[str] | None:
