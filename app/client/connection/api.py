@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
+from uuid import UUID
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -31,6 +32,7 @@ from app.models.approval_schemas import (
     ApprovalPublic,
     ApprovalsPublic,
 )
+from app.models.bulk_schemas import BulkRequest, BulkResult
 from app.models.composer import (
     CannedCreate,
     CannedPublic,
@@ -41,6 +43,19 @@ from app.models.composer import (
     DraftPublic,
     DraftUpdate,
     ReplyAccountsPublic,
+)
+from app.models.customer_schemas import (
+    CustomerLink,
+    CustomerLinked,
+    CustomerPublic,
+    SavedViewCreate,
+    SavedViewPublic,
+    SavedViewsPublic,
+    SavedViewUpdate,
+    TagsPublic,
+    TagsUpdate,
+    TeamTagsPublic,
+    TeamTagsUpdate,
 )
 from app.models.enums import Duty, MentionStatus, Network, Severity
 from app.models.on_call_schemas import (
@@ -327,9 +342,12 @@ class ResponderApi:
     async def mention(self, mention_id: int) -> MentionDetail:
         return await self._call(MentionDetail, "GET", f"/mentions/{mention_id}")
 
-    async def add_note(self, mention_id: int, body: str) -> NotePublic:
-        """An internal note; `@Name` notifies that colleague."""
-        payload = _dump(NoteCreate(body=body))
+    async def add_note(
+        self, mention_id: int, body: str, client_id: UUID | None = None
+    ) -> NotePublic:
+        """An internal note; `@Name` notifies that colleague. The same `client_id` again (a
+        retry) adds nothing twice."""
+        payload = _dump(NoteCreate(body=body, client_id=client_id))
         return await self._call(NotePublic, "POST", f"/mentions/{mention_id}/notes", json=payload)
 
     async def report_presence(self, mention_id: int, state: PresenceState) -> PresencePublic:
@@ -374,6 +392,11 @@ class ResponderApi:
         return await self._call(MentionPublic, "POST", f"/mentions/{mention_id}/assign", json=body)
 
     # --- replies, handoffs, broadcasts ---------------------------------------------------
+
+    async def bulk(self, request: BulkRequest) -> BulkResult:
+        """One action on many mentions, each as its single call would do it."""
+        body = request.model_dump(mode="json", exclude_none=True)
+        return await self._call(BulkResult, "POST", "/mentions/bulk", json=body)
 
     async def reply(self, mention_id: int, reply: ReplyCreate) -> ReplyPublic:
         """Hand a reply to the server, which holds it for its cool-off (`due_at`)."""
@@ -614,3 +637,42 @@ class ResponderApi:
     async def deny(self, approval_id: int, reason: str) -> ApprovalPublic:
         body = _dump(ApprovalDeny(reason=reason))
         return await self._call(ApprovalPublic, "POST", f"/approvals/{approval_id}/deny", json=body)
+
+    # --- customers, tags, saved views ----------------------------------------------------
+
+    async def customer(self, customer_id: int) -> CustomerPublic:
+        """A customer's identities and history (their mentions, the replies, notes, handoffs)."""
+        return await self._call(CustomerPublic, "GET", f"/customers/{customer_id}")
+
+    async def link_customer(self, customer_id: int, other_id: int) -> CustomerLinked:
+        """Merge customer `other_id` into `customer_id` (one person on two networks)."""
+        body = _dump(CustomerLink(customer_id=other_id))
+        return await self._call(CustomerLinked, "POST", f"/customers/{customer_id}/link", json=body)
+
+    async def set_tags(self, mention_id: int, tags: Sequence[str]) -> MentionPublic:
+        body = _dump(TagsUpdate(tags=list(tags)))
+        return await self._call(MentionPublic, "PUT", f"/mentions/{mention_id}/tags", json=body)
+
+    async def tags(self) -> TagsPublic:
+        """Every tag in use and every team's list (what to offer while typing)."""
+        return await self._call(TagsPublic, "GET", "/tags")
+
+    async def team_tags(self, team_id: int) -> TeamTagsPublic:
+        return await self._call(TeamTagsPublic, "GET", f"/teams/{team_id}/tags")
+
+    async def set_team_tags(self, team_id: int, update: TeamTagsUpdate) -> TeamTagsPublic:
+        body = _dump(update)
+        return await self._call(TeamTagsPublic, "PUT", f"/teams/{team_id}/tags", json=body)
+
+    async def saved_views(self) -> SavedViewsPublic:
+        return await self._call(SavedViewsPublic, "GET", "/me/views")
+
+    async def create_view(self, view: SavedViewCreate) -> SavedViewPublic:
+        return await self._call(SavedViewPublic, "POST", "/me/views", json=_dump(view))
+
+    async def update_view(self, view_id: int, change: SavedViewUpdate) -> SavedViewPublic:
+        body = change.model_dump(mode="json", exclude_none=True)
+        return await self._call(SavedViewPublic, "PUT", f"/me/views/{view_id}", json=body)
+
+    async def delete_view(self, view_id: int) -> None:
+        await self._request("DELETE", f"/me/views/{view_id}")

@@ -96,6 +96,7 @@ ACTION_WORDS = {
     ActionKind.SNOOZE: "snooze",
     ActionKind.REPLY: "reply",
     ActionKind.NOTE: "note",
+    ActionKind.TAG: "tagging",
 }
 
 

@@ -36,7 +36,11 @@ ROW_COLUMNS = (
     "sla_due_at",
     "sla_breached",
     "routed_reason",
+    "customer_id",
+    "tags",
 )
+# A row's tags as one text column: tags never hold a line break (they are folded on one line).
+TAG_SEPARATOR = "\n"
 ALL_ROWS = f"SELECT {', '.join(ROW_COLUMNS)} FROM cached_mention ORDER BY id"
 NEWEST_ROWS = f"SELECT {', '.join(ROW_COLUMNS)} FROM cached_mention ORDER BY id DESC LIMIT ?"
 
@@ -64,6 +68,8 @@ def to_rows(records: Iterable[Sequence[Any]]) -> list[MentionRow]:
             fromtimestamp(r[13], UTC) if r[13] is not None else None,
             bool(r[14]),
             r[15],
+            r[16],
+            tuple(r[17].split(TAG_SEPARATOR)) if r[17] else (),
         )
         for r in records
     ]

@@ -19,6 +19,7 @@ class ActionKind(StrEnum):
     SNOOZE = "snooze"
     REPLY = "reply"
     NOTE = "note"  # an internal note (app/client/together/notes.py)
+    TAG = "tag"  # a mention's tags, all of them (`{"tags": [...]}`)
 
 
 class OutboxStatus(StrEnum):

@@ -58,18 +58,27 @@ ANY_STATUS = "Any status"
 
 @dataclass(frozen=True, slots=True)
 class Narrowing:
-    """Network, priority band and status the rep narrowed to (None: any)."""
+    """Network, priority band, status and tag the rep narrowed to (None: any). The tag is
+    folded as tags are (lower case)."""
 
     network: Network | None = None
     band: PriorityBand | None = None
     status: MentionStatus | None = None
+    tag: str | None = None
 
     @property
     def active(self) -> bool:
-        return self.network is not None or self.band is not None or self.status is not None
+        return (
+            self.network is not None
+            or self.band is not None
+            or self.status is not None
+            or self.tag is not None
+        )
 
     def accepts(self, row: MentionRow) -> bool:
         if self.network is not None and row.network is not self.network:
+            return False
+        if self.tag is not None and self.tag not in row.tags:
             return False
         if self.status is not None and row.status is not self.status:
             return False

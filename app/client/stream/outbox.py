@@ -210,8 +210,14 @@ class Outbox:
             )
             await api.reply(mention_id, reply)
             return None
+        if entry.kind is ActionKind.TAG:
+            tags = payload.get("tags")
+            return await api.set_tags(mention_id, [str(t) for t in tags or []])
         if entry.kind is ActionKind.NOTE:
-            await api.add_note(mention_id, str(payload["body"]))
+            client_id = payload.get("client_id")
+            await api.add_note(
+                mention_id, str(payload["body"]), UUID(str(client_id)) if client_id else None
+            )
             return None
         raise ValueError(f"unknown outbox action {entry.kind!r}")
 

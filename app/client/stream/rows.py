@@ -40,6 +40,9 @@ class MentionRow:
     sla_due_at: datetime | None = None
     sla_breached: bool = False
     routed_reason: str | None = None
+    # Who wrote it (GET /customers/{id}) and the tags people filed it under (lower case).
+    customer_id: int | None = None
+    tags: tuple[str, ...] = ()
     # Filled by the session, not the server: an action waiting in the outbox for this mention.
     pending_action: str | None = None
     # Lower-cased author and text, computed once so search over 100k rows stays cheap.
@@ -81,6 +84,8 @@ class MentionRow:
             sla_due_at=mention.sla.due_at if mention.sla is not None else None,
             sla_breached=mention.sla.breached if mention.sla is not None else False,
             routed_reason=mention.routed_reason,
+            customer_id=mention.customer_id,
+            tags=tuple(mention.tags),
             pending_action=pending_action,
         )
 
@@ -102,6 +107,8 @@ class MentionRow:
             sla_due_at=self.sla_due_at,
             sla_breached=self.sla_breached,
             routed_reason=self.routed_reason,
+            customer_id=self.customer_id,
+            tags=self.tags,
             pending_action=pending_action,
             haystack=self.haystack,
         )

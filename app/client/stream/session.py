@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
 from typing import Any
+from uuid import uuid4
 
 import httpx
 
@@ -30,6 +31,7 @@ from app.client.stream.viewer import Viewer as Viewer  # re-exported
 from app.client.stream.words import missed_target_words, queued_words
 from app.client.worker import BlockingWorker
 from app.common.tasks import TaskKeeper, first_of
+from app.models.customer_schemas import clean_tags
 from app.models.enums import Duty, EventType
 from app.models.schemas import EventPublic, HandoffPublic, MentionDetail, MentionPublic, UserPublic
 
@@ -94,6 +96,9 @@ class ConsoleSession:
         self.notice: Hook[str] = Hook()
         # Every event as it arrives (the composer follows its replies' `reply.updated`).
         self.event_received: Hook[EventPublic] = Hook()
+        # Two customers became one: (the one kept, the one merged into it), once the cached
+        # rows say so.
+        self.customers_linked: Hook[tuple[int, int]] = Hook()
 
     # --- reading -------------------------------------------------------------------------
 
@@ -136,6 +141,12 @@ class ConsoleSession:
             return await self.api.mention(mention_id)
         except Offline:
             return None
+
+    async def take_mentions(self, mentions: Sequence[MentionPublic]) -> list[MentionRow]:
+        """Mentions as a call's answer gave them (an action on a selection): into the cache
+        and the stream now, before their events arrive (which then change nothing more)."""
+        applied = await self._worker.call(lambda: self._store.apply_mentions(list(mentions)))
+        return self._publish(applied)
 
     # --- start-up and sync ---------------------------------------------------------------
 
@@ -327,6 +338,7 @@ class ConsoleSession:
         created: set[int] = set()
         handoffs: list[HandoffPublic] = []
         missed: list[dict[str, Any]] = []
+        linked: list[tuple[int, int]] = []
         refresh_team = False
         for event in batch:
             if event.type in _MENTION_EVENTS and "mention" in event.payload:
@@ -336,6 +348,8 @@ class ConsoleSession:
                     created.add(mention.id)
             elif event.type is EventType.SLA_BREACHED and "mention" in event.payload:
                 missed.append(event.payload)
+            elif event.type is EventType.CUSTOMER_LINKED and "merged_id" in event.payload:
+                linked.append((int(event.payload["customer_id"]), int(event.payload["merged_id"])))
             elif event.type is EventType.HANDOFF_UPDATED and "handoff" in event.payload:
                 handoffs.append(HandoffPublic.model_validate(event.payload["handoff"]))
             elif event.type is EventType.DUTY_CHANGED and "user" in event.payload:
@@ -357,8 +371,24 @@ class ConsoleSession:
                 self.urgent_mention.emit(row)
         if missed:
             self._mark_missed(missed)
+        for kept, merged in linked:
+            await self._relink(kept, merged)
         if refresh_team:
             await self._refresh_team()
+
+    async def _relink(self, kept: int, merged: int) -> None:
+        """Customer `merged` was linked into `kept`: the cached rows follow."""
+        ids = await self._worker.call(partial(self._store.relink_customer, merged, kept))
+        rows = []
+        for mention_id in ids:
+            row = self._rows.get(mention_id)
+            if row is not None:
+                rows.append(replace(row, customer_id=kept))
+        for row in rows:
+            self._rows[row.id] = row
+        if rows:
+            self.rows_changed.emit(rows)
+        self.customers_linked.emit((kept, merged))
 
     def _mark_missed(self, missed: Sequence[dict[str, Any]]) -> None:
         """Show the missed targets on their rows (the event changes no version: the cache's
@@ -460,7 +490,28 @@ class ConsoleSession:
         row = self._rows.get(mention_id)
         if row is None:
             return ActionOutcome(ActionResult.FAILED, f"Mention #{mention_id} is not known here.")
-        return await self._act(ActionKind.NOTE, row, {"body": body})
+        # Its id makes a resend after a lost answer add nothing twice.
+        return await self._act(ActionKind.NOTE, row, {"body": body, "client_id": str(uuid4())})
+
+    async def set_tags(self, mention_id: int, tags: Sequence[str]) -> ActionOutcome:
+        """Give a mention these tags (all of them): sent at once, or queued in the outbox
+        while offline, the row showing them meanwhile."""
+        row = self._rows.get(mention_id)
+        if row is None:
+            return ActionOutcome(ActionResult.FAILED, f"Mention #{mention_id} is not known here.")
+        try:
+            cleaned = clean_tags(tags)
+        except ValueError as exc:
+            return ActionOutcome(ActionResult.FAILED, str(exc))
+        if tuple(cleaned) == row.tags:
+            return ActionOutcome(ActionResult.DONE, f"The tags of {row.handle} are unchanged.")
+        outcome = await self._act(ActionKind.TAG, row, {"tags": cleaned})
+        current = self._rows.get(mention_id)
+        if outcome.result is ActionResult.QUEUED and current is not None:
+            shown = replace(current, tags=tuple(cleaned))
+            self._rows[mention_id] = shown
+            self.rows_changed.emit([shown])
+        return outcome
 
     async def decide(self, seq: int, *, do_anyway: bool) -> FlushReport:
         """The rep's answer to an action that conflicted or was refused: send it again against

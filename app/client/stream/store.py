@@ -32,7 +32,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from app.client.private_files import private_file
-from app.client.stream.cached_rows import ALL_ROWS, NEWEST_ROWS, to_rows
+from app.client.stream.cached_rows import ALL_ROWS, NEWEST_ROWS, TAG_SEPARATOR, to_rows
 from app.client.stream.entries import ActionKind as ActionKind  # re-exported
 from app.client.stream.entries import OutboxEntry as OutboxEntry
 from app.client.stream.entries import OutboxStatus as OutboxStatus
@@ -65,6 +65,8 @@ class CachedMention(StoreBase):
     sla_due_at: Mapped[float | None] = mapped_column(Float, nullable=True)  # epoch seconds
     sla_breached: Mapped[bool] = mapped_column(Boolean, default=False)
     routed_reason: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    customer_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    tags: Mapped[str] = mapped_column(Text, default="")  # joined by TAG_SEPARATOR
 
 
 class MentionPayload(StoreBase):
@@ -242,6 +244,8 @@ class LocalStore:
                         "sla_due_at": _epoch(mention.sla.due_at) if mention.sla else None,
                         "sla_breached": bool(mention.sla and mention.sla.breached),
                         "routed_reason": mention.routed_reason,
+                        "customer_id": mention.customer_id,
+                        "tags": TAG_SEPARATOR.join(mention.tags),
                     }
                 )
                 payloads.append({"id": mention.id, "payload": mention.model_dump_json()})
@@ -263,6 +267,23 @@ class LocalStore:
                     stmt2.on_conflict_do_update(index_elements=["key"], set_={"value": str(cursor)})
                 )
         return applied
+
+    def relink_customer(self, merged_id: int, customer_id: int) -> list[int]:
+        """Customer `merged_id` was linked into `customer_id`: its cached mentions say so now.
+        Returns their ids."""
+        with self._engine.begin() as conn:
+            ids = list(
+                conn.execute(
+                    select(CachedMention.id).where(CachedMention.customer_id == merged_id)
+                ).scalars()
+            )
+            if ids:
+                conn.execute(
+                    update(CachedMention)
+                    .where(CachedMention.customer_id == merged_id)
+                    .values(customer_id=customer_id)
+                )
+        return ids
 
     def load_rows(self, newest: int | None = None) -> list[MentionRow]:
         """Cached mentions as stream rows, oldest first: all of them, or only the `newest` N

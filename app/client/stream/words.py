@@ -35,6 +35,7 @@ _ACTION_NOUNS = {
     ActionKind.SNOOZE: "snooze",
     ActionKind.REPLY: "reply",
     ActionKind.NOTE: "note",
+    ActionKind.TAG: "tagging",
 }
 
 

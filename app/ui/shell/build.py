@@ -10,6 +10,8 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
+from app.client.customers.book import CustomerBook
+from app.client.customers.views import SavedViewBook
 from app.client.stream.session import ConsoleSession
 from app.client.team.desk import TeamDesk
 from app.common.tasks import TaskKeeper
@@ -20,6 +22,8 @@ from app.ui.broadcasts.banner import BroadcastBanner
 from app.ui.broadcasts.desk import BroadcastDesk
 from app.ui.composer.bridge import ComposerBridge
 from app.ui.composer.panel import ComposerPanel
+from app.ui.customers.desk import CustomerDesk
+from app.ui.customers.panel import CustomerPanel
 from app.ui.handoffs.desk import HandoffDesk
 from app.ui.handoffs.panel import HandoffPanel
 from app.ui.manager.reply_library_menu import ReplyLibraryMenu
@@ -40,6 +44,7 @@ from app.ui.storms.banner import StormBanner
 from app.ui.storms.desk import StormDesk
 from app.ui.storms.view import StormView
 from app.ui.stream.mention_actions import MentionActions
+from app.ui.stream.saved_views import SavedViewsDesk
 from app.ui.stream.stream import MentionStream
 from app.ui.team.bridge import TeamBridge
 from app.ui.team.duty import DutyDesk
@@ -226,6 +231,8 @@ class ConsoleUi:
     stream: MentionStream
     mention_actions: MentionActions
     commands: SessionCommands
+    customers: CustomerDesk
+    saved_views: SavedViewsDesk
     composer: ComposerPanel | None = None
     reply_library: ReplyLibraryMenu | None = None
     routing: RoutingMenu | None = None
@@ -236,12 +243,20 @@ class ConsoleUi:
     def running(self) -> tuple[asyncio.Task[Any], ...]:
         """The UI's own background work (the team's reloads are the desk's)."""
         team = self.team.running if self.team is not None else ()
-        return (*self.mention_actions.running, *self.stream.running, *team)
+        return (
+            *self.mention_actions.running,
+            *self.stream.running,
+            *self.customers.running,
+            *self.saved_views.running,
+            *team,
+        )
 
     async def cancel_actions(self) -> None:
         """Stop the ownership actions on their way and the detail loading (at quit)."""
         await self.mention_actions.aclose()
         await self.stream.aclose()
+        await self.customers.aclose()
+        await self.saved_views.aclose()
 
     async def aclose(self) -> None:
         if self.team is not None:
@@ -254,6 +269,22 @@ class ConsoleUi:
             await self.team_admin.aclose()
         if self.team is not None:
             await self.team.desk.aclose()
+
+
+def _customers(
+    session: ConsoleSession, stream: MentionStream, notices: Notices, window: MainWindow
+) -> CustomerDesk:
+    """The detail pane's customer section (tags, the author's history, linking) and its desk."""
+    panel = CustomerPanel()
+    stream.detail.add_section(panel)
+    return CustomerDesk(
+        session,
+        CustomerBook(session.api),
+        panel=panel,
+        notices=notices,
+        window=window,
+        clock=stream.model.now,
+    )
 
 
 def build_console(
@@ -321,6 +352,10 @@ def build_console(
         stream=stream,
         mention_actions=MentionActions(session, notices, window),
         commands=SessionCommands(session, notices, window),
+        customers=_customers(session, stream, notices, window),
+        saved_views=SavedViewsDesk(
+            SavedViewBook(session.api), stream, notices=notices, window=window
+        ),
         composer=composer_panel,
     )
     if with_manager_menus:

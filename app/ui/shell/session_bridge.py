@@ -29,6 +29,7 @@ class SessionBridge(QObject):
     responseMissed = Signal(str, str)  # title, message: a response target missed
     notice = Signal(str)
     mentionTouched = Signal(int)  # an event about this mention arrived (0: about none)
+    customersLinked = Signal(int, int)  # the customer kept, the one linked into it
 
     def __init__(self, session: ConsoleSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -45,5 +46,6 @@ class SessionBridge(QObject):
                 route(session.response_missed, self.responseMissed, lambda words: words),
                 route(session.notice, self.notice),
                 route(session.event_received, self.mentionTouched, _mention_of),
+                route(session.customers_linked, self.customersLinked, lambda pair: pair),
             ],
         )

@@ -89,6 +89,18 @@ def connect_signals(ui: ConsoleUi) -> None:
     offer_links(None)
     stream.mentionShown.connect(offer_links)
 
+    # --- customers, tags and saved views: the detail's customer section follows the shown
+    # mention, its rows and links; tags complete in the section and the filter bar; the
+    # person's saved views load as tabs once we know who they are
+    customers, saved_views = ui.customers, ui.saved_views
+    stream.mentionShown.connect(customers.mention_shown)
+    bridge.rowsChanged.connect(customers.rows_changed)
+    bridge.customersLinked.connect(customers.customers_linked)
+    customers.tagsOffered.connect(stream.filter_bar.offer_tags)
+    stream.filter_bar.tag_box.textEdited.connect(lambda _t: customers.refresh_tags())
+    bridge.viewerChanged.connect(lambda viewer: saved_views.user_known(viewer.user_id))
+    bridge.viewerChanged.connect(lambda _v: customers.refresh_tags())
+
     # --- connection, my duty, the outbox
     bridge.connectionChanged.connect(window.show_connection)
     bridge.outboxChanged.connect(window.show_outbox)

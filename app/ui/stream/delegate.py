@@ -186,6 +186,22 @@ class MentionDelegate(QStyledItemDelegate):
                 painter.drawText(inner, _CENTRE_LEFT, mark)
                 used = fonts.italic_small_metrics.horizontalAdvance(mark)
                 inner = inner.adjusted(min(used, inner.width()), 0, 0, 0)
+            for tag in reversed(row.tags[:3]):  # its tags as pills at the cell's end
+                width = min(fonts.bold_small_metrics.horizontalAdvance(tag) + 12, 120)
+                if inner.width() < width + 80:
+                    break
+                pill = QRect(inner.right() - width + 1, inner.top(), width, inner.height())
+                label = fonts.bold_small_metrics.elidedText(tag, _ELIDE, width - 12)
+                _pill(
+                    painter,
+                    pill,
+                    label,
+                    Role.PILL_UNKNOWN,
+                    palette,
+                    fonts.bold_small,
+                    fonts.bold_small_metrics,
+                )
+                inner = inner.adjusted(0, 0, -(width + 3), 0)
             painter.setFont(fonts.regular)
             painter.setPen(text_colour)
             text = " ".join(row.text.split())

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -31,6 +31,7 @@ from app.client.stream.narrowing import (
 from app.client.stream.rows import MentionRow
 from app.client.stream.viewer import Viewer
 from app.common.tasks import TaskKeeper
+from app.models.customer_schemas import fold_tag
 from app.models.enums import MentionStatus, Network
 from app.ui.stream.detail_pane import MentionDetailPane
 from app.ui.stream.filter import (
@@ -186,7 +187,7 @@ class MentionStream(QObject):
         if self.filter_bar.search_text():
             text = "No mention matches the search."
         elif self.proxy.stream_filter.narrowing.active:
-            text = "No mention here matches the network, priority and status chosen."
+            text = "No mention here matches the network, priority, status and tag chosen."
         self.view.say_empty(text)
 
     # --- filters -------------------------------------------------------------------------
@@ -247,6 +248,7 @@ class MentionStream(QObject):
             "network": narrowing.network.value if narrowing.network else "",
             "priority": narrowing.band.value if narrowing.band else "",
             "status": narrowing.status.value if narrowing.status else "",
+            "tag": narrowing.tag or "",
         }
 
     def restore_view_state(self, state: dict[str, str]) -> None:
@@ -258,6 +260,7 @@ class MentionStream(QObject):
                 network=saved.choice(Network, "network", now.network),
                 band=saved.choice(PriorityBand, "priority", now.band),
                 status=saved.choice(MentionStatus, "status", now.status),
+                tag=fold_tag(state["tag"]) or None if "tag" in state else now.tag,
             )
         )
         sort = _SAVED_ORDERS.get(state.get("order", ""), self.proxy.stream_sort)
@@ -268,6 +271,40 @@ class MentionStream(QObject):
                 sort = StreamSort(column, descending=order == "descending")
         self.filter_bar.show_mode_quietly(saved.read(FilterMode, "mode", self.filter_bar.mode()))
         self.apply_filter(sort)
+
+    def apply_view(self, state: dict[str, str], columns: Sequence[str]) -> None:
+        """A saved view's tab is current: show what it keeps — the mode it filters by, its
+        network, priority, status, tag and search, its sort and its columns — on its tab."""
+        saved = _SavedView(state)
+        self.filter_bar.use_view_mode(saved.read(FilterMode, "mode", FilterMode.ALL))
+        self.filter_bar.show_narrowing(
+            Narrowing(
+                network=saved.choice(Network, "network", None),
+                band=saved.choice(PriorityBand, "priority", None),
+                status=saved.choice(MentionStatus, "status", None),
+                tag=fold_tag(state.get("tag", "")) or None,
+            )
+        )
+        self.filter_bar.show_search(state.get("q", ""))
+        column = saved.choice(SortColumn, "sort_column", None)
+        sort = StreamSort(column, descending=state.get("sort_order") != "ascending")
+        self.show_columns(columns)
+        self.apply_filter(sort)
+
+    def visible_columns(self) -> list[str]:
+        """The names of the stream's columns shown now (a saved view keeps them)."""
+        return [c.name.lower() for c in Column if not self.view.isColumnHidden(c)]
+
+    def show_columns(self, names: Sequence[str] | None) -> None:
+        """Show these columns only (the text always); None: every column (the Due column
+        once a mention has a response clock), as the built-in tabs show them."""
+        clocks = any(r.sla_due_at for r in self.model.rows_oldest_first())
+        for column in Column:
+            if names is None or not names or column is Column.TEXT:
+                hidden = column is Column.DUE and not clocks
+            else:
+                hidden = column.name.lower() not in names
+            self.view.setColumnHidden(column, hidden)
 
     def apply_filter(self, sort: StreamSort | None = None) -> None:
         before = self.proxy.stream_sort

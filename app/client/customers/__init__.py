@@ -1,0 +1,1 @@
+"""Customers, tags and saved views as the console sees them (Qt-free)."""
