@@ -18,12 +18,17 @@ class Note(Base):
     """A note a colleague left on a mention: internal to the brand, never sent to a network."""
 
     __tablename__ = "notes"
-    __table_args__ = (Index("ix_notes_mention_id", "mention_id", "id"),)
+    __table_args__ = (
+        Index("ix_notes_mention_id", "mention_id", "id"),
+        # A console's retry of a note whose answer it lost adds nothing (services/notes.py).
+        Index("ux_notes_author_client_id", "author_id", "client_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     mention_id: Mapped[int] = mapped_column(BigId, ForeignKey("mentions.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(Text)
+    client_id: Mapped[str | None] = mapped_column(String(36), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

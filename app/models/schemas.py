@@ -502,6 +502,11 @@ class NoteCreate(Strict):
     to any network."""
 
     body: Text = Field(min_length=1, max_length=NOTE_LENGTH)
+    client_id: UUID | None = Field(
+        default=None,
+        description="The console's id for the note: sent again (a retry after a lost answer), "
+        "the note already added is returned and nothing is added twice.",
+    )
 
 
 class NotePublic(BaseModel):
@@ -510,6 +515,7 @@ class NotePublic(BaseModel):
     author: UserRef
     body: str
     created_at: datetime
+    client_id: str | None = None
     mentioned_user_ids: list[int] = Field(
         default_factory=list, description="The active users the note @mentions by name."
     )

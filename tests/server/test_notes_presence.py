@@ -6,12 +6,16 @@ after the last refresh (injected clock) and the upkeep that deletes lapsed rows.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 
+import httpx
 from sqlalchemy import func, select
 
 from app.models.note_tables import Presence
-from tests.server.helpers import World
+from tests.server.helpers import World, events_from_now
+from tests.support.live_server import LiveServer, mention_json, start_live_server
 
 
 def _people(w: World) -> None:
@@ -179,3 +183,49 @@ def test_presence_refuses_unknown_states_and_mentions(team_app: World) -> None:
     missing = w.call("POST", "/mentions/999999/presence", "ben", {"state": "viewing"})
     assert missing.status_code == 404
     assert w.client.get("/api/v1/presence").status_code == 401
+
+
+def test_a_retried_note_is_added_once(team_app: World) -> None:
+    w = team_app
+    _people(w)
+    mention_id, other = w.mention(), w.mention()
+    before = w.last_event_id()
+    request = {"body": "@dana see the refund", "client_id": str(uuid.uuid4())}
+    first = w.call("POST", f"/mentions/{mention_id}/notes", "ben", request)
+    again = w.call("POST", f"/mentions/{mention_id}/notes", "ben", request)
+    assert first.status_code == again.status_code == 201, again.text
+    assert again.json() == first.json()
+    assert first.json()["client_id"] == request["client_id"]
+    assert len(w.events("note.added", after=before)) == 1
+    assert len(w.call("GET", f"/mentions/{mention_id}", "ben").json()["notes"]) == 1
+    # Another author may happen on the same id; the same author on another mention may not.
+    assert w.call("POST", f"/mentions/{mention_id}/notes", "dana", request).status_code == 201
+    moved = w.call("POST", f"/mentions/{other}/notes", "ben", request)
+    assert moved.status_code == 409, moved.text
+
+
+def test_two_server_processes_share_presence(
+    postgres_live_server: LiveServer, postgres_url: str, tmp_path: Path
+) -> None:
+    """Presence is rows, not a process's memory: a state reported to one server process is
+    listed by another on the same database, and the other's event stream tells it."""
+    first = postgres_live_server
+    dana_id, dana_token = first.create_user("pp-dana")
+    _, ben_token = first.create_user("pp-ben")
+    [mention_id] = first.ingest([mention_json("pp-1", "Two processes, one presence")])
+    with start_live_server(tmp_path / "second", database_url=postgres_url) as second:
+        with events_from_now(second, ben_token) as events:
+            answer = httpx.post(
+                f"{first.base_url}/api/v1/mentions/{mention_id}/presence",
+                json={"state": "typing"},
+                headers=first.headers(dana_token),
+                timeout=10,
+            )
+            assert answer.status_code == 200, answer.text
+            told = events.wait(lambda e: e.type == "presence.changed")
+        assert told.data["payload"]["user"] == {"id": dana_id, "name": "pp-dana"}
+        assert told.data["payload"]["state"] == "typing"
+        listed = second.get("/api/v1/presence", ben_token)
+        assert [(p["mention_id"], p["user"]["name"], p["state"]) for p in listed["data"]] == [
+            (mention_id, "pp-dana", "typing")
+        ]

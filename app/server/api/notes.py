@@ -37,9 +37,14 @@ async def add_note(
     names an active colleague (case-insensitive; the longest name wins, e.g. "@Ana Lopez"):
     their console notifies them. Every console hears `note.added` (data: `note` and `notify`,
     the ids of the users it names, the author aside); the note shows in the mention's detail
-    (`notes`) and history."""
+    (`notes`) and history. With `client_id`, sending the same note again (a retry) returns
+    the note already added: nothing is added or told twice."""
+    client_id = str(body.client_id) if body.client_id is not None else None
     return await in_write_transaction(
-        db, lambda s: note_service.add_note(s, mention_id, body.body, by=user, now=now)
+        db,
+        lambda s: note_service.add_note(
+            s, mention_id, body.body, by=user, now=now, client_id=client_id
+        ),
     )
 
 

@@ -17,7 +17,7 @@ from app.models.note_tables import Note, NoteMention
 from app.models.schemas import NotePublic
 from app.models.tables import Mention, User
 from app.server.auth import Principal
-from app.server.errors import Invalid, NotFound
+from app.server.errors import Conflict, Invalid, NotFound
 from app.server.event_log import record_event
 from app.server.views import user_ref, users_by_id
 
@@ -69,6 +69,7 @@ def note_publics(session: Session, notes: Sequence[Note]) -> list[NotePublic]:
             author=user_ref(authors[n.author_id]),
             body=n.body,
             created_at=n.created_at,
+            client_id=n.client_id,
             mentioned_user_ids=named[n.id],
         )
         for n in notes
@@ -84,17 +85,40 @@ def notes_of(session: Session, mention_id: int) -> list[NotePublic]:
 
 
 def add_note(
-    session: Session, mention_id: int, body: str, *, by: Principal, now: datetime
+    session: Session,
+    mention_id: int,
+    body: str,
+    *,
+    by: Principal,
+    now: datetime,
+    client_id: str | None = None,
 ) -> NotePublic:
     """Add a note and tell every console (`note.added`, with `notify`: the users it names,
-    the author aside)."""
+    the author aside). A `client_id` the author used before returns that note, unchanged
+    and untold again (a console's retry after a lost answer)."""
     assert by.user_id is not None
     if not body.strip():
         raise Invalid("A note must not be blank.")
     require_mention(session, mention_id)
+    if client_id is not None:
+        known = session.scalar(
+            select(Note).where(Note.author_id == by.user_id, Note.client_id == client_id)
+        )
+        if known is not None:
+            if known.mention_id != mention_id:
+                raise Conflict(
+                    "This note id was used for a note on another mention.", code="note_id_taken"
+                )
+            return note_publics(session, [known])[0]
     people = session.execute(select(User.id, User.name).where(User.active.is_(True))).all()
     named = named_users(body, ((row.id, row.name) for row in people))
-    note = Note(mention_id=mention_id, author_id=by.user_id, body=body, created_at=now)
+    note = Note(
+        mention_id=mention_id,
+        author_id=by.user_id,
+        body=body,
+        client_id=client_id,
+        created_at=now,
+    )
     session.add(note)
     session.flush()
     session.add_all(NoteMention(note_id=note.id, user_id=user_id) for user_id in named)

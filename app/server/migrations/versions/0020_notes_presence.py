@@ -29,12 +29,14 @@ def upgrade() -> None:
         sa.Column("mention_id", _MENTION_ID, nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("client_id", sa.String(length=36), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["mention_id"], ["mentions.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["author_id"], ["users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_notes_mention_id", "notes", ["mention_id", "id"])
+    op.create_index("ux_notes_author_client_id", "notes", ["author_id", "client_id"], unique=True)
     op.create_table(
         "note_mentions",
         sa.Column("note_id", sa.Integer(), nullable=False),
@@ -63,5 +65,6 @@ def downgrade() -> None:
     op.drop_table("presence")
     op.drop_index("ix_note_mentions_user_id", table_name="note_mentions")
     op.drop_table("note_mentions")
+    op.drop_index("ux_notes_author_client_id", table_name="notes")
     op.drop_index("ix_notes_mention_id", table_name="notes")
     op.drop_table("notes")
