@@ -1,15 +1,22 @@
 """Claim, release, resolve and snooze from anywhere in the window (menu, keys, context menu, the
 detail's buttons): each runs as a kept task and its outcome is told through the notices — a
-conflict or refusal as a problem, anything else in passing. On several selected mentions the
-same session calls run one after another and one sentence sums them up in the status bar."""
+conflict or refusal as a problem, anything else in passing.
+
+On several selected mentions, claim, release and resolve go to the server as one request
+(app/client/stream/bulk.py) — resolve after a check-back ("Resolve 200 mentions?") — and so do
+tag, assign and hand off; one sentence sums up what was done and what was left to whom.
+Offline, claim, release, resolve and snooze on a selection wait in the outbox one by one, each
+with the version the rep saw (so a colleague's change stops it and the rep decides); tag,
+assign and hand off on a selection need the server and say so."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.client.stream.actions import (
     ActionOutcome,
@@ -18,13 +25,28 @@ from app.client.stream.actions import (
     refuse_many,
     sum_up,
 )
+from app.client.stream.bulk import BulkActions, BulkDone, check_back_question, too_many
 from app.client.stream.outbox import FlushReport
 from app.client.stream.rows import MentionRow
 from app.client.stream.session import ConsoleSession
 from app.common.tasks import TaskKeeper
+from app.models.bulk_schemas import BulkAction
+from app.ui.qt.async_slots import run_blocking_dialog
 from app.ui.qt.notices import Notices
+from app.ui.qt.plain import plain_message_box
 
 NO_SELECTION_MS = 4000
+CHECK_BACK_TITLE = "Act on many mentions"
+# The ownership actions a selection does in one request (snooze has no bulk call).
+_IN_BULK = {
+    MentionAction.CLAIM: BulkAction.CLAIM,
+    MentionAction.RELEASE: BulkAction.RELEASE,
+    MentionAction.RESOLVE: BulkAction.RESOLVE,
+}
+# Asked before these are done to a selection: yes (True) or no.
+CHECKED_BACK = frozenset({BulkAction.RESOLVE, BulkAction.HANDOFF, BulkAction.ASSIGN})
+
+Confirm = Callable[[str], Awaitable[bool]]
 
 
 class MentionActions(QObject):
@@ -46,6 +68,10 @@ class MentionActions(QObject):
             MentionAction.SNOOZE: session.snooze,
         }
         self._tasks = TaskKeeper("mention actions")
+        self.bulk = BulkActions(session)
+        # Asks the rep before a resolve (or a hand-off, an assignment) of many: tests answer.
+        self.confirm: Confirm = self._ask
+        self.asked: list[str] = []  # the check-backs put to the rep (tests, screenshots)
 
     def run(self, action: MentionAction, mention_id: int) -> asyncio.Task[ActionOutcome | None]:
         """Start the action; the returned task ends with its outcome (None: cancelled)."""
@@ -53,15 +79,60 @@ class MentionActions(QObject):
 
     def run_on(self, action: MentionAction, rows: Sequence[MentionRow]) -> None:
         """The action on the selected mentions, if there are any."""
-        refusal = refuse_many(len(rows))
+        in_bulk = action in _IN_BULK and self.bulk.online and len(rows) > 1
+        # One request takes up to 500; one by one through the outbox, up to 200.
+        refusal = too_many(len(rows)) if in_bulk else refuse_many(len(rows))
         if not rows:
             self._notices.say("Select a mention first.", NO_SELECTION_MS)
         elif refusal is not None:
             self._notices.warn(refusal)
         elif len(rows) == 1:
             self.run(action, rows[0].id)
+        elif in_bulk:
+            self.run_bulk(_IN_BULK[action], [row.id for row in rows])
         else:
             self.run_all(action, [row.id for row in rows])
+
+    def run_bulk(
+        self, action: BulkAction, mention_ids: Sequence[int], **fields: Any
+    ) -> asyncio.Task[BulkDone | None]:
+        """One request for the action on every mention (after a check-back for a resolve,
+        an assignment or a hand-off); the task ends with how it went (None: not asked)."""
+        return self._tasks.spawn(self._report_bulk(action, list(mention_ids), fields))
+
+    async def _report_bulk(
+        self, action: BulkAction, mention_ids: list[int], fields: dict[str, Any]
+    ) -> BulkDone | None:
+        try:
+            if action in CHECKED_BACK and len(mention_ids) > 1:
+                question = check_back_question(action, len(mention_ids))
+                self.asked.append(question)
+                if not await self.confirm(question):
+                    return None
+            if action is BulkAction.RESOLVE and "follow_up_in_days" not in fields:
+                fields["follow_up_in_days"] = self.check_back()
+            done = await self.bulk.run(action, mention_ids, **fields)
+        except asyncio.CancelledError:
+            return None
+        if done.sent and not (done.conflicted or done.failed):
+            self._notices.say(done.sentence)
+        else:
+            self._notices.warn(done.sentence)
+        return done
+
+    async def _ask(self, question: str) -> bool:
+        parent = self.parent()
+        box = plain_message_box(
+            QMessageBox.Icon.Question,
+            CHECK_BACK_TITLE,
+            question,
+            parent if isinstance(parent, QWidget) else None,
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        answer = await run_blocking_dialog(box.exec)
+        box.deleteLater()
+        return bool(answer == QMessageBox.StandardButton.Yes)
 
     def run_all(self, action: MentionAction, mention_ids: Sequence[int]) -> asyncio.Task[str]:
         """The action on each mention in turn (the outbox keeps them in order); the returned

@@ -1,5 +1,5 @@
 """The stream's actions in a console against a real server: Claim on several selected mentions
-goes through the session's own claim and one sentence sums it up; Open in browser and Copy link
+goes to the server as one request and one sentence sums it up; Open in browser and Copy link
 act on the shown mention's post and are offered only when it has one; the View menu's
 "Highest priority first" and the header share one order."""
 
@@ -11,8 +11,9 @@ from PySide6.QtCore import QItemSelectionModel, QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 
 from app.client.connection.api import ResponderApi
-from app.client.stream.actions import MOST_AT_ONCE
+from app.client.stream.bulk import BulkDone
 from app.client.stream.narrowing import PRIORITY_FIRST, SortColumn, StreamSort
+from app.models.bulk_schemas import MOST_IN_ONE_REQUEST
 from app.ui.shell.actions import Action
 from app.ui.stream.filter import FilterMode
 from app.ui.stream.links import LINK_COPIED
@@ -59,9 +60,10 @@ def test_claim_on_several_mentions_sums_up_in_one_sentence(
 
     ana.window.action(Action.CLAIM).trigger()
     [task] = ana.ui.mention_actions.running
-    sentence = ana.run(task)
-    assert sentence == "Claimed 3 mentions; 1 was already mara-bulk's."
-    assert ana.window.statusBar().currentMessage() == sentence
+    done = ana.run(task)
+    assert isinstance(done, BulkDone)
+    assert done.sentence == "3 claimed; 1 belongs to mara-bulk — left as they were."
+    assert done.sentence in ana.window.notice_banner.label.text()
     for mention_id in (ids[0], ids[2], ids[3]):
         mine = ana.session.row(mention_id)
         assert mine is not None
@@ -137,12 +139,12 @@ def test_select_all_then_resolve_is_refused_above_the_limit(
 ) -> None:
     _, token = live_server.create_user("sel-all", role="rep")
     ids = live_server.ingest(
-        [mention_json(f"many-{n}", f"Outage again {n}") for n in range(MOST_AT_ONCE + 1)]
+        [mention_json(f"many-{n}", f"Outage again {n}") for n in range(MOST_IN_ONE_REQUEST + 1)]
     )
     console = console_factory(live_server.base_url, token)
     _show_all(console, ids)
     console.window.view.selectAll()
-    assert len(console.window.stream.action_rows()) > MOST_AT_ONCE
+    assert len(console.window.stream.action_rows()) > MOST_IN_ONE_REQUEST
     console.window.action(Action.RESOLVE).trigger()
     assert console.ui.mention_actions.running == ()
     assert "one action takes at most" in console.window.notice_banner.label.text()
