@@ -69,10 +69,15 @@ class PresenceBoard:
     """Everyone's live states (this user's own included), by mention."""
 
     def __init__(
-        self, session: ConsoleSession, *, clock: Callable[[], datetime] = _utc_now
+        self,
+        session: ConsoleSession,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.session = session
         self.clock = clock
+        self._sleep = sleep
         self.tasks = TaskKeeper("presence")  # loading (tests wait for it: `idle`)
         self.timers = TaskKeeper("presence-lapse")  # dropping states when due (never idle)
         self._states: dict[tuple[int, int], PresencePublic] = {}
@@ -159,7 +164,7 @@ class PresenceBoard:
         while (due := self.next_lapse()) is not None:
             wait = (due - self.clock()).total_seconds()
             if wait > 0:
-                await asyncio.sleep(min(wait, REFRESH_SECONDS))  # a schedule; re-read after
+                await self._sleep(min(wait, REFRESH_SECONDS))  # a schedule; re-read after
                 continue
             self.drop_lapsed()
 

@@ -84,6 +84,10 @@ class NotesPanel(QWidget):
         """Whom `@` completes from."""
         self._people, self._me = people, me
 
+    @property
+    def people(self) -> list[UserRef]:
+        return self._people
+
     def set_mention(self, mention_id: int | None) -> None:
         """A mention is shown (None: nothing): clear the list until its notes arrive."""
         self.view.clear()

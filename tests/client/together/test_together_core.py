@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -235,3 +235,36 @@ def test_words_badges_and_completion() -> None:
     people = [UserRef(id=1, name="Ana Lopez"), UserRef(id=2, name="ana"), UserRef(id=3, name="Ben")]
     assert complete_names("an", people, me=3) == ["ana", "Ana Lopez"]
     assert complete_names("an", people, me=2) == ["Ana Lopez"]
+
+
+async def test_the_board_drops_a_state_at_its_expiry_by_itself(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    """A colleague's console crashed: nothing says "left", and the board drops the state when
+    its clock reaches `expires_at` (an injected clock and sleep: no waiting)."""
+    _, ben_token = live_server.create_user("lapse-ben", role="rep")
+    now = [datetime(2026, 12, 2, 12, 0, tzinfo=UTC)]
+    schedule = Schedule()
+    async with running_session(live_server.base_url, ben_token, tmp_path / "b.sqlite3") as ben:
+        board = PresenceBoard(ben, clock=lambda: now[0], sleep=schedule.sleep)
+        dana = UserRef(id=999, name="Dana")
+        expires = now[0] + timedelta(seconds=30)
+        board.apply(
+            PresencePublic(mention_id=7, user=dana, state=PresenceState.TYPING, expires_at=expires)
+        )
+        assert [p.user.name for p in board.others_on(7)] == ["Dana"]
+        await schedule.asked.wait()
+        assert [s for s, _ in schedule.waiting] == [10.0]  # re-reads the clock every 10 s at most
+        schedule.asked.clear()
+        now[0] += timedelta(seconds=10)
+        schedule.pass_(10.0)
+        await schedule.asked.wait()
+        assert [p.user.name for p in board.others_on(7)] == ["Dana"]
+        now[0] = expires
+        gone: list[int] = []
+        board.changed.connect(gone.append)
+        schedule.pass_(10.0)
+        await until(board.changed, lambda m: m == 7)
+        assert board.others_on(7) == []
+        assert gone == [7]
+        await board.aclose()
