@@ -106,6 +106,7 @@ class MentionStreamModel(QAbstractTableModel):
         self._pos: dict[int, int] = {}
         self._pending: dict[int, MentionRow] = {}
         self._present: dict[int, tuple[str, ...]] = {}
+        self._present_words: dict[int, str] = {}  # "Dana is typing…": the badges' tooltip
         self._clock = clock
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -160,7 +161,17 @@ class MentionStreamModel(QAbstractTableModel):
     def _tooltip(self, row: MentionRow, column: Column) -> str | None:
         """The author's and the text's tooltips (a stranger's words, shown literally), the
         owner's while it is a marker the cell may cut or says why routing chose them, and the
-        response clock's sentence."""
+        response clock's sentence; with colleagues there now (the badges), who they are."""
+        if column is Column.OWNER and row.id in self._present_words:
+            marker = (
+                owner_text(row)
+                if row.pending_action
+                else routed_words(row)
+                if row.routed_reason
+                else ""
+            )
+            words = self._present_words[row.id]
+            return plain_tooltip(f"{marker}\n{words}" if marker else words)
         if column is Column.TEXT:
             return plain_tooltip(row.text[:500])
         if column is Column.AUTHOR:
@@ -193,14 +204,19 @@ class MentionStreamModel(QAbstractTableModel):
             return owner_text(row)
         return status_text(row)
 
-    def set_present(self, mention_id: int, badges: tuple[str, ...]) -> None:
-        """The initials of the colleagues on a mention now (empty: nobody)."""
-        if self._present.get(mention_id, ()) == badges:
+    def set_present(self, mention_id: int, badges: tuple[str, ...], words: str = "") -> None:
+        """The initials of the colleagues on a mention now (empty: nobody), and who they are
+        in words for the tooltip ("Dana is typing…")."""
+        if self._present.get(mention_id, ()) == badges and (
+            self._present_words.get(mention_id, "") == words
+        ):
             return
         if badges:
             self._present[mention_id] = badges
+            self._present_words[mention_id] = words
         else:
             self._present.pop(mention_id, None)
+            self._present_words.pop(mention_id, None)
         position = self._pos.get(mention_id)
         if position is not None:  # the filter proxy repaints the row (and keeps its place)
             self.rowsReplaced.emit([position])

@@ -41,7 +41,7 @@ class TogetherDesk(QObject):
         *,
         panel: NotesPanel,
         show_presence: Callable[[str], None],
-        set_badges: Callable[[int, tuple[str, ...]], None],
+        set_badges: Callable[[int, tuple[str, ...], str], None],
         set_mentioned: Callable[[frozenset[int], int], None],
         notices: Notices,
         window: QWidget,
@@ -113,7 +113,8 @@ class TogetherDesk(QObject):
 
     def presence_changed(self, mention_id: int) -> None:
         others = self.presence.others_on(mention_id)
-        self._set_badges(mention_id, tuple(initials(p.user.name) for p in others))
+        badges = tuple(initials(p.user.name) for p in others)
+        self._set_badges(mention_id, badges, presence_words(others))
         if self.row is not None and mention_id == self.row.id:
             self._show_people()
 

@@ -11,9 +11,12 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.models.schemas import PresenceState
+from app.ui.qt.plain import plain_tooltip
 from app.ui.stream.filter import FilterMode
+from app.ui.stream.model import Column
 from tests.support.live_server import LiveServer, mention_json
 from tests.ui.team_harness import TeamTestConsole
 
@@ -53,6 +56,8 @@ def test_presence_appears_and_lapses_in_another_console(
     # Dana opens it: Ben's row shows her initials, his detail pane says she is viewing.
     _open(dana, mention_id)
     ben.wait_until(changed, lambda: model.present(mention_id) == ("TC",))
+    owner_cell = model.index_of(mention_id, Column.OWNER)
+    assert owner_cell.data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip("tp-Dana Cole is viewing")
     assert pane.presence_line.text() == "tp-Dana Cole is viewing"
     assert not pane.presence_line.isHidden()
     # She types: said at once; her own console lists nobody else (Ben views too).
