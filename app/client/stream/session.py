@@ -122,6 +122,14 @@ class ConsoleSession:
         await self._worker.call(partial(self._store.set_state, key, "said"))
         return True
 
+    async def remembered(self, key: str) -> str | None:
+        """What a feature kept in this console's cache under `key` (None: nothing)."""
+        return await self._worker.call(partial(self._store.get_state, f"kept.{key}"))
+
+    async def remember(self, key: str, value: str) -> None:
+        """Keep `value` in this console's cache (across restarts) under `key`."""
+        await self._worker.call(partial(self._store.set_state, f"kept.{key}", value))
+
     def unassigned_urgent_count(self) -> int:
         """Open urgent mentions nobody has claimed: the badge on the tray and the window."""
         return len(self._urgent_unassigned)

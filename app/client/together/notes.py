@@ -3,10 +3,13 @@
 notes that name this user and which of them the console has not shown yet (a badge), and the
 mentions whose notes name this user (the "Mentions of me" filter).
 
-Unread is this console's own memory: the note ids it has shown the user."""
+Unread is this console's own memory: the note ids it has shown the user, kept in its cache so
+a note that named me and was not yet shown still counts after a restart."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import re
 from collections.abc import Iterable
@@ -24,6 +27,9 @@ from app.models.schemas import NOTE_LENGTH, EventPublic, NotePublic, UserRef
 from app.models.team_schemas import RosterPublic
 
 log = logging.getLogger(__name__)
+
+KEPT = "notes.unread"  # the cache's key for the unread notes and the shown ids
+SHOWN_KEPT = 1000  # the newest shown note ids kept (older ones cannot come back: the cursor)
 
 _AT_WORD = re.compile(r"(?:^|(?<=\W))@([\w .'-]*)$")
 
@@ -78,8 +84,11 @@ class NoteBook:
         self.unread_changed: Hook[int] = Hook()
         # The mentions whose notes name me (the "Mentions of me" filter).
         self.mentioned_changed: Hook[frozenset[int]] = Hook()
+        self._restored = False
+        self._restoring = asyncio.Lock()  # `_keep` never writes before `restore` has read
         session.event_received.connect(self._on_event)
         session.connection_changed.connect(self._on_connection)
+        session.rows_loaded.connect(lambda _rows: self.tasks.once("restore", self.restore))
 
     # --- reading -------------------------------------------------------------------------
 
@@ -127,6 +136,7 @@ class NoteBook:
                 self.mentioned_changed.emit(frozenset(self.mentioned_me))
             self.named_me.emit(note)
             self.unread_changed.emit(len(self._unread))
+            self.tasks.once("keep", self._keep)
 
     def load(self, mention_id: int, notes: Iterable[NotePublic]) -> None:
         """A mention's notes as its detail lists them (the server's whole list)."""
@@ -141,6 +151,44 @@ class NoteBook:
             self._shown.add(note_id)
             del self._unread[note_id]
         self.unread_changed.emit(len(self._unread))
+        self.tasks.once("keep", self._keep)
+
+    # --- kept across restarts ------------------------------------------------------------
+
+    async def restore(self) -> None:
+        """The unread notes and shown ids this console kept (once, at start-up)."""
+        async with self._restoring:
+            if not self._restored:
+                await self._restore()
+                self._restored = True
+
+    async def _restore(self) -> None:
+        raw = await self.session.remembered(KEPT)
+        if not raw:
+            return
+        try:
+            kept = json.loads(raw)
+            unread = [NotePublic.model_validate(n) for n in kept.get("unread", [])]
+            shown = {int(i) for i in kept.get("shown", [])}
+        except (ValueError, TypeError, AttributeError, ValidationError):
+            log.warning("kept notes unreadable: starting afresh")
+            return
+        self._shown |= shown
+        for note in unread:
+            if note.id not in self._shown:
+                self._unread.setdefault(note.id, note)
+                self._notes.setdefault(note.mention_id, {}).setdefault(note.id, note)
+                self.mentioned_me.add(note.mention_id)
+        self.unread_changed.emit(len(self._unread))
+        self.mentioned_changed.emit(frozenset(self.mentioned_me))
+
+    async def _keep(self) -> None:
+        await self.restore()
+        kept = {
+            "unread": [n.model_dump(mode="json") for n in self._unread.values()],
+            "shown": sorted(self._shown)[-SHOWN_KEPT:],
+        }
+        await self.session.remember(KEPT, json.dumps(kept))
 
     async def refresh_mentioned(self) -> None:
         """The mentions whose notes name me, from the server (`GET /mentions?mentioned=me`)."""

@@ -268,3 +268,40 @@ async def test_the_board_drops_a_state_at_its_expiry_by_itself(
         assert board.others_on(7) == []
         assert gone == [7]
         await board.aclose()
+
+
+async def test_an_unread_note_naming_me_still_counts_after_a_restart(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    _, ben_token = live_server.create_user("rs-ben", role="rep")
+    _, lopez_token = live_server.create_user("rs-Lopez", role="rep")
+    [mention_id] = live_server.ingest([mention_json("rs-1", "Still waiting for my refund")])
+    cache = tmp_path / "lopez.sqlite3"
+    async with running_session(live_server.base_url, lopez_token, cache) as lopez:
+        notes = NoteBook(lopez)
+        await notes.restore()  # what the console's first rows start
+        await online(lopez)
+        async with ResponderApi(live_server.base_url, ben_token) as ben:
+            await ben.add_note(mention_id, "@rs-lopez the refund, please")
+        note = await until(notes.named_me, lambda n: n.mention_id == mention_id)
+        await notes.tasks.idle()  # kept in the cache
+
+    async with running_session(live_server.base_url, lopez_token, cache) as lopez:
+        again = NoteBook(lopez)
+        told: list[NotePublic] = []
+        again.named_me.connect(told.append)
+        await again.restore()
+        assert again.unread_count() == 1
+        assert again.mentioned_me == {mention_id}
+        assert [n.id for n in again.notes_for(mention_id)] == [note.id]
+        again.apply(note, names_me=True)  # the same note once more: not told twice
+        assert told == []
+        again.mark_shown(mention_id)
+        await again.tasks.idle()
+
+    async with running_session(live_server.base_url, lopez_token, cache) as lopez:
+        third = NoteBook(lopez)
+        await third.restore()
+        assert third.unread_count() == 0
+        third.apply(note, names_me=True)
+        assert third.unread_count() == 0  # shown before the restart: read
