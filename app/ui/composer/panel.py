@@ -257,7 +257,7 @@ class ComposerPanel(QFrame):
     def _text_changed(self) -> None:
         typed = not self._loading and self.presenter.edited(self.editor.toPlainText())
         self._render_counter()
-        if not self._loading:
+        if typed:  # the rep's keystrokes (not a draft loading, nor the editor emptied after a send)
             self.typed.emit()
         if typed and self.check_enabled:
             self._check_timer.start()
