@@ -104,6 +104,8 @@ class CustomerPanel(QWidget):
         self.link_button.setToolTip(
             "This person writes from another account too: make both one customer"
         )
+        self.heading = QLabel("Customer")
+        self.heading.setAccessibleName("Customer section")
         tags = QHBoxLayout()
         tags.addWidget(QLabel("Tags:"))
         tags.addWidget(self.tags_field, 1)
@@ -114,6 +116,7 @@ class CustomerPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(tags)
+        layout.addWidget(self.heading)
         layout.addLayout(head)
         layout.addWidget(self.identities)
         layout.addWidget(self.facts)

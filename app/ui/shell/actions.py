@@ -46,6 +46,7 @@ class Action(StrEnum):
     REPLY_LIBRARY = "reply_library"
     ROUTING = "routing"
     TEAM_ADMIN = "team_admin"
+    TAG_LISTS = "tag_lists"
     ROSTER_DOCK = "roster_dock"
     FOLLOWUPS_DOCK = "followups_dock"
     ACKS_DOCK = "acks_dock"
@@ -140,6 +141,9 @@ _SPECS: dict[Action, ActionSpec] = {
     Action.TEAM_ADMIN: ActionSpec(
         "&Teams…", help="Create teams, rename them and choose their members (admins)"
     ),
+    Action.TAG_LISTS: ActionSpec(
+        "Tag &lists…", help="Each team's tags, and whether its mentions may carry only those"
+    ),
     Action.ROSTER_DOCK: ActionSpec("Roster"),
     Action.FOLLOWUPS_DOCK: ActionSpec("Follow-ups"),
     Action.ACKS_DOCK: ActionSpec("Broadcasts"),
@@ -228,6 +232,7 @@ MENUS: tuple[MenuSpec, ...] = (
             Action.SIGN_IN,
             Action.REPLY_LIBRARY,
             Action.ROUTING,
+            Action.TAG_LISTS,
             SEPARATOR,
             Action.TEAM_ADMIN,
             Action.QUIT,

@@ -24,6 +24,7 @@ from app.ui.composer.bridge import ComposerBridge
 from app.ui.composer.panel import ComposerPanel
 from app.ui.customers.desk import CustomerDesk
 from app.ui.customers.panel import CustomerPanel
+from app.ui.customers.tag_lists import TagListsMenu
 from app.ui.handoffs.desk import HandoffDesk
 from app.ui.handoffs.panel import HandoffPanel
 from app.ui.manager.reply_library_menu import ReplyLibraryMenu
@@ -237,6 +238,7 @@ class ConsoleUi:
     reply_library: ReplyLibraryMenu | None = None
     routing: RoutingMenu | None = None
     team_admin: TeamAdminMenu | None = None
+    tag_lists: TagListsMenu | None = None
     team: TeamUi | None = None
 
     @property
@@ -267,6 +269,8 @@ class ConsoleUi:
             await self.routing.aclose()
         if self.team_admin is not None:
             await self.team_admin.aclose()
+        if self.tag_lists is not None:
+            await self.tag_lists.aclose()
         if self.team is not None:
             await self.team.desk.aclose()
 
@@ -367,6 +371,7 @@ def build_console(
         )
         ui.routing = RoutingMenu(session.api, window.action(Action.ROUTING), window)
         ui.team_admin = TeamAdminMenu(session.api, window.action(Action.TEAM_ADMIN), window)
+        ui.tag_lists = TagListsMenu(session.api, window.action(Action.TAG_LISTS), window)
     if team is not None and panels is not None:
         ui.team = TeamUi(team, panels, session=session, window=window, notices=notices)
     connect_signals(ui)

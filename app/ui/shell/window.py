@@ -22,7 +22,12 @@ if TYPE_CHECKING:
     from app.models.schemas import MentionDetail
 
 # Actions that exist only with a feature: the manager menus, the team's overview and docks.
-MANAGER_MENU_ACTIONS = (Action.REPLY_LIBRARY, Action.ROUTING, Action.TEAM_ADMIN)
+MANAGER_MENU_ACTIONS = (
+    Action.REPLY_LIBRARY,
+    Action.ROUTING,
+    Action.TEAM_ADMIN,
+    Action.TAG_LISTS,
+)
 TEAM_ACTIONS = (Action.OVERVIEW, Action.STORM_VIEW, Action.MY_PAGING)
 SHELL_ACTIONS = tuple(
     a for a in Action if a not in (*MANAGER_MENU_ACTIONS, *TEAM_ACTIONS, *DOCK_ACTIONS)

@@ -154,6 +154,11 @@ def connect_signals(ui: ConsoleUi) -> None:
         act(Action.REPLY_LIBRARY).triggered.connect(reply_library.open)
         bridge.viewerChanged.connect(reply_library.viewer_changed)
         reply_library.viewer_changed(session.viewer)
+    tag_lists = ui.tag_lists
+    if tag_lists is not None:
+        act(Action.TAG_LISTS).triggered.connect(lambda _=False: tag_lists.open())
+        bridge.viewerChanged.connect(tag_lists.viewer_changed)
+        tag_lists.viewer_changed(session.viewer)
     routing = ui.routing
     if routing is not None:
         act(Action.ROUTING).triggered.connect(lambda _=False: routing.open())

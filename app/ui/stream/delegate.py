@@ -187,11 +187,11 @@ class MentionDelegate(QStyledItemDelegate):
                 used = fonts.italic_small_metrics.horizontalAdvance(mark)
                 inner = inner.adjusted(min(used, inner.width()), 0, 0, 0)
             for tag in reversed(row.tags[:3]):  # its tags as pills at the cell's end
-                width = min(fonts.bold_small_metrics.horizontalAdvance(tag) + 12, 120)
+                width = min(fonts.bold_small_metrics.horizontalAdvance(tag) + 14, 120)
                 if inner.width() < width + 80:
                     break
                 pill = QRect(inner.right() - width + 1, inner.top(), width, inner.height())
-                label = fonts.bold_small_metrics.elidedText(tag, _ELIDE, width - 12)
+                label = fonts.bold_small_metrics.elidedText(tag, _ELIDE, width - 10)
                 _pill(
                     painter,
                     pill,

@@ -7,6 +7,7 @@ to another console."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable, Iterator
 
@@ -21,6 +22,7 @@ from app.ui.stream.filter import FilterMode
 from tests.client.netcut import NetworkCut, network_between
 from tests.support.live_server import LiveServer, mention_json
 from tests.ui.console import Console
+from tests.ui.team_harness import TeamTestConsole
 
 Factory = Callable[[str, str], Console]
 
@@ -242,3 +244,39 @@ def test_saved_views_are_tabs_that_follow_the_person(
     assert bar.current_view() is None
     other.run(other.ui.saved_views.load())
     assert other.ui.stream.filter_bar.tabs.count() == base
+
+
+def test_a_manager_fixes_a_teams_tag_list(
+    live_server: LiveServer,
+    console_factory: Factory,
+    team_console_factory: Callable[[str, str], TeamTestConsole],
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    team = f"tl-{tag}"
+    live_server.create_user(f"tl-boss-{tag}", role="manager", teams=[team])
+    _, boss_token = live_server.create_user(f"tl-boss2-{tag}", role="manager", teams=[team])
+    _, rep_token = live_server.create_user(f"tl-rep-{tag}", teams=[team])
+    boss = team_console_factory(live_server.base_url, boss_token)
+    rep = console_factory(live_server.base_url, rep_token)
+    menu = boss.ui.tag_lists
+    assert menu is not None
+    assert menu.action.isVisible()
+    dialog = boss.inside(menu.open)
+    boss.run(asyncio.gather(*dialog.running))
+    dialog.team_box.setCurrentIndex(dialog.team_box.findText(team))
+    boss.run(asyncio.gather(*dialog.running))
+    dialog.tags_edit.setPlainText("Refund\nInvoice, delivery")
+    dialog.fixed.setChecked(True)
+    assert boss.run(dialog.save())
+    assert dialog.tags_edit.toPlainText() == "refund\ninvoice\ndelivery"
+    assert "fixed list (3)" in dialog.status.text()
+
+    # The rep's tags are held to the list: one outside is refused by name, kept ones go.
+    mention_id = _post(live_server, f"tl-1-{tag}", f"@t{tag}", "Invoice wrong")
+    _has_row(rep, mention_id)
+    refused = rep.run(rep.session.set_tags(mention_id, ["refund", "angry"]))
+    assert refused.result is ActionResult.FAILED
+    assert "“angry”" in refused.message
+    done = rep.run(rep.session.set_tags(mention_id, ["refund"]))
+    assert done.result is ActionResult.DONE, done.message
+    assert rep.session.row(mention_id).tags == ("refund",)
