@@ -87,6 +87,13 @@ def too_many(count: int) -> str | None:
     )
 
 
+def offline_words(action: BulkAction, count: int) -> str:
+    return (
+        f"Not connected: to {_VERBS[action]} {_mentions(count)} at once needs the server. "
+        "Nothing was changed; try again once the console is online."
+    )
+
+
 def check_back_question(action: BulkAction, count: int) -> str:
     """What the console asks before resolving (or handing off) many: "Resolve 200 mentions?"."""
     return f"{_VERBS[action].capitalize()} {_mentions(count)}?"
@@ -166,10 +173,7 @@ class BulkActions:
         if not ids:
             return BulkDone("Select mentions first.")
         if not self.online:
-            return BulkDone(
-                f"Not connected: to {_VERBS[action]} {_mentions(len(ids))} at once needs the "
-                "server. Nothing was changed; try again once the console is online."
-            )
+            return BulkDone(offline_words(action, len(ids)))
         versions: dict[int, int] = {}
         if action in _VERSIONED:
             for mention_id in ids:

@@ -53,6 +53,9 @@ class Action(StrEnum):
     OVERVIEW = "overview"
     STORM_VIEW = "storm_view"
     MY_PAGING = "my_paging"
+    TAG_SELECTED = "tag_selected"
+    ASSIGN_SELECTED = "assign_selected"
+    HAND_OFF_SELECTED = "hand_off_selected"
 
     @property
     def text(self) -> str:
@@ -155,6 +158,15 @@ _SPECS: dict[Action, ActionSpec] = {
         "My &paging…",
         help="Where on-call pages reach you (e-mail, chat, SMS, push), your quiet hours, your zone",
     ),
+    Action.TAG_SELECTED: ActionSpec(
+        "&Tag selected…", help="Add tags to every selected mention (one request)"
+    ),
+    Action.ASSIGN_SELECTED: ActionSpec(
+        "Assi&gn selected…", help="Give every selected mention to a colleague (managers)"
+    ),
+    Action.HAND_OFF_SELECTED: ActionSpec(
+        "&Hand off selected…", help="Hand every selected mention to a person or a team (managers)"
+    ),
 }
 
 SHORTCUTS: tuple[Action, ...] = tuple(action for action in Action if action.keys)
@@ -189,6 +201,9 @@ DUTY_ACTIONS: dict[Action, Duty] = {
     Action.DUTY_AWAY: Duty.AWAY,
     Action.DUTY_OFF: Duty.OFF_DUTY,
 }
+# Act on every selected mention in one request (managers: assign and hand off).
+SELECTION_ACTIONS = (Action.TAG_SELECTED, Action.ASSIGN_SELECTED, Action.HAND_OFF_SELECTED)
+MANAGER_SELECTION_ACTIONS = (Action.ASSIGN_SELECTED, Action.HAND_OFF_SELECTED)
 # Act on the selected mention's post; disabled while it has no link.
 LINK_ACTIONS = (Action.OPEN_LINK, Action.COPY_LINK)
 # The docks' show/hide entries are the docks' own toggle actions, titled with these rows.
@@ -238,7 +253,11 @@ MENUS: tuple[MenuSpec, ...] = (
             Action.QUIT,
         ),
     ),
-    MenuSpec(Menu.MENTION, "&Mention", (*MENTION_ACTIONS, SEPARATOR, *LINK_ACTIONS)),
+    MenuSpec(
+        Menu.MENTION,
+        "&Mention",
+        (*MENTION_ACTIONS, SEPARATOR, *SELECTION_ACTIONS, SEPARATOR, *LINK_ACTIONS),
+    ),
     MenuSpec(
         Menu.VIEW,
         "&View",
@@ -273,7 +292,7 @@ MENUS: tuple[MenuSpec, ...] = (
 )
 
 # The stream's context menu.
-CONTEXT_MENU: tuple[Action, ...] = (*MENTION_ACTIONS, *LINK_ACTIONS)
+CONTEXT_MENU: tuple[Action, ...] = (*MENTION_ACTIONS, *SELECTION_ACTIONS, *LINK_ACTIONS)
 
 # Shortcuts desktops and editors reserve; ours may reuse one only with the same meaning
 # (Ctrl+F search, Ctrl+Q quit, F1 help, F5 refresh).

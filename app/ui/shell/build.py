@@ -37,6 +37,7 @@ from app.ui.qt.theme import Role
 from app.ui.shell.actions import Action, Section
 from app.ui.shell.main_window import DockPart, MainWindow, WindowParts
 from app.ui.shell.notifier import UrgentNotifier
+from app.ui.shell.selection_actions import SelectionActions
 from app.ui.shell.session_bridge import SessionBridge
 from app.ui.shell.session_commands import SessionCommands
 from app.ui.shell.window import build_window
@@ -235,6 +236,7 @@ class ConsoleUi:
     customers: CustomerDesk
     saved_views: SavedViewsDesk
     composer: ComposerPanel | None = None
+    selection_actions: SelectionActions | None = None
     reply_library: ReplyLibraryMenu | None = None
     routing: RoutingMenu | None = None
     team_admin: TeamAdminMenu | None = None
@@ -362,6 +364,7 @@ def build_console(
         ),
         composer=composer_panel,
     )
+    ui.selection_actions = SelectionActions(ui.mention_actions, stream, notices, window)
     if with_manager_menus:
         ui.reply_library = ReplyLibraryMenu(
             session.api,

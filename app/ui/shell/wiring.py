@@ -13,12 +13,14 @@ from PySide6.QtCore import SignalInstance
 
 from app.client.stream.actions import MentionAction
 from app.client.stream.narrowing import PRIORITY_FIRST
+from app.client.stream.viewer import Viewer
 from app.models.enums import Duty
 from app.models.schemas import HandoffPublic
 from app.ui.shell.actions import (
     DUTY_ACTIONS,
     FILTER_ACTIONS,
     LINK_ACTIONS,
+    MANAGER_SELECTION_ACTIONS,
     MENTION_ACTIONS,
     Action,
 )
@@ -76,6 +78,23 @@ def connect_signals(ui: ConsoleUi) -> None:
     for mention_action, requested in requests.items():
         requested.connect(lambda i, a=mention_action: mention_actions.run(a, i))
     stream.view.customContextMenuRequested.connect(window.show_context_menu)
+
+    # --- tag, assign and hand off every selected mention in one request
+    selection = ui.selection_actions
+    if selection is not None:
+        act(Action.TAG_SELECTED).triggered.connect(lambda _=False: selection.tag_requested())
+        act(Action.ASSIGN_SELECTED).triggered.connect(lambda _=False: selection.assign_requested())
+        act(Action.HAND_OFF_SELECTED).triggered.connect(
+            lambda _=False: selection.hand_off_requested()
+        )
+
+        def offer_selection_actions(viewer: Viewer) -> None:
+            selection.viewer_changed(viewer)
+            for action in MANAGER_SELECTION_ACTIONS:
+                act(action).setEnabled(selection.is_manager)
+
+        bridge.viewerChanged.connect(offer_selection_actions)
+        offer_selection_actions(session.viewer)
 
     # --- the selected mention's post: open in the browser, copy its link
     links = MentionLinks(notices, window)
@@ -229,6 +248,9 @@ def _connect_team(ui: ConsoleUi, team: TeamUi) -> None:
     team.handoff_panel.acceptRequested.connect(handoffs.accept_requested)
     team.handoff_panel.declineRequested.connect(handoffs.decline_requested)
     team.handoff_panel.openRequested.connect(window.open_mention)
+    if ui.selection_actions is not None:  # whom a selection is assigned or handed to
+        ui.selection_actions.people = handoffs.people
+        ui.selection_actions.teams = lambda: list(handoffs.watch.team_names)
 
     # --- manager tools
     window.action(Action.OVERVIEW).triggered.connect(team.manager.overview_requested)

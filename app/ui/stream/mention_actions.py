@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -25,7 +25,13 @@ from app.client.stream.actions import (
     refuse_many,
     sum_up,
 )
-from app.client.stream.bulk import BulkActions, BulkDone, check_back_question, too_many
+from app.client.stream.bulk import (
+    BulkActions,
+    BulkDone,
+    check_back_question,
+    offline_words,
+    too_many,
+)
 from app.client.stream.outbox import FlushReport
 from app.client.stream.rows import MentionRow
 from app.client.stream.session import ConsoleSession
@@ -47,6 +53,7 @@ _IN_BULK = {
 CHECKED_BACK = frozenset({BulkAction.RESOLVE, BulkAction.HANDOFF, BulkAction.ASSIGN})
 
 Confirm = Callable[[str], Awaitable[bool]]
+_T = TypeVar("_T")
 
 
 class MentionActions(QObject):
@@ -103,6 +110,10 @@ class MentionActions(QObject):
     async def _report_bulk(
         self, action: BulkAction, mention_ids: list[int], fields: dict[str, Any]
     ) -> BulkDone | None:
+        if not self.bulk.online:  # nothing to ask: it cannot be done now
+            done = BulkDone(offline_words(action, len(mention_ids)))
+            self._notices.warn(done.sentence)
+            return done
         try:
             if action in CHECKED_BACK and len(mention_ids) > 1:
                 question = check_back_question(action, len(mention_ids))
@@ -138,6 +149,10 @@ class MentionActions(QObject):
         """The action on each mention in turn (the outbox keeps them in order); the returned
         task ends with the sentence that summed them up."""
         return self._tasks.spawn(self._report_all(action, list(mention_ids)))
+
+    def keep(self, work: Coroutine[Any, Any, _T]) -> asyncio.Task[_T]:
+        """Run `work` as one of the actions (kept, listed in `running`, cancelled on quit)."""
+        return self._tasks.spawn(work)
 
     def decide(self, seq: int, do_anyway: bool) -> asyncio.Task[FlushReport | None]:
         """The rep's answer about a queued action a colleague's change stopped (the detail
