@@ -7,6 +7,7 @@ list; saved views belong to their person. The migration gives existing mentions 
 from __future__ import annotations
 
 import itertools
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from app.server.errors import Invalid
 from app.server.migrate import alembic_config, upgrade_to_head
 from app.server.services.customers import customers_of
 from app.server.services.tags import add_tags, set_tags
-from tests.server.helpers import World
+from tests.server.helpers import World, poll
 from tests.support.live_server import mention_json
 from tests.support.postgres import temporary_postgres_database
 
@@ -372,3 +373,46 @@ def test_sqlite_backfill_of_customers(tmp_path: Path) -> None:
 def test_postgres_backfill_of_customers() -> None:
     with temporary_postgres_database() as url:
         _check_backfill(url)
+
+
+def test_two_ingests_meeting_one_new_handle_agree_on_postgres() -> None:
+    """Two transactions make the same new customer at once (two server processes ingesting):
+    the second waits on the first's identity, then takes its customer, and deletes its own
+    spare one."""
+    with temporary_postgres_database() as url:
+        db = open_database(url)
+        try:
+            upgrade_to_head(db)
+            now = datetime.now(UTC)
+            authors = [("mastodon", "@Race", "R"), ("mastodon", "@calm", "C")]
+            first = db.write_sessions()
+            first.begin()
+            made_first = customers_of(first, authors, now=now)
+            second_result: dict[tuple[str, str], int] = {}
+
+            def second_ingest() -> None:
+                with db.write() as second:
+                    second_result.update(customers_of(second, authors[:1], now=now))
+
+            worker = threading.Thread(target=second_ingest)
+            worker.start()
+            with db.engine.connect() as watcher:
+                poll(
+                    lambda: watcher.scalar(
+                        sa.text(
+                            "SELECT count(*) FROM pg_stat_activity "
+                            "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                        )
+                    ),
+                    what="the second ingest waiting on the first's identity",
+                )
+            first.commit()
+            first.close()
+            worker.join(timeout=30)
+            assert not worker.is_alive()
+            assert second_result == {("mastodon", "@race"): made_first[("mastodon", "@race")]}
+            with db.engine.connect() as connection:
+                count = connection.scalar(sa.text("SELECT count(*) FROM customers"))
+            assert count == 2  # @race and @calm: the second ingest's spare one is gone
+        finally:
+            db.dispose()
