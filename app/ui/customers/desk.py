@@ -48,7 +48,7 @@ class CustomerDesk(QObject):
         self.link_dialog: LinkDialog | None = None
         panel.tagsEdited.connect(self.tags_edited)
         panel.linkRequested.connect(self.link_requested)
-        panel.tags_field.textEdited.connect(self._offer_once)
+        panel.tags_field.textEdited.connect(self.offer_once)
         self._offered = False
 
     @property
@@ -112,7 +112,8 @@ class CustomerDesk(QObject):
 
     # --- tags ------------------------------------------------------------------------------
 
-    def _offer_once(self, _text: str) -> None:
+    def offer_once(self, _text: str = "") -> None:
+        """Someone starts typing a tag: load the tags to offer (once, until tags change)."""
         if not self._offered:
             self._offered = True
             self.refresh_tags()

@@ -116,7 +116,7 @@ def connect_signals(ui: ConsoleUi) -> None:
     bridge.rowsChanged.connect(customers.rows_changed)
     bridge.customersLinked.connect(customers.customers_linked)
     customers.tagsOffered.connect(stream.filter_bar.offer_tags)
-    stream.filter_bar.tag_box.textEdited.connect(lambda _t: customers.refresh_tags())
+    stream.filter_bar.tag_box.textEdited.connect(customers.offer_once)
     bridge.viewerChanged.connect(lambda viewer: saved_views.user_known(viewer.user_id))
     bridge.viewerChanged.connect(lambda _v: customers.refresh_tags())
 
