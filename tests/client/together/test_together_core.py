@@ -281,9 +281,13 @@ async def test_an_unread_note_naming_me_still_counts_after_a_restart(
         notes = NoteBook(lopez)
         await notes.restore()  # what the console's first rows start
         await online(lopez)
+        named: list[NotePublic] = []
+        notes.named_me.connect(named.append)  # before the note: it may come at once
         async with ResponderApi(live_server.base_url, ben_token) as ben:
             await ben.add_note(mention_id, "@rs-lopez the refund, please")
-        note = await until(notes.named_me, lambda n: n.mention_id == mention_id)
+        await until_true(notes.named_me, lambda: bool(named))
+        [note] = named
+        assert note.mention_id == mention_id
         await notes.tasks.idle()  # kept in the cache
 
     async with running_session(live_server.base_url, lopez_token, cache) as lopez:
