@@ -222,7 +222,8 @@ def create_app(
     install_error_handlers(app)
     install_method_not_allowed(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (health, users, mentions, replies, accounts, events):
+    # bulk before mentions: POST /mentions/bulk is not GET /mentions/{mention_id}'s path
+    for module in (health, users, bulk, mentions, replies, accounts, events):
         api.include_router(module.router)
     for module in (handoffs, broadcasts, teams, routing, roster, followups, overview):
         api.include_router(module.router)
@@ -232,7 +233,6 @@ def create_app(
         api.include_router(module.router)
     api.include_router(on_call.router)  # on-call paging
     api.include_router(approvals.router)  # approvals of replies beyond a rep's authority
-    api.include_router(bulk.router)  # one action on many mentions
     api.include_router(notes.router)  # working together: notes and presence
     for module in (customers, tags, saved_views):  # customers, tags and saved views
         api.include_router(module.router)

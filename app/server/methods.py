@@ -15,8 +15,10 @@ _METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
 
 def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
-    """Every method some route of `app` fully matches for the request's path, sorted."""
-    return [
+    """Every method some route of `app` fully matches for the request's path, sorted. A path
+    the API documents written out in full (`/mentions/bulk`) answers only its own methods, not
+    those of a path with a parameter that its text happens to fit (`/mentions/{mention_id}`)."""
+    methods = [
         method
         for method in _METHODS
         if any(
@@ -24,6 +26,10 @@ def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
             for route in app.router.routes
         )
     ]
+    documented = app.openapi().get("paths", {}).get(scope.get("path"))
+    if documented:
+        methods = [method for method in methods if method.lower() in documented]
+    return methods
 
 
 def install_method_not_allowed(app: FastAPI) -> None:

@@ -9,6 +9,7 @@ from functools import partial
 
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
 
 from app.models.bulk_schemas import BulkItemResult, BulkRequest, BulkResult
 from app.server.api.deps import ERRORS, CurrentUser, DatabaseDep, NowDep
@@ -70,3 +71,14 @@ async def bulk_action(
                 results.extend(service.busy_results(rest, message))
             break
     return service.sum_up(body.action, results)
+
+
+@router.api_route(
+    "/bulk",
+    methods=["GET", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+    include_in_schema=False,
+)
+async def bulk_other_methods() -> None:
+    """`/mentions/bulk` answers POST alone: 405 (with `Allow`), not the mention detail's 422
+    for an id "bulk" (this router is included before the mentions router for that)."""
+    raise HTTPException(status_code=405)
